@@ -1,0 +1,293 @@
+"""The ``transcarbon`` command line: thin commands that parse, call a service and render."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from transcarbon.domain import SECTOR_NAMES_ZH, Sector
+from transcarbon.factors.library import FactorError, FactorLibrary
+from transcarbon.i18n import both
+from transcarbon.services import audit
+from transcarbon.services.accounting import AccountingOptions, compute_inventory, inventory_json
+from transcarbon.services.activity_csv import read_activity_csv
+from transcarbon.services.validation import ValidationError
+from transcarbon.settings import Settings, get_settings
+from transcarbon.store import db
+
+app = typer.Typer(help="transcarbon 绿色交通与碳排放管理平台 / green-transport and carbon platform",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+db_app = typer.Typer(help="数据库 / database", no_args_is_help=True)
+demo_app = typer.Typer(help="示例数据 / demo data", no_args_is_help=True)
+factors_app = typer.Typer(help="排放因子库 / factor library", no_args_is_help=True)
+audit_app = typer.Typer(help="审计日志 / audit log", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(demo_app, name="demo")
+app.add_typer(factors_app, name="factors")
+app.add_typer(audit_app, name="audit")
+
+err = Console(stderr=True)
+out = Console()
+
+
+def _fail(errors: list[str], code: int = 1) -> typer.Exit:
+    for line in errors:
+        err.print(line, markup=False, highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def _options(settings: Settings, factor_set: str | None, gwp: str | None) -> AccountingOptions:
+    return AccountingOptions(factor_set=factor_set or settings.factor_set, gwp=gwp or settings.gwp,
+                             default_region=settings.default_region)
+
+
+@contextmanager
+def _session(settings: Settings, *, create: bool = False) -> Iterator[Session]:
+    url = settings.effective_database_url
+    engine = db.make_engine(url)
+    try:
+        if not db.is_initialised(engine):
+            if not create:
+                raise _fail([both("cli.db_missing", url=url)], 2)
+            db.upgrade(url)
+        with db.transaction(db.session_factory(engine)) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def _progress() -> Iterator[Progress]:
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
+                  transient=True) as progress:
+        yield progress
+
+
+_INVENTORY_COLUMNS = ("co2_t", "co2e_t", "energy_tce", "converted_tkm", "intensity_kgco2_per_converted_tkm")
+
+
+def _fmt(value: object) -> str:
+    if value is None:
+        return "—"
+    number = float(str(value))
+    return f"{number:,.1f}" if abs(number) >= 10 else f"{number:,.4f}"
+
+
+def _print_inventory(payload: dict[str, object], title: str) -> None:
+    table = Table(title=title)
+    table.add_column("子行业 / sector")
+    for col in _INVENTORY_COLUMNS:
+        table.add_column(col, justify="right")
+    rows: dict[str, dict[str, object]] = payload["by_sector"]  # type: ignore[assignment]
+    for sector, m in rows.items():
+        table.add_row(f"{SECTOR_NAMES_ZH[Sector(sector)]} {sector}", *[_fmt(m[c]) for c in _INVENTORY_COLUMNS])
+    total: dict[str, object] = payload["total"]  # type: ignore[assignment]
+    table.add_row("合计 total", *[_fmt(total[c]) for c in _INVENTORY_COLUMNS], style="bold")
+    out.print(table)
+
+
+@app.command()
+def calc(
+    activity: Annotated[Path, typer.Argument(help="活动数据 CSV / activity CSV")],
+    factor_set: Annotated[str | None, typer.Option(help="燃料因子集 / fuel-property factor set")] = None,
+    gwp: Annotated[str | None, typer.Option(help="GWP: SAR, AR4, AR5, AR6")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON 输出 / JSON output")] = False,
+) -> None:
+    """计算一个活动数据文件的排放（不用数据库） / Compute an activity file's inventory (no database)."""
+    settings = get_settings()
+    library = FactorLibrary.load()
+    try:
+        data = activity.read_bytes()
+    except OSError as exc:
+        raise _fail([both("cli.file_unreadable", file=str(activity), detail=exc.strerror)], 2) from exc
+    try:
+        options = _options(settings, factor_set, gwp)
+        library.get(options.resolved_set(library), "fuel_properties")
+        library.gwp(options.gwp)
+        regions = library.default("regions").table["code"].to_list()
+        frame = read_activity_csv(data, activity.name, regions=regions)
+        inv = compute_inventory(frame.rename({"row": "record_id"}).with_columns(row=frame["row"]), library,
+                                options, file=activity.name)
+    except ValidationError as exc:
+        raise _fail([e.render() for e in exc.errors] + [both("cli.errors_found", count=len(exc.errors))]) from exc
+    except FactorError as exc:
+        raise _fail([str(exc)], 2) from exc
+    payload = inventory_json(inv)
+    if as_json:
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        _print_inventory(payload, f"{activity.name} — {payload['factor_set']}, {payload['gwp']}")
+
+
+@db_app.command("init")
+def db_init() -> None:
+    """建库（迁移到最新） / Create the database schema (migrate to head)."""
+    url = get_settings().effective_database_url
+    db.upgrade(url)
+    err.print(both("cli.db_ready", url=url))
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """升级数据库结构 / Apply pending migrations."""
+    db_init()
+
+
+@demo_app.command("build")
+def demo_build(
+    seed: Annotated[int, typer.Option(help="随机种子 / random seed")] = 20200101,
+    if_missing: Annotated[bool, typer.Option("--if-missing", help="已有则跳过 / skip if present")] = False,
+) -> None:
+    """生成示例数据库（合成数据） / Build the synthetic demo database."""
+    from transcarbon.services.demo import build_demo, demo_present
+
+    settings = get_settings()
+    with _session(settings, create=True) as session, _progress() as progress:
+        if demo_present(session):
+            if if_missing:
+                err.print(both("cli.demo_present"))
+                return
+            raise _fail([both("cli.demo_already")], 2)
+        task = progress.add_task(both("cli.demo_building"), total=None)
+        runs = build_demo(session, actor=settings.actor, seed=seed, options=_options(settings, None, None),
+                          progress=lambda msg: progress.update(task, description=f"demo: {msg}"))
+    err.print(both("cli.demo_built", runs=len(runs), url=settings.effective_database_url))
+
+
+@app.command()
+def inventory(
+    year: Annotated[int, typer.Option(help="年份 / year")],
+    factor_set: Annotated[str | None, typer.Option(help="燃料因子集 / fuel-property factor set")] = None,
+    gwp: Annotated[str | None, typer.Option(help="GWP: SAR, AR4, AR5, AR6")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON 输出 / JSON output")] = False,
+) -> None:
+    """全市年度清单（来自数据库，记录计算批次） / The city's inventory of a year, from the database."""
+    from transcarbon.services.inventory_runs import run_inventory
+
+    settings = get_settings()
+    with _session(settings) as session:
+        try:
+            run = run_inventory(session, year, _options(settings, factor_set, gwp), actor=settings.actor)
+        except ValidationError as exc:
+            raise _fail([e.render() for e in exc.errors]) from exc
+        except FactorError as exc:
+            raise _fail([str(exc)], 2) from exc
+        payload = {**inventory_json(run.inventory), "year": year, "run_id": run.run_id}
+    if as_json:
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        _print_inventory(payload, f"{year} 年交通碳排放清单 / transport inventory {year} — run {run.run_id}")
+        err.print(both("cli.synthetic"))
+
+
+@factors_app.command("list")
+def factors_list() -> None:
+    """列出因子集 / List factor sets."""
+    table = Table("name", "kind", "version", "default", "sha256", "标题 / title")
+    for s in FactorLibrary.load().sets():
+        table.add_row(s.name, s.kind, s.version, "✓" if s.default else "", s.content_hash[:12],
+                      f"{s.title_zh}\n{s.title_en}")
+    out.print(table)
+
+
+@factors_app.command("show")
+def factors_show(name: Annotated[str, typer.Argument(help="因子集名称 / set name")]) -> None:
+    """显示一个因子集的全部行与来源 / Show a factor set's rows and sources."""
+    try:
+        s = FactorLibrary.load().get(name)
+    except FactorError as exc:
+        raise _fail([str(exc)], 2) from exc
+    out.print(f"[bold]{s.name}[/bold] {s.version} ({s.kind}) sha256={s.content_hash}\n{s.title_zh}\n{s.title_en}")
+    table = Table(*s.table.columns)
+    for row in s.table.iter_rows():
+        table.add_row(*["" if v is None else str(v) for v in row])
+    out.print(table)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """校验审计日志哈希链 / Verify the audit log's hash chain."""
+    with _session(get_settings()) as session:
+        result = audit.verify(session)
+    if not result.ok:
+        raise _fail([both("cli.audit_bad", id=result.first_bad_id, checked=result.checked, reason=result.reason)])
+    out.print(both("cli.audit_ok", checked=result.checked))
+
+
+@app.command()
+def lineage(
+    result_id: Annotated[int, typer.Argument(help="结果编号 / result id")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON 输出 / JSON output")] = False,
+) -> None:
+    """追溯一个结果的来源 / Show how a result was derived, down to input rows and factor sources."""
+    from transcarbon.services.lineage import LineageNotFound
+    from transcarbon.services.lineage import lineage as lineage_of
+
+    with _session(get_settings()) as session:
+        try:
+            tree = lineage_of(session, result_id)
+        except LineageNotFound as exc:
+            raise _fail([both("cli.no_result", id=result_id)], 2) from exc
+    if as_json:
+        sys.stdout.write(json.dumps(tree, ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    _print_lineage(tree)
+
+
+def _print_lineage(tree: dict[str, object]) -> None:
+    res: dict[str, object] = tree["result"]  # type: ignore[assignment]
+    run: dict[str, object] = tree["run"]  # type: ignore[assignment]
+    dims = ", ".join(f"{k}={res[k]}" for k in ("year", "month", "sector", "org_id") if res[k] is not None)
+    out.print(f"[bold]结果 / result {res['id']}[/bold] ({dims}): co2_t={res['co2_t']:.6f}, "
+              f"co2e_t={res['co2e_t']:.6f}")
+    out.print(f"计算批次 / run {run['id']}: {run['method_version']}, code {run['code_version']}, "
+              f"by {run['actor']} at {run['finished_at']}")
+    out.print(f"参数 / parameters: {json.dumps(run['parameters'], ensure_ascii=False)}")
+    for kind, ref in run["factor_sets"].items():  # type: ignore[attr-defined]
+        out.print(f"  因子集 / factor set {kind}: {ref['name']} {ref['version']} sha256={ref['sha256'][:16]}…")
+    for fb in run["fallbacks"]:  # type: ignore[attr-defined]
+        out.print(f"  回退 / fallback: {'; '.join(fb['fallbacks'])}", markup=False)
+    out.print("[bold]公式 / formula[/bold]")
+    for line in tree["formula"]:  # type: ignore[attr-defined]
+        out.print(f"  {line}", markup=False)
+    out.print("[bold]因子与来源 / factors and sources[/bold]")
+    for f in tree["factors"]:  # type: ignore[attr-defined]
+        out.print(f"  [{f['kind']}] {f['key']} {f['values']} — {f['source']} ({f['status']})", markup=False)
+    inputs: list[dict[str, object]] = tree["inputs"]  # type: ignore[assignment]
+    table = Table("record", "file/batch", "row", "org", "period", "fuel", "amount", "unit", "co2_t", "notes")
+    for i in inputs:
+        rec: dict[str, object] = i["record"]  # type: ignore[assignment]
+        batch: dict[str, object] = i["batch"]  # type: ignore[assignment]
+        comp: dict[str, object] = i["computed"]  # type: ignore[assignment]
+        table.add_row(str(i["record_id"]), str(batch["file_name"] or batch["label"]), str(i["row_number"]),
+                      str(rec["org_id"]), str(rec["period"]), str(rec["fuel"] or ""), str(rec["amount"] or ""),
+                      str(rec["unit"] or ""), f"{comp['co2_t']:.6f}", str(i["notes"] or ""))
+    out.print(table)
+    check: dict[str, object] = tree["check"]  # type: ignore[assignment]
+    out.print(f"输入合计 / sum of inputs co2_t = {check['co2_t_sum_of_inputs']:.6f} "
+              f"({'一致 matches' if check['matches'] else '不一致 MISMATCH'})")
+
+
+@app.command()
+def start() -> None:
+    """主任务：如需要则建示例库，并显示全市清单 / Main job: build the demo database if needed, show the inventory."""
+    demo_build(seed=20200101, if_missing=True)
+    inventory(year=2025, factor_set=None, gwp=None, as_json=False)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

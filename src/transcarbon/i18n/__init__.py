@@ -1,0 +1,35 @@
+"""The message catalog: every text shown to people, in Simplified Chinese first and English second.
+
+Messages live in ``messages.yaml`` beside this module as ``key: {zh: ..., en: ...}`` with
+``str.format`` placeholders. ``t(key, lang, **values)`` renders one language; ``both`` renders
+``"中文 / English"`` for places (CLI errors, logs) that show both.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+
+@cache
+def catalog() -> dict[str, dict[str, str]]:
+    """The whole catalog, loaded once."""
+    text = (resources.files("transcarbon.i18n") / "messages.yaml").read_text(encoding="utf-8")
+    data: dict[str, dict[str, str]] = yaml.safe_load(text)
+    return data
+
+
+def t(key: str, lang: Lang = "zh", **values: object) -> str:
+    """Render message ``key`` in ``lang``; a missing key raises ``KeyError`` (caught by tests)."""
+    return catalog()[key][lang].format(**values)
+
+
+def both(key: str, **values: object) -> str:
+    """Render ``key`` as ``"中文 / English"``."""
+    return f"{t(key, 'zh', **values)} / {t(key, 'en', **values)}"

@@ -1,0 +1,116 @@
+"""Use case: the derivation of a stored result, down to input rows, files, factors and sources.
+
+:func:`lineage` returns a plain dict (the API serves it as JSON; the CLI renders it as text):
+the result, its run (method, code, parameters, factor sets with hashes, fallbacks, actor, times),
+the formula, the input records with their batch and file, each distinct factor used with its source
+and status, and a check that the lines add up to the result.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from transcarbon.factors.library import FactorLibrary
+from transcarbon.methods.inventory import MEASURES
+from transcarbon.store.models import ActivityRecord, CalculationLine, CalculationRun, ImportBatch, Result
+
+FORMULA = [
+    "E [GJ] = mass [t] × NCV [GJ/t]  (natural gas: volume [m3] / 10^4 × NCV [GJ/10^4m3]; electricity: kWh × 0.0036)",
+    "scope 1 CO2 [t] = E × CC [tC/GJ] × OF × 44/12  (marine fuels: mass [t] × Cf [tCO2/t])",
+    "CH4, N2O [t] = E / 1000 × EF [kg/TJ] / 1000",
+    "scope 2 CO2 [t] = electricity [kWh] × grid factor [kgCO2/kWh] / 1000",
+    "co2_t = scope 1 + scope 2;  co2e_t = co2_t + CH4 × GWP_CH4 + N2O × GWP_N2O",
+    "energy_tce = mass [t] × kgce/kg (GB/T 2589); 1 tce = 29.3076 GJ",
+    "converted_tkm = freight t·km + passenger p·km × k(mode, passenger kind)",
+    "intensity [kgCO2 / t·km] = co2_t × 1000 / converted_tkm",
+]
+
+
+class LineageNotFound(LookupError):
+    pass
+
+
+def _result_dict(r: Result) -> dict[str, object]:
+    dims = {"year": r.year, "month": r.month, "sector": r.sector, "org_id": r.org_id}
+    return {"id": r.id, "run_id": r.run_id, **dims, **{m: getattr(r, m) for m in MEASURES},
+            "throughput_t": r.throughput_t, "line_count": r.line_count}
+
+
+def _factor_sources(library: FactorLibrary, run: CalculationRun, lines: pl.DataFrame) -> list[dict[str, object]]:
+    """Each distinct factor row the lines used, with its value, source and status from the set file."""
+    sets = run.factor_sets
+    out: list[dict[str, object]] = []
+    fuels = [f for f in lines["fuel"].unique().to_list() if f is not None]
+
+    def add(kind: str, key_col: str, keys: list[str], value_cols: list[str]) -> None:
+        ref = dict(sets[kind])  # type: ignore[arg-type]
+        fs = library.get(str(ref["name"]))
+        changed = fs.content_hash != ref["sha256"]
+        for row in fs.table.filter(pl.col(key_col).is_in(keys)).iter_rows(named=True):
+            out.append({"kind": kind, "set": fs.name, "version": ref["version"], "sha256": ref["sha256"],
+                        "key": {k: row[k] for k in fs.table.columns if k not in (*value_cols, "source", "status")},
+                        "values": {c: row[c] for c in value_cols}, "source": row["source"],
+                        "status": row.get("status"), "set_changed_since_run": changed})
+
+    add("fuel_properties", "fuel", fuels, ["ncv", "carbon_content_tc_per_gj", "oxidation"])
+    add("marine_fuels", "fuel", fuels, ["cf_tco2_per_t", "lcv_gj_per_t"])
+    add("standard_coal", "fuel", fuels, ["kgce_per_unit"])
+    add("ch4_n2o", "fuel", fuels, ["ch4_kg_per_tj", "n2o_kg_per_tj"])
+    add("gwp", "gwp_set", [str(run.parameters["gwp"])], ["gwp100"])
+    grid = lines.filter(pl.col("kwh").is_not_null()).select("grid_region", "grid_year").unique()
+    grid_set = library.get(str(dict(sets["grid"])["name"]))  # type: ignore[arg-type]
+    for region, year in grid.iter_rows():
+        row = grid_set.table.filter((pl.col("region") == region) & (pl.col("year") == year)).row(0, named=True)
+        out.append({"kind": "grid", "set": grid_set.name, "key": {"region": region, "year": year},
+                    "values": {"kgco2_per_kwh": row["kgco2_per_kwh"]}, "source": row["source"],
+                    "status": row["status"], "sha256": dict(sets["grid"])["sha256"]})  # type: ignore[arg-type]
+    return out
+
+
+def lineage(session: Session, result_id: int, library: FactorLibrary | None = None) -> dict[str, object]:
+    """The full derivation of result ``result_id``; raises :class:`LineageNotFound` if there is none."""
+    library = library or FactorLibrary.load()
+    result = session.get(Result, result_id)
+    if result is None:
+        raise LineageNotFound(f"no result with id {result_id}")
+    run = session.get(CalculationRun, result.run_id)
+    assert run is not None  # foreign key
+    q = select(CalculationLine, ActivityRecord, ImportBatch).join(
+        ActivityRecord, ActivityRecord.id == CalculationLine.record_id).join(
+        ImportBatch, ImportBatch.id == ActivityRecord.batch_id).where(CalculationLine.run_id == run.id)
+    for dim in ("month", "sector", "org_id"):
+        value = getattr(result, dim)
+        if value is not None:
+            q = q.where(getattr(CalculationLine, dim) == value)
+    inputs = []
+    for line, rec, batch in session.execute(q.order_by(CalculationLine.record_id)).all():
+        inputs.append({
+            "record_id": rec.id, "row_number": rec.row_number, "row_hash": rec.row_hash,
+            "batch": {"id": batch.id, "kind": batch.kind, "label": batch.label, "file_name": batch.file_name,
+                      "file_sha256": batch.file_sha256},
+            "record": {c: getattr(rec, c) for c in ("org_id", "period", "sector", "fuel", "amount", "unit",
+                                                     "freight_tkm", "passenger_pkm", "passenger_kind", "region",
+                                                     "throughput_t")},
+            "computed": {c: getattr(line, c) for c in ("mass_t", "volume_m3", "kwh", *MEASURES[:-1])},
+            "factors": line.factors, "notes": line.notes,
+        })
+    frame = pl.DataFrame([{**i["computed"], "fuel": i["record"]["fuel"],  # type: ignore[dict-item]
+                           "grid_region": i["factors"].get("grid_region"),  # type: ignore[attr-defined]
+                           "grid_year": i["factors"].get("grid_year")} for i in inputs],  # type: ignore[attr-defined]
+                         infer_schema_length=None)
+    co2_sum = float(frame["co2_t"].sum()) if inputs else 0.0
+    return {
+        "result": _result_dict(result),
+        "run": {"id": run.id, "kind": run.kind, "method_version": run.method_version,
+                "code_version": run.code_version, "parameters": run.parameters, "factor_sets": run.factor_sets,
+                "fallbacks": run.fallbacks, "input_hash": run.input_hash, "input_count": run.input_count,
+                "actor": run.actor, "started_at": run.started_at.isoformat(),
+                "finished_at": run.finished_at.isoformat()},
+        "formula": FORMULA,
+        "inputs": inputs,
+        "factors": _factor_sources(library, run, frame) if inputs else [],
+        "check": {"co2_t_sum_of_inputs": co2_sum, "co2_t_result": result.co2_t,
+                  "matches": abs(co2_sum - result.co2_t) <= 1e-9 * max(1.0, abs(result.co2_t))},
+    }

@@ -1,0 +1,192 @@
+"""Database tables (SQLAlchemy 2.0 declarative). Migrations in ``store/migrations`` follow these.
+
+Naming: measures carry units (``co2_t``); every computed row points to its run; the audit log is
+append-only and hash-chained (see :mod:`transcarbon.services.audit`). Timestamps of the audit log
+are ISO-8601 text so that they hash identically on every database.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Organisation(Base):
+    """An enterprise or a department that reports data (one row per reporting unit)."""
+
+    __tablename__ = "organisations"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))  # enterprise | department
+    sector: Mapped[str | None] = mapped_column(String(40))
+    district: Mapped[str | None] = mapped_column(String(40))
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ImportBatch(Base):
+    """One set of records that entered together (a demo build, an uploaded file, an API call)."""
+
+    __tablename__ = "import_batches"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(20))  # demo | file | api
+    label: Mapped[str] = mapped_column(String(200))
+    file_name: Mapped[str | None] = mapped_column(String(300))
+    file_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="approved")  # only approved feed calculations
+    row_count: Mapped[int] = mapped_column(Integer, default=0)
+    actor: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ActivityRecord(Base):
+    """One row of the activity contract, as submitted (region may be empty: defaulted at calculation)."""
+
+    __tablename__ = "activity_records"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    row_number: Mapped[int] = mapped_column(Integer)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    period: Mapped[str] = mapped_column(String(7))
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    month: Mapped[int | None] = mapped_column(Integer)
+    sector: Mapped[str] = mapped_column(String(40))
+    fuel: Mapped[str | None] = mapped_column(String(40))
+    amount: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(10))
+    freight_tkm: Mapped[float | None] = mapped_column(Float)
+    passenger_pkm: Mapped[float | None] = mapped_column(Float)
+    passenger_kind: Mapped[str | None] = mapped_column(String(20))
+    region: Mapped[str | None] = mapped_column(String(40))
+    throughput_t: Mapped[float | None] = mapped_column(Float)
+    row_hash: Mapped[str] = mapped_column(String(64))
+
+
+class FactorSetRecord(Base):
+    """A factor set as it was when a run used it (name, version, content hash)."""
+
+    __tablename__ = "factor_sets"
+    __table_args__ = (UniqueConstraint("name", "sha256"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(40))
+    version: Mapped[str] = mapped_column(String(40))
+    sha256: Mapped[str] = mapped_column(String(64))
+    file: Mapped[str] = mapped_column(String(200))
+    registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CalculationRun(Base):
+    """One computation: what method, factors, code, parameters, inputs, who and when."""
+
+    __tablename__ = "calculation_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(40))  # inventory | ships | ...
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    method_version: Mapped[str] = mapped_column(String(80))
+    code_version: Mapped[str] = mapped_column(String(80))
+    parameters: Mapped[dict[str, object]] = mapped_column(JSON)
+    factor_sets: Mapped[dict[str, object]] = mapped_column(JSON)
+    fallbacks: Mapped[list[object]] = mapped_column(JSON)
+    input_hash: Mapped[str] = mapped_column(String(64))
+    input_count: Mapped[int] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(100))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CalculationLine(Base):
+    """One input record's contribution to a run, with the factor values it was computed with."""
+
+    __tablename__ = "calculation_lines"
+    __table_args__ = (Index("ix_lines_run_sector", "run_id", "sector"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("calculation_runs.id"))
+    record_id: Mapped[int] = mapped_column(ForeignKey("activity_records.id"), index=True)
+    org_id: Mapped[str] = mapped_column(String(64))
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int | None] = mapped_column(Integer)
+    sector: Mapped[str] = mapped_column(String(40))
+    fuel: Mapped[str | None] = mapped_column(String(40))
+    region: Mapped[str] = mapped_column(String(40))
+    mass_t: Mapped[float | None] = mapped_column(Float)
+    volume_m3: Mapped[float | None] = mapped_column(Float)
+    kwh: Mapped[float | None] = mapped_column(Float)
+    co2_t: Mapped[float] = mapped_column(Float)
+    ch4_t: Mapped[float] = mapped_column(Float)
+    n2o_t: Mapped[float] = mapped_column(Float)
+    co2e_t: Mapped[float] = mapped_column(Float)
+    scope1_co2_t: Mapped[float] = mapped_column(Float)
+    scope2_co2_t: Mapped[float] = mapped_column(Float)
+    energy_tce: Mapped[float] = mapped_column(Float)
+    energy_gj: Mapped[float] = mapped_column(Float)
+    freight_tkm: Mapped[float | None] = mapped_column(Float)
+    passenger_pkm: Mapped[float | None] = mapped_column(Float)
+    converted_tkm: Mapped[float | None] = mapped_column(Float)
+    throughput_t: Mapped[float | None] = mapped_column(Float)
+    factors: Mapped[dict[str, object]] = mapped_column(JSON)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Result(Base):
+    """An aggregate of a run: by year, and optionally month, sector and organisation (null = all)."""
+
+    __tablename__ = "results"
+    __table_args__ = (Index("ix_results_run_dims", "run_id", "year", "sector"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("calculation_runs.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int | None] = mapped_column(Integer)
+    sector: Mapped[str | None] = mapped_column(String(40))
+    org_id: Mapped[str | None] = mapped_column(String(64))
+    co2_t: Mapped[float] = mapped_column(Float)
+    ch4_t: Mapped[float] = mapped_column(Float)
+    n2o_t: Mapped[float] = mapped_column(Float)
+    co2e_t: Mapped[float] = mapped_column(Float)
+    scope1_co2_t: Mapped[float] = mapped_column(Float)
+    scope2_co2_t: Mapped[float] = mapped_column(Float)
+    energy_tce: Mapped[float] = mapped_column(Float)
+    energy_gj: Mapped[float] = mapped_column(Float)
+    freight_tkm: Mapped[float | None] = mapped_column(Float)
+    passenger_pkm: Mapped[float | None] = mapped_column(Float)
+    converted_tkm: Mapped[float | None] = mapped_column(Float)
+    intensity_kgco2_per_converted_tkm: Mapped[float | None] = mapped_column(Float)
+    throughput_t: Mapped[float | None] = mapped_column(Float)
+    line_count: Mapped[int] = mapped_column(Integer)
+
+
+class AuditEntry(Base):
+    """Append-only, hash-chained log: hash = SHA-256(prev_hash + canonical JSON of the entry)."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ts: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(60))
+    object_type: Mapped[str] = mapped_column(String(60))
+    object_id: Mapped[str] = mapped_column(String(100))
+    before_hash: Mapped[str | None] = mapped_column(String(64))
+    after_hash: Mapped[str | None] = mapped_column(String(64))
+    details: Mapped[str] = mapped_column(Text)  # canonical JSON text, hashed as is
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The chain's head, locked (SELECT … FOR UPDATE) while appending so concurrent writers queue."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_id: Mapped[int] = mapped_column(Integer, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))
