@@ -42,20 +42,20 @@ ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pl.Expr, pl.Series)
 def co2_from_energy(energy_gj: ArrayLike, carbon_content_tc_per_gj: ArrayLike,
                     oxidation: ArrayLike) -> ArrayLike:
     """CO2 [t] = E [GJ] · CC [tC/GJ] · OF · 44/12 [1]_."""
-    return energy_gj * carbon_content_tc_per_gj * oxidation * CO2_PER_C  # type: ignore[operator,return-value]
+    return energy_gj * carbon_content_tc_per_gj * oxidation * CO2_PER_C
 
 
 def co2_from_mass(fuel_t: ArrayLike, cf_tco2_per_t: ArrayLike) -> ArrayLike:
     """CO2 [t] = FC [t] · Cf [tCO2/t] [2]_."""
-    return fuel_t * cf_tco2_per_t  # type: ignore[operator,return-value]
+    return fuel_t * cf_tco2_per_t
 
 
 def gas_from_energy(energy_gj: ArrayLike, ef_kg_per_tj: ArrayLike) -> ArrayLike:
     """CH4 or N2O [t] = E [GJ] / 1000 · EF [kg/TJ] / 1000 [3]_."""
-    return energy_gj * ef_kg_per_tj / 1.0e6  # type: ignore[operator,return-value]
+    return energy_gj * ef_kg_per_tj / 1.0e6
 
 
 def co2e(co2_t: ArrayLike, ch4_t: ArrayLike, n2o_t: ArrayLike, gwp_ch4: float,
          gwp_n2o: float) -> ArrayLike:
     """CO2e [t] = CO2 + CH4 · GWP_CH4 + N2O · GWP_N2O [4]_."""
-    return co2_t + ch4_t * gwp_ch4 + n2o_t * gwp_n2o  # type: ignore[operator,return-value]
+    return co2_t + ch4_t * gwp_ch4 + n2o_t * gwp_n2o

@@ -23,4 +23,4 @@ GJ_PER_KWH = 0.0036
 
 def scope2_co2(kwh: ArrayLike, grid_kgco2_per_kwh: ArrayLike) -> ArrayLike:
     """Location-based CO2 [t] = AD [kWh] · EF [kgCO2/kWh] / 1000 [1]_."""
-    return kwh * grid_kgco2_per_kwh / 1000.0  # type: ignore[operator,return-value]
+    return kwh * grid_kgco2_per_kwh / 1000.0

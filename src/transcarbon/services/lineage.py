@@ -8,6 +8,8 @@ and status, and a check that the lines add up to the result.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,12 +42,12 @@ def _result_dict(r: Result) -> dict[str, object]:
 
 def _factor_sources(library: FactorLibrary, run: CalculationRun, lines: pl.DataFrame) -> list[dict[str, object]]:
     """Each distinct factor row the lines used, with its value, source and status from the set file."""
-    sets = run.factor_sets
+    sets = cast(dict[str, dict[str, str]], run.factor_sets)
     out: list[dict[str, object]] = []
     fuels = [f for f in lines["fuel"].unique().to_list() if f is not None]
 
     def add(kind: str, key_col: str, keys: list[str], value_cols: list[str]) -> None:
-        ref = dict(sets[kind])  # type: ignore[arg-type]
+        ref = sets[kind]
         fs = library.get(str(ref["name"]))
         changed = fs.content_hash != ref["sha256"]
         for row in fs.table.filter(pl.col(key_col).is_in(keys)).iter_rows(named=True):
@@ -60,12 +62,12 @@ def _factor_sources(library: FactorLibrary, run: CalculationRun, lines: pl.DataF
     add("ch4_n2o", "fuel", fuels, ["ch4_kg_per_tj", "n2o_kg_per_tj"])
     add("gwp", "gwp_set", [str(run.parameters["gwp"])], ["gwp100"])
     grid = lines.filter(pl.col("kwh").is_not_null()).select("grid_region", "grid_year").unique()
-    grid_set = library.get(str(dict(sets["grid"])["name"]))  # type: ignore[arg-type]
+    grid_set = library.get(sets["grid"]["name"])
     for region, year in grid.iter_rows():
         row = grid_set.table.filter((pl.col("region") == region) & (pl.col("year") == year)).row(0, named=True)
         out.append({"kind": "grid", "set": grid_set.name, "key": {"region": region, "year": year},
                     "values": {"kgco2_per_kwh": row["kgco2_per_kwh"]}, "source": row["source"],
-                    "status": row["status"], "sha256": dict(sets["grid"])["sha256"]})  # type: ignore[arg-type]
+                    "status": row["status"], "sha256": sets["grid"]["sha256"]})
     return out
 
 
@@ -84,7 +86,7 @@ def lineage(session: Session, result_id: int, library: FactorLibrary | None = No
         value = getattr(result, dim)
         if value is not None:
             q = q.where(getattr(CalculationLine, dim) == value)
-    inputs = []
+    inputs: list[dict[str, Any]] = []
     for line, rec, batch in session.execute(q.order_by(CalculationLine.record_id)).all():
         inputs.append({
             "record_id": rec.id, "row_number": rec.row_number, "row_hash": rec.row_hash,
@@ -96,10 +98,8 @@ def lineage(session: Session, result_id: int, library: FactorLibrary | None = No
             "computed": {c: getattr(line, c) for c in ("mass_t", "volume_m3", "kwh", *MEASURES[:-1])},
             "factors": line.factors, "notes": line.notes,
         })
-    frame = pl.DataFrame([{**i["computed"], "fuel": i["record"]["fuel"],  # type: ignore[dict-item]
-                           "grid_region": i["factors"].get("grid_region"),  # type: ignore[attr-defined]
-                           "grid_year": i["factors"].get("grid_year")} for i in inputs],  # type: ignore[attr-defined]
-                         infer_schema_length=None)
+    frame = pl.DataFrame([{**i["computed"], "fuel": i["record"]["fuel"], "grid_region": i["factors"]["grid_region"],
+                           "grid_year": i["factors"]["grid_year"]} for i in inputs], infer_schema_length=None)
     co2_sum = float(frame["co2_t"].sum()) if inputs else 0.0
     return {
         "result": _result_dict(result),

@@ -1,0 +1,35 @@
+# transcarbon: set-up and the two main jobs. Every target installs what it needs first.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint types pytest bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## demo: set up and run the main job on the embedded default (SQLite + synthetic demo data)
+demo: $(STAMP)
+	$(BIN)/transcarbon start
+
+## test: set up, then lint (ruff), type-check (mypy) and run the tests (pytest)
+test: lint types pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest -n 2 --dist loadfile
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_inventory.py
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

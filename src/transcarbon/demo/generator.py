@@ -1,0 +1,518 @@
+"""The deterministic synthetic Lianyungang data set (示例数据，非真实数据).
+
+``generate(seed)`` builds, with a NumPy ``Generator`` seeded by ``seed``, 72 months (2020-01 … 2025-12)
+of energy and activity for 54 synthetic enterprises of every transport sub-sector, 10 bureau
+departments, and the report types later features need (vehicle additions, fleet stock, shore power,
+port throughput, ridership, milestone evidence). ``write_csv`` writes one CSV per frame;
+``activity.csv`` follows the activity contract exactly and is a valid input to ``transcarbon calc``.
+Everything is labelled synthetic: organisation names carry （示例）/ "(synthetic)", milestone evidence
+starts with 【示例】/ "[synthetic]", and ``organisations.synthetic`` is true on every row.
+
+Magnitudes (sources: ``shared/reference/lianyungang.md``; [V] read in a public page, [D] derived,
+[R] recalled; everything else *assumed*, typical values):
+
+- city ≈ 4.6 M people [V]; central-city trips sized so that buses carry ≈ 22万 trips a day [V, 2017];
+- port cargo 253 → 277 [V] → 301 → 312 → 346 → 367 Mt [V] (2020 … 2025), containers 480 → 503.49 [V] →
+  … → 715.98万TEU [V], sea–rail 94.3万TEU in 2025 [V]; port energy ≈ 1 kWh and ≈ 0.1 kg diesel per t;
+- shore power ≈ 120万 kWh in 2020 [V, the 2015 3,000 kW two-berth system] → ≈ 298万 kWh in 2025;
+- ≈ 1,850 buses (city group 1,068 in 2019: 697 electric, 192 LNG, 179 CNG [V]; 东海 257 electric [V]);
+  1.2 kWh/km electric, ≈ 58,000 km a bus a year;
+- ≈ 3,000 taxis, ≈ 8,700 trucks in ten fleets (≈ 100亿 t·km, 0.03–0.10 kg diesel per t·km),
+  ≈ 600 coaches, six shipping firms (≈ 390亿 t·km in 2020, ≈ 3 g fuel per t·km coastal), rail freight
+  ≈ 40 Mt a year [V/D] hauled 180 km, airport 1,233,272 passengers in 2021 [V].
+
+Designed outcomes for 2025 against the plan (``shared/plan/INDICATORS.md``), with the default factor
+set (energy statistics), CN-JS grid factors (2020 takes 2021's 0.6451, 2024–25 take 2023's 0.5827), CO2
+(checked against ``transcarbon calc`` on the generated rows):
+
+met
+  - ``converted_turnover_co2_intensity`` (≈ −5%): −7.0% over road, waterway, rail and aviation
+    (−9.4% over road and waterway only; −6.0% if port and other are counted too);
+  - ``ship_co2_intensity`` (−3%): −4.5% (calibrated: cargo-ship CO2 per t·km follows
+    :data:`INTENSITY_PATH`);
+  - ``new_energy_bus_share`` (≥ 80%): 68% (2020) → 79.9% (2024) → 82% (2025) of the bus stock;
+  - ``shore_power_use_multiple`` (≥ 2×): 2.5× (120万 → 298万 kWh);
+  - ``airport_electric_ground_equipment_share`` (≥ 25%): 33% of the stock;
+  - ``short_haul_heavy_truck_nev_share`` (≥ 10%): 2% (2020) → 15% (2025) of additions;
+  - ``container_multimodal_growth`` (≥ 10%/yr): 11.5%/yr (sea–rail + sea–river TEU, CAGR 2020–25);
+  - ``new_energy_vehicle_share_new`` (≈ 20%): ≈ 57% of commercial additions (new + clean energy, LNG/CNG
+    trucks included); ``nev_sales_share`` (20%): 44% of new private cars;
+  - ``green_travel_share_core`` (≥ 70%): 71%, marginally (bus, walking, cycling, e-bikes);
+  - port CO2 per tonne (province −3%, no plan indicator): −10.7%.
+missed
+  - ``truck_co2_intensity`` (−3%): −2.3%, narrowly (calibrated like ships);
+  - ``public_transport_mode_share`` (≥ 30%): 22.7% (2020) → 26.9% (2025) of motorised trips;
+  - ``public_service_ev_share`` (≥ 80%): 77% of 2025 bus, taxi and public-service additions;
+  - ``ship_shore_power_retrofit_600gt`` (≈ 100%): 88% of ships ≥ 600 GT;
+  - ``rail_water_bulk_share`` (86%): 85.0%, narrowly;
+  - ``port_container_truck_clean_share`` (60%): 41%;
+  - milestone ``inland_container_routes_four_provinces`` (done by 2025): still in progress (Anhui missing).
+Milestones done: ``repair_emission_systems_linked`` (2024-09), ``hsr_in_national_plan`` (2023-11),
+``infrastructure_greening`` (2025-10); the 2030 milestones are in progress or not started.
+
+Run :func:`design_check` to see these values recomputed from a generated data set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from transcarbon.demo import sectors
+from transcarbon.demo.fleets import NEW_ENERGY, Fleet, largest_remainder
+from transcarbon.demo.organisations import organisations_frame
+from transcarbon.demo.seasons import N_YEARS, PERIODS, YEAR_INDEX, YEARS, FloatArray, profile
+from transcarbon.demo.sectors import OrgSeries
+from transcarbon.domain import Sector
+
+DEFAULT_SEED = 20200101
+
+#: The activity CSV contract's header, in order.
+ACTIVITY_COLUMNS: tuple[str, ...] = (
+    "org_id", "period", "sector", "fuel", "amount", "unit", "freight_tkm", "passenger_pkm",
+    "passenger_kind", "region", "throughput_t",
+)
+ACTIVITY_SCHEMA: dict[str, type[pl.DataType]] = {
+    "org_id": pl.String, "period": pl.String, "sector": pl.String, "fuel": pl.String, "amount": pl.Float64,
+    "unit": pl.String, "freight_tkm": pl.Float64, "passenger_pkm": pl.Float64, "passenger_kind": pl.String,
+    "region": pl.String, "throughput_t": pl.Float64,
+}
+REGION = "CN-JS"
+
+#: Contract unit of each fuel (electricity: kWh, or MWh for organisations using ≥ 1 GWh a month).
+FUEL_UNITS: dict[str, str] = {
+    "diesel": "t", "gasoline": "t", "fuel_oil": "t", "jet_kerosene": "t", "lng": "t",
+    "natural_gas": "10^4m3", "electricity": "kWh",
+}
+_FUEL_ORDER = ("diesel", "gasoline", "fuel_oil", "jet_kerosene", "lng", "natural_gas", "electricity")
+_DECIMALS = {"t": 3, "10^4m3": 4, "kWh": 0, "MWh": 3}
+
+#: Design CO2 factors [t CO2 per contract unit] used to calibrate intensities: the default factor set
+#: ``energy_statistics`` (NCV × carbon content × oxidation × 44/12, ``data/factors``).
+DESIGN_TCO2: dict[str, float] = {
+    "gasoline": 2.9251, "diesel": 3.0959, "fuel_oil": 3.1705, "jet_kerosene": 3.0795,
+    "natural_gas": 21.650, "lng": 2.8639,
+}
+#: Design grid factors [kg CO2/kWh], CN-JS (grid_mee.csv): 2020 takes 2021's, 2024–25 take 2023's.
+DESIGN_GRID_KG_PER_KWH = np.array([0.6451, 0.6451, 0.5978, 0.5827, 0.5827, 0.5827])
+
+#: Designed CO2 per t·km (index, 2020 = 1) of the sectors whose intensity indicator is steered:
+#: trucks fall 2.3% (target 3%: narrowly missed), cargo ships 4.5% (target 3%: met).
+INTENSITY_PATH: dict[Sector, tuple[float, ...]] = {
+    Sector.ROAD_FREIGHT: (1.000, 0.994, 1.004, 0.989, 0.983, 0.977),
+    Sector.WATERWAY_FREIGHT: (1.000, 0.991, 0.983, 0.972, 0.963, 0.955),
+}
+
+
+@dataclass(frozen=True)
+class DemoData:
+    """The synthetic data set: one Polars frame per table (see :func:`generate`)."""
+
+    organisations: pl.DataFrame
+    activity: pl.DataFrame
+    vehicle_additions: pl.DataFrame
+    fleet_stock: pl.DataFrame
+    shore_power: pl.DataFrame
+    port_throughput: pl.DataFrame
+    ridership: pl.DataFrame
+    milestones: pl.DataFrame
+
+    def frames(self) -> dict[str, pl.DataFrame]:
+        """The frames by table name, in a stable order."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def generate(seed: int = DEFAULT_SEED) -> DemoData:
+    """Build the synthetic Lianyungang data set; the same seed gives identical frames."""
+    rng = np.random.default_rng(seed)
+    port_series, port_throughput, shore_power = sectors.build_port(rng)
+    ridership = sectors.build_ridership(rng)
+    series: list[OrgSeries] = [
+        *port_series,
+        *sectors.build_buses(rng, ridership),
+        *sectors.build_taxis(rng),
+        *sectors.build_trucks(rng),
+        *sectors.build_coaches(rng),
+        *sectors.build_ships(rng),
+        *sectors.build_ferries(rng),
+        *sectors.build_rail(rng),
+        *sectors.build_aviation(rng),
+        *sectors.build_other(rng),
+    ]
+    for sector, path in INTENSITY_PATH.items():
+        _calibrate_intensity([s for s in series if s.sector == sector], np.asarray(path))
+    return DemoData(
+        organisations=organisations_frame(),
+        activity=_activity_frame(series),
+        vehicle_additions=_vehicle_additions(rng),
+        fleet_stock=_fleet_stock(),
+        shore_power=shore_power,
+        port_throughput=port_throughput,
+        ridership=ridership,
+        milestones=_milestones(),
+    )
+
+
+def write_csv(data: DemoData, directory: Path) -> dict[str, Path]:
+    """Write one UTF-8 CSV per frame (``activity.csv``, ``organisations.csv`` …); return the paths."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for name, frame in data.frames().items():
+        path = directory / f"{name}.csv"
+        frame.write_csv(path, null_value="")
+        paths[name] = path
+    return paths
+
+
+# ---------------------------------------------------------------------------------------------------
+# Activity
+# ---------------------------------------------------------------------------------------------------
+
+
+def _co2_t(s: OrgSeries) -> FloatArray:
+    """Monthly CO2 [t] of a series under the design factors (electricity in kWh)."""
+    total = np.zeros(len(PERIODS))
+    for fuel, amount in s.fuels.items():
+        if fuel == "electricity":
+            total += amount * DESIGN_GRID_KG_PER_KWH[YEAR_INDEX] / 1000.0
+        else:
+            total += amount * DESIGN_TCO2[fuel]
+    return total
+
+
+def _annual(x: FloatArray) -> FloatArray:
+    return np.bincount(YEAR_INDEX, weights=x, minlength=N_YEARS).astype(np.float64)
+
+
+def _calibrate_intensity(group: list[OrgSeries], path: FloatArray) -> None:
+    """Scale the group's fuels year by year so its CO2 per t·km follows ``path`` (2020 = 1)."""
+    co2 = _annual(sum((_co2_t(s) for s in group), np.zeros(len(PERIODS))))
+    tkm = _annual(sum((s.freight_tkm for s in group if s.freight_tkm is not None), np.zeros(len(PERIODS))))
+    intensity = co2 / tkm
+    scale = path * intensity[0] / intensity
+    for s in group:
+        for fuel in s.fuels:
+            s.fuels[fuel] = s.fuels[fuel] * scale[YEAR_INDEX]
+
+
+def _activity_frame(series: list[OrgSeries]) -> pl.DataFrame:
+    """Contract rows: one per organisation × month × fuel; activity on the organisation's first fuel row."""
+    n = len(PERIODS)
+    frames = []
+    for s in series:
+        fuels = [f for f in _FUEL_ORDER if f in s.fuels]
+        for i, fuel in enumerate(fuels or [None]):
+            amount: FloatArray | None = None
+            unit: str | None = None
+            if fuel is not None:
+                amount = np.maximum(s.fuels[fuel], 0.0)
+                unit = FUEL_UNITS[fuel]
+                if fuel == "electricity" and amount.mean() >= 1e6:
+                    amount, unit = amount / 1000.0, "MWh"
+                amount = np.round(amount, _DECIMALS[unit])
+            first = i == 0
+
+            def col(x: FloatArray | None, first: bool = first) -> list[float | None] | FloatArray:
+                return x if (first and x is not None) else [None] * n
+
+            frames.append(pl.DataFrame({
+                "org_id": [s.org_id] * n,
+                "period": PERIODS,
+                "sector": [s.sector.value] * n,
+                "fuel": [fuel] * n,
+                "amount": amount if amount is not None else [None] * n,
+                "unit": [unit] * n,
+                "freight_tkm": col(s.freight_tkm),
+                "passenger_pkm": col(s.passenger_pkm),
+                "passenger_kind": [s.passenger_kind if first and s.passenger_pkm is not None else None] * n,
+                "region": [REGION] * n,
+                "throughput_t": col(s.throughput_t),
+            }, schema=ACTIVITY_SCHEMA))
+    return pl.concat(frames).sort("org_id", "period", maintain_order=True)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Vehicle additions and fleet stock
+# ---------------------------------------------------------------------------------------------------
+
+#: The register of seagoing and inland transport ships ≥ 600 GT (assumed ≈ 430 → 480), reported by the
+#: maritime administration; LNG and electric ships appear from 2021.
+VESSELS_600GT = Fleet("LYG-GOV-007", "vessel", (425, 430, 440, 452, 461, 470, 478), {"diesel": 1.0},
+                      {"diesel": 0.90, "lng": 0.10}, {"diesel": 0.60, "lng": 0.30, "bev": 0.10}, retire_rate=0.04)
+#: Share of ships ≥ 600 GT with shore-power receiving equipment, 2020 … 2025 (assumed; electric ships: all).
+SHORE_POWER_READY = (0.18, 0.30, 0.45, 0.62, 0.76, 0.88)
+
+#: New private cars registered a year (public security, LYG-GOV-004), assumed for ≈ 113万 vehicles [V],
+#: and their new-energy share (national trend [R]: ≈ 6% in 2020 to ≈ 45% by 2025).
+PRIVATE_CARS_PER_YEAR = (62000, 70000, 66000, 72000, 76000, 78000)
+PRIVATE_CAR_NEV_SHARE = (0.06, 0.12, 0.22, 0.30, 0.38, 0.44)
+
+#: Month weights of vehicle registrations (fewer around the New Year, more at year end).
+_ADD_MONTH_WEIGHTS = np.array([0.6, 0.5, 0.9, 1.0, 1.0, 1.1, 1.0, 0.9, 1.1, 1.1, 1.3, 1.5])
+
+ADDITIONS_SCHEMA: dict[str, type[pl.DataType]] = {
+    "period": pl.String, "org_id": pl.String, "category": pl.String, "power_type": pl.String,
+    "count": pl.Int64,
+}
+
+
+def additions_fleets() -> list[Fleet]:
+    """Every fleet whose additions are reported (buses, taxis, trucks, public-service, ships, airport)."""
+    return [
+        *sectors.BUS_FLEETS, *sectors.TAXI_FLEETS, *(t.fleet for t in sectors.TRUCK_FLEETS),
+        sectors.OFFICIAL_CARS, sectors.SANITATION, VESSELS_600GT, sectors.AIRPORT_EQUIPMENT,
+    ]
+
+
+def _spread_months(rng: np.random.Generator, org_id: str, category: str, power: str,
+                   per_year: np.ndarray, weights: np.ndarray) -> pl.DataFrame | None:
+    counts = np.concatenate([
+        rng.multinomial(int(n), weights / weights.sum()) for n in per_year
+    ])
+    keep = counts > 0
+    if not keep.any():
+        return None
+    return pl.DataFrame({
+        "period": np.asarray(PERIODS)[keep],
+        "org_id": org_id,
+        "category": category,
+        "power_type": power,
+        "count": counts[keep].astype(np.int64),
+    }, schema=ADDITIONS_SCHEMA)
+
+
+def _vehicle_additions(rng: np.random.Generator) -> pl.DataFrame:
+    frames = []
+    for fleet in additions_fleets():
+        for power, per_year in fleet.additions().items():
+            frames.append(_spread_months(rng, fleet.org_id, fleet.category, power, per_year, _ADD_MONTH_WEIGHTS))
+    car_weights = _ADD_MONTH_WEIGHTS * profile("urban", cny_depth=0.5, covid_sensitivity=0.8)[:12]
+    for y in range(N_YEARS):
+        nev = PRIVATE_CAR_NEV_SHARE[y]
+        mix = np.array([0.7 * nev, 0.3 * nev, 0.03, 0.97 - nev])  # bev, phev, hybrid, gasoline
+        counts = largest_remainder(mix, PRIVATE_CARS_PER_YEAR[y])
+        for power, n in zip(("bev", "phev", "hybrid", "gasoline"), counts, strict=True):
+            per_year = np.zeros(N_YEARS, dtype=np.int64)
+            per_year[y] = n
+            frames.append(_spread_months(rng, "LYG-GOV-004", "car_private", power, per_year, car_weights))
+    return pl.concat([f for f in frames if f is not None]).sort("period", "org_id", "category", "power_type")
+
+
+def _fleet_stock() -> pl.DataFrame:
+    """Year-end stock by category and power type, summed over organisations, 2020 … 2025."""
+    rows: dict[tuple[int, str, str], int] = {}
+
+    def add(category: str, stock: dict[str, np.ndarray]) -> None:
+        for power, counts in stock.items():
+            for y, year in enumerate(YEARS):
+                key = (int(year), category, power)
+                rows[key] = rows.get(key, 0) + int(counts[y + 1])
+
+    for fleet in additions_fleets():
+        add(fleet.category, fleet.stock())
+    add("truck_container_port", sectors.TRUCK_FLEETS[0].fleet.stock())
+    ready = np.array([0.12, *SHORE_POWER_READY])
+    add("vessel_shore_power_ready", {
+        p: (s if p == "bev" else np.rint(s * ready).astype(np.int64)) for p, s in VESSELS_600GT.stock().items()
+    })
+    keys = sorted(rows)
+    return pl.DataFrame({
+        "year": [k[0] for k in keys],
+        "category": [k[1] for k in keys],
+        "power_type": [k[2] for k in keys],
+        "count": [rows[k] for k in keys],
+    }, schema={"year": pl.Int64, "category": pl.String, "power_type": pl.String, "count": pl.Int64})
+
+
+# ---------------------------------------------------------------------------------------------------
+# Milestones
+# ---------------------------------------------------------------------------------------------------
+
+_MILESTONES: tuple[tuple[str, str, str, str, str, str], ...] = (
+    ("repair_emission_systems_linked", "LYG-GOV-003", "in_progress", "2022-06-30",
+     "汽车维修电子健康档案系统与排放检验系统对接方案印发", "plan for linking repair records and emission tests issued"),
+    ("repair_emission_systems_linked", "LYG-GOV-003", "done", "2024-09-30",
+     "两系统完成数据对接并上线运行（I/M闭环）", "the two systems exchange data in production (I/M loop closed)"),
+    ("inland_container_routes_four_provinces", "LYG-GOV-001", "in_progress", "2021-12-31",
+     "开通至江苏、山东内河港口集装箱航线", "container routes to inland ports of Jiangsu and Shandong opened"),
+    ("inland_container_routes_four_provinces", "LYG-GOV-001", "in_progress", "2023-06-30",
+     "开通至河南内河港口集装箱航线", "container route to an inland port of Henan opened"),
+    ("inland_container_routes_four_provinces", "LYG-GOV-001", "in_progress", "2025-12-31",
+     "至安徽内河港口航线仍在论证，2025年目标未完成", "route to Anhui still under study; the 2025 target is missed"),
+    ("hsr_in_national_plan", "LYG-GOV-002", "in_progress", "2021-03-31",
+     "沿海高铁、连临高铁纳入省级规划并报送国家", "coastal and Lianyungang–Linyi HSR in the provincial plan and "
+     "submitted"),
+    ("hsr_in_national_plan", "LYG-GOV-002", "done", "2023-11-30",
+     "两条线路纳入国家级中长期铁路规划调整", "both lines included in the national rail plan revision"),
+    ("infrastructure_greening", "LYG-GOV-001", "in_progress", "2023-12-31",
+     "新建交通工程全面执行绿色公路、绿色港口标准", "new transport works follow green road and green port standards"),
+    ("infrastructure_greening", "LYG-GOV-001", "done", "2025-10-31",
+     "绿色交通基础设施评估报告通过验收", "assessment report on green transport infrastructure accepted"),
+    ("land_transport_oil_peak", "LYG-GOV-001", "in_progress", "2025-12-31",
+     "陆路交通石油消费达峰路径研究完成，2030年前力争达峰", "study of the land-transport oil peak path completed"),
+    ("direct_emission_growth_slowing", "LYG-GOV-005", "in_progress", "2025-06-30",
+     "交通直接碳排放年度增速监测报告", "annual monitoring report of direct transport emission growth"),
+    ("low_carbon_transport_structure", "LYG-GOV-001", "not_started", "2022-12-31",
+     "运输结构调整方案编制中", "transport-structure adjustment plan being drafted"),
+    ("low_carbon_transport_structure", "LYG-GOV-001", "in_progress", "2024-12-31",
+     "运输结构调整方案印发实施", "transport-structure adjustment plan issued"),
+    ("port_collection_system_formed", "LYG-PORT-001", "in_progress", "2024-06-30",
+     "疏港铁路、疏港航道工程推进中", "port rail and waterway links under construction"),
+    ("port_park_equipment_clean_replaced", "LYG-PORT-001", "in_progress", "2025-09-30",
+     "港区场内作业机械新能源替代约六成", "about 60% of port handling machinery switched to new energy"),
+    ("inland_ship_green_smart_tech", "LYG-GOV-007", "not_started", "2022-12-31",
+     "内河船舶绿色智能技术推广方案待编制", "roll-out plan for green and smart inland-ship technology pending"),
+    ("inland_ship_green_smart_tech", "LYG-GOV-007", "in_progress", "2024-12-31",
+     "首批内河电动、LNG船舶投入运营", "first electric and LNG inland ships in service"),
+    ("rail_passenger_system_built", "LYG-GOV-002", "in_progress", "2025-12-31",
+     "连徐、连淮扬镇、青盐铁路运营，客运枢纽改造推进", "high-speed lines in service; passenger hub upgrade ongoing"),
+)
+
+
+def _milestones() -> pl.DataFrame:
+    m = _MILESTONES
+    return pl.DataFrame({
+        "indicator_id": [r[0] for r in m],
+        "org_id": [r[1] for r in m],
+        "status": [r[2] for r in m],
+        "date": [r[3] for r in m],
+        "evidence_zh": [f"【示例】{r[4]}" for r in m],
+        "evidence_en": [f"[synthetic] {r[5]}" for r in m],
+    })
+
+
+# ---------------------------------------------------------------------------------------------------
+# Summaries and the design check
+# ---------------------------------------------------------------------------------------------------
+
+
+def _design_co2_expr() -> pl.Expr:
+    """CO2 [t] of an activity row under the design factors."""
+    grid = pl.col("period").str.slice(0, 4).cast(pl.Int64).replace_strict(
+        dict(zip(YEARS.tolist(), DESIGN_GRID_KG_PER_KWH.tolist(), strict=True)))
+    kwh = pl.when(pl.col("unit") == "MWh").then(pl.col("amount") * 1000.0).otherwise(pl.col("amount"))
+    return (
+        pl.when(pl.col("fuel") == "electricity").then(kwh * grid / 1000.0)
+        .otherwise(pl.col("amount") * pl.col("fuel").replace_strict(DESIGN_TCO2, default=None))
+        .fill_null(0.0)
+    )
+
+
+def sector_summary(data: DemoData) -> pl.DataFrame:
+    """Per sector and year: fuel totals (contract units, electricity in MWh), t·km, p·km, throughput and
+    CO2 [t] under the design factors. For documentation and checks; not the platform's inventory."""
+    a = data.activity.with_columns(
+        year=pl.col("period").str.slice(0, 4).cast(pl.Int64),
+        co2_t=_design_co2_expr(),
+        mwh=pl.when(pl.col("unit") == "MWh").then(pl.col("amount"))
+        .when(pl.col("unit") == "kWh").then(pl.col("amount") / 1000.0),
+    )
+    aggs = [
+        pl.col("amount").filter(pl.col("fuel") == f).sum().alias(f"{f}_{FUEL_UNITS[f]}")
+        for f in _FUEL_ORDER if f != "electricity"
+    ]
+    return a.group_by("sector", "year").agg(
+        *aggs,
+        pl.col("mwh").sum().alias("electricity_MWh"),
+        pl.col("freight_tkm").sum(),
+        pl.col("passenger_pkm").sum(),
+        pl.col("throughput_t").sum(),
+        pl.col("co2_t").sum(),
+    ).sort("sector", "year")
+
+
+_TKM_PER_PKM = {"road": 0.1, "rail": 1.0, "seat": 1 / 3, "berth": 1.0, "domestic": 0.072, "international": 0.075}
+
+
+def design_check(data: DemoData) -> dict[str, dict[int, float]]:
+    """The designed indicators recomputed from ``data`` (design factors, plain definitions), by year."""
+    a = data.activity.with_columns(year=pl.col("period").str.slice(0, 4).cast(pl.Int64), co2_t=_design_co2_expr())
+    road = [Sector.ROAD_PASSENGER, Sector.URBAN_BUS, Sector.TAXI]
+    coef = (
+        pl.when(pl.col("sector").is_in([s.value for s in road])).then(_TKM_PER_PKM["road"])
+        .when(pl.col("sector") == Sector.RAIL.value).then(_TKM_PER_PKM["rail"])
+        .otherwise(pl.col("passenger_kind").replace_strict(_TKM_PER_PKM, default=0.0))
+    )
+    a = a.with_columns(conv=pl.col("freight_tkm").fill_null(0) + pl.col("passenger_pkm").fill_null(0) * coef)
+    operating = [s.value for s in Sector if s not in (Sector.PORT, Sector.OTHER)]
+
+    def per_year(frame: pl.DataFrame, num: str, den: str) -> dict[int, float]:
+        g = frame.group_by("year").agg(pl.col(num).sum(), pl.col(den).sum()).sort("year")
+        return dict(zip(g["year"].to_list(), (g[num] / g[den]).to_list(), strict=True))
+
+    def index(d: dict[int, float]) -> dict[int, float]:
+        return {y: v / d[2020] - 1.0 for y, v in d.items()}
+
+    out: dict[str, dict[int, float]] = {
+        "converted_turnover_co2_intensity_change": index(
+            per_year(a.filter(pl.col("sector").is_in(operating)), "co2_t", "conv")),
+        "truck_co2_intensity_change": index(
+            per_year(a.filter(pl.col("sector") == "road_freight"), "co2_t", "freight_tkm")),
+        "ship_co2_intensity_change": index(
+            per_year(a.filter(pl.col("sector") == "waterway_freight"), "co2_t", "freight_tkm")),
+        "port_co2_per_t_change": index(per_year(a.filter(pl.col("sector") == "port"), "co2_t", "throughput_t")),
+    }
+    st = data.fleet_stock
+    bus = st.filter(pl.col("category") == "bus").group_by("year").agg(
+        (pl.col("count").filter(pl.col("power_type").is_in(list(NEW_ENERGY))).sum() / pl.col("count").sum())
+        .alias("share")).sort("year")
+    out["new_energy_bus_share"] = dict(zip(bus["year"].to_list(), bus["share"].to_list(), strict=True))
+
+    def stock_share(category: str, num: pl.Expr, den_category: str | None = None) -> dict[int, float]:
+        n = st.filter(pl.col("category") == category).group_by("year").agg(num.sum().alias("n"))
+        d = st.filter(pl.col("category") == (den_category or category)).group_by("year").agg(
+            pl.col("count").sum().alias("d"))
+        j = n.join(d, on="year").sort("year")
+        return dict(zip(j["year"].to_list(), (j["n"] / j["d"]).to_list(), strict=True))
+
+    out["airport_electric_ground_equipment_share"] = stock_share(
+        "airport_equipment", pl.col("count").filter(pl.col("power_type") == "bev"))
+    out["ship_shore_power_retrofit_600gt"] = stock_share(
+        "vessel_shore_power_ready", pl.col("count"), "vessel")
+    out["port_container_truck_clean_share"] = stock_share(
+        "truck_container_port", pl.col("count").filter(pl.col("power_type") != "diesel"))
+
+    add = data.vehicle_additions.with_columns(year=pl.col("period").str.slice(0, 4).cast(pl.Int64))
+
+    def add_share(cats: list[str], powers: frozenset[str]) -> dict[int, float]:
+        g = add.filter(pl.col("category").is_in(cats)).group_by("year").agg(
+            (pl.col("count").filter(pl.col("power_type").is_in(list(powers))).sum() / pl.col("count").sum())
+            .alias("s")).sort("year")
+        return dict(zip(g["year"].to_list(), g["s"].to_list(), strict=True))
+
+    out["short_haul_heavy_truck_nev_share"] = add_share(["truck_heavy_short_haul"], NEW_ENERGY)
+    out["public_service_ev_share"] = add_share(["bus", "taxi", "car_public_service"], frozenset({"bev", "fcev"}))
+    out["new_energy_vehicle_share_new"] = add_share(
+        ["bus", "taxi", "truck_heavy_short_haul", "truck", "car_public_service", "vessel", "airport_equipment"],
+        NEW_ENERGY | {"lng", "cng"})
+    out["nev_sales_share"] = add_share(["car_private"], NEW_ENERGY)
+
+    sp = data.shore_power.with_columns(year=pl.col("period").str.slice(0, 4).cast(pl.Int64)).group_by("year").agg(
+        pl.col("kwh").sum()).sort("year")
+    out["shore_power_use_multiple"] = dict(zip(sp["year"].to_list(), (sp["kwh"] / sp["kwh"][0]).to_list(),
+                                               strict=True))
+    pt = data.port_throughput.with_columns(year=pl.col("period").str.slice(0, 4).cast(pl.Int64)).group_by(
+        "year").agg(pl.col("bulk_by_rail_t", "bulk_by_water_t", "bulk_cargo_t", "cargo_t").sum(),
+                    (pl.col("sea_rail_teu") + pl.col("sea_river_teu")).sum().alias("multimodal_teu")).sort("year")
+    out["rail_water_bulk_share"] = dict(zip(
+        pt["year"].to_list(),
+        ((pt["bulk_by_rail_t"] + pt["bulk_by_water_t"]) / pt["bulk_cargo_t"]).to_list(), strict=True))
+    out["port_cargo_mt"] = dict(zip(pt["year"].to_list(), (pt["cargo_t"] / 1e6).to_list(), strict=True))
+    mm = pt["multimodal_teu"].to_list()
+    out["container_multimodal_cagr"] = {
+        int(y): (mm[i] / mm[0]) ** (1.0 / i) - 1.0 for i, y in enumerate(pt["year"].to_list()) if i > 0
+    }
+    r = data.ridership.with_columns(year=pl.col("period").str.slice(0, 4).cast(pl.Int64))
+    rs = r.group_by("year").agg(
+        (pl.col("trips").filter(pl.col("mode").is_in(list(sectors.PUBLIC_TRANSPORT_MODES))).sum()
+         / pl.col("trips").filter(pl.col("motorised")).sum()).alias("pt"),
+        (pl.col("trips").filter(pl.col("mode").is_in(list(sectors.GREEN_MODES))).sum()
+         / pl.col("trips").sum()).alias("green"),
+    ).sort("year")
+    out["public_transport_mode_share"] = dict(zip(rs["year"].to_list(), rs["pt"].to_list(), strict=True))
+    out["green_travel_share_core"] = dict(zip(rs["year"].to_list(), rs["green"].to_list(), strict=True))
+    return out
