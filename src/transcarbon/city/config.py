@@ -1,0 +1,492 @@
+"""A city as configuration: models of the city YAML and :func:`load_city`.
+
+The packaged default is ``transcarbon/data/cities/lianyungang.yaml``; another city is another YAML
+file of the same shape, loaded by name (a packaged file) or by path, with no code. Loading
+validates what a typo could break: unique ids, departments that exist, kinds, directions, sectors
+and fuels from the shared vocabulary, target years, thresholds in order, lights that exist, and a
+YAML without duplicate keys. Errors name the file and the place in it (``indicators[3]
+(truck_co2_intensity).departments``) in English and Chinese.
+
+Sections other than those modelled here (report types, for instance) are kept as extra fields of
+:class:`CityConfig`, so other parts of the platform can add their own sections to the same file.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections import Counter
+from datetime import date, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from transcarbon.domain import Fuel, Period, Sector
+
+IndicatorKind = Literal["ratio", "reduction", "multiple", "growth", "count", "milestone"]
+Direction = Literal["increase", "decrease"]
+ComputationSource = Literal["inventory", "report_type", "milestone", "none"]
+LightName = Literal["green", "yellow", "red", "grey"]
+
+TARGET_YEARS: tuple[int, ...] = (2025, 2030, 2035)
+"""Target years of the plan; every indicator lists each of them (null where none)."""
+
+PROGRESS_STATUSES: tuple[str, ...] = ("achieved", "on_track", "needs_acceleration", "limited_progress",
+                                      "deterioration", "no_data", "late")
+MILESTONE_STATUSES: tuple[str, ...] = ("done", "in_progress", "not_started", "overdue")
+
+_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+DEFAULT_CITY = "lianyungang"
+
+
+class CityConfigError(ValueError):
+    """The city configuration cannot be found, parsed or validated."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_id(value: str) -> str:
+    if not _ID_RE.match(value):
+        raise ValueError(f"id {value!r} must be lower-case snake_case (a-z, 0-9, _), starting with a letter")
+    return value
+
+
+class LocalText(_Strict):
+    """A text in Chinese and English."""
+
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class District(_Strict):
+    id: str
+    name_zh: str
+    name_en: str
+    kind: Literal["district", "county"]
+    admin_code: str | None = Field(default=None, pattern=r"^\d{6}$")
+
+    _id = field_validator("id")(_check_id)
+
+
+class City(_Strict):
+    id: str
+    name_zh: str
+    name_en: str
+    province: str = Field(pattern=r"^CN-[A-Z]{2}$")
+    grid_region: str
+    timezone: str
+    admin_code: str | None = Field(default=None, pattern=r"^\d{6}$")
+    districts: list[District] = Field(min_length=1)
+
+    _id = field_validator("id")(_check_id)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (an IANA name such as Asia/Shanghai)") from exc
+        return value
+
+
+class Department(_Strict):
+    id: str
+    name_zh: str
+    name_en: str
+    kind: Literal["government", "central_agency", "enterprise"] = "government"
+
+    _id = field_validator("id")(_check_id)
+
+
+class MonthlyDue(_Strict):
+    due_day: int = Field(ge=1, le=31)
+    months_after: int = Field(default=1, ge=0, le=12)
+
+
+class AnnualDue(_Strict):
+    due_month: int = Field(ge=1, le=12)
+    due_day: int = Field(ge=1, le=31)
+    years_after: int = Field(default=1, ge=0, le=2)
+
+    @model_validator(mode="after")
+    def _valid_day(self) -> AnnualDue:
+        # 29 February is refused: it would not exist in most years.
+        if self.due_day > calendar.monthrange(2023, self.due_month)[1]:
+            raise ValueError(f"day {self.due_day} does not exist in month {self.due_month}")
+        return self
+
+
+class ReportingCalendar(_Strict):
+    """When a period's data are due (timeliness)."""
+
+    monthly: MonthlyDue
+    quarterly: MonthlyDue | None = None
+    annual: AnnualDue
+    grace_days: int = Field(default=0, ge=0)
+
+    def due_date(self, period: Period) -> date:
+        """Last day to submit a period's data (grace days included).
+
+        A month is due ``due_day`` of the month ``months_after`` later (clamped to the month's
+        length); a year ``due_month``/``due_day`` of the year ``years_after`` later.
+        """
+        if period.month is None:
+            d = date(period.year + self.annual.years_after, self.annual.due_month, self.annual.due_day)
+        else:
+            idx = period.year * 12 + (period.month - 1) + self.monthly.months_after
+            y, m = divmod(idx, 12)
+            day = min(self.monthly.due_day, calendar.monthrange(y, m + 1)[1])
+            d = date(y, m + 1, day)
+        return d + timedelta(days=self.grace_days)
+
+    def is_late(self, period: Period, as_of: date) -> bool:
+        """True when ``as_of`` is after the period's due date."""
+        return as_of > self.due_date(period)
+
+
+class Bands(_Strict):
+    """Lower edges of the three upper progress bands (same names as ``methods.progress.BandThresholds``)."""
+
+    on_track: float
+    needs_acceleration: float
+    limited_progress: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Bands:
+        if not self.on_track > self.needs_acceleration > self.limited_progress:
+            raise ValueError("thresholds must decrease: on_track > needs_acceleration > limited_progress")
+        return self
+
+
+class RedYellow(_Strict):
+    red_shortfall: float = Field(ge=0, lt=1)
+
+
+class ForecastSettings(_Strict):
+    warning_p_meet: float = Field(ge=0, le=1)
+    interval_level: float = Field(gt=0, lt=1)
+    method: Literal["t", "bootstrap"] = "t"
+
+
+class ProgressSettings(_Strict):
+    sdg: Bands
+    no_target_cagr: Bands
+    min_points: int = Field(default=2, ge=2)
+    default_base_year: int = Field(ge=1990, le=2100)
+    trajectory: Literal["linear", "compound"] = "linear"
+    red_yellow: RedYellow
+    forecast: ForecastSettings
+    lights: dict[str, LightName]
+    milestone_lights: dict[str, LightName]
+
+    @model_validator(mode="after")
+    def _all_statuses_lit(self) -> ProgressSettings:
+        for name, mapping, expected in (("lights", self.lights, PROGRESS_STATUSES),
+                                        ("milestone_lights", self.milestone_lights, MILESTONE_STATUSES)):
+            missing = [s for s in expected if s not in mapping]
+            unknown = [s for s in mapping if s not in expected]
+            if missing or unknown:
+                raise ValueError(f"progress.{name} must map exactly {list(expected)}; "
+                                 f"missing {missing}, unknown {unknown}")
+        return self
+
+
+class Points(_Strict):
+    points: float = Field(ge=0)
+    veto_when_missed: bool = False
+
+
+class Grade(_Strict):
+    id: str
+    name_zh: str
+    name_en: str
+    min_score: float = Field(ge=0, le=100)
+
+
+class Scoring(_Strict):
+    """Department scorecard template (default: the 2014 carbon-intensity assessment rules)."""
+
+    template: str
+    annual_target: Points
+    cumulative_progress: Points
+    other_measures: Points
+    grades: list[Grade] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scoring:
+        total = self.annual_target.points + self.cumulative_progress.points + self.other_measures.points
+        if abs(total - 100.0) > 1e-9:
+            raise ValueError(f"scoring points must add up to 100, got {total:g}")
+        mins = [g.min_score for g in self.grades]
+        if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
+            raise ValueError(f"grades must be listed from the highest min_score down, got {mins}")
+        if mins[-1] != 0:
+            raise ValueError("the last grade must start at min_score 0 so that every score has a grade")
+        return self
+
+    def grade(self, score: float) -> Grade:
+        """The grade of a score [points]."""
+        for g in self.grades:
+            if score >= g.min_score:
+                return g
+        return self.grades[-1]
+
+
+class Target(_Strict):
+    """A target of one year, in the indicator's reported unit (milestones: 1 = done)."""
+
+    value: float | None = None
+    at_least: bool = False
+    approximate: bool = False
+    strive: bool = False
+    provincial: bool = False
+    text_zh: str | None = None
+    text_en: str | None = None
+
+    @model_validator(mode="after")
+    def _value_or_reason(self) -> Target:
+        if self.value is None and not self.provincial:
+            raise ValueError("a target needs a value (or provincial: true when the province sets it); "
+                             "write null for no target that year")
+        return self
+
+
+class Computation(_Strict):
+    """How an indicator's value is computed and from which data."""
+
+    source: ComputationSource
+    report_type: str | None = None
+    measure: str | None = None
+    indicative_measure: str | None = None
+    measure_unit: str | None = None
+    sectors: list[Sector] = Field(default_factory=list)
+    fuels: list[Fuel] = Field(default_factory=list)
+    # Report-type filters: the categories (or modes) in scope and the values counted in the numerator
+    # (power types), as allowed values of the report type's fields.
+    categories: list[str] = Field(default_factory=list)
+    qualifying: list[str] = Field(default_factory=list)
+    formula: LocalText
+    no_data_reason: LocalText | None = None
+
+    @model_validator(mode="after")
+    def _source_needs(self) -> Computation:
+        if self.source == "report_type" and not self.report_type:
+            raise ValueError("source report_type needs report_type")
+        if self.source == "milestone" and not self.report_type:
+            raise ValueError("source milestone needs report_type (the milestone evidence report)")
+        if self.source == "inventory" and not self.measure:
+            raise ValueError("source inventory needs measure")
+        if self.source == "inventory" and not self.sectors:
+            raise ValueError("source inventory needs the sectors it sums over")
+        if self.source == "none" and self.no_data_reason is None:
+            raise ValueError("source none needs no_data_reason (zh and en)")
+        return self
+
+
+class Indicator(_Strict):
+    """One row of the plan's indicator table."""
+
+    id: str
+    section: str = Field(pattern=r"^\([一二三四五六七八九十]+\)$")
+    section_title_zh: str
+    name_zh: str
+    name_en: str
+    kind: IndicatorKind
+    unit: str
+    direction: Direction
+    base_year: int | None = Field(default=None, ge=1990, le=2100)
+    targets: dict[int, Target | None]
+    departments: list[str] = Field(min_length=1)
+    departments_assigned: bool = False
+    plan_text_zh: str = Field(min_length=1)
+    computation: Computation
+
+    _id = field_validator("id")(_check_id)
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Indicator:
+        missing = [y for y in TARGET_YEARS if y not in self.targets]
+        if missing:
+            raise ValueError(f"targets must list every target year {list(TARGET_YEARS)} (null where none); "
+                             f"missing {missing}")
+        if self.base_year is not None:
+            early = [y for y in self.targets if y <= self.base_year]
+            if early:
+                raise ValueError(f"target years {early} are not after base_year {self.base_year}")
+        if self.kind in ("reduction", "multiple", "growth") and self.base_year is None:
+            raise ValueError(f"kind {self.kind} is measured against a base year: set base_year")
+        if self.kind == "milestone" and self.computation.source not in ("milestone", "none"):
+            raise ValueError("a milestone is computed from milestone evidence (source milestone) or none")
+        dup = [d for d, n in Counter(self.departments).items() if n > 1]
+        if dup:
+            raise ValueError(f"departments listed twice: {dup}")
+        return self
+
+    def target(self, year: int) -> Target | None:
+        """The target of ``year`` or None."""
+        return self.targets.get(year)
+
+    def target_value(self, year: int) -> float | None:
+        """The numeric target of ``year`` (reported unit) or None."""
+        t = self.targets.get(year)
+        return None if t is None else t.value
+
+    @property
+    def has_data_source(self) -> bool:
+        """False when the data cannot feed this indicator yet (``no_data`` with a reason)."""
+        return self.computation.source != "none" and self.computation.no_data_reason is None
+
+
+class CityConfig(BaseModel):
+    """The whole city file. Extra top-level sections are kept (``model_extra``)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    city: City
+    zones_file: str | None = None
+    departments: list[Department] = Field(min_length=1)
+    reporting_calendar: ReportingCalendar
+    progress: ProgressSettings
+    scoring: Scoring
+    indicators: list[Indicator] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _references(self) -> CityConfig:
+        for what, ids in (("department", [d.id for d in self.departments]),
+                          ("indicator", [i.id for i in self.indicators]),
+                          ("district", [d.id for d in self.city.districts])):
+            dup = sorted(k for k, n in Counter(ids).items() if n > 1)
+            if dup:
+                raise ValueError(f"{what} ids must be unique; repeated: {dup}")
+        known = {d.id for d in self.departments}
+        for k, ind in enumerate(self.indicators):
+            unknown = [d for d in ind.departments if d not in known]
+            if unknown:
+                raise ValueError(f"indicators[{k}] ({ind.id}).departments: unknown department(s) {unknown}; "
+                                 f"declare them under departments (known: {sorted(known)})")
+        return self
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        """The indicator with this id; KeyError naming the known ids otherwise."""
+        for ind in self.indicators:
+            if ind.id == indicator_id:
+                return ind
+        raise KeyError(f"unknown indicator {indicator_id!r}")
+
+    def department(self, department_id: str) -> Department:
+        """The department with this id; KeyError otherwise."""
+        for d in self.departments:
+            if d.id == department_id:
+                return d
+        raise KeyError(f"unknown department {department_id!r}")
+
+    def indicators_of(self, department_id: str, *, lead_only: bool = False) -> list[Indicator]:
+        """Indicators a department is responsible for (``lead_only``: named first)."""
+        self.department(department_id)
+        return [i for i in self.indicators
+                if (i.departments[0] == department_id if lead_only else department_id in i.departments)]
+
+    def base_year_of(self, indicator: Indicator) -> int:
+        """The indicator's base year, or the city's default base year."""
+        return indicator.base_year if indicator.base_year is not None else self.progress.default_base_year
+
+
+# --------------------------------------------------------------------------- loading
+
+
+# The C parser when PyYAML has it (about 8× faster), the pure-Python one otherwise; both safe.
+_SafeBase: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_SafeBase):
+    """A safe loader that refuses duplicate mapping keys (YAML would keep the last silently)."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: dict[Any, Any] = {}
+    for key_node, _value_node in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                "while constructing a mapping", node.start_mark, f"found duplicate key {key!r}",
+                key_node.start_mark)
+        seen[key] = True
+    loader.flatten_mapping(node)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _loc(data: Any, loc: tuple[int | str, ...]) -> str:
+    """``indicators[3] (truck_co2_intensity).targets`` from a pydantic error location."""
+    parts: list[str] = []
+    node = data
+    for item in loc:
+        if isinstance(item, int) and parts:
+            parts[-1] += f"[{item}]"
+            if isinstance(node, list) and 0 <= item < len(node):
+                node = node[item]
+                if isinstance(node, dict) and "id" in node:
+                    parts[-1] += f" ({node['id']})"
+            else:
+                node = None
+        else:
+            parts.append(str(item))
+            node = node.get(item) if isinstance(node, dict) else None
+    return ".".join(parts) or "(top level)"
+
+
+def available_cities() -> list[str]:
+    """Names of the packaged city files."""
+    folder = resources.files("transcarbon") / "data" / "cities"
+    # Other sections live in files beside the city's (``<city>.reports.yaml``): only ``<id>.yaml``.
+    names = (p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return sorted(n for n in names if _ID_RE.match(n))
+
+
+def parse_city(text: str, origin: str = "<string>") -> CityConfig:
+    """Validate a city YAML text; :class:`CityConfigError` with every problem listed otherwise."""
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise CityConfigError(f"{origin}: not valid YAML / YAML格式错误: {exc}") from exc
+    if not isinstance(data, dict):
+        raise CityConfigError(f"{origin}: the city file must be a mapping at the top level / 顶层必须是映射")
+    try:
+        return CityConfig.model_validate(data)
+    except ValidationError as exc:
+        lines = [f"- {_loc(data, tuple(e['loc']))}: {e['msg']}" for e in exc.errors()]
+        raise CityConfigError(
+            f"{origin}: invalid city configuration, {len(lines)} problem(s) / 城市配置有误（{len(lines)}处）:\n"
+            + "\n".join(lines)) from exc
+
+
+def load_city(name_or_path: str | Path = DEFAULT_CITY) -> CityConfig:
+    """Load and validate a city.
+
+    ``name_or_path`` is a packaged city name (``"lianyungang"``, from ``transcarbon/data/cities``)
+    or the path of a YAML file (anything with a path separator or ending in ``.yaml``/``.yml``).
+    """
+    text_arg = str(name_or_path)
+    is_path = isinstance(name_or_path, Path) or "/" in text_arg or "\\" in text_arg \
+        or text_arg.endswith((".yaml", ".yml"))
+    if is_path:
+        path = Path(name_or_path)
+        if not path.is_file():
+            raise CityConfigError(f"city file not found / 找不到城市配置文件: {path}")
+        return parse_city(path.read_text(encoding="utf-8"), origin=str(path))
+    if not _ID_RE.match(text_arg):
+        raise CityConfigError(f"not a city name / 城市名称无效: {text_arg!r}")
+    res = resources.files("transcarbon") / "data" / "cities" / f"{text_arg}.yaml"
+    if not res.is_file():
+        raise CityConfigError(f"unknown city {text_arg!r} / 未知城市; packaged cities: {available_cities()}, "
+                              "or give the path of a YAML file")
+    return parse_city(res.read_text(encoding="utf-8"), origin=f"transcarbon/data/cities/{text_arg}.yaml")
