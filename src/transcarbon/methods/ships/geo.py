@@ -1,0 +1,39 @@
+"""Great-circle geometry on the WGS84 mean sphere, vectorised.
+
+References
+----------
+.. [1] Sinnott, R. W. (1984). Virtues of the haversine. Sky and Telescope 68(2), 159.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+EARTH_RADIUS_NM = 3440.065
+"""Mean Earth radius 6,371.0088 km expressed in nautical miles (1 nm = 1.852 km)."""
+
+
+def haversine_nm(
+    lon1_deg: ArrayLike, lat1_deg: ArrayLike, lon2_deg: ArrayLike, lat2_deg: ArrayLike
+) -> NDArray[np.float64]:
+    r"""Great-circle distance [nm] between points given in degrees.
+
+    .. math:: d = 2 R \arcsin\sqrt{\sin^2\frac{\Delta\varphi}{2}
+              + \cos\varphi_1\cos\varphi_2\sin^2\frac{\Delta\lambda}{2}}
+
+    with :math:`R` = 3440.065 nm [1]_.
+    """
+    lon1, lat1, lon2, lat2 = (
+        np.radians(np.asarray(a, dtype=np.float64)) for a in (lon1_deg, lat1_deg, lon2_deg, lat2_deg)
+    )
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_NM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def implied_speed_kn(distance_nm: ArrayLike, duration_h: ArrayLike) -> NDArray[np.float64]:
+    """Speed [kn] = distance [nm] / duration [h]; NaN where the duration is not positive."""
+    d = np.asarray(distance_nm, dtype=np.float64)
+    t = np.asarray(duration_h, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(t > 0, d / t, np.nan)
