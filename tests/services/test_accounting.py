@@ -140,7 +140,7 @@ def test_fuel_missing_from_a_set_is_refused_by_row(library: FactorLibrary) -> No
     with pytest.raises(ValidationError) as exc:
         run(library, "A,2023,road_freight,diesel,1,t,,,,,", "D,2023,civil_aviation,jet_kerosene,5,t,,,,,",
             factor_set="ndrc_land_2015")
-    assert [e.row for e in exc.value.errors][0] == 3
+    assert exc.value.errors[0].row == 3
     assert "ndrc_land_2015" in exc.value.errors[0].message_en
 
 

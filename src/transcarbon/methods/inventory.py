@@ -188,7 +188,8 @@ def missing_factor_rows(lines: pl.DataFrame) -> pl.DataFrame:
     """
     has_fuel = pl.col("fuel").is_not_null()
     reasons = [
-        (has_fuel & pl.col("energy_gj").is_null(), "fuel", "energy: no fuel property, density or NCV for this fuel/unit"),
+        (has_fuel & pl.col("energy_gj").is_null(), "fuel",
+         "energy: no fuel property, density or NCV for this fuel/unit"),
         (has_fuel & pl.col("scope1_co2_t").is_null(), "fuel", "CO2: no carbon factor for this fuel in the set"),
         (has_fuel & (pl.col("ch4_t").is_null() | pl.col("n2o_t").is_null()), "fuel", "CH4/N2O: no factor row"),
         (pl.col("scope2_co2_t").is_null(), "region", "electricity: no grid factor for region/year"),

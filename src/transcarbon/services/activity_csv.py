@@ -146,8 +146,9 @@ def activity_checks(raw: pl.DataFrame, regions: Iterable[str]) -> list[Check]:
               row_params={"sector": "sector"}),
     ]
     for m, allowed in PASSENGER_KINDS_BY_MODE.items():
-        checks.append(Check("passenger_kind", (mode == m) & has_pkm & ~pl.col("passenger_kind").is_in(allowed).fill_null(False),
-                            "val.passenger_kind_needed", {"allowed": _allowed(allowed)}, {"sector": "sector"}))
+        kind_ok = pl.col("passenger_kind").is_in(allowed).fill_null(False)
+        checks.append(Check("passenger_kind", (mode == m) & has_pkm & ~kind_ok, "val.passenger_kind_needed",
+                            {"allowed": _allowed(allowed)}, {"sector": "sector"}))
     checks.append(Check("passenger_kind", ~mode.is_in(list(PASSENGER_KINDS_BY_MODE)) & mode.is_not_null()
                         & pl.col("passenger_kind").is_not_null(), "val.passenger_kind_not_allowed",
                         row_params={"sector": "sector"}))
