@@ -67,17 +67,22 @@ _REL_TOL = 1e-9
 def log_mean(a: ArrayLike, b: ArrayLike) -> NDArray[np.float64]:
     """Logarithmic mean L(a, b) [unit of a and b] [1]_ with L(a, a) = a and L(a, 0) = L(0, b) = 0.
 
-    Computed as ``(a − b) / log1p((a − b)/b)``, accurate when a and b are close. Negative inputs
-    raise ValueError.
+    Computed as ``(a − b) / log1p((a − b)/b)`` when a and b are within a factor of about 1.5 of each
+    other (accurate for close values), else as ``(a − b) / log(a/b)`` (``log1p`` of an argument near
+    −1 loses relative precision: at a/b = 2·10⁻⁹ it would be off by ~10⁻⁹). Negative inputs raise
+    ValueError.
     """
     x, y = np.broadcast_arrays(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64))
     if np.any(x < 0) or np.any(y < 0):
         raise ValueError("the logarithmic mean is defined for non-negative values only")
     both = (x > 0) & (y > 0)
     diff = x - y
+    safe_x = np.where(both, x, 1.0)
     safe_y = np.where(both, y, 1.0)
+    rel = np.where(both, diff, 0.0) / safe_y
     with np.errstate(divide="ignore", invalid="ignore"):
-        lm = diff / np.log1p(np.where(both, diff, 0.0) / safe_y)
+        log_ratio = np.where(np.abs(rel) < 0.5, np.log1p(rel), np.log(safe_x / safe_y))
+        lm = diff / log_ratio
     return np.where(both & (diff != 0), lm, np.where(both, x, 0.0))
 
 
