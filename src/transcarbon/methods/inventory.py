@@ -210,10 +210,13 @@ def aggregate(lines: pl.DataFrame, by: list[str]) -> pl.DataFrame:
     turnover is null or zero.
     """
     sums = [pl.col(c).sum().alias(c) for c in _SUMMED if c not in _ACTIVITY]
-    acts = [pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).otherwise(None).alias(c)
-            for c in _ACTIVITY]
+    acts = [pl.col(c).sum().alias(c) for c in _ACTIVITY]
+    counts = [pl.col(c).count().alias(f"_n_{c}") for c in _ACTIVITY]
     extra = [pl.col("throughput_t").sum().alias("throughput_t"), pl.len().alias("lines")]
-    grouped = lines.group_by(by).agg(*sums, *acts, *extra).sort(by) if by else lines.select(*sums, *acts, *extra)
+    exprs = [*sums, *acts, *counts, *extra]
+    grouped = lines.group_by(by).agg(exprs).sort(by) if by else lines.select(exprs)
     return grouped.with_columns(
+        [pl.when(pl.col(f"_n_{c}") > 0).then(pl.col(c)).alias(c) for c in _ACTIVITY]
+    ).drop([f"_n_{c}" for c in _ACTIVITY]).with_columns(
         intensity_kg_per_unit(pl.col("co2_t"), pl.col("converted_tkm"))
         .alias("intensity_kgco2_per_converted_tkm"))
