@@ -75,26 +75,32 @@ def _progress() -> Iterator[Progress]:
         yield progress
 
 
-_INVENTORY_COLUMNS = ("co2_t", "co2e_t", "energy_tce", "converted_tkm", "intensity_kgco2_per_converted_tkm")
+_INVENTORY_COLUMNS = (  # (measure, header, divisor, decimals)
+    ("co2_t", "CO2 万t", 1.0e4, 2),
+    ("co2e_t", "CO2e 万t", 1.0e4, 2),
+    ("energy_tce", "能耗 万tce", 1.0e4, 2),
+    ("converted_tkm", "换算周转量 亿t·km", 1.0e8, 2),
+    ("intensity_kgco2_per_converted_tkm", "kgCO2/t·km", 1.0, 4),
+)
 
 
-def _fmt(value: object) -> str:
+def _fmt(value: object, divisor: float, decimals: int) -> str:
     if value is None:
         return "—"
-    number = float(str(value))
-    return f"{number:,.1f}" if abs(number) >= 10 else f"{number:,.4f}"
+    return f"{float(str(value)) / divisor:,.{decimals}f}"
 
 
 def _print_inventory(payload: dict[str, object], title: str) -> None:
+    """The inventory as a table: one row per sector (Chinese name first), then the total."""
     table = Table(title=title)
-    table.add_column("子行业 / sector")
-    for col in _INVENTORY_COLUMNS:
-        table.add_column(col, justify="right")
+    table.add_column("子行业", no_wrap=True)
+    for _, header, _, _ in _INVENTORY_COLUMNS:
+        table.add_column(header, justify="right", no_wrap=True)
     rows: dict[str, dict[str, object]] = payload["by_sector"]  # type: ignore[assignment]
-    for sector, m in rows.items():
-        table.add_row(f"{SECTOR_NAMES_ZH[Sector(sector)]} {sector}", *[_fmt(m[c]) for c in _INVENTORY_COLUMNS])
     total: dict[str, object] = payload["total"]  # type: ignore[assignment]
-    table.add_row("合计 total", *[_fmt(total[c]) for c in _INVENTORY_COLUMNS], style="bold")
+    for sector, m in rows.items():
+        table.add_row(SECTOR_NAMES_ZH[Sector(sector)], *[_fmt(m[c], d, n) for c, _, d, n in _INVENTORY_COLUMNS])
+    table.add_row("合计", *[_fmt(total[c], d, n) for c, _, d, n in _INVENTORY_COLUMNS], style="bold")
     out.print(table)
 
 
