@@ -15,6 +15,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from transcarbon.cli_platform import serve, users_app
 from transcarbon.cli_ships import app as ships_app
 from transcarbon.domain import SECTOR_NAMES_ZH, Sector
 from transcarbon.factors.library import FactorError, FactorLibrary
@@ -37,6 +38,8 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(factors_app, name="factors")
 app.add_typer(audit_app, name="audit")
 app.add_typer(ships_app, name="ships", help="船舶排放（AIS） / ship emissions from AIS")
+app.add_typer(users_app, name="users", help="用户与令牌 / users and API tokens")
+app.command("serve")(serve)
 
 err = Console(stderr=True)
 out = Console()

@@ -48,6 +48,9 @@ class ImportBatch(Base):
     row_count: Mapped[int] = mapped_column(Integer, default=0)
     actor: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The submission this batch came in by (null: demo builds and direct imports). For such batches the
+    # submission's state is the truth and ``status`` follows it ("approved" only while it is approved).
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"), index=True)
 
 
 class ActivityRecord(Base):
@@ -190,3 +193,126 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_id: Mapped[int] = mapped_column(Integer, default=0)
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class UploadedFile(Base):
+    """A raw uploaded file, kept by content hash (bytes under ``<data_dir>/uploads``); one row per content."""
+
+    __tablename__ = "uploaded_files"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str] = mapped_column(String(100))
+    first_name: Mapped[str] = mapped_column(String(300))
+    path: Mapped[str] = mapped_column(String(400))  # relative to the data directory
+    uploaded_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Submission(Base):
+    """One version of one report (type × organisation × period) and its place in the workflow.
+
+    state: draft → submitted → approved | returned; a newer version marks older ones superseded.
+    ``lock_version`` grows on every state change; transitions are conditional updates on it, so two
+    concurrent reviewers cannot both move the same version.
+    """
+
+    __tablename__ = "submissions"
+    __table_args__ = (UniqueConstraint("report_type", "org_id", "period", "version"),
+                      Index("ix_submissions_slot", "report_type", "org_id", "period"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_type: Mapped[str] = mapped_column(String(60))
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    period: Mapped[str] = mapped_column(String(7))
+    version: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    file_sha256: Mapped[str] = mapped_column(ForeignKey("uploaded_files.sha256"), index=True)
+    file_name: Mapped[str] = mapped_column(String(300))
+    row_count: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    warnings: Mapped[list[object]] = mapped_column(JSON)
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    submitted_by: Mapped[str | None] = mapped_column(String(100))
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class SubmissionAttachment(Base):
+    """A file attached to a submission (milestone evidence), kept like the raw upload."""
+
+    __tablename__ = "submission_attachments"
+    __table_args__ = (UniqueConstraint("submission_id", "file_name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    file_sha256: Mapped[str] = mapped_column(ForeignKey("uploaded_files.sha256"))
+    file_name: Mapped[str] = mapped_column(String(300))
+    added_by: Mapped[str] = mapped_column(String(100))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReportRow(Base):
+    """One checked row of a report type other than the activity contract (fields as JSON)."""
+
+    __tablename__ = "report_rows"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    row_number: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, object]] = mapped_column(JSON)
+    row_hash: Mapped[str] = mapped_column(String(64))
+
+
+class User(Base):
+    """A person or system account. role: admin | analyst | department | reporter | auditor | public."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    org_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"))
+    department_id: Mapped[str | None] = mapped_column(String(60))  # a city department id (department users)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ApiToken(Base):
+    """An API token for systems: only its SHA-256 is stored; the token is shown once when issued."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class WebSession(Base):
+    """A browser session: the cookie holds a random token, the table its SHA-256."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LoginAttempt(Base):
+    """Every password login attempt (throttling counts recent failures per user name and per address)."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_user_ts", "username", "ts"),
+                      Index("ix_login_attempts_remote_ts", "remote", "ts"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(80))
+    remote: Mapped[str] = mapped_column(String(64))
+    ok: Mapped[bool] = mapped_column(Boolean)
+    ts: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,106 @@
+"""Errors as RFC 9457 problem details (``application/problem+json``), in Chinese and English, never a trace.
+
+``detail`` is ``"中文 / English"``; ``detail_zh`` and ``detail_en`` carry each language; validation
+problems add ``errors`` (sheet, row, column, value, messages). Unexpected errors answer 500 with a
+reference that is logged with the trace on the server.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from transcarbon.i18n import t
+from transcarbon.services.submissions import WorkflowError
+from transcarbon.services.users import UserError
+from transcarbon.services.validation import ValidationError
+
+log = logging.getLogger("transcarbon.api")
+MEDIA_TYPE = "application/problem+json"
+
+
+class ProblemOut(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    detail_zh: str | None = None
+    detail_en: str | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ProblemOut, "content": {MEDIA_TYPE: {}}} for code in (400, 401, 403, 404, 409, 422, 429)
+}
+
+
+class Problem(Exception):
+    """Raise from a route: HTTP ``status`` and a catalog message."""
+
+    def __init__(self, status: int, key: str, headers: dict[str, str] | None = None, **values: object):
+        self.status, self.key, self.values, self.headers = status, key, values, headers
+        super().__init__(key)
+
+
+def problem(request: Request, status: int, zh: str, en: str, *, type_: str = "about:blank",
+            headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+    body: dict[str, Any] = {"type": type_, "title": HTTPStatus(status).phrase, "status": status,
+                            "detail": f"{zh} / {en}", "detail_zh": zh, "detail_en": en,
+                            "instance": request.url.path, **extra}
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def _keyed(request: Request, status: int, key: str, values: dict[str, object], **kw: Any) -> JSONResponse:
+    return problem(request, status, t(key, "zh", **values), t(key, "en", **values),
+                   type_=f"urn:transcarbon:problem:{key}", **kw)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn every error into problem details."""
+
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, exc: Problem) -> JSONResponse:
+        return _keyed(request, exc.status, exc.key, exc.values, headers=exc.headers)
+
+    @app.exception_handler(WorkflowError)
+    async def _workflow(request: Request, exc: WorkflowError) -> JSONResponse:
+        return _keyed(request, exc.status, exc.key, exc.values)
+
+    @app.exception_handler(UserError)
+    async def _user(request: Request, exc: UserError) -> JSONResponse:
+        return _keyed(request, 409 if exc.key == "user.exists" else 422, exc.key, exc.values)
+
+    @app.exception_handler(ValidationError)
+    async def _invalid(request: Request, exc: ValidationError) -> JSONResponse:
+        file = exc.errors[0].file if exc.errors else "-"
+        return _keyed(request, 422, "wf.invalid", {"file": file, "count": len(exc.errors)},
+                      errors=[e.as_dict() for e in exc.errors])
+
+    @app.exception_handler(RequestValidationError)
+    async def _request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in exc.errors()]
+        detail = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors)[:500]
+        return _keyed(request, 422, "http.invalid_request", {"detail": detail}, errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        key = "http.not_found" if exc.status_code == 404 else "http.error"
+        return _keyed(request, exc.status_code, key, {"status": exc.status_code},
+                      headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _internal(request: Request, exc: Exception) -> JSONResponse:
+        ref = secrets.token_hex(6)
+        log.exception("unhandled error %s on %s %s", ref, request.method, request.url.path)
+        return _keyed(request, 500, "http.internal", {"ref": ref})

@@ -1,0 +1,59 @@
+"""Log in and out with a password (browser session cookie + CSRF token); who am I."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from transcarbon.api.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentUser, SessionDep, StateDep
+from transcarbon.api.problems import PROBLEM_RESPONSES, Problem
+from transcarbon.api.schemas import LoginIn, MeOut
+from transcarbon.services import users
+from transcarbon.services.users import Principal
+
+router = APIRouter(prefix="/auth", tags=["auth"], responses=PROBLEM_RESPONSES)
+
+
+def _me(p: Principal, csrf: str | None = None) -> MeOut:
+    return MeOut(id=p.user_id, username=p.username, role=p.role, org_id=p.org_id, department_id=p.department_id,
+                 csrf_token=csrf)
+
+
+@router.post("/login", response_model=MeOut, summary="Log in (sets the session cookie; returns the CSRF token)")
+def login(body: LoginIn, request: Request, response: Response, session: SessionDep, state: StateDep) -> MeOut:
+    remote = request.client.host if request.client else "-"
+    policy = state.platform.login_policy()
+    with session.begin():
+        outcome = users.login(session, body.username, body.password, remote=remote, policy=policy)
+        user = outcome.user
+        principal = Principal.of(user) if user is not None else None
+    if outcome.throttled:
+        minutes = max(1, int(policy.window.total_seconds() // 60))
+        raise Problem(429, "auth.throttled", headers={"Retry-After": str(minutes * 60)}, minutes=minutes)
+    if principal is None or outcome.session_token is None:
+        raise Problem(401, "auth.bad_credentials")
+    token = outcome.session_token
+    max_age = int(policy.session_lifetime.total_seconds())
+    secure = state.platform.cookie_secure
+    response.set_cookie(SESSION_COOKIE, token, max_age=max_age, httponly=True, samesite="lax", secure=secure, path="/")
+    csrf = users.csrf_token(token)
+    response.set_cookie(CSRF_COOKIE, csrf, max_age=max_age, httponly=False, samesite="lax", secure=secure, path="/")
+    return _me(principal, csrf)
+
+
+@router.post("/logout", status_code=204, summary="End the browser session")
+def logout(request: Request, response: Response, principal: CurrentUser, session: SessionDep) -> Response:
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        with session.begin():
+            users.logout(session, cookie, actor=principal.username)
+    response.status_code = 204
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return response
+
+
+@router.get("/me", response_model=MeOut, summary="The caller (and, for a browser session, its CSRF token)")
+def me(request: Request, principal: CurrentUser) -> MeOut:
+    cookie = request.cookies.get(SESSION_COOKIE)
+    auth = request.headers.get("authorization")
+    return _me(principal, users.csrf_token(cookie) if cookie and not auth else None)

@@ -1,0 +1,182 @@
+"""Response and request bodies of the REST API (they make the OpenAPI document)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from transcarbon.store.models import Submission
+
+
+class RowErrorOut(BaseModel):
+    file: str
+    sheet: str | None
+    row: int
+    column: str
+    value: str
+    message_zh: str
+    message_en: str
+
+
+class SubmissionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    report_type: str
+    org_id: str
+    period: str
+    version: int
+    state: str
+    lock_version: int
+    file_name: str
+    file_sha256: str
+    row_count: int
+    content_hash: str
+    warnings: list[RowErrorOut]
+    comment: str | None
+    created_by: str
+    created_at: datetime
+    submitted_by: str | None
+    submitted_at: datetime | None
+    decided_by: str | None
+    decided_at: datetime | None
+
+    @classmethod
+    def of(cls, sub: Submission) -> SubmissionOut:
+        return cls.model_validate(sub)
+
+
+class UploadOut(BaseModel):
+    duplicate: bool = Field(description="true: this file is already the latest version of the slot; nothing new stored")
+    submission: SubmissionOut
+
+
+class ValidateOut(BaseModel):
+    ok: bool
+    rows: int
+    errors: list[RowErrorOut]
+    warnings: list[RowErrorOut]
+
+
+class SubmissionList(BaseModel):
+    total: int
+    items: list[SubmissionOut]
+
+
+class AttachmentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    submission_id: int
+    file_name: str
+    file_sha256: str
+    added_by: str
+    added_at: datetime
+
+
+class SubmissionDetail(SubmissionOut):
+    attachments: list[AttachmentOut] = []
+
+
+class ReviewIn(BaseModel):
+    comment: str | None = Field(default=None, max_length=2000, description="required to return (comment) "
+                                "and to un-approve (reason)")
+    lock_version: int | None = Field(default=None, description="the lock_version you saw; a stale value conflicts")
+
+
+class LoginIn(BaseModel):
+    username: str = Field(min_length=1, max_length=80)
+    password: str = Field(min_length=1, max_length=1000)
+
+
+class MeOut(BaseModel):
+    id: int | None
+    username: str
+    role: str
+    org_id: str | None
+    department_id: str | None
+    csrf_token: str | None = None
+
+
+class UserIn(BaseModel):
+    username: str = Field(min_length=2, max_length=80, pattern=r"^[A-Za-z0-9_.@-]+$")
+    role: str
+    password: str | None = Field(default=None, max_length=1000)
+    org_id: str | None = Field(default=None, max_length=64)
+    department_id: str | None = Field(default=None, max_length=60)
+    display_name: str | None = Field(default=None, max_length=200)
+
+
+class UserPatch(BaseModel):
+    role: str | None = None
+    disabled: bool | None = None
+    org_id: str | None = Field(default=None, max_length=64)
+    department_id: str | None = Field(default=None, max_length=60)
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+    org_id: str | None
+    department_id: str | None
+    disabled: bool
+
+
+class TokenIn(BaseModel):
+    name: str = Field(default="api", min_length=1, max_length=100)
+
+
+class TokenOut(BaseModel):
+    token: str = Field(description="shown once; only its SHA-256 is stored")
+
+
+class OrganisationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    name_zh: str
+    name_en: str
+    kind: str
+    sector: str | None
+    district: str | None
+    synthetic: bool
+
+
+class AuditEntryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    ts: str
+    actor: str
+    action: str
+    object_type: str
+    object_id: str
+    before_hash: str | None
+    after_hash: str | None
+    details: str
+    prev_hash: str
+    hash: str
+
+
+class AuditPage(BaseModel):
+    total: int
+    items: list[AuditEntryOut]
+
+
+class AuditVerifyOut(BaseModel):
+    ok: bool
+    checked: int
+    first_bad_id: int | None
+    reason: str
+
+
+class FreeForm(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    data: dict[str, Any] | None = None

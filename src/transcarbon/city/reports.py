@@ -1,0 +1,306 @@
+"""A city's report types (数据填报表) as configuration: models of ``<city>.reports.yaml`` and a loader.
+
+Each report type declares its period, who reports it, who supervises it, its fields (type, unit,
+required, allowed values, hand-set min–max, ranges from history), cross-field rules, jump thresholds,
+and its deadline. Loading validates what a typo could break: unique ids, fields that rules, ``unique``,
+``history.by`` and ``jumps`` name, expressions that parse into the small allowed grammar, periods and
+deadlines. Errors name the file and the place (``report_types[2] (shore_power).rules[0].when``).
+
+Expressions (``when``/``require``) are a safe subset of Python syntax, parsed with :mod:`ast` and never
+evaluated here: field names, numbers, quoted text, ``+ - * /``, comparisons, ``in [...]``,
+``and``/``or``/``not``, ``present(field)`` and ``matches(field, 'regex')``. The services layer compiles
+them into vectorised Polars expressions.
+"""
+
+from __future__ import annotations
+
+import ast
+import calendar
+import contextlib
+from datetime import date, timedelta
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from transcarbon.domain import Period
+
+FieldType = Literal["string", "text", "number", "integer", "enum", "period"]
+PeriodType = Literal["monthly", "annual"]
+Severity = Literal["error", "warning"]
+FUNCTIONS = ("present", "matches")
+
+
+class ReportConfigError(ValueError):
+    """The report-type configuration cannot be found, parsed or validated."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text2(_Strict):
+    """A text in Chinese and English."""
+
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class HistoryRange(_Strict):
+    """Range from the reporter's approved history: mean ± k·sd of the values per ``by`` group."""
+
+    k: float = Field(gt=0)
+    by: list[str] = Field(default_factory=list)
+    min_points: int = Field(default=6, ge=2)
+    severity: Severity = "warning"
+
+
+class FieldSpec(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: Text2
+    type: FieldType
+    unit: str | None = None
+    required: bool = False
+    allowed: list[str] | None = None
+    min: float | None = None
+    max: float | None = None
+    history: HistoryRange | None = None
+    note: Text2 | None = None
+    example: str = ""
+
+    @model_validator(mode="after")
+    def _coherent(self) -> FieldSpec:
+        if self.type == "enum" and not self.allowed:
+            raise ValueError("an enum field needs `allowed` values")
+        if self.type != "enum" and self.allowed:
+            raise ValueError("`allowed` is only for enum fields")
+        numeric = self.type in ("number", "integer")
+        if not numeric and (self.min is not None or self.max is not None or self.history is not None):
+            raise ValueError("min, max and history are only for number and integer fields")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min} is above max {self.max}")
+        return self
+
+    @property
+    def numeric(self) -> bool:
+        return self.type in ("number", "integer")
+
+
+class Rule(_Strict):
+    """Rows where ``when`` holds (always, when absent) and ``require`` does not fail this rule."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    column: str
+    when: str | None = None
+    require: str
+    message: Text2
+    severity: Severity = "error"
+
+
+class Jumps(_Strict):
+    """Relative change thresholds (0.5 = ±50 %) against the previous month and the same month a year before."""
+
+    fields: list[str] = Field(min_length=1)
+    by: list[str] = Field(default_factory=list)
+    month_on_month: float | None = Field(default=None, gt=0)
+    year_on_year: float | None = Field(default=None, gt=0)
+
+
+class Reporters(_Strict):
+    kinds: list[Literal["enterprise", "department"]] = Field(min_length=1)
+    sectors: list[str] | None = None
+
+
+class Deadline(_Strict):
+    """Monthly: ``due_day`` of the month ``months_after`` the period; annual: a date ``years_after`` it."""
+
+    due_day: int = Field(ge=1, le=31)
+    months_after: int | None = Field(default=None, ge=0, le=12)
+    due_month: int | None = Field(default=None, ge=1, le=12)
+    years_after: int | None = Field(default=None, ge=0, le=2)
+    grace_days: int = Field(default=0, ge=0)
+
+
+class ReportType(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: Text2
+    period: PeriodType
+    feeds: Literal["activity", "rows"]
+    reporters: Reporters
+    supervisors: list[str] = Field(default_factory=list)
+    deadline: Deadline
+    fields: list[FieldSpec] = Field(min_length=1)
+    unique: list[str] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
+    jumps: Jumps | None = None
+
+    @model_validator(mode="after")
+    def _references(self) -> ReportType:
+        ids = [f.id for f in self.fields]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise ValueError(f"duplicate field ids: {dup}")
+        known = set(ids)
+
+        def need(names: list[str], where: str) -> None:
+            bad = [n for n in names if n not in known]
+            if bad:
+                raise ValueError(f"{where} names unknown fields {bad}")
+
+        need(self.unique, "unique")
+        for f in self.fields:
+            if f.history:
+                need(f.history.by, f"fields ({f.id}).history.by")
+        rule_ids = [r.id for r in self.rules]
+        if len(set(rule_ids)) != len(rule_ids):
+            raise ValueError("duplicate rule ids")
+        for i, r in enumerate(self.rules):
+            need([r.column], f"rules[{i}] ({r.id}).column")
+            for part in ("when", "require"):
+                text = getattr(r, part)
+                if text is not None:
+                    need(sorted(expression_fields(text, f"rules[{i}] ({r.id}).{part}")), f"rules[{i}] ({r.id}).{part}")
+        if self.jumps:
+            need(self.jumps.fields + self.jumps.by, "jumps")
+            bad = [f for f in self.jumps.fields if not self.field(f).numeric]
+            if bad:
+                raise ValueError(f"jumps.fields must be numeric: {bad}")
+        if self.period == "monthly" and self.deadline.months_after is None:
+            raise ValueError("a monthly report's deadline needs months_after")
+        if self.period == "annual" and (self.deadline.due_month is None or self.deadline.years_after is None):
+            raise ValueError("an annual report's deadline needs due_month and years_after")
+        return self
+
+    def field(self, field_id: str) -> FieldSpec:
+        for f in self.fields:
+            if f.id == field_id:
+                return f
+        raise KeyError(field_id)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(f.id for f in self.fields)
+
+    def parse_period(self, text: str) -> Period:
+        """The submission period of this type (``YYYY-MM`` monthly, ``YYYY`` annual); ``ValueError`` otherwise."""
+        period = Period.parse(text)
+        if (period.month is None) != (self.period == "annual"):
+            want = "YYYY" if self.period == "annual" else "YYYY-MM"
+            raise ValueError(f"report type {self.id} is {self.period}: period must be {want}")
+        return period
+
+    def due_date(self, period: Period) -> date:
+        """Last day (grace included) to submit ``period``."""
+        d = self.deadline
+        if period.month is None:
+            assert d.due_month is not None and d.years_after is not None
+            year, month = period.year + d.years_after, d.due_month
+        else:
+            idx = period.year * 12 + (period.month - 1) + (d.months_after or 0)
+            year, m0 = divmod(idx, 12)
+            month = m0 + 1
+        day = min(d.due_day, calendar.monthrange(year, month)[1])
+        return date(year, month, day) + timedelta(days=d.grace_days)
+
+
+class ReportCatalog(_Strict):
+    report_types: list[ReportType] = Field(min_length=1)
+
+    @field_validator("report_types")
+    @classmethod
+    def _unique(cls, value: list[ReportType]) -> list[ReportType]:
+        ids = [r.id for r in value]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise ValueError(f"duplicate report type ids: {dup}")
+        return value
+
+    def get(self, report_type_id: str) -> ReportType:
+        for r in self.report_types:
+            if r.id == report_type_id:
+                return r
+        raise KeyError(report_type_id)
+
+    @property
+    def ids(self) -> list[str]:
+        return [r.id for r in self.report_types]
+
+
+_ALLOWED_NODES = (ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, ast.USub, ast.BinOp,
+                  ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Compare, ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt,
+                  ast.GtE, ast.In, ast.NotIn, ast.Name, ast.Load, ast.Constant, ast.List, ast.Tuple, ast.Call)
+
+
+def parse_expression(text: str, where: str = "expression") -> ast.Expression:
+    """Parse ``text`` into the allowed grammar; ``ReportConfigError`` naming ``where`` otherwise."""
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError as exc:
+        raise ReportConfigError(f"{where}: cannot parse {text!r}: {exc.msg}") from exc
+    for node in ast.walk(tree):
+        if not isinstance(node, _ALLOWED_NODES):
+            raise ReportConfigError(f"{where}: {type(node).__name__} is not allowed in {text!r}")
+        if isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS or node.keywords:
+                raise ReportConfigError(f"{where}: only {', '.join(FUNCTIONS)}(field, ...) may be called")
+            if not node.args or not isinstance(node.args[0], ast.Name):
+                raise ReportConfigError(f"{where}: {node.func.id}() takes a field name first")
+        if isinstance(node, ast.Constant) and not isinstance(node.value, str | int | float):
+            raise ReportConfigError(f"{where}: constant {node.value!r} is not a number or text")
+    return tree
+
+
+def expression_fields(text: str, where: str = "expression") -> set[str]:
+    """Field names an expression refers to (function names excluded)."""
+    tree = parse_expression(text, where)
+    funcs = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in funcs}
+
+
+def _locate(city: str) -> tuple[str, str]:
+    path = Path(city)
+    if path.suffix in (".yaml", ".yml"):
+        if not path.exists():
+            raise ReportConfigError(f"report configuration not found: {path}")
+        return str(path), path.read_text(encoding="utf-8")
+    resource = resources.files("transcarbon.data") / "cities" / f"{city}.reports.yaml"
+    if not resource.is_file():
+        raise ReportConfigError(f"no report configuration for city {city!r} ({city}.reports.yaml)")
+    return f"{city}.reports.yaml", resource.read_text(encoding="utf-8")
+
+
+def parse_report_types(text: str, source: str = "<text>") -> ReportCatalog:
+    """Validate a reports YAML text; errors name ``source`` and the place in it."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ReportConfigError(f"{source}: not valid YAML: {exc}") from exc
+    try:
+        return ReportCatalog.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for e in exc.errors():
+            loc = list(e["loc"])
+            where = ""
+            for i, part in enumerate(loc):
+                if isinstance(part, int):
+                    where += f"[{part}]"
+                    if i >= 1 and loc[i - 1] == "report_types" and isinstance(data, dict):
+                        with contextlib.suppress(KeyError, IndexError, TypeError):
+                            where += f" ({data['report_types'][part]['id']})"
+                else:
+                    where += f".{part}" if where else str(part)
+            lines.append(f"{source}: {where}: {e['msg']}")
+        raise ReportConfigError("\n".join(lines)) from exc
+    except ReportConfigError as exc:
+        raise ReportConfigError(f"{source}: {exc}") from exc
+
+
+@cache
+def load_report_types(city: str = "lianyungang") -> ReportCatalog:
+    """The report types of ``city`` (a packaged name, or a path to a ``*.reports.yaml`` file)."""
+    source, text = _locate(city)
+    return parse_report_types(text, source)

@@ -1,0 +1,311 @@
+"""Users, roles, permissions, passwords (argon2), API tokens, browser sessions and login throttling.
+
+Roles (what each may do is the table :data:`PERMISSIONS`; where, :class:`Principal` scopes):
+
+- ``admin``: everything, including users and roles;
+- ``analyst`` (bureau analyst): reads everything, reviews (approve / return / un-approve), completeness;
+- ``department``: reports for its own organisation; reads the report types its city department
+  supervises (``supervisors`` in the report configuration) and completeness of those;
+- ``reporter`` (enterprise reporter): its own organisation only;
+- ``auditor``: reads everything and the audit log, changes nothing;
+- ``public``: published aggregates only (as anyone without an account).
+
+Secrets are never stored: passwords as argon2id hashes, API tokens and session tokens as SHA-256
+(they are 256-bit random values, so a fast hash suffices). Logins are throttled per user name and per
+address over a sliding window; every attempt is recorded and logged in the audit chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from transcarbon.city.reports import ReportCatalog
+from transcarbon.services import audit
+from transcarbon.store.models import ApiToken, LoginAttempt, Organisation, User, WebSession
+
+ROLES: tuple[str, ...] = ("admin", "analyst", "department", "reporter", "auditor", "public")
+_READERS = frozenset({"admin", "analyst", "department", "reporter", "auditor"})
+_SENDERS = frozenset({"admin", "analyst", "department", "reporter"})
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "report_types.read": _READERS,
+    "submissions.read": _READERS,
+    "submissions.upload": _SENDERS,
+    "submissions.submit": _SENDERS,
+    "submissions.review": frozenset({"admin", "analyst"}),
+    "completeness.read": frozenset({"admin", "analyst", "department", "auditor"}),
+    "organisations.read": _READERS,
+    "users.manage": frozenset({"admin"}),
+    "audit.read": frozenset({"admin", "auditor"}),
+    "public.read": frozenset(ROLES),
+}
+ORG_ROLES = frozenset({"department", "reporter"})
+MIN_PASSWORD = 10
+TOKEN_PREFIX = "tc_"
+
+_hasher = PasswordHasher()
+
+
+def configure_hasher(*, time_cost: int = 3, memory_cost: int = 65536, parallelism: int = 4) -> None:
+    """Set the argon2id cost (defaults: the library's RFC 9106 low-memory profile). Tests lower it."""
+    global _hasher, _dummy_hash
+    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+    _dummy_hash = None
+
+
+_dummy_hash: str | None = None
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(stored: str | None, password: str) -> bool:
+    """Check ``password``; with no stored hash, still spend the time of one check (no user enumeration)."""
+    global _dummy_hash
+    if stored is None:
+        _dummy_hash = _dummy_hash or _hasher.hash(secrets.token_hex(8))
+        stored, password = _dummy_hash, password + "\x00"
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def csrf_token(session_token: str) -> str:
+    """The CSRF token bound to a session: HMAC of the (HttpOnly) session token; nothing to store."""
+    return hmac.new(session_token.encode("utf-8"), b"transcarbon-csrf", hashlib.sha256).hexdigest()
+
+
+def csrf_ok(session_token: str, presented: str | None) -> bool:
+    return presented is not None and hmac.compare_digest(csrf_token(session_token), presented)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is acting: the user's id, name, role, organisation and city department (``None`` = anonymous)."""
+
+    user_id: int | None
+    username: str
+    role: str
+    org_id: str | None = None
+    department_id: str | None = None
+
+    @classmethod
+    def of(cls, user: User) -> Principal:
+        return cls(user.id, user.username, user.role, user.org_id, user.department_id)
+
+    @classmethod
+    def anonymous(cls) -> Principal:
+        return cls(None, "anonymous", "public")
+
+    def may(self, permission: str) -> bool:
+        return self.role in PERMISSIONS[permission]
+
+    @property
+    def org_bound(self) -> bool:
+        """True when limited to one organisation for reporting (and, for reporters, for reading)."""
+        return self.role in ORG_ROLES
+
+    def may_report_for(self, org_id: str) -> bool:
+        return self.may("submissions.upload") and (not self.org_bound or self.org_id == org_id)
+
+    def supervised(self, catalog: ReportCatalog) -> list[str]:
+        """Report types a department user may read for every organisation."""
+        if self.role != "department" or not self.department_id:
+            return []
+        return [rt.id for rt in catalog.report_types if self.department_id in rt.supervisors]
+
+    def may_read(self, catalog: ReportCatalog, report_type: str, org_id: str) -> bool:
+        if not self.may("submissions.read"):
+            return False
+        if self.role == "reporter":
+            return org_id == self.org_id
+        if self.role == "department":
+            return org_id == self.org_id or report_type in self.supervised(catalog)
+        return True
+
+
+class UserError(ValueError):
+    """A user-management request cannot be done: ``key`` and ``values`` render the catalog message."""
+
+    def __init__(self, key: str, **values: object):
+        self.key, self.values = key, values
+        super().__init__(key)
+
+
+def create_user(session: Session, *, username: str, role: str, actor: str, password: str | None = None,
+                org_id: str | None = None, department_id: str | None = None, display_name: str | None = None,
+                departments: list[str] | None = None) -> User:
+    """Add a user (audited). ``departments``: the city's department ids, to check ``department_id``."""
+    if role not in ROLES:
+        raise UserError("user.bad_role", role=role, allowed=", ".join(ROLES))
+    if session.scalars(select(User.id).where(User.username == username)).first() is not None:
+        raise UserError("user.exists", username=username)
+    if role in ORG_ROLES:
+        if not org_id:
+            raise UserError("user.org_required", role=role)
+        if session.get(Organisation, org_id) is None:
+            raise UserError("wf.unknown_org", org=org_id)
+    if role == "department" and departments is not None and department_id not in departments:
+        raise UserError("user.department_required", allowed=", ".join(departments))
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise UserError("user.password_short", min=MIN_PASSWORD)
+    user = User(username=username, display_name=display_name or username, role=role, org_id=org_id,
+                department_id=department_id, password_hash=None if password is None else hash_password(password),
+                disabled=False)
+    session.add(user)
+    session.flush()
+    audit.append(session, actor=actor, action="user.add", object_type="user", object_id=str(user.id),
+                 after=_user_state(user), details={"username": username, "role": role, "org_id": org_id,
+                                                   "department_id": department_id})
+    return user
+
+
+def _user_state(user: User) -> dict[str, object]:
+    return {"username": user.username, "role": user.role, "org_id": user.org_id,
+            "department_id": user.department_id, "disabled": user.disabled}
+
+
+def get_user(session: Session, username: str) -> User:
+    user = session.scalars(select(User).where(User.username == username)).first()
+    if user is None:
+        raise UserError("user.not_found", username=username)
+    return user
+
+
+def update_user(session: Session, user: User, *, actor: str, role: str | None = None, disabled: bool | None = None,
+                org_id: str | None = None, department_id: str | None = None) -> User:
+    """Change role, organisation, department or the disabled flag (each change audited with before/after)."""
+    before = _user_state(user)
+    if role is not None:
+        if role not in ROLES:
+            raise UserError("user.bad_role", role=role, allowed=", ".join(ROLES))
+        user.role = role
+    if org_id is not None:
+        if session.get(Organisation, org_id) is None:
+            raise UserError("wf.unknown_org", org=org_id)
+        user.org_id = org_id
+    if department_id is not None:
+        user.department_id = department_id
+    if user.role in ORG_ROLES and not user.org_id:
+        raise UserError("user.org_required", role=user.role)
+    if disabled is not None:
+        user.disabled = disabled
+        if disabled:
+            _revoke_all(session, user.id)
+    after = _user_state(user)
+    if after != before:
+        action = "user.role" if before["role"] != after["role"] else (
+            "user.disable" if disabled and not before["disabled"] else "user.update")
+        audit.append(session, actor=actor, action=action, object_type="user", object_id=str(user.id),
+                     before=before, after=after, details={"username": user.username,
+                                                          "changed": sorted(k for k in after if after[k] != before[k])})
+    session.flush()
+    return user
+
+
+def disable_user(session: Session, username: str, *, actor: str) -> User:
+    return update_user(session, get_user(session, username), actor=actor, disabled=True)
+
+
+def _revoke_all(session: Session, user_id: int) -> None:
+    session.execute(update(ApiToken).where(ApiToken.user_id == user_id).values(revoked=True))
+    session.execute(update(WebSession).where(WebSession.user_id == user_id).values(revoked=True))
+
+
+def issue_token(session: Session, user: User, *, name: str, actor: str) -> str:
+    """A new API token for ``user``; returned once, stored as its SHA-256 only (audited)."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, name=name[:100], token_hash=token_hash(token), prefix=token[:10], revoked=False)
+    session.add(row)
+    session.flush()
+    audit.append(session, actor=actor, action="token.issue", object_type="user", object_id=str(user.id),
+                 details={"username": user.username, "token_id": row.id, "name": name, "prefix": row.prefix})
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    """The enabled user an unrevoked API token belongs to, or ``None``."""
+    return session.scalars(
+        select(User).join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == token_hash(token), ApiToken.revoked.is_(False), User.disabled.is_(False))
+    ).first()
+
+
+@dataclass(frozen=True)
+class LoginPolicy:
+    max_failures: int = 5
+    max_failures_per_remote: int = 50
+    window: timedelta = timedelta(minutes=15)
+    session_lifetime: timedelta = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    """``user`` and ``session_token`` on success; ``throttled`` when refused unseen; else bad credentials."""
+
+    user: User | None = None
+    session_token: str | None = None
+    throttled: bool = False
+
+
+def login(session: Session, username: str, password: str, *, remote: str, policy: LoginPolicy,
+          now: datetime | None = None) -> LoginOutcome:
+    """Check a password login, throttled; records the attempt and an audit entry in the caller's transaction."""
+    now = now or datetime.now(UTC)
+    since = now - policy.window
+    fails_user = session.scalar(select(func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.username == username, LoginAttempt.ok.is_(False), LoginAttempt.ts >= since)) or 0
+    fails_remote = session.scalar(select(func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.remote == remote, LoginAttempt.ok.is_(False), LoginAttempt.ts >= since)) or 0
+    if fails_user >= policy.max_failures or fails_remote >= policy.max_failures_per_remote:
+        session.add(LoginAttempt(username=username[:80], remote=remote[:64], ok=False, ts=now))
+        audit.append(session, actor=username[:100], action="login.throttled", object_type="user", object_id=username,
+                     details={"remote": remote})
+        return LoginOutcome(throttled=True)
+    user = session.scalars(select(User).where(User.username == username)).first()
+    ok = verify_password(user.password_hash if user is not None else None, password)
+    ok = ok and user is not None and not user.disabled
+    session.add(LoginAttempt(username=username[:80], remote=remote[:64], ok=ok, ts=now))
+    if not ok or user is None:
+        audit.append(session, actor=username[:100], action="login.failed", object_type="user", object_id=username,
+                     details={"remote": remote})
+        return LoginOutcome()
+    token = secrets.token_urlsafe(32)
+    session.add(WebSession(token_hash=token_hash(token), user_id=user.id, created_at=now,
+                           expires_at=now + policy.session_lifetime, revoked=False))
+    audit.append(session, actor=user.username, action="login.ok", object_type="user", object_id=str(user.id),
+                 details={"remote": remote, "method": "password"})
+    return LoginOutcome(user=user, session_token=token)
+
+
+def user_for_session(session: Session, token: str, *, now: datetime | None = None) -> User | None:
+    now = now or datetime.now(UTC)
+    row = session.scalars(select(WebSession).where(WebSession.token_hash == token_hash(token),
+                                                   WebSession.revoked.is_(False))).first()
+    if row is None or _aware(row.expires_at) <= now:
+        return None
+    user = session.get(User, row.user_id)
+    return None if user is None or user.disabled else user
+
+
+def logout(session: Session, token: str, *, actor: str) -> None:
+    session.execute(update(WebSession).where(WebSession.token_hash == token_hash(token)).values(revoked=True))
+    audit.append(session, actor=actor, action="logout", object_type="user", object_id=actor, details={})
