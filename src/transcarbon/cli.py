@@ -204,11 +204,11 @@ def inventory(
 @factors_app.command("list")
 def factors_list() -> None:
     """列出因子集 / List factor sets."""
-    table = Table("name", "kind", "version", "default", "sha256", "标题 / title")
+    out.print(f"{'name':<20} {'default':<7} {'kind':<20} {'version':<12} {'sha256':<12}  标题 / title",
+              style="bold", soft_wrap=True)
     for s in FactorLibrary.load().sets():
-        table.add_row(s.name, s.kind, s.version, "✓" if s.default else "", s.content_hash[:12],
-                      f"{s.title_zh}\n{s.title_en}")
-    out.print(table)
+        out.print(f"{s.name:<20} {'✓' if s.default else '':<7} {s.kind:<20} {s.version:<12} {s.content_hash[:12]}  "
+                  f"{s.title_zh} / {s.title_en}", soft_wrap=True, markup=False, highlight=False)
 
 
 @factors_app.command("show")
@@ -219,10 +219,10 @@ def factors_show(name: Annotated[str, typer.Argument(help="因子集名称 / set
     except FactorError as exc:
         raise _fail([str(exc)], 2) from exc
     out.print(f"[bold]{s.name}[/bold] {s.version} ({s.kind}) sha256={s.content_hash}\n{s.title_zh}\n{s.title_en}")
-    table = Table(*s.table.columns)
-    for row in s.table.iter_rows():
-        table.add_row(*["" if v is None else str(v) for v in row])
-    out.print(table)
+    for row in s.table.iter_rows(named=True):
+        values = "  ".join(f"{k}={v}" for k, v in row.items() if k not in ("source", "status") and v is not None)
+        out.print(f"{values}  [{row.get('status') or '-'}]\n    {row['source']}", soft_wrap=True, markup=False,
+                  highlight=False)
 
 
 @audit_app.command("verify")
