@@ -15,6 +15,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from transcarbon.cli_evaluation import register as register_evaluation
 from transcarbon.cli_platform import serve, users_app
 from transcarbon.cli_ships import app as ships_app
 from transcarbon.domain import SECTOR_NAMES_ZH, Sector
@@ -40,6 +41,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(ships_app, name="ships", help="船舶排放（AIS） / ship emissions from AIS")
 app.add_typer(users_app, name="users", help="用户与令牌 / users and API tokens")
 app.command("serve")(serve)
+register_evaluation(app)
 
 err = Console(stderr=True)
 out = Console()
@@ -171,6 +173,7 @@ def demo_build(
             raise _fail([both("cli.demo_already")], 2)
         task = progress.add_task(both("cli.demo_building"), total=None)
         runs = build_demo(session, actor=settings.actor, seed=seed, options=_options(settings, None, None),
+                          data_dir=settings.data_dir,
                           progress=lambda msg: progress.update(task, description=f"demo: {msg}"))
     err.print(both("cli.demo_built", runs=len(runs), url=settings.effective_database_url))
 

@@ -52,6 +52,11 @@ ROUTES: list[tuple[str, str, frozenset[str]]] = [
     ("POST", "/users", ADMIN),
     ("PATCH", "/users/{uid}", ADMIN),
     ("POST", "/users/{uid}/tokens", ADMIN),
+    ("GET", "/indicators/{year}", ALL),
+    ("POST", "/indicators/{year}/run", REVIEW),
+    ("GET", "/scorecards/{year}", frozenset({"admin", "analyst", "department", "auditor"})),
+    ("GET", "/warnings", frozenset({"admin", "analyst", "department", "auditor"})),
+    ("GET", "/decomposition", frozenset({"admin", "analyst", "department", "auditor"})),
 ]
 CATALOG = load_report_types()
 
@@ -72,7 +77,7 @@ def p(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
 
 def _call(p: Platform, role: str, method: str, template: str) -> tuple[int, str]:
     sid = p.app.state.sid
-    path = API + template.format(rt="energy_activity", sid=sid, aid=999999, uid=999999)
+    path = API + template.format(rt="energy_activity", sid=sid, aid=999999, uid=999999, year=2024)
     headers = {} if role == "anonymous" else p.h(role)
     kw: dict[str, object] = {}
     if template in ("/submissions", "/submissions/validate"):
@@ -85,6 +90,8 @@ def _call(p: Platform, role: str, method: str, template: str) -> tuple[int, str]
         kw = {"json": {"comment": "matrix"} if "/submissions/" in template else {"name": "x"}}
     if template == "/completeness":
         kw = {"params": {"report_type": "energy_activity", "period": "2024-03"}}
+    elif template == "/decomposition":
+        kw = {"params": {"from": 2023, "to": 2024}}
     r = p.client.request(method, path, headers=headers, **kw)  # type: ignore[arg-type]
     kind = r.json().get("type", "") if r.headers.get("content-type", "").startswith("application/problem") else ""
     return r.status_code, kind

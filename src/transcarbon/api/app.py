@@ -13,7 +13,7 @@ import transcarbon
 from transcarbon.api import problems
 from transcarbon.api.config import PlatformSettings
 from transcarbon.api.deps import AppState
-from transcarbon.api.routes import auth, oversight, report_types, submissions, users
+from transcarbon.api.routes import auth, evaluation, oversight, report_types, submissions, users
 from transcarbon.city.reports import load_report_types
 from transcarbon.factors.library import FactorLibrary
 from transcarbon.services import users as user_service
@@ -36,11 +36,12 @@ def create_app(settings: Settings | None = None, platform: PlatformSettings | No
     ctx = Context(catalog=load_report_types(settings.city), data_dir=settings.data_dir, regions=regions)
     app = FastAPI(title="transcarbon API", version=transcarbon.__version__,
                   description="绿色交通碳排放平台 数据填报与审核 / green-transport carbon platform: data collection, "
-                              "approval workflow, users and audit. Errors are RFC 9457 problem details.",
+                              "approval workflow, users, audit, indicators, warnings and scorecards. "
+                              "Errors are RFC 9457 problem details.",
                   openapi_url=f"{API_PREFIX}/openapi.json", docs_url=f"{API_PREFIX}/docs", redoc_url=None)
     app.state.tc = AppState(settings=settings, platform=platform, factory=db.session_factory(engine), ctx=ctx)
     app.state.engine = engine
     problems.install(app)
-    for module in (auth, report_types, submissions, oversight, users):
+    for module in (auth, report_types, submissions, oversight, users, evaluation):
         app.include_router(module.router, prefix=API_PREFIX)
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import polars as pl
 from sqlalchemy import insert, select
@@ -12,6 +13,7 @@ from transcarbon.demo.generator import generate
 from transcarbon.services import audit
 from transcarbon.services.accounting import AccountingOptions
 from transcarbon.services.activity_csv import NUMERIC
+from transcarbon.services.demo_reports import load_demo_reports
 from transcarbon.services.inventory_runs import run_inventory
 from transcarbon.services.records import store_activity
 from transcarbon.store.models import ImportBatch, Organisation
@@ -24,10 +26,13 @@ def demo_present(session: Session) -> bool:
 
 
 def build_demo(session: Session, *, actor: str, seed: int = 20200101, options: AccountingOptions | None = None,
-               progress: Callable[[str], None] = lambda _msg: None) -> list[int]:
-    """Load the demo data set and compute every year's inventory; return the run ids.
+               data_dir: Path | None = None, progress: Callable[[str], None] = lambda _msg: None) -> list[int]:
+    """Load the demo data set and compute every year's inventory; return the inventory run ids.
 
-    Refuses to load twice into one database (the demo batch is there already).
+    Organisations and activity records go in as one approved batch; the other report types (vehicle
+    additions, shore power, port throughput, public transport, milestone evidence) as approved
+    submissions whose raw CSV is kept under ``data_dir`` when given. Refuses to load twice into one
+    database (the demo batch is there already).
     """
     if demo_present(session):
         raise RuntimeError("the demo data set is already loaded in this database")
@@ -46,4 +51,6 @@ def build_demo(session: Session, *, actor: str, seed: int = 20200101, options: A
     for year in years:
         progress(f"inventory {year}")
         runs.append(run_inventory(session, year, options or AccountingOptions(), actor=actor).run_id)
+    progress("reports")
+    load_demo_reports(session, data, actor, data_dir=data_dir)
     return runs

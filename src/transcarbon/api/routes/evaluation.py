@@ -1,0 +1,105 @@
+"""Indicators, warnings, decomposition and department scorecards (issue 4).
+
+Who reads what: analysts, admins, auditors and department users read every indicator with its
+lineage, the warnings and the scorecards; enterprise reporters and the public read the published
+aggregates only (values, statuses, lights, forecasts; no lineage, no warnings, no organisation-level
+detail). Evaluating (which stores a run) is for admins and analysts.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from transcarbon.api.deps import OptionalUser, SessionDep, StateDep
+from transcarbon.api.problems import PROBLEM_RESPONSES, Problem
+from transcarbon.city.config import CityConfig, load_city
+from transcarbon.services import warnings as warning_service
+from transcarbon.services.decomposition import DecompositionError, decompose
+from transcarbon.services.indicators import evaluate, evaluation_payload, latest_evaluation_run
+from transcarbon.services.scorecards import stored_scorecards
+from transcarbon.services.users import Principal
+from transcarbon.store.db import transaction
+
+Year = Annotated[int, Path(ge=1990, le=2100, description="calendar year")]
+YearQuery = Annotated[int | None, Query(ge=1990, le=2100)]
+
+router = APIRouter(tags=["evaluation"], responses=PROBLEM_RESPONSES)
+
+INTERNAL_ROLES = frozenset({"admin", "analyst", "auditor", "department"})
+EVALUATOR_ROLES = frozenset({"admin", "analyst"})
+
+
+def _city(state: StateDep) -> CityConfig:
+    return load_city(state.settings.city)
+
+
+CityDep = Annotated[CityConfig, Depends(_city)]
+
+
+def _internal(principal: OptionalUser) -> Principal:
+    if principal.user_id is None:
+        raise Problem(401, "auth.required", headers={"WWW-Authenticate": "Bearer"})
+    if principal.role not in INTERNAL_ROLES:
+        raise Problem(403, "auth.forbidden", role=principal.role)
+    return principal
+
+
+def _evaluator(principal: OptionalUser) -> Principal:
+    if principal.user_id is None:
+        raise Problem(401, "auth.required", headers={"WWW-Authenticate": "Bearer"})
+    if principal.role not in EVALUATOR_ROLES:
+        raise Problem(403, "auth.forbidden", role=principal.role)
+    return principal
+
+
+Internal = Annotated[Principal, Depends(_internal)]
+Evaluator = Annotated[Principal, Depends(_evaluator)]
+
+
+@router.get("/indicators/{year}", summary="Indicators of a year (latest stored evaluation)")
+def get_evaluation(year: Year, principal: OptionalUser, session: SessionDep, city: CityDep) -> dict[str, Any]:
+    run_id = latest_evaluation_run(session, year)
+    if run_id is None:
+        raise Problem(404, "eval.not_evaluated", year=year)
+    return evaluation_payload(session, run_id, city, published_only=principal.role not in INTERNAL_ROLES)
+
+
+@router.post("/indicators/{year}/run", summary="Evaluate a year now (stores a run; reused when nothing changed)")
+def run_evaluation(year: Year, principal: Evaluator, state: StateDep, city: CityDep,
+                   as_of: date | None = None) -> dict[str, Any]:
+    with transaction(state.factory) as session:
+        ev = evaluate(session, year, actor=principal.username, as_of=as_of, city=city)
+    return {**ev.payload, "reused": ev.reused}
+
+
+@router.get("/scorecards/{year}", summary="Department scorecards of a year")
+def get_scorecards(year: Year, _: Internal, session: SessionDep, city: CityDep) -> dict[str, Any]:
+    run_id = latest_evaluation_run(session, year)
+    if run_id is None:
+        raise Problem(404, "eval.not_evaluated", year=year)
+    return {"year": year, "run_id": run_id, "template": city.scoring.template,
+            "scorecards": stored_scorecards(session, run_id, city)}
+
+
+@router.get("/warnings", summary="Stored warnings (open ones unless include_resolved)")
+def get_warnings(principal: Internal, session: SessionDep, year: YearQuery = None,
+                 include_resolved: bool = False, department: str | None = None,
+                 kind: str | None = None) -> list[dict[str, Any]]:
+    if principal.role == "department" and department is None and principal.department_id:
+        department = principal.department_id
+    return [warning_service.warning_json(w) for w in warning_service.list_warnings(
+        session, year=year, include_resolved=include_resolved, department=department, kind=kind)]
+
+
+@router.get("/decomposition", summary="LMDI-I decomposition of the CO2 change between two years")
+def get_decomposition(principal: Internal, state: StateDep,
+                      year_from: Annotated[int, Query(alias="from", ge=1990, le=2100)],
+                      year_to: Annotated[int, Query(alias="to", ge=1990, le=2100)]) -> dict[str, Any]:
+    try:
+        with transaction(state.factory) as session:
+            return decompose(session, year_from, year_to, actor=principal.username).payload
+    except DecompositionError as exc:
+        raise Problem(422 if exc.key == "eval.decomp.bad_years" else 404, exc.key, None, **exc.values) from exc

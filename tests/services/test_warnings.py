@@ -1,0 +1,110 @@
+"""Warnings are raised with severity and departments, kept open while they hold, and resolved (not
+deleted) when they no longer do; the robust z-score against an organisation's own history."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+from sqlalchemy import select, update
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: shared fixtures
+from evaluation_fixtures import build_demo_db, demo_url
+from transcarbon.city.config import load_city
+from transcarbon.services import warnings as wn
+from transcarbon.services.indicators import evaluate
+from transcarbon.store.models import ReportRow, Submission
+from transcarbon.store.models_evaluation import EvaluationWarning, WarningDepartment
+
+AS_OF = date(2026, 6, 1)
+
+
+@pytest.fixture(scope="module")
+def factory(tmp_path_factory: pytest.TempPathFactory, pg_base_url: str | None) -> Iterator:
+    f = build_demo_db(demo_url(tmp_path_factory.mktemp("warn"), pg_base_url))
+    yield f
+    f.kw["bind"].dispose()
+
+
+def _open(session, indicator: str, kind: str) -> list[EvaluationWarning]:  # type: ignore[no-untyped-def]
+    return list(session.scalars(select(EvaluationWarning).where(
+        EvaluationWarning.indicator_id == indicator, EvaluationWarning.kind == kind)))
+
+
+def test_warnings_raised_and_resolved(factory) -> None:  # type: ignore[no-untyped-def]
+    with factory() as session, session.begin():
+        first = evaluate(session, 2025, actor="test", as_of=AS_OF)
+    kinds = {w["kind"] for w in first.payload["warnings"]}
+    assert {"off_track", "target_at_risk", "data_late"} <= kinds
+    for w in first.payload["warnings"]:
+        assert w["departments"] and w["message_zh"] and w["message_en"]
+        assert w["severity"] in ("high", "medium", "low")
+    with factory() as session:
+        [rail] = _open(session, "rail_water_bulk_share", "off_track")
+        assert rail.resolved_at is None and rail.severity == "high"
+        assert rail.departments == ["development_reform_commission", "transport_bureau", "port_holding_group"]
+        linked = session.scalars(select(WarningDepartment.department_id)
+                                 .where(WarningDepartment.warning_id == rail.id)).all()
+        assert sorted(linked) == sorted(rail.departments)
+        truck_id = _open(session, "truck_co2_intensity", "off_track")[0].id
+
+    # the port reports a higher rail + water share for 2025 (a corrected, re-approved version)
+    with factory() as session, session.begin():
+        subs = session.scalars(select(Submission).where(Submission.report_type == "port_throughput",
+                                                        Submission.period.startswith("2025"))).all()
+        for sub in subs:
+            for row in session.scalars(select(ReportRow).where(ReportRow.submission_id == sub.id)):
+                data = dict(row.data)
+                data["bulk_rail_water_t"] = 0.9 * float(data["bulk_total_t"])  # type: ignore[arg-type]
+                row.data = data
+            session.execute(update(Submission).where(Submission.id == sub.id)
+                            .values(content_hash="corrected-" + sub.content_hash[:50]))
+        second = evaluate(session, 2025, actor="test", as_of=AS_OF)
+    assert not second.reused and second.run_id != first.run_id
+    by = {i["id"]: i for i in second.payload["indicators"]}
+    assert by["rail_water_bulk_share"]["status"] == "achieved"
+    with factory() as session:
+        [rail_after] = _open(session, "rail_water_bulk_share", "off_track")
+        assert rail_after.id == rail.id and rail_after.resolved_at is not None  # resolved, not deleted
+        truck = session.get(EvaluationWarning, truck_id)
+        assert truck is not None and truck.resolved_at is None and truck.last_run_id == second.run_id
+        open_ids = {w.id for w in wn.list_warnings(session, year=2025)}
+        assert rail.id not in open_ids and truck_id in open_ids
+        assert rail.id in {w.id for w in wn.list_warnings(session, year=2025, include_resolved=True)}
+        port = {w.id for w in wn.list_warnings(session, year=2025, department="port_holding_group")}
+        assert port and truck_id not in port
+
+
+def test_trailing_robust_z() -> None:
+    periods = [f"2024-{m:02d}" for m in range(1, 13)] + ["2025-01", "2025-02"]
+    values = [100, 102, 98, 101, 99, 103, 97, 100, 101, 99, 102, 98, 100, 400]
+    frame = pl.DataFrame({"org_id": "A", "period": periods, "year": [int(p[:4]) for p in periods],
+                          "x": [float(v) for v in values]})
+    z = wn.trailing_z(frame, "x", ["org_id"], 2025).sort("period")
+    assert z["n"].to_list() == [12, 12]
+    assert abs(z["z"][0]) < 1.0 and z["z"][1] > 3.5
+    assert z["median"][1] == pytest.approx(100.0)
+
+
+def test_indicator_warning_rules() -> None:
+    city = load_city()
+    ind = city.indicator("truck_co2_intensity")
+    base = {"indicator_id": ind.id, "unit": "%", "target_year": 2025, "target_value": 3.0, "details": {}}
+    rows = [{**base, "year": 2024, "measure": 0.095, "value": 5.0, "status": "on_track", "light": "green",
+             "completion_to_date": 1.2, "forecast": None},
+            {**base, "year": 2025, "measure": 0.097, "value": 3.0, "status": "achieved", "light": "green",
+             "completion_to_date": 1.0, "forecast": {"year": 2025, "value": 2.0, "low": 1, "high": 3, "p_meet": 0.1}}]
+    found = wn.indicator_warnings(city, rows, 2025)
+    # achieved this year: neither an at-risk warning for this year's target nor "worsening"
+    assert found == []
+    rows[1].update(status="needs_acceleration", light="red", forecast={"year": 2030, "value": 4.0, "low": 2,
+                                                                       "high": 6, "p_meet": 0.3})
+    kinds = {f.kind: f for f in wn.indicator_warnings(city, rows, 2025)}
+    assert set(kinds) == {"off_track", "worsening", "target_at_risk"}
+    assert kinds["off_track"].severity == "high" and kinds["target_at_risk"].severity == "medium"
+    assert kinds["worsening"].severity == "low"
+    assert kinds["off_track"].departments == ["industry_it_bureau", "transport_bureau"]
