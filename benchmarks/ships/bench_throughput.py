@@ -5,13 +5,16 @@ Usage (from the repository root)::
     .venv/bin/python benchmarks/ships/bench_throughput.py --rows 1000000 10000000
 
 Each size is generated once (synthetic Lianyungang month, seeded) into /tmp/transcarbon-bench-ships and
-then run in a fresh subprocess, which reports wall time and its peak RSS (ru_maxrss).
+then run in a fresh subprocess, which reports wall time, CPU time (user + system, all threads; a check on
+a shared machine, where wall time depends on the other load) and its peak RSS (ru_maxrss). The
+machine's load average is printed with each result.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -40,16 +43,20 @@ def run_one(d: Path) -> dict[str, float]:
 
     zones = str(resources.files("transcarbon") / "data" / "cities" / "lianyungang_zones.geojson")
     n = pl.scan_parquet(d / "ais.parquet").select(pl.len()).collect().item()
+    r0 = resource.getrusage(resource.RUSAGE_SELF)
     t = time.perf_counter()
     res = run_inventory(d / "ais.parquet", d / "ships.csv", zones, d / "shore_power.csv")
     wall = time.perf_counter() - t
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    r1 = resource.getrusage(resource.RUSAGE_SELF)
+    peak_mib = r1.ru_maxrss / 1024
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
     total = res.summary["total"]
     assert isinstance(total, dict)
     return {
         "rows": n,
         "wall_s": round(wall, 3),
         "rows_per_s": round(n / wall),
+        "cpu_s": round(cpu, 3),
         "peak_rss_mib": round(peak_mib),
         "co2_t": round(total["co2_t"], 1),
     }
@@ -66,7 +73,9 @@ def main() -> None:
     for rows in args.rows:
         d = generate(rows)
         out = subprocess.run([sys.executable, __file__, "--child", str(d)], capture_output=True, text=True, check=True)
-        print(out.stdout.strip())
+        res = json.loads(out.stdout.strip())
+        res["load_avg_1m"] = round(os.getloadavg()[0], 2)
+        print(json.dumps(res))
 
 
 if __name__ == "__main__":

@@ -8,11 +8,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+if TYPE_CHECKING:
+    from transcarbon.engines.ships import ShipInventoryResult
 
 app = typer.Typer(
     help="船舶排放清单（AIS，IMO4 方法，岸电）/ Ship emissions from AIS (IMO4, shore power).", no_args_is_help=True
@@ -38,6 +41,7 @@ def inventory(
     boilers_on_shore_power: Annotated[bool, typer.Option("--boilers-on-shore-power")] = False,
     gap_limit_h: Annotated[float, typer.Option("--gap-limit-h", help="longest gap interpolated [h]")] = 2.0,
     intervals: Annotated[bool, typer.Option("--intervals", help="also write per-interval Parquet to --out")] = False,
+    store: Annotated[bool, typer.Option("--store", help="存入数据库，带追溯 / store the run with lineage")] = False,
 ) -> None:
     """Compute the inventory: totals, by mode, shore power; write frames to --out."""
     from transcarbon.engines.ships import InventoryOptions, ShipInputError, run_inventory
@@ -87,6 +91,8 @@ def inventory(
         (out / "lineage.json").write_text(
             json.dumps(result.lineage, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
         )
+    if store:
+        _store_run(result, {"ais": ais, "ships": ships, "zones": zones, "shore_power": shore_power}, err)
     if as_json:
         sys.stdout.write(json.dumps(result.summary, ensure_ascii=False) + "\n")
     else:
@@ -97,3 +103,22 @@ def inventory(
             f"ships {s['ships']}, positions {s['positions']}, CO2 {tot['co2_t']:.1f} t, "
             f"NOx {tot['nox_t']:.2f} t, shore power {s['shore_power']}"
         )
+
+
+def _store_run(result: ShipInventoryResult, files: dict[str, Path | None], err: Console) -> None:
+    """Record the computed inventory as a calculation run on the configured database."""
+    from transcarbon.i18n import both
+    from transcarbon.services.ship_runs import record_ship_run
+    from transcarbon.settings import get_settings
+    from transcarbon.store import db
+
+    settings = get_settings()
+    url = settings.effective_database_url
+    db.upgrade(url)
+    engine = db.make_engine(url)
+    try:
+        with db.transaction(db.session_factory(engine)) as session:
+            run = record_ship_run(session, result, files, actor=settings.actor)
+    finally:
+        engine.dispose()
+    err.print(both("cli.ships_stored", run=run.run_id, reused=" (reused)" if run.reused else ""))

@@ -119,3 +119,18 @@ def test_haversine():
     # one degree of latitude = 60.04 nm on the 3440.065 nm sphere
     assert_allclose(geo.haversine_nm(119.0, 34.0, 119.0, 35.0), np.pi / 180 * 3440.065, rtol=1e-12)
     assert_allclose(geo.implied_speed_kn([6.0, 1.0], [0.5, 0.0]), [12.0, np.nan])
+
+
+def test_consecutive_haversine_and_llaf_all_match_the_single_forms():
+    rng = np.random.default_rng(3)
+    lon, lat = rng.uniform(118, 122, 500), rng.uniform(33, 36, 500)
+    assert_allclose(
+        geo.consecutive_haversine_nm(lon, lat),
+        geo.haversine_nm(lon[:-1], lat[:-1], lon[1:], lat[1:]),
+        rtol=1e-12,
+        atol=1e-12,
+    )
+    load = np.concatenate(([0.0, 0.001, 0.02, 0.1, 0.19999, 0.2, 0.7, 1.0], rng.uniform(0, 1, 100)))
+    got = low_load.llaf_all(load)
+    for p in ("nox", "hc", "co", "pm"):
+        assert_allclose(got[p], low_load.llaf(load, *low_load.COEFFICIENTS[p]), rtol=1e-14)

@@ -143,6 +143,20 @@ def test_cli_inventory_lineage_and_audit(cli_env: str) -> None:
     assert bad.exit_code == 1 and "tampered" in bad.stderr
 
 
+def test_demo_has_a_ship_run_with_shore_power(demo_url: str) -> None:
+    from transcarbon.store.models import CalculationRun
+    from transcarbon.store.models_ships import ShipResult
+
+    engine = db.make_engine(demo_url)
+    with db.session_factory(engine)() as s:
+        run = s.scalars(select(CalculationRun).where(CalculationRun.kind == "ships")).one()
+        total = s.scalars(select(ShipResult).where(ShipResult.run_id == run.id, ShipResult.grain == "total")).one()
+    engine.dispose()
+    assert run.input_count > 100_000 and len(run.parameters["inputs_sha256"]) == 4
+    assert total.co2_t > 1000 and total.shore_kwh and total.shore_kwh > 0
+    assert total.avoided_co2_net_t == pytest.approx(total.avoided_co2_gross_t - total.grid_co2_t)
+
+
 def test_factors_cli() -> None:
     listed = runner.invoke(app, ["factors", "list"])
     assert listed.exit_code == 0 and "energy_statistics" in listed.stdout and "mee_grid" in listed.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import polars as pl
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from transcarbon.demo.ais import write_synthetic_ais
 from transcarbon.demo.generator import generate
 from transcarbon.services import audit
 from transcarbon.services.accounting import AccountingOptions
@@ -16,6 +18,7 @@ from transcarbon.services.activity_csv import NUMERIC
 from transcarbon.services.demo_reports import load_demo_reports
 from transcarbon.services.inventory_runs import run_inventory
 from transcarbon.services.records import store_activity
+from transcarbon.services.ship_runs import city_zones, run_ship_inventory
 from transcarbon.store.models import ImportBatch, Organisation
 
 DEMO_LABEL = "示例数据（合成） / synthetic demo data"
@@ -27,11 +30,12 @@ def demo_present(session: Session) -> bool:
 
 def build_demo(session: Session, *, actor: str, seed: int = 20200101, options: AccountingOptions | None = None,
                data_dir: Path | None = None, progress: Callable[[str], None] = lambda _msg: None) -> list[int]:
-    """Load the demo data set and compute every year's inventory; return the inventory run ids.
+    """Load the demo data set, compute every year's inventory and the AIS ship run; return the run ids.
 
     Organisations and activity records go in as one approved batch; the other report types (vehicle
     additions, shore power, port throughput, public transport, milestone evidence) as approved
-    submissions whose raw CSV is kept under ``data_dir`` when given. Refuses to load twice into one
+    submissions whose raw CSV is kept under ``data_dir`` when given; a synthetic month of AIS (May 2024)
+    becomes a ship-emission run. Refuses to load twice into one
     database (the demo batch is there already).
     """
     if demo_present(session):
@@ -53,4 +57,26 @@ def build_demo(session: Session, *, actor: str, seed: int = 20200101, options: A
         runs.append(run_inventory(session, year, options or AccountingOptions(), actor=actor).run_id)
     progress("reports")
     load_demo_reports(session, data, actor, data_dir=data_dir)
+    progress("AIS")
+    runs.append(_demo_ship_run(session, actor, data_dir))
     return runs
+
+
+def _demo_ship_run(session: Session, actor: str, data_dir: Path | None) -> int:
+    """A synthetic month of AIS for the port, its registry and shore-power sessions, as a ship run.
+
+    The files are kept under ``<data_dir>/demo/ais`` (the run records their hashes); without a data
+    directory they live in a temporary folder for the run only.
+    """
+    if data_dir is None:
+        with tempfile.TemporaryDirectory(prefix="transcarbon-demo-ais-") as tmp:
+            return _ship_run_from(session, actor, Path(tmp))
+    folder = data_dir / "demo" / "ais"
+    folder.mkdir(parents=True, exist_ok=True)
+    return _ship_run_from(session, actor, folder)
+
+
+def _ship_run_from(session: Session, actor: str, folder: Path) -> int:
+    files = write_synthetic_ais(folder)
+    return run_ship_inventory(session, files["ais"], files["ships"], city_zones(), files["shore_power"],
+                              actor=actor).run_id

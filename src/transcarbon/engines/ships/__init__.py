@@ -21,16 +21,19 @@ Integration entry point::
 and optionally ``intervals``, the grid lookup, and ``lineage`` (input SHA-256s, registry hash, method
 name/version, table-set version and hashes, Cf factor set, parameters, grid factor with fallbacks).
 
-Inputs larger than ``options.partition_rows`` are first staged (streaming) into Parquet partitions by
-``hash(mmsi) % n``, then each partition of whole ships runs through :func:`.kernel.run_partition`.
+Inputs larger than ``options.partition_rows`` are processed in partitions of whole ships (see
+:func:`_partitions`: row groups of a Parquet file already in MMSI order are read in turn without staging;
+other files are staged by ``hash(mmsi) % n``); each runs through :func:`.kernel.run_partition`, on
+``options.workers`` threads, and the additive aggregates are summed in partition order.
 """
 
 from __future__ import annotations
 
 import hashlib
 import tempfile
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +44,8 @@ from transcarbon.engines.ships.kernel import (
     SUM_COLS,
     InventoryOptions,
     PartitionAggregates,
+    ShipArrays,
+    prepare_ships,
     run_partition,
 )
 from transcarbon.engines.ships.params import resolve_ships
@@ -52,6 +57,9 @@ from transcarbon.methods.ships import METHOD_NAME, METHOD_VERSION, MODES, POLLUT
 __all__ = ["InventoryOptions", "ShipInputError", "ShipInventoryResult", "run_inventory"]
 
 TOTAL_KEYS = ("fuel_t", *(f"{p}_t" for p in POLLUTANTS))
+MIN_PARALLEL_ROWS = 250_000
+"""Inputs of at least twice this many rows are split for the worker threads even when they fit in one
+partition."""
 
 
 @dataclass
@@ -120,13 +128,16 @@ def run_inventory(
             sessions = shore_power
         hashes = {k: pool.submit(_sha256, p) for k, p in files.items()}  # hashed while we compute
         params_all = resolve_ships(registry, None, tables, opts.boilers_on_shore_power)
-        aggs, intervals = _run_partitions(lf, registry, params_all, zone_set, sessions, tables, opts, progress)
+        aggs, intervals, used = _run_partitions(
+            lf, files.get("ais"), registry, params_all, zone_set, sessions, tables, opts, progress
+        )
         input_hashes = {k: f.result() for k, f in hashes.items()}
-    return _assemble(aggs, intervals, registry, params_all, sessions, zone_set, tables, opts, input_hashes)
+    return _assemble(aggs, intervals, used, registry, sessions, tables, opts, input_hashes)
 
 
 def _run_partitions(
     lf: pl.LazyFrame,
+    ais_path: Path | None,
     registry: pl.DataFrame | None,
     params_all: pl.DataFrame,
     zone_set: Zones,
@@ -134,47 +145,136 @@ def _run_partitions(
     tables: ShipTables,
     opts: InventoryOptions,
     progress: Callable[[int, int], None] | None,
-) -> tuple[list[PartitionAggregates], list[pl.DataFrame]]:
-    n_rows = lf.select(pl.len()).collect().item()
-    n_parts = max(1, -(-n_rows // opts.partition_rows))
+) -> tuple[list[PartitionAggregates], list[pl.DataFrame], pl.DataFrame]:
     aggs: list[PartitionAggregates] = []
     ivs: list[pl.DataFrame] = []
+    # every ship of the input is resolved once (those absent from the registry get the defaults), and
+    # its arrays and factors are shared by all partitions
+    seen = lf.select(pl.col("mmsi").drop_nulls().unique()).collect().to_series()
+    missing = seen.filter(~seen.is_in(params_all["mmsi"].implode()))
+    if missing.len():
+        extra = resolve_ships(registry, missing, tables, opts.boilers_on_shore_power)
+        params_all = pl.concat(
+            [params_all, extra.filter(pl.col("mmsi").is_in(missing.implode()))], how="vertical_relaxed"
+        )
+    ships = ShipArrays.from_params(params_all)
 
-    def one(df: pl.DataFrame) -> None:
-        mmsi = df["mmsi"].unique().drop_nulls()
-        params = params_all.filter(pl.col("mmsi").is_in(mmsi.implode()))
-        missing = mmsi.to_frame().join(params.select("mmsi"), on="mmsi", how="anti")
-        if missing.height:
-            params = pl.concat(
-                [
-                    params,
-                    resolve_ships(registry, missing["mmsi"], tables, opts.boilers_on_shore_power).filter(
-                        pl.col("mmsi").is_in(missing["mmsi"].implode())
-                    ),
-                ],
-                how="vertical_relaxed",
-            )
-        agg, iv = run_partition(df, params, zone_set, sessions, opts)
-        agg.counts["__params"] = params  # type: ignore[assignment]
+    prepare_ships(ships, zone_set)  # shared read-only by the workers from here on
+
+    def collect(agg: PartitionAggregates, iv: pl.DataFrame) -> None:
         aggs.append(agg)
-        if opts.keep_intervals or opts.intervals_path:
+        if opts.wants_intervals:
             ivs.append(iv)
 
+    total, parts = _partitions(lf, ais_path, opts)
     if progress:
-        progress(0, n_parts)
-    if n_parts == 1:
-        one(lf.collect())
-        if progress:
-            progress(1, 1)
-        return aggs, ivs
-    with tempfile.TemporaryDirectory(prefix="transcarbon-ais-") as tmp:
-        part = (pl.col("mmsi").hash(seed=0) % n_parts).alias("__part")
-        lf.with_columns(part).sink_parquet(pl.PartitionBy(tmp, key="__part", include_key=False), mkdir=True)
-        for i, d in enumerate(sorted(Path(tmp).iterdir())):
-            one(pl.read_parquet(d if d.is_file() else str(d / "*.parquet")))
+        progress(0, total)
+    workers = max(1, min(opts.workers, total))
+    done = 0
+    # partitions run on `workers` threads (NumPy and Polars release the GIL); at most `workers` are in
+    # flight while the next one is read, and results are taken in partition order (deterministic sums)
+    with ThreadPoolExecutor(max_workers=workers) as ex:
+        pending: deque[Future[tuple[PartitionAggregates, pl.DataFrame]]] = deque()
+        for df in parts:
+            pending.append(ex.submit(run_partition, df, ships, zone_set, sessions, opts))
+            while len(pending) >= workers:
+                collect(*pending.popleft().result())
+                done += 1
+                if progress:
+                    progress(done, total)
+        while pending:
+            collect(*pending.popleft().result())
+            done += 1
             if progress:
-                progress(i + 1, n_parts)
-    return aggs, ivs
+                progress(done, total)
+    return aggs, ivs, ships.frame.filter(pl.col("mmsi").is_in(seen.implode()))
+
+
+def _sorted_row_groups(path: Path) -> list[tuple[int, int, int | None]] | None:
+    """(first row, rows, next row group's minimum MMSI) per row group of a Parquet file whose row groups
+    are in MMSI order (each group's maximum ≤ the next group's minimum), else None."""
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(path).metadata
+    except Exception:  # not readable as Parquet by pyarrow: let Polars report it
+        return None
+    names = [meta.schema.column(i).name for i in range(meta.num_columns)]
+    col = "mmsi" if "mmsi" in names else "MMSI" if "MMSI" in names else None
+    if col is None or meta.num_row_groups == 0:
+        return None
+    ci = names.index(col)
+    bounds: list[tuple[int, int]] = []
+    for g in range(meta.num_row_groups):
+        st = meta.row_group(g).column(ci).statistics
+        if st is None or not st.has_min_max or not isinstance(st.min, int) or meta.row_group(g).num_rows == 0:
+            return None
+        bounds.append((int(st.min), int(st.max)))
+    if any(bounds[g][1] > bounds[g + 1][0] for g in range(len(bounds) - 1)):
+        return None
+    out: list[tuple[int, int, int | None]] = []
+    first = 0
+    for g in range(meta.num_row_groups):
+        rows = meta.row_group(g).num_rows
+        out.append((first, rows, bounds[g + 1][0] if g + 1 < len(bounds) else None))
+        first += rows
+    return out
+
+
+def _partitions(lf: pl.LazyFrame, ais_path: Path | None, opts: InventoryOptions) -> tuple[int, Iterator[pl.DataFrame]]:
+    """The number of partitions and an iterator over them, each a frame holding whole ships.
+
+    - small inputs: one partition;
+    - a Parquet file whose row groups are in MMSI order (as written after a sort by ship and time): runs
+      of row groups read in turn (no staging), the rows of a ship that continues into the next row group
+      carried over;
+    - a frame in memory: split by hash(mmsi) in memory;
+    - anything else: staged (streaming) into Parquet partitions by hash(mmsi), then read one by one.
+    """
+    n_rows = lf.select(pl.len()).collect().item()
+    size = opts.partition_rows
+    if opts.workers > 1 and n_rows >= 2 * MIN_PARALLEL_ROWS:  # enough rows to keep every worker busy
+        size = min(size, max(MIN_PARALLEL_ROWS, -(-n_rows // opts.workers)))
+    n_parts = max(1, -(-n_rows // size))
+    if n_parts == 1:
+        return 1, iter([lf.collect()])
+    is_parquet = ais_path is not None and ais_path.suffix.lower() in (".parquet", ".pq")
+    groups = _sorted_row_groups(ais_path) if is_parquet and ais_path is not None else None
+    if groups is not None:
+        batches: list[tuple[int, int, int | None]] = []
+        start, rows = 0, 0
+        for first, n, next_min in groups:
+            if rows == 0:
+                start = first
+            rows += n
+            if rows >= size or next_min is None:
+                batches.append((start, rows, next_min))
+                rows = 0
+        return len(batches), _row_group_batches(lf, batches)
+    part = (pl.col("mmsi").hash(seed=0) % n_parts).alias("__part")
+    if ais_path is None:  # a frame in memory
+        chunks = lf.with_columns(part).collect().partition_by("__part", as_dict=True, include_key=False)
+        return len(chunks), iter([chunks[k] for k in sorted(chunks, key=str)])
+    return n_parts, _staged(lf, part)
+
+
+def _row_group_batches(lf: pl.LazyFrame, batches: list[tuple[int, int, int | None]]) -> Iterator[pl.DataFrame]:
+    carry: pl.DataFrame | None = None
+    for start, rows, next_min in batches:
+        df = lf.slice(start, rows).collect()
+        if carry is not None and carry.height:
+            df = pl.concat([carry, df], how="vertical_relaxed")
+        if next_min is not None:
+            cont = (pl.col("mmsi") >= next_min).fill_null(False)
+            carry, df = df.filter(cont), df.filter(~cont)
+        yield df
+
+
+def _staged(lf: pl.LazyFrame, part: pl.Expr) -> Iterator[pl.DataFrame]:
+    with tempfile.TemporaryDirectory(prefix="transcarbon-ais-") as tmp:
+        lf.with_columns(part).sink_parquet(pl.PartitionBy(tmp, key="__part", include_key=False), mkdir=True)
+        for d in sorted(Path(tmp).iterdir()):
+            yield pl.read_parquet(d if d.is_file() else str(d / "*.parquet"))
 
 
 def _sum_frames(frames: list[pl.DataFrame], keys: list[str]) -> pl.DataFrame:
@@ -194,10 +294,9 @@ def _pollutant_dict(row: dict[str, float]) -> dict[str, float]:
 def _assemble(
     aggs: list[PartitionAggregates],
     intervals: list[pl.DataFrame],
+    used: pl.DataFrame,
     registry: pl.DataFrame | None,
-    params_all: pl.DataFrame,
     sessions: pl.DataFrame | None,
-    zone_set: Zones,
     tables: ShipTables,
     opts: InventoryOptions,
     input_hashes: dict[str, str],
@@ -212,15 +311,12 @@ def _assemble(
     grid = _sum_frames([a.grid for a in aggs], gkeys)
     quality = pl.concat([a.ship_quality for a in aggs], how="vertical_relaxed")
     counts: dict[str, int] = {}
-    used: list[pl.DataFrame] = []
     for a in aggs:
-        used.append(a.counts.pop("__params"))  # type: ignore[arg-type]
         for k, v in a.counts.items():
             counts[k] = counts.get(k, 0) + v
     seen = quality.select("mmsi")
-    ships = pl.concat(used, how="vertical_relaxed").unique("mmsi")
     ships = (
-        seen.join(ships, on="mmsi", how="left")
+        seen.join(used, on="mmsi", how="left")
         .join(quality, on="mmsi", how="left")
         .with_columns(
             pl.concat_str(

@@ -18,6 +18,20 @@ Per interval i between consecutive fixes of a ship (times in h, powers in kW, fa
   the gross avoided emissions;
 - fuel_c = W_c Δt SFOC_c (ME: SFOC curve); CO2 = Σ fuel_c Cf_c; SOx = Σ fuel_c · 2 · 0.97753 · S;
   X = Σ W_c Δt EF_{X,c} · LLAF_X(L) (ME only, L < 0.2) for NOx, CH4, N2O, CO, HC and PM10.
+
+How it is computed (the numbers are those of the formulas above; only the order of the sums differs):
+
+1. the fixes are NumPy arrays, sorted by ship and time (a sort only when the input is not sorted);
+   "next fix" values are array views, never shifted copies;
+2. per interval only what depends on the interval is computed: Δt, distance, speed, load, mode and
+   the *activities* — hours, ME energy E = L·MCR·Δt, E·SFOC_rel(L), E·LLAF_X(L), the ME PM term,
+   connected hours. Every emission is linear in these activities with a factor that depends only on
+   (ship, sulphur-cap class, mode): fuel_ME = SFOC_base · E·SFOC_rel(L), AE fuel =
+   W_AE(mode) · SFOC_AE · (Δt − h_c), and so on;
+3. consecutive intervals with the same (ship, day, mode, cap class, zone, grid cell) are summed into
+   *runs* (a stationary ship's hours of fixes become one row); the factors are applied per run and
+   the runs are aggregated per ship × day × mode, port call, zone and grid cell. When per-interval
+   output is asked for, each interval is its own run.
 """
 
 from __future__ import annotations
@@ -27,11 +41,12 @@ from typing import Literal
 
 import numpy as np
 import polars as pl
+from numpy.typing import NDArray
 
 from transcarbon.engines.ships.zones import Zones
 from transcarbon.methods.ships import BERTH, MODES, POLLUTANTS, emission_factors, low_load, modes, sfoc
 from transcarbon.methods.ships import power as pw
-from transcarbon.methods.ships.geo import EARTH_RADIUS_NM
+from transcarbon.methods.ships.geo import EARTH_RADIUS_NM, consecutive_haversine_nm, haversine_nm
 
 POLLUTANT_COLS = tuple(f"{p}_t" for p in POLLUTANTS)
 SUM_COLS = (
@@ -57,6 +72,26 @@ NORMAL, INTERPOLATED, EXCLUDED = 0, 1, 2
 EPA_VMAX_PER_VREF = 1 / 0.94
 """EPA: maximum speed estimated as service speed / 0.94 when not known (to check)."""
 EPA_LOAD_FLOOR = 0.02
+US_PER_H = 3.6e9
+US_PER_DAY = 86_400_000_000
+SULPHATE_G_PER_G_PCT = 7.0 * 0.02247 / 100.0
+"""Sulphate PM [g] per g of fuel and % of sulphur (IMO4 eq. 16–17: 7 · 0.02247 · S)."""
+
+# activity columns summed over runs (see the module docstring, step 2)
+_ACTIVITIES = (
+    "hours",
+    "distance_nm",
+    "me_kwh",
+    "me_rel",
+    "me_nox",
+    "me_hc",
+    "me_co",
+    "pm_me_g",
+    "connected_h",
+    "shore_kwh_metered",
+    "interpolated_h",
+    "excluded_h",
+)
 
 
 @dataclass(frozen=True)
@@ -82,13 +117,21 @@ class InventoryOptions:
     """Grid-factor year; None = the year of most AIS intervals."""
     grid: str = "deg:0.01"
     """Map grid: ``deg:<cell size in degrees>`` or ``h3:<resolution>``."""
-    partition_rows: int = 3_000_000
-    """Rows per ship partition; inputs beyond it are staged to Parquet partitions by hash(mmsi)."""
+    partition_rows: int = 500_000
+    """Rows per ship partition; larger inputs are read in partitions of whole ships (row groups of a
+    Parquet file sorted by ship, else staged to Parquet partitions by hash(mmsi)). Peak memory grows
+    with ``partition_rows × workers``."""
+    workers: int = 2
+    """Partitions computed at once (threads)."""
     keep_intervals: bool = False
     intervals_path: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+    @property
+    def wants_intervals(self) -> bool:
+        return self.keep_intervals or bool(self.intervals_path)
 
 
 def _hav_expr(lon1: pl.Expr, lat1: pl.Expr, lon2: pl.Expr, lat2: pl.Expr) -> pl.Expr:
@@ -100,287 +143,492 @@ def _hav_expr(lon1: pl.Expr, lat1: pl.Expr, lon2: pl.Expr, lat2: pl.Expr) -> pl.
     return 2 * EARTH_RADIUS_NM * a.clip(0.0, 1.0).sqrt().arcsin()
 
 
-def clean_fixes(ais: pl.DataFrame, opts: InventoryOptions) -> tuple[pl.DataFrame, dict[str, int]]:
+@dataclass
+class Fixes:
+    """Cleaned AIS fixes of one partition as contiguous arrays, sorted by ship and time."""
+
+    mmsi: NDArray[np.int64]
+    ts: NDArray[np.int64]
+    """Time [µs since the epoch, UTC]."""
+    lon: NDArray[np.float64]
+    lat: NDArray[np.float64]
+    sog: NDArray[np.float64]
+    """SOG [kn]; NaN where missing."""
+    draught: NDArray[np.float64]
+    """Draught [m]; NaN where missing."""
+    pair_nm: NDArray[np.float64] | None = None
+    """Distance [nm] from each fix to the next (length n − 1), when already known."""
+
+    def take(self, idx: NDArray[np.intp] | NDArray[np.bool_]) -> Fixes:
+        return Fixes(self.mmsi[idx], self.ts[idx], self.lon[idx], self.lat[idx], self.sog[idx], self.draught[idx])
+
+
+def _np_f64(s: pl.Series) -> NDArray[np.float64]:
+    return s.cast(pl.Float64).fill_null(float("nan")).to_numpy()
+
+
+def clean_fixes(ais: pl.DataFrame, opts: InventoryOptions) -> tuple[Fixes, dict[str, int]]:
     """Drop invalid and duplicate fixes, sort by ship and time, drop single-fix position spikes."""
     n0 = ais.height
-    df = ais.filter(
+    valid = (
         pl.col("mmsi").is_not_null()
         & pl.col("ts").is_not_null()
         & pl.col("lon").is_between(-180, 180)
         & pl.col("lat").is_between(-90, 90)
         & ~((pl.col("lon") == 0) & (pl.col("lat") == 0))
-    ).sort("mmsi", "ts")
+    ).fill_null(False)
+    mask = ais.select(valid.alias("v")).to_series()
+    df = ais if mask.all() else ais.filter(mask)
     n_valid = df.height
-    df = df.filter(
-        ~((pl.col("mmsi") == pl.col("mmsi").shift(1)) & (pl.col("ts") == pl.col("ts").shift(1))).fill_null(False)
+    fx = Fixes(
+        df["mmsi"].cast(pl.Int64).to_numpy(),
+        df["ts"].dt.cast_time_unit("us").to_physical().to_numpy(),
+        _np_f64(df["lon"]),
+        _np_f64(df["lat"]),
+        _np_f64(df["sog_kn"]),
+        _np_f64(df["draught_m"]),
     )
-    n_dedup = df.height
-    same_prev = pl.col("mmsi") == pl.col("mmsi").shift(1)
-    same_next = pl.col("mmsi") == pl.col("mmsi").shift(-1)
-    d_prev = _hav_expr(pl.col("lon").shift(1), pl.col("lat").shift(1), pl.col("lon"), pl.col("lat"))
-    d_next = _hav_expr(pl.col("lon"), pl.col("lat"), pl.col("lon").shift(-1), pl.col("lat").shift(-1))
-    h_prev = (pl.col("ts") - pl.col("ts").shift(1)).dt.total_microseconds() / 3.6e9
-    h_next = (pl.col("ts").shift(-1) - pl.col("ts")).dt.total_microseconds() / 3.6e9
-    vmax = opts.max_implied_speed_kn
-    bad_prev = (d_prev > 0.5) & (d_prev > vmax * h_prev)
-    bad_next = (d_next > 0.5) & (d_next > vmax * h_next)
-    spike = (same_prev & same_next & bad_prev & bad_next).fill_null(False)
-    df = df.filter(~spike)
-    return df, {
+    if n_valid > 1:
+        dm = fx.mmsi[1:] - fx.mmsi[:-1]
+        if not bool(np.all((dm > 0) | ((dm == 0) & (fx.ts[1:] >= fx.ts[:-1])))):
+            fx = fx.take(np.lexsort((fx.ts, fx.mmsi)))
+        dup = (fx.mmsi[1:] == fx.mmsi[:-1]) & (fx.ts[1:] == fx.ts[:-1])
+        if dup.any():
+            fx = fx.take(np.concatenate(([True], ~dup)))
+    n_dedup = fx.mmsi.shape[0]
+    if n_dedup > 1:
+        # pair j joins fix j and fix j + 1; a spike is a fix whose both pairs imply an impossible speed
+        d = consecutive_haversine_nm(fx.lon, fx.lat)
+        h = (fx.ts[1:] - fx.ts[:-1]) / US_PER_H
+        bad = (d > 0.5) & (d > opts.max_implied_speed_kn * h) & (fx.mmsi[1:] == fx.mmsi[:-1])
+        spike = bad[:-1] & bad[1:]
+        if spike.any():
+            fx = fx.take(np.concatenate(([True], ~spike, [True])))
+        else:
+            fx.pair_nm = d
+    return fx, {
         "positions": n0,
         "dropped_invalid": n0 - n_valid,
         "dropped_duplicate": n_valid - n_dedup,
-        "dropped_spike": n_dedup - df.height,
+        "dropped_spike": n_dedup - fx.mmsi.shape[0],
     }
+
+
+@dataclass
+class ShipArrays:
+    """Ship parameters as arrays indexed by a ship's position in ``mmsi`` (sorted)."""
+
+    mmsi: NDArray[np.int64]
+    frame: pl.DataFrame
+    cache: dict[str, NDArray[np.float64]] = field(default_factory=dict)
+    cap_factors: CapFactors | None = None
+
+    @classmethod
+    def from_params(cls, params: pl.DataFrame) -> ShipArrays:
+        p = params.sort("mmsi")
+        return cls(p["mmsi"].to_numpy(), p)
+
+    def __getitem__(self, col: str) -> NDArray[np.float64]:
+        if col not in self.cache:
+            self.cache[col] = self.frame[col].cast(pl.Float64).fill_null(float("nan")).to_numpy()
+        return self.cache[col]
+
+    def index_of(self, mmsi: NDArray[np.int64]) -> NDArray[np.intp]:
+        pos = np.searchsorted(self.mmsi, mmsi)
+        ok = pos < self.mmsi.shape[0]
+        ok[ok] = self.mmsi[pos[ok]] == mmsi[ok]
+        if not ok.all():
+            raise ValueError(f"no ship parameters for MMSI {mmsi[~ok][:5].tolist()}")
+        return pos
+
+
+@dataclass
+class CapClasses:
+    """Sulphur-cap classes: 0 = no cap, k ≥ 1 = ``values[k - 1]`` [%]."""
+
+    values: NDArray[np.float64]
+
+    @property
+    def caps(self) -> NDArray[np.float64]:
+        return np.concatenate(([np.nan], self.values))
+
+    def classify(self, cap_pct: NDArray[np.float64]) -> NDArray[np.int8]:
+        if self.values.shape[0] == 0:
+            return np.zeros(cap_pct.shape[0], dtype=np.int8)
+        if self.values.shape[0] == 1:
+            return (cap_pct == self.values[0]).astype(np.int8)
+        idx = np.searchsorted(self.values, cap_pct).astype(np.int8) + 1  # NaN sorts last
+        idx[np.isnan(cap_pct)] = 0
+        return idx
+
+
+def _zone_kind_codes(zones: Zones) -> NDArray[np.int8]:
+    """Per zone index (and −1 = none, the last element): 1 berth, 2 anchorage, 0 otherwise."""
+    return np.array([{"berth": 1, "anchorage": 2}.get(z.kind, 0) for z in zones.zones] + [0], dtype=np.int8)
+
+
+def _shore_overlap(
+    mmsi: NDArray[np.int64], t0: NDArray[np.int64], t1: NDArray[np.int64], sessions: pl.DataFrame | None
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Connected hours and metered kWh share per interval (one session per interval: the latest that
+    connected before the interval's end). Intervals are in ship and time order; the loop runs over the
+    ships that have sessions, each matched with one ``searchsorted``."""
+    n = mmsi.shape[0]
+    conn, share = np.zeros(n), np.zeros(n)
+    if sessions is None or sessions.height == 0 or n == 0:
+        return conn, share
+    first = np.flatnonzero(np.concatenate(([True], mmsi[1:] != mmsi[:-1])))
+    ship_ids = mmsi[first]
+    bounds = np.append(first, n)
+    s = (
+        sessions.filter(pl.col("mmsi").is_in(ship_ids.tolist()))
+        .select(
+            "mmsi",
+            pl.col("connect_time").dt.cast_time_unit("us").to_physical().alias("c0"),
+            pl.col("disconnect_time").dt.cast_time_unit("us").to_physical().alias("c1"),
+            pl.col("kwh").fill_null(0.0),
+        )
+        .sort("mmsi", "c0")
+    )
+    if s.height == 0:
+        return conn, share
+    s_m, s_c0, s_c1, s_kwh = (s[c].to_numpy() for c in ("mmsi", "c0", "c1", "kwh"))
+    s_first = np.flatnonzero(np.concatenate(([True], s_m[1:] != s_m[:-1])))
+    s_bounds = np.append(s_first, s_m.shape[0])
+    pos = np.searchsorted(ship_ids, s_m[s_first])
+    for q, p in enumerate(pos):  # ships with sessions
+        a, b = bounds[p], bounds[p + 1]
+        lo, hi = s_bounds[q], s_bounds[q + 1]
+        k = np.searchsorted(s_c0[lo:hi], t1[a:b], side="right") - 1  # latest connect ≤ interval end
+        has = k >= 0
+        if not has.any():
+            continue
+        kk = k[has] + lo
+        idx = np.arange(a, b)[has]
+        h = (np.minimum(t1[idx], s_c1[kk]) - np.maximum(t0[idx], s_c0[kk])) / US_PER_H
+        h = np.maximum(h, 0.0)
+        conn[idx] = h
+        sess_h = (s_c1[kk] - s_c0[kk]) / US_PER_H
+        share[idx] = s_kwh[kk] * h / sess_h
+    return conn, np.nan_to_num(share, nan=0.0)
+
+
+@dataclass
+class Intervals:
+    """Per-interval keys, activities and (for the per-interval output) descriptors."""
+
+    si: NDArray[np.intp]
+    mmsi: NDArray[np.int64]
+    t0: NDArray[np.int64]
+    t1: NDArray[np.int64]
+    day: NDArray[np.int64]
+    mode: NDArray[np.int8]
+    cap: NDArray[np.int8]
+    zone: NDArray[np.int32]
+    gy: NDArray[np.int64]
+    gx: NDArray[np.int64]
+    draught_missing: NDArray[np.bool_]
+    act: dict[str, NDArray[np.float64]]
+    extra: dict[str, NDArray[np.generic]]
+
+
+def _cell_index(deg: NDArray[np.float64], size: float) -> NDArray[np.int64]:
+    """floor(deg / size) as Polars evaluates it (it may divide by multiplying with 1/size, which puts a
+    few points on a cell edge into the neighbouring cell; kept so that maps do not depend on the engine)."""
+    return (pl.Series(deg, dtype=pl.Float64) / size).floor().cast(pl.Int64).to_numpy()
+
+
+def _grid_cell_deg(spec: str) -> float:
+    kind, _, arg = spec.partition(":")
+    return 0.002 if kind == "h3" else float(arg or 0.01)
 
 
 def compute_intervals(
-    ais: pl.DataFrame, params: pl.DataFrame, zones: Zones, sessions: pl.DataFrame | None, opts: InventoryOptions
-) -> tuple[pl.DataFrame, dict[str, int]]:
-    """Energy and emissions per interval for the ships of one partition (see the module docstring)."""
-    fixes, counts = clean_fixes(ais, opts)
-    hits = zones.locate(fixes["lon"].to_numpy(), fixes["lat"].to_numpy())
-    fixes = fixes.with_columns(
-        pl.Series("zone_index", hits.zone_index),
-        pl.Series("in_port", hits.in_port_area),
-        pl.Series("cap_pct", hits.sulphur_cap_pct),
-    )
-    p = params.select("mmsi", "vref_kn", "design_draught_m")
-    fixes = fixes.join(p, on="mmsi", how="left", maintain_order="left")
-    same_next = pl.col("mmsi") == pl.col("mmsi").shift(-1)
-    sog_ok = pl.col("sog_kn").is_between(0, 102.2) & (pl.col("sog_kn") <= 1.5 * pl.col("vref_kn"))
-    iv = (
-        fixes.with_columns(
-            sog_ok.fill_null(False).alias("__ok"),
-        )
-        .with_columns(
-            ((pl.col("ts").shift(-1) - pl.col("ts")).dt.total_microseconds() / 3.6e9).alias("dt_h"),
-            _hav_expr(pl.col("lon"), pl.col("lat"), pl.col("lon").shift(-1), pl.col("lat").shift(-1)).alias(
-                "distance_nm"
-            ),
-            ((pl.col("sog_kn") + pl.col("sog_kn").shift(-1)) / 2).alias("__sog_mean"),
-            (pl.col("__ok") & pl.col("__ok").shift(-1)).alias("__both_ok"),
-            (
-                pl.col("__ok") & (pl.col("sog_kn") <= 1) & pl.col("__ok").shift(-1) & (pl.col("sog_kn").shift(-1) <= 1)
-            ).alias("__stationary"),
-            ((pl.col("lon") + pl.col("lon").shift(-1)) / 2).alias("lon_mid"),
-            ((pl.col("lat") + pl.col("lat").shift(-1)) / 2).alias("lat_mid"),
-            same_next.fill_null(False).alias("__has_next"),
-        )
-        .filter(pl.col("__has_next"))
-    )
-    implied = pl.col("distance_nm") / pl.col("dt_h")
-    is_gap = pl.col("dt_h") > opts.gap_min_h
-    stationary = pl.col("__stationary") & (pl.col("distance_nm") <= 0.5)
-    excluded = (
-        (pl.col("dt_h") > opts.gap_limit_h) & ~(stationary & (pl.col("dt_h") <= opts.stationary_gap_limit_h))
-    ) | (implied > opts.max_implied_speed_kn)
-    iv = iv.with_columns(
-        pl.when(excluded)
-        .then(EXCLUDED)
-        .when(is_gap)
-        .then(INTERPOLATED)
-        .otherwise(NORMAL)
-        .cast(pl.Int8)
-        .alias("status"),
-        pl.when(pl.col("__both_ok") & ~is_gap)
-        .then(pl.col("__sog_mean"))
-        .otherwise(implied)
-        .clip(0, 1.5 * pl.col("vref_kn"))
-        .fill_nan(0.0)
-        .alias("speed_kn"),
-        pl.when(pl.col("draught_m") > 0)
-        .then(pl.col("draught_m").clip(upper_bound=pl.col("design_draught_m")))
-        .otherwise(pl.col("design_draught_m"))
-        .alias("draught_used_m"),
-        (pl.col("draught_m").is_null() | (pl.col("draught_m") <= 0)).alias("draught_missing"),
-    )
-    iv = iv.select(
-        "mmsi",
-        pl.col("ts").alias("t0"),
-        "dt_h",
-        "status",
-        "speed_kn",
-        "distance_nm",
-        "lon_mid",
-        "lat_mid",
-        "zone_index",
-        "in_port",
-        "cap_pct",
-        "draught_used_m",
-        "draught_missing",
-    )
-    # ship parameters are gathered per interval by row index (cheaper than joining ~75 columns)
-    iv = iv.join(params.select("mmsi").with_row_index("__pi"), on="mmsi", how="left", maintain_order="left")
-    return _energy_and_emissions(iv, params, zones, sessions, opts), counts
+    fx: Fixes,
+    ships: ShipArrays,
+    zones: Zones,
+    caps: CapClasses,
+    sessions: pl.DataFrame | None,
+    opts: InventoryOptions,
+) -> Intervals:
+    """Keys and activities per interval for the ships of one partition (see the module docstring)."""
+    n = fx.mmsi.shape[0]
+    # ship index per fix: fixes are sorted by ship, so look each ship up once and repeat
+    if n:
+        first = np.flatnonzero(np.concatenate(([True], fx.mmsi[1:] != fx.mmsi[:-1])))
+        counts = np.diff(np.append(first, n))
+        si_fix = np.repeat(ships.index_of(fx.mmsi[first]), counts)
+    else:
+        si_fix = np.zeros(0, dtype=np.intp)
+    same = fx.mmsi[1:] == fx.mmsi[:-1]
+    j = np.flatnonzero(same)  # interval j runs from fix j to fix j + 1
+    k = j + 1
+    si = si_fix[j]
+    vref_fix = ships["vref_kn"][si_fix]
+    sog = fx.sog
+    ok = (sog >= 0) & (sog <= 102.2) & (sog <= 1.5 * vref_fix)
+    still = ok & (sog <= 1)
 
-
-def _shore_overlap(iv: pl.DataFrame, sessions: pl.DataFrame | None) -> tuple[np.ndarray, np.ndarray]:
-    """Connected hours and metered kWh share per interval (one session per interval: the latest that
-    connected before the interval's end)."""
-    n = iv.height
-    if sessions is None or sessions.height == 0 or n == 0:
-        return np.zeros(n), np.zeros(n)
-    s = sessions.filter(pl.col("mmsi").is_in(iv["mmsi"].unique().implode())).sort("mmsi", "connect_time")
-    if s.height == 0:
-        return np.zeros(n), np.zeros(n)
-    left = (
-        iv.select(
-            "mmsi", "t0", (pl.col("t0") + pl.duration(microseconds=(pl.col("dt_h") * 3.6e9).cast(pl.Int64))).alias("t1")
-        )
-        .with_row_index("__i")
-        .sort("mmsi", "t1")
+    t0, t1 = fx.ts[j], fx.ts[k]
+    dt_h = (t1 - t0) / US_PER_H
+    d_nm = fx.pair_nm[j] if fx.pair_nm is not None else haversine_nm(fx.lon[j], fx.lat[j], fx.lon[k], fx.lat[k])
+    implied = d_nm / dt_h
+    is_gap = dt_h > opts.gap_min_h
+    stationary = still[j] & still[k] & (d_nm <= 0.5)
+    excluded = ((dt_h > opts.gap_limit_h) & ~(stationary & (dt_h <= opts.stationary_gap_limit_h))) | (
+        implied > opts.max_implied_speed_kn
     )
-    j = left.join_asof(
-        s.select("mmsi", "connect_time", "disconnect_time", "kwh"),
-        left_on="t1",
-        right_on="connect_time",
-        by="mmsi",
-        strategy="backward",
-        check_sortedness=False,
-    )
-    start = pl.max_horizontal("t0", "connect_time")
-    end = pl.min_horizontal("t1", "disconnect_time")
-    j = j.with_columns(
-        pl.when(pl.col("connect_time").is_null())
-        .then(0.0)
-        .otherwise(((end - start).dt.total_microseconds() / 3.6e9).clip(lower_bound=0))
-        .alias("conn_h"),
-        ((pl.col("disconnect_time") - pl.col("connect_time")).dt.total_microseconds() / 3.6e9).alias("sess_h"),
-    ).sort("__i")
-    conn = j["conn_h"].to_numpy()
-    share = (j["kwh"].fill_null(0.0) * j["conn_h"] / j["sess_h"]).fill_null(0.0).fill_nan(0.0).to_numpy()
-    return conn, share
+    status = np.where(excluded, EXCLUDED, np.where(is_gap, INTERPOLATED, NORMAL)).astype(np.int8)
+    vref = ships["vref_kn"][si]
+    v = np.where(ok[j] & ok[k] & ~is_gap, (sog[j] + sog[k]) / 2, implied)
+    v = np.nan_to_num(np.clip(v, 0, 1.5 * vref), nan=0.0)
+    design = ships["design_draught_m"][si]
+    dr = fx.draught[j]
+    draught_missing = ~(dr > 0)  # NaN (missing) or not positive
+    draught_used = np.where(draught_missing, design, np.minimum(dr, design))
 
+    hits = zones.locate(fx.lon, fx.lat)
+    zone = hits.zone_index[j]
+    kind = _zone_kind_codes(zones)[zone]
+    in_berth, in_anch = kind == 1, kind == 2
+    cap = caps.classify(hits.sulphur_cap_pct[j])
 
-def _energy_and_emissions(
-    iv: pl.DataFrame, params: pl.DataFrame, zones: Zones, sessions: pl.DataFrame | None, opts: InventoryOptions
-) -> pl.DataFrame:
-    pi = iv["__pi"].to_numpy().astype(np.int64)
-    gathered: dict[str, np.ndarray] = {}
-
-    def a(col: str) -> np.ndarray:
-        if col in iv.columns:
-            return iv[col].to_numpy()
-        if col not in gathered:
-            gathered[col] = params[col].to_numpy()[pi]
-        return gathered[col]
-
-    n = iv.height
-    status = a("status")
-    dt = np.where(status == EXCLUDED, 0.0, a("dt_h"))
-    v = a("speed_kn")
-    mcr = a("mcr_kw")
-    zi = a("zone_index")
-    kinds = np.array([z.kind for z in zones.zones] + ["none"])
-    zk = kinds[zi] if n else np.array([], dtype=str)
-    in_berth, in_anch = zk == "berth", zk == "anchorage"
-    near_port = a("in_port")
+    mcr = ships["mcr_kw"][si]
     if opts.method == "epa":
-        w_me = pw.main_engine_power_kw(
-            v, a("draught_used_m"), mcr, a("vref_kn") * EPA_VMAX_PER_VREF, a("design_draught_m"), draught_exponent=2 / 3
-        )
+        w_me = pw.main_engine_power_kw(v, draught_used, mcr, vref * EPA_VMAX_PER_VREF, design, draught_exponent=2 / 3)
         load = pw.engine_load(w_me, mcr)
         mode = modes.classify_epa(v, load, in_berth, in_anch)
-        stopped = mode <= 1
-        load = np.where(stopped, 0.0, np.maximum(load, EPA_LOAD_FLOOR))
+        load = np.where(mode <= 1, 0.0, np.maximum(load, EPA_LOAD_FLOOR))
     else:
         w_me = pw.main_engine_power_kw(
-            v, a("draught_used_m"), mcr, a("vref_kn"), a("design_draught_m"), a("eta_w"), a("eta_f"), a("f_ref")
+            v, draught_used, mcr, vref, design, ships["eta_w"][si], ships["eta_f"][si], ships["f_ref"][si]
         )
         load = pw.engine_load(w_me, mcr)
-        mode = modes.classify_imo4(v, load, in_berth, in_anch, near_port)
-    w_me = load * mcr
-    col = np.minimum(mode, 3)  # berth, anch, man, sea (slow cruise and cruise share the sea column)
-    ae_kw = np.choose(col, [a("ae_berth_kw"), a("ae_anch_kw"), a("ae_man_kw"), a("ae_sea_kw")]) if n else np.zeros(0)
-    ab_kw = np.choose(col, [a("ab_berth_kw"), a("ab_anch_kw"), a("ab_man_kw"), a("ab_sea_kw")]) if n else np.zeros(0)
-    conn_h, kwh_metered = _shore_overlap(iv, sessions)
-    conn_h = np.minimum(conn_h, dt)
-    frac = np.divide(conn_h, dt, out=np.zeros(n), where=dt > 0)
-    ab_frac = frac * a("ab_on_shore")
-    cap = a("cap_pct")
-    switch = emission_factors.eca_switches_to_distillate(a("fuel"), cap)
+        mode = modes.classify_imo4(v, load, in_berth, in_anch, hits.in_port_area[j])
+    hours = np.where(status == EXCLUDED, 0.0, dt_h)
+    e_me = load * mcr * hours
+    rel = sfoc.main_engine_sfoc_g_per_kwh(1.0, load, ships["is_turbine"][si] > 0)  # SFOC(L) / SFOC_base
+    me_rel = e_me * rel
+    # low-load adjustment: only intervals with 0 < L < 0.2 of engines it applies to
+    me_x = {g: e_me for g in ("nox", "hc", "co", "pm")}
+    low = np.flatnonzero((ships["llaf_applies"][si] > 0) & (load > 0) & (load < low_load.LLAF_THRESHOLD))
+    if low.size:
+        factors = low_load.llaf_all(load[low], tuple(me_x))
+        for g in me_x:
+            arr = e_me.copy()
+            arr[low] *= factors[g]
+            me_x[g] = arr
+    # ME PM10 [g] = E·LLAF_PM · max(0, B + SFOC(L)·7·0.02247·(S − S_ref)) (IMO4 eq. 16–17), per interval
+    pm_me = np.zeros(e_me.shape[0])
+    run = np.flatnonzero(e_me > 0)
+    if run.size:
+        c = _cap_factors(ships, caps)
+        sc = si[run] * c.n_caps + cap[run]
+        ef = c.get("pm_base")[sc] + c.get("sfoc_me")[sc] * rel[run] * SULPHATE_G_PER_G_PCT * c.get("ds")[sc]
+        pm_me[run] = me_x["pm"][run] * np.maximum(ef, 0.0)
+    conn_h, kwh_metered = _shore_overlap(fx.mmsi[j], t0, t1, sessions)
+    conn_h = np.minimum(conn_h, hours)
 
-    any_switch = bool(switch.any())
-    cache: dict[str, np.ndarray] = {}
-
-    def f(name: str) -> np.ndarray:
-        if name not in cache:
-            cache[name] = np.where(switch, a(f"{name}_sw"), a(name)) if any_switch else a(name)
-        return cache[name]
-
-    e_me = w_me * dt
-    e_ae_full = ae_kw * dt
-    e_ab_full = ab_kw * dt
-    sfoc_me = sfoc.main_engine_sfoc_g_per_kwh(f("sfoc_me"), load, a("is_turbine"))
-    fuel_me_g = e_me * sfoc_me
-    pilot_g = e_me * a("sfoc_pilot")
-    fuel_ae_full = e_ae_full * f("sfoc_ae")
-    fuel_ab_full = e_ab_full * f("sfoc_ab")
-    k_ae, k_ab = 1.0 - frac, 1.0 - ab_frac
-    llaf_on = a("llaf_applies")
-    lf: dict[str, np.ndarray] = {}
-    for key, coef in (("nox", "nox"), ("hc", "hc"), ("co", "co"), ("pm", "pm")):
-        aa, x, b = low_load.COEFFICIENTS[coef]
-        lf[key] = np.where(llaf_on, low_load.llaf(load, aa, x, b), 1.0)
-    s_main = emission_factors.effective_sulphur_pct(f("s_pct"), cap)
-    s_pilot = emission_factors.effective_sulphur_pct(a("s_pilot_pct"), cap)
-    sulphate = 7.0 * 0.02247 / 100.0  # g PM per g fuel per % S
-    cf = f("cf")
-    pm_base = f("pm_base")
-    ds = s_main - 100.0 * f("pm_sref")  # S − S_ref [%]
-
-    def group_emissions(k_ae_: np.ndarray, k_ab_: np.ndarray, me: bool) -> dict[str, np.ndarray]:
-        m = 1.0 if me else 0.0
-        fuel_main = m * fuel_me_g + k_ae_ * fuel_ae_full + k_ab_ * fuel_ab_full
-        pilot = m * pilot_g
-        out = {
-            "fuel": fuel_main + pilot,
-            "co2": fuel_main * cf + pilot * a("cf_pilot"),
-            "sox": emission_factors.sox_g(fuel_main, s_main) + emission_factors.sox_g(pilot, s_pilot),
-            "pm10": (
-                m * lf["pm"] * np.maximum(0.0, e_me * pm_base + fuel_me_g * sulphate * ds)
-                + k_ae_ * np.maximum(0.0, e_ae_full * pm_base + fuel_ae_full * sulphate * ds)
-                + k_ab_ * np.maximum(0.0, e_ab_full * pm_base + fuel_ab_full * sulphate * ds)
-                + pilot * sulphate * s_pilot
-            ),
-        }
-        for gas, lkey in (("nox", "nox"), ("ch4", "hc"), ("n2o", "nox"), ("co", "co"), ("hc", "hc")):
-            src = f if gas in ("nox", "ch4", "n2o") else a
-            out[gas] = (
-                m * e_me * src(f"{gas}_me") * lf[lkey]
-                + k_ae_ * e_ae_full * src(f"{gas}_ae")
-                + k_ab_ * e_ab_full * src(f"{gas}_ab")
-            )
-        out["pm25"] = out["pm10"] * f("pm25_ratio")
-        return out
-
-    actual = group_emissions(k_ae, k_ab, me=True)
-    if conn_h.any():
-        avoided = group_emissions(frac, ab_frac, me=False)
-    else:
-        zero = np.zeros(n)
-        avoided = {p: zero for p in ("fuel", "co2", "nox", "sox", "pm10")}
-    g_to_t = 1e-6
-    dq = a("draught_missing")
-    out = iv.select("mmsi", "t0", "dt_h", "status", "speed_kn", "distance_nm", "lon_mid", "lat_mid", "zone_index")
-    cols = {
-        "mode_code": mode.astype(np.int8),
-        "load": load,
-        "hours": dt,
+    size = _grid_cell_deg(opts.grid)
+    lon_mid = (fx.lon[j] + fx.lon[k]) / 2
+    lat_mid = (fx.lat[j] + fx.lat[k]) / 2
+    act = {
+        "hours": hours,
+        "distance_nm": d_nm,
         "me_kwh": e_me,
-        "ae_kwh": e_ae_full * k_ae,
-        "ab_kwh": e_ab_full * k_ab,
-        **{f"{p}_t": actual[p] * g_to_t for p in ("fuel", *POLLUTANTS)},
+        "me_rel": me_rel,
+        "me_nox": me_x["nox"],
+        "me_hc": me_x["hc"],
+        "me_co": me_x["co"],
+        "pm_me_g": pm_me,
         "connected_h": conn_h,
         "shore_kwh_metered": kwh_metered,
-        "shore_kwh_modelled": e_ae_full * frac + e_ab_full * ab_frac,
-        **{f"avoided_{p}_t": avoided[p] * g_to_t for p in ("fuel", "co2", "nox", "sox", "pm10")},
-        "interpolated_h": np.where(status == INTERPOLATED, a("dt_h"), 0.0),
-        "excluded_h": np.where(status == EXCLUDED, a("dt_h"), 0.0),
-        "draught_missing": dq,
+        "interpolated_h": np.where(status == INTERPOLATED, dt_h, 0.0),
+        "excluded_h": np.where(status == EXCLUDED, dt_h, 0.0),
     }
-    return out.with_columns(pl.Series(k, v) for k, v in cols.items())
+    extra: dict[str, NDArray[np.generic]] = {}
+    if opts.wants_intervals:
+        extra = {
+            "dt_h": dt_h,
+            "status": status,
+            "speed_kn": v,
+            "lon_mid": lon_mid,
+            "lat_mid": lat_mid,
+            "load": load,
+        }
+    return Intervals(
+        si=si,
+        mmsi=fx.mmsi[j],
+        t0=t0,
+        t1=t1,
+        day=np.floor_divide(t0, US_PER_DAY),
+        mode=mode.astype(np.int8),
+        cap=cap,
+        zone=zone,
+        gy=_cell_index(lat_mid, size),
+        gx=_cell_index(lon_mid, size),
+        draught_missing=draught_missing,
+        act=act,
+        extra=extra,
+    )
+
+
+@dataclass
+class CapFactors:
+    """Emission factors per (ship, cap class), flattened as ``ship * n_caps + cap``."""
+
+    n_caps: int
+    cols: dict[str, NDArray[np.float64]]
+
+    def get(self, name: str) -> NDArray[np.float64]:
+        return self.cols[name]
+
+
+def _cap_factors(ships: ShipArrays, caps: CapClasses) -> CapFactors:
+    """Fuel-dependent factors per ship and cap class: residual fuel switches to distillate where the cap
+    is ≤ 0.1% (IMO4 table 18), and the sulphur burnt is the fuel's, lowered to the cap."""
+    if ships.cap_factors is not None and ships.cap_factors.n_caps == caps.caps.shape[0]:
+        return ships.cap_factors
+    cap_values = caps.caps
+    n_caps = cap_values.shape[0]
+    n = ships.mmsi.shape[0]
+    cap = np.tile(cap_values, n)  # ship-major
+    rep = np.repeat(np.arange(n), n_caps)
+    fuel = ships.frame["fuel"].to_numpy()[rep]
+    switch = emission_factors.eca_switches_to_distillate(fuel, cap)
+
+    def f(name: str) -> NDArray[np.float64]:
+        return np.where(switch, ships[f"{name}_sw"][rep], ships[name][rep])
+
+    cols = {
+        name: f(name)
+        for name in (
+            "sfoc_me",
+            "sfoc_ae",
+            "sfoc_ab",
+            "cf",
+            "ch4_me",
+            "ch4_ae",
+            "ch4_ab",
+            "n2o_me",
+            "n2o_ae",
+            "n2o_ab",
+            "nox_me",
+            "nox_ae",
+            "nox_ab",
+            "pm_base",
+            "pm25_ratio",
+        )
+    }
+    for name in ("co_me", "co_ae", "co_ab", "hc_me", "hc_ae", "hc_ab", "sfoc_pilot", "cf_pilot", "ab_on_shore"):
+        cols[name] = ships[name][rep]
+    cols["s_main"] = emission_factors.effective_sulphur_pct(f("s_pct"), cap)
+    cols["s_pilot"] = emission_factors.effective_sulphur_pct(ships["s_pilot_pct"][rep], cap)
+    cols["ds"] = cols["s_main"] - 100.0 * f("pm_sref")  # S − S_ref [%]
+    ships.cap_factors = CapFactors(n_caps, cols)
+    return ships.cap_factors
+
+
+def _sum_runs(iv: Intervals) -> tuple[dict[str, NDArray[np.generic]], dict[str, NDArray[np.float64]]]:
+    """Sum consecutive intervals sharing (ship, day, mode, cap class, zone, grid cell) into runs."""
+    m = iv.si.shape[0]
+    keys: dict[str, NDArray[np.generic]] = {
+        "si": iv.si,
+        "mmsi": iv.mmsi,
+        "day": iv.day,
+        "mode": iv.mode,
+        "cap": iv.cap,
+        "zone": iv.zone,
+        "gy": iv.gy,
+        "gx": iv.gx,
+    }
+    if m == 0 or iv.extra:
+        return (
+            {**keys, "t0": iv.t0, "t1": iv.t1, "n": np.ones(m, dtype=np.int64), "dq": iv.draught_missing},
+            iv.act,
+        )
+    new = np.zeros(m, dtype=bool)
+    new[0] = True
+    for name in ("si", "day", "mode", "cap", "zone", "gy", "gx"):
+        a = keys[name]
+        new[1:] |= a[1:] != a[:-1]
+    starts = np.flatnonzero(new)
+    ends = np.append(starts[1:], m) - 1
+    out_keys = {k: a[starts] for k, a in keys.items()}
+    out_keys["t0"] = iv.t0[starts]
+    out_keys["t1"] = iv.t1[ends]
+    out_keys["n"] = ends - starts + 1
+    out_keys["dq"] = np.logical_or.reduceat(iv.draught_missing, starts)
+    act = {k: np.add.reduceat(a, starts) for k, a in iv.act.items()}
+    return out_keys, act
+
+
+def apply_factors(
+    keys: dict[str, NDArray[np.generic]], act: dict[str, NDArray[np.float64]], ships: ShipArrays, caps: CapClasses
+) -> dict[str, NDArray[np.float64]]:
+    """Energy, fuel, emissions and shore-power columns [kWh, t] of runs (or intervals) from their
+    activities and the (ship, cap class, mode) factors."""
+    c = _cap_factors(ships, caps)
+    si = keys["si"].astype(np.intp)
+    sc = si * c.n_caps + keys["cap"].astype(np.intp)
+
+    def g(name: str) -> NDArray[np.float64]:
+        return c.get(name)[sc]
+
+    col = np.minimum(keys["mode"], 3).astype(np.intp)  # berth, anch, man, sea (slow cruise and cruise: sea)
+    ae_kw = np.stack([ships[f"ae_{m}_kw"] for m in ("berth", "anch", "man", "sea")], axis=1)[si, col]
+    ab_kw = np.stack([ships[f"ab_{m}_kw"] for m in ("berth", "anch", "man", "sea")], axis=1)[si, col]
+    hours, conn = act["hours"], act["connected_h"]
+    conn_ab = conn * g("ab_on_shore")
+    ae_on = ae_kw * (hours - conn)  # kWh of auxiliary engines run on board
+    ab_on = ab_kw * (hours - conn_ab)
+    ae_shore = ae_kw * conn  # kWh displaced by shore power
+    ab_shore = ab_kw * conn_ab
+    e_me = act["me_kwh"]
+    sfoc_ae, sfoc_ab = g("sfoc_ae"), g("sfoc_ab")
+    fuel_main = g("sfoc_me") * act["me_rel"] + ae_on * sfoc_ae + ab_on * sfoc_ab
+    pilot = e_me * g("sfoc_pilot")
+    s_main, s_pilot = g("s_main"), g("s_pilot")
+    pm_base, ds = g("pm_base"), g("ds")
+    ef_pm_ae = np.maximum(0.0, pm_base + sfoc_ae * SULPHATE_G_PER_G_PCT * ds)
+    ef_pm_ab = np.maximum(0.0, pm_base + sfoc_ab * SULPHATE_G_PER_G_PCT * ds)
+    cf = g("cf")
+    pm10 = act["pm_me_g"] + ae_on * ef_pm_ae + ab_on * ef_pm_ab + pilot * SULPHATE_G_PER_G_PCT * s_pilot
+    out_g = {
+        "fuel": fuel_main + pilot,
+        "co2": fuel_main * cf + pilot * g("cf_pilot"),
+        "ch4": act["me_hc"] * g("ch4_me") + ae_on * g("ch4_ae") + ab_on * g("ch4_ab"),
+        "n2o": act["me_nox"] * g("n2o_me") + ae_on * g("n2o_ae") + ab_on * g("n2o_ab"),
+        "nox": act["me_nox"] * g("nox_me") + ae_on * g("nox_ae") + ab_on * g("nox_ab"),
+        "sox": emission_factors.sox_g(fuel_main, s_main) + emission_factors.sox_g(pilot, s_pilot),
+        "pm10": pm10,
+        "pm25": pm10 * g("pm25_ratio"),
+        "co": act["me_co"] * g("co_me") + ae_on * g("co_ae") + ab_on * g("co_ab"),
+        "hc": act["me_hc"] * g("hc_me") + ae_on * g("hc_ae") + ab_on * g("hc_ab"),
+    }
+    fuel_av = ae_shore * sfoc_ae + ab_shore * sfoc_ab
+    avoided_g = {
+        "fuel": fuel_av,
+        "co2": fuel_av * cf,
+        "nox": ae_shore * g("nox_ae") + ab_shore * g("nox_ab"),
+        "sox": emission_factors.sox_g(fuel_av, s_main),
+        "pm10": ae_shore * ef_pm_ae + ab_shore * ef_pm_ab,
+    }
+    g_to_t = 1e-6
+    return {
+        "hours": hours,
+        "distance_nm": act["distance_nm"],
+        "me_kwh": e_me,
+        "ae_kwh": ae_on,
+        "ab_kwh": ab_on,
+        **{f"{p}_t": out_g[p] * g_to_t for p in ("fuel", *POLLUTANTS)},
+        "connected_h": conn,
+        "shore_kwh_metered": act["shore_kwh_metered"],
+        "shore_kwh_modelled": ae_shore + ab_shore,
+        **{f"avoided_{p}_t": avoided_g[p] * g_to_t for p in ("fuel", "co2", "nox", "sox", "pm10")},
+        "interpolated_h": act["interpolated_h"],
+        "excluded_h": act["excluded_h"],
+    }
 
 
 @dataclass
@@ -399,20 +647,39 @@ def _sums() -> list[pl.Expr]:
     return [pl.col(c).sum() for c in SUM_COLS]
 
 
+def _rows_frame(keys: dict[str, NDArray[np.generic]], values: dict[str, NDArray[np.float64]]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "mmsi": pl.Series(keys["mmsi"], dtype=pl.Int64),
+            "day": pl.Series(keys["day"], dtype=pl.Int64).cast(pl.Int32).cast(pl.Date),
+            "mode_code": pl.Series(keys["mode"], dtype=pl.Int8),
+            "zone_index": pl.Series(keys["zone"], dtype=pl.Int32),
+            "__gy": pl.Series(keys["gy"], dtype=pl.Int64),
+            "__gx": pl.Series(keys["gx"], dtype=pl.Int64),
+            "t0": pl.Series(keys["t0"], dtype=pl.Int64).cast(pl.Datetime("us", "UTC")),
+            "t1": pl.Series(keys["t1"], dtype=pl.Int64).cast(pl.Datetime("us", "UTC")),
+            "intervals": pl.Series(keys["n"], dtype=pl.Int64),
+            "draught_missing": pl.Series(keys["dq"], dtype=pl.Boolean),
+            **{k: pl.Series(k, v, dtype=pl.Float64) for k, v in values.items()},
+        }
+    )
+
+
 def aggregate(
-    iv: pl.DataFrame, zones: Zones, params: pl.DataFrame, opts: InventoryOptions, counts: dict[str, int]
+    rows: pl.DataFrame, zones: Zones, params: pl.DataFrame, opts: InventoryOptions, counts: dict[str, int]
 ) -> PartitionAggregates:
-    """Per ship × day × mode, per port call, per zone, per grid cell, and per-ship data quality."""
+    """Per ship × day × mode, per port call, per zone, per grid cell, and per-ship data quality, from runs
+    (or intervals) in ship and time order."""
     zt = pl.DataFrame(
         zones.table(),
         schema={"zone_index": pl.Int32, "zone_id": pl.String, "zone_kind": pl.String, "has_shore_power": pl.Boolean},
     )
-    sdm = iv.group_by("mmsi", pl.col("t0").dt.date().alias("day"), "mode_code").agg(_sums())
+    sdm = rows.group_by("mmsi", "day", "mode_code").agg(_sums())
     sdm = sdm.with_columns(
         pl.col("mode_code").replace_strict(list(range(5)), list(MODES), return_dtype=pl.String).alias("mode")
     ).drop("mode_code")
     zagg = (
-        iv.group_by("zone_index")
+        rows.group_by("zone_index")
         .agg(_sums())
         .join(zt, on="zone_index", how="left")
         .with_columns(pl.col("zone_id").fill_null("outside"), pl.col("zone_kind").fill_null("none"))
@@ -420,7 +687,7 @@ def aggregate(
     )
     # port calls: runs of berth-mode intervals at the same berth
     b = (
-        iv.with_columns(
+        rows.with_columns(
             ((pl.col("mode_code") == BERTH) & (pl.col("zone_index") >= 0)).alias("__at"),
         )
         .with_columns(
@@ -442,7 +709,7 @@ def aggregate(
         .agg(
             pl.col("zone_index").first(),
             pl.col("t0").min().alias("arrival"),
-            (pl.col("t0") + pl.duration(microseconds=(pl.col("dt_h") * 3.6e9).cast(pl.Int64))).max().alias("departure"),
+            pl.col("t1").max().alias("departure"),
             pl.col("hours").sum().alias("berth_h"),
             *[pl.col(c).sum() for c in SUM_COLS if c != "hours"],
         )
@@ -465,9 +732,9 @@ def aggregate(
         .drop("__call", "zone_index", "zone_id", "zone_kind")
         .sort("mmsi", "arrival")
     )
-    grid = _grid(iv, opts.grid)
-    quality = iv.group_by("mmsi").agg(
-        pl.len().alias("intervals"),
+    grid = _grid(rows, opts.grid)
+    quality = rows.group_by("mmsi").agg(
+        pl.col("intervals").sum(),
         pl.col("interpolated_h").sum(),
         pl.col("excluded_h").sum(),
         pl.col("draught_missing").any().alias("draught_missing"),
@@ -475,37 +742,83 @@ def aggregate(
     return PartitionAggregates(sdm, calls, zagg, grid, quality, counts)
 
 
-def _grid(iv: pl.DataFrame, spec: str) -> pl.DataFrame:
+def _grid(rows: pl.DataFrame, spec: str) -> pl.DataFrame:
     kind, _, arg = spec.partition(":")
     pol = [c for c in SUM_COLS if c.endswith("_t") and not c.startswith("avoided")]
+    g = rows.group_by("__gy", "__gx").agg(pl.col(pol).sum(), pl.col("hours").sum())
     if kind == "h3":
-        fine = 0.002
-        g = iv.group_by(
-            (pl.col("lat_mid") / fine).floor().cast(pl.Int64).alias("__y"),
-            (pl.col("lon_mid") / fine).floor().cast(pl.Int64).alias("__x"),
-        ).agg(pl.col(pol).sum(), pl.col("hours").sum())
         import h3
 
+        fine = _grid_cell_deg(spec)
         res = int(arg or 7)
         cells = [
-            h3.latlng_to_cell((y + 0.5) * fine, (x + 0.5) * fine, res) for y, x in zip(g["__y"], g["__x"], strict=True)
+            h3.latlng_to_cell((y + 0.5) * fine, (x + 0.5) * fine, res)
+            for y, x in zip(g["__gy"], g["__gx"], strict=True)
         ]
         return g.with_columns(pl.Series("cell", cells)).group_by("cell").agg(pl.col(pol).sum(), pl.col("hours").sum())
-    size = float(arg or 0.01)
-    g = iv.group_by(
-        (pl.col("lat_mid") / size).floor().cast(pl.Int64).alias("__y"),
-        (pl.col("lon_mid") / size).floor().cast(pl.Int64).alias("__x"),
-    ).agg(pl.col(pol).sum(), pl.col("hours").sum())
+    size = _grid_cell_deg(spec)
     return g.with_columns(
-        ((pl.col("__y") + 0.5) * size).alias("lat"),
-        ((pl.col("__x") + 0.5) * size).alias("lon"),
-        pl.concat_str([pl.col("__y"), pl.col("__x")], separator="_").alias("cell"),
-    ).drop("__y", "__x")
+        ((pl.col("__gy") + 0.5) * size).alias("lat"),
+        ((pl.col("__gx") + 0.5) * size).alias("lon"),
+        pl.concat_str([pl.col("__gy"), pl.col("__gx")], separator="_").alias("cell"),
+    ).drop("__gy", "__gx")
+
+
+def _intervals_frame(iv: Intervals, rows: pl.DataFrame) -> pl.DataFrame:
+    """The optional per-interval output (one row per interval, in ship and time order)."""
+    e = iv.extra
+    return rows.select(
+        "mmsi",
+        "t0",
+        pl.Series("dt_h", e["dt_h"], dtype=pl.Float64),
+        pl.Series("status", e["status"], dtype=pl.Int8),
+        pl.Series("speed_kn", e["speed_kn"], dtype=pl.Float64),
+        "distance_nm",
+        pl.Series("lon_mid", e["lon_mid"], dtype=pl.Float64),
+        pl.Series("lat_mid", e["lat_mid"], dtype=pl.Float64),
+        "zone_index",
+        "mode_code",
+        pl.Series("load", e["load"], dtype=pl.Float64),
+        *[c for c in SUM_COLS if c not in ("distance_nm",)],
+        "draught_missing",
+    )
+
+
+def zone_caps(zones: Zones) -> CapClasses:
+    """The sulphur-cap classes of a zone set (the distinct ECA caps)."""
+    vals = sorted({z.sulphur_pct for z in zones.zones if z.kind == "eca" and not np.isnan(z.sulphur_pct)})
+    return CapClasses(np.asarray(vals, dtype=np.float64))
+
+
+def prepare_ships(ships: ShipArrays, zones: Zones) -> None:
+    """Fill the lazily built arrays of ``ships`` so that worker threads only read them."""
+    _cap_factors(ships, zone_caps(zones))
+    for name in ships.frame.columns:
+        if ships.frame[name].dtype.is_numeric() or ships.frame[name].dtype == pl.Boolean:
+            ships[name]
 
 
 def run_partition(
-    ais: pl.DataFrame, params: pl.DataFrame, zones: Zones, sessions: pl.DataFrame | None, opts: InventoryOptions
+    ais: pl.DataFrame,
+    params: pl.DataFrame | ShipArrays,
+    zones: Zones,
+    sessions: pl.DataFrame | None,
+    opts: InventoryOptions,
 ) -> tuple[PartitionAggregates, pl.DataFrame]:
-    """The cluster-shaped entry point: one partition of whole ships in, aggregates (and intervals) out."""
-    iv, counts = compute_intervals(ais, params, zones, sessions, opts)
-    return aggregate(iv, zones, params, opts, counts), iv
+    """The cluster-shaped entry point: one partition of whole ships in, aggregates out, and the intervals
+    when ``opts`` asks for them (``keep_intervals`` / ``intervals_path``; else an empty frame).
+
+    ``params`` holds one row per MMSI of the partition (:func:`.params.resolve_ships`); more rows are fine.
+    A :class:`ShipArrays` built once (``ShipArrays.from_params``) can be passed instead and shared by the
+    partitions of a run, so that its per-ship arrays and factors are prepared once.
+    """
+    fx, counts = clean_fixes(ais, opts)
+    ships = params if isinstance(params, ShipArrays) else ShipArrays.from_params(params)
+    params = ships.frame
+    caps = zone_caps(zones)
+    iv = compute_intervals(fx, ships, zones, caps, sessions, opts)
+    keys, act = _sum_runs(iv)
+    rows = _rows_frame(keys, apply_factors(keys, act, ships, caps))
+    agg = aggregate(rows, zones, params, opts, counts)
+    intervals = _intervals_frame(iv, rows) if iv.extra else pl.DataFrame()
+    return agg, intervals

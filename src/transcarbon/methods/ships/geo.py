@@ -31,6 +31,31 @@ def haversine_nm(
     return 2 * EARTH_RADIUS_NM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
+def consecutive_haversine_nm(lon_deg: ArrayLike, lat_deg: ArrayLike) -> NDArray[np.float64]:
+    """Great-circle distance [nm] from each point to the next (n points → n − 1 distances).
+
+    The same formula as :func:`haversine_nm`; each point's cos φ is computed once and shared by the
+    two legs that touch it.
+    """
+    lon = np.radians(np.asarray(lon_deg, dtype=np.float64))
+    lat = np.radians(np.asarray(lat_deg, dtype=np.float64))
+    if lon.shape[0] < 2:
+        return np.zeros(0)
+    cos_lat = np.cos(lat)
+    a = np.sin(np.diff(lat) / 2)
+    a *= a
+    b = np.sin(np.diff(lon) / 2)
+    b *= b
+    b *= cos_lat[:-1]
+    b *= cos_lat[1:]
+    a += b
+    np.clip(a, 0.0, 1.0, out=a)
+    np.sqrt(a, out=a)
+    np.arcsin(a, out=a)
+    a *= 2 * EARTH_RADIUS_NM
+    return a
+
+
 def implied_speed_kn(distance_nm: ArrayLike, duration_h: ArrayLike) -> NDArray[np.float64]:
     """Speed [kn] = distance [nm] / duration [h]; NaN where the duration is not positive."""
     d = np.asarray(distance_nm, dtype=np.float64)

@@ -44,3 +44,24 @@ def llaf(
     safe = np.where(load_arr > 0, np.maximum(load_arr, min_load), threshold)
     ratio = (a * safe ** (-x) + b) / (a * threshold ** (-x) + b)
     return np.where((load_arr > 0) & (load_arr < threshold), ratio, 1.0)
+
+
+def llaf_all(
+    load: ArrayLike,
+    pollutants: tuple[str, ...] = ("nox", "hc", "co", "pm"),
+    threshold: float = LLAF_THRESHOLD,
+    min_load: float = LLAF_MIN_LOAD,
+) -> dict[str, NDArray[np.float64]]:
+    """:func:`llaf` for several pollutants at once (each power of L computed once) [1]_."""
+    load_arr = np.asarray(load, dtype=np.float64)
+    on = (load_arr > 0) & (load_arr < threshold)
+    safe = np.where(load_arr > 0, np.maximum(load_arr, min_load), threshold)
+    powers: dict[float, NDArray[np.float64]] = {}
+    out: dict[str, NDArray[np.float64]] = {}
+    for p in pollutants:
+        a, x, b = COEFFICIENTS[p]
+        if x not in powers:
+            powers[x] = safe ** (-x)
+        ratio = (a * powers[x] + b) / (a * threshold ** (-x) + b)
+        out[p] = np.where(on, ratio, 1.0)
+    return out

@@ -1,0 +1,158 @@
+"""Use case: run the AIS ship inventory and store its aggregates as a calculation run with lineage.
+
+The engine (:func:`transcarbon.engines.ships.run_inventory`) computes; this service records the run
+(kind ``ships``): the fingerprint is SHA-256 over the method and code versions, the options, the ship
+tables' hashes and the input files' hashes, so the same files and options return the existing run.
+Aggregates are stored per grain (:mod:`transcarbon.store.models_ships`), and the lineage of any of
+them lists the input files with their hashes, the tables and factor sets with versions and hashes,
+the grid factor with its source and fallbacks, and the data-quality counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from transcarbon.engines.ships import InventoryOptions, ShipInventoryResult, run_inventory
+from transcarbon.services import audit
+from transcarbon.services.inventory_runs import code_version
+from transcarbon.store.models import CalculationRun
+from transcarbon.store.models_ships import SHIP_MEASURES, ShipResult
+
+FORMULA = [
+    "W_ME [kW] = f · MCR · (T/T_design)^0.66 · (V/V_ref)^3 / (η_w · η_f)   (IMO4; EPA option: load = (V/V_max)^3)",
+    "SFOC(L) [g/kWh] = SFOC_base · (0.455 L² − 0.710 L + 1.280)   (main engines)",
+    "fuel [t] = Σ P [kW] · SFOC [g/kWh] · Δt [h] / 10^6;  CO2 [t] = fuel · Cf",
+    "other pollutants [t] = Σ P · EF [g/kWh] · LLAF(L) · Δt / 10^6   (LLAF below 20 % load, never on CO2)",
+    "shore power: avoided gross = displaced auxiliary (and, if set, boiler) fuel × Cf; "
+    "grid CO2 = kWh × grid factor / 1000; net = gross − grid",
+]
+
+
+@dataclass(frozen=True)
+class ShipRun:
+    run_id: int
+    reused: bool
+    summary: dict[str, object]
+
+
+def _rows(run_id: int, grain: str, frame: pl.DataFrame, key: pl.Expr, *, shore: bool) -> list[dict[str, Any]]:
+    if frame.is_empty():
+        return []
+    extra_cols = [c for c in ("hours", "distance_nm", "berth_h", "berth_id", "over_limit_not_connected")
+                  if c in frame.columns]
+    cols = [key.alias("key"), *[pl.col(c).cast(pl.Float64) for c in SHIP_MEASURES]]
+    if shore:
+        cols += [pl.col("shore_kwh_metered").alias("shore_kwh"), pl.col("connected_h"),
+                 pl.col("avoided_co2_t").alias("avoided_co2_gross_t")]
+        if "grid_co2_t" in frame.columns:
+            cols += [pl.col("grid_co2_t"), pl.col("avoided_co2_net_t")]
+    when = "arrival" if "arrival" in frame.columns else "day" if "day" in frame.columns else None
+    if when:
+        cols += [pl.col(when).dt.year().alias("year"), pl.col(when).dt.month().alias("month")]
+    out = frame.select(*cols, pl.struct(extra_cols).alias("extra") if extra_cols else pl.lit(None).alias("extra"))
+    return [{**r, "run_id": run_id, "grain": grain, "extra": r["extra"] or {}} for r in out.to_dicts()]
+
+
+def _store(session: Session, run_id: int, res: ShipInventoryResult) -> None:
+    summary = res.summary
+    total: dict[str, float] = summary["total"]  # type: ignore[assignment]
+    shore: dict[str, float] = summary["shore_power"]  # type: ignore[assignment]
+    rows: list[dict[str, Any]] = [{
+        "run_id": run_id, "grain": "total", "key": "all", **total, "shore_kwh": shore["kwh"],
+        "connected_h": shore["connected_h"], "avoided_co2_gross_t": shore["avoided_co2_gross_t"],
+        "grid_co2_t": shore["grid_co2_t"], "avoided_co2_net_t": shore["avoided_co2_net_t"],
+        "extra": {k: summary[k] for k in ("ships", "positions", "interpolated_h", "excluded_h")}
+        | {"calls_over_3h_not_connected": shore["calls_over_3h_not_connected"]},
+    }]
+    by_mode: dict[str, dict[str, float]] = summary["by_mode"]  # type: ignore[assignment]
+    rows += [{"run_id": run_id, "grain": "mode", "key": mode, **values, "extra": {}}
+             for mode, values in by_mode.items()]
+    rows += _rows(run_id, "zone", res.zones, pl.col("zone_id"), shore=True)
+    rows += _rows(run_id, "call", res.calls, pl.format("{}|{}", "mmsi", pl.col("arrival").dt.to_string(
+        "%Y-%m-%dT%H:%M:%SZ")), shore=True)
+    rows += _rows(run_id, "ship_day_mode", res.ship_day_mode,
+                  pl.format("{}|{}|{}", "mmsi", pl.col("day").cast(pl.String), "mode"), shore=True)
+    session.execute(insert(ShipResult), rows)
+
+
+def city_zones(city: str = "lianyungang") -> Path | None:
+    """The city's packaged port zones GeoJSON (``zones_file`` in its YAML), if it has one."""
+    from importlib import resources
+
+    from transcarbon.city.config import load_city
+
+    name = load_city(city).zones_file
+    return Path(str(resources.files("transcarbon") / "data" / "cities" / name)) if name else None
+
+
+def record_ship_run(session: Session, res: ShipInventoryResult, files: dict[str, Path | None], *,
+                    actor: str, started: datetime | None = None) -> ShipRun:
+    """Store a computed inventory as a run of kind ``ships`` (or return the run with its fingerprint).
+
+    ``files``: the input paths by role (ais, ships, zones, shore_power) as given to the engine.
+    """
+    lin = res.lineage
+    grid: dict[str, Any] = lin["grid_factor"]  # type: ignore[assignment]
+    factor_sets = {"ship_tables": lin["tables"], "grid": {"name": grid["factor_set"]}}
+    input_hashes: dict[str, str] = lin["inputs_sha256"]  # type: ignore[assignment]
+    params = {"method": lin["method"], "options": lin["parameters"],
+              "files": {k: Path(v).name for k, v in files.items() if v}}
+    fingerprint = audit.content_hash(["ships", code_version(), params, factor_sets, input_hashes])
+    existing = session.scalars(select(CalculationRun.id).where(CalculationRun.fingerprint == fingerprint)).first()
+    if existing is not None:
+        return ShipRun(existing, True, res.summary)
+    method: dict[str, str] = lin["method"]  # type: ignore[assignment]
+    recorded = {**params, "inputs_sha256": input_hashes, "registry_sha256": lin["registry_sha256"],
+                "grid_factor": grid, "data_quality": lin["data_quality"]}
+    run = CalculationRun(
+        kind="ships", fingerprint=fingerprint, method_version=f"{method['name']}/{method['version']}",
+        code_version=code_version(), parameters=recorded, factor_sets=factor_sets,
+        fallbacks=[{"grid": grid}] if grid["fallbacks"] else [],
+        input_hash=audit.content_hash(input_hashes), input_count=int(str(res.summary["positions"])), actor=actor,
+        started_at=started or datetime.now(UTC), finished_at=datetime.now(UTC),
+    )
+    session.add(run)
+    session.flush()
+    _store(session, run.id, res)
+    audit.append(session, actor=actor, action="ships.run", object_type="calculation_run", object_id=str(run.id),
+                 after={"fingerprint": fingerprint, "total": res.summary["total"]},
+                 details={"inputs_sha256": input_hashes, "method": lin["method"]})
+    return ShipRun(run.id, False, res.summary)
+
+
+def run_ship_inventory(session: Session, ais: Path, ships: Path | None, zones: Path | None,
+                       shore_power: Path | None, options: InventoryOptions | None = None, *,
+                       actor: str) -> ShipRun:
+    """Compute the ship inventory of the given files and record it, in the caller's transaction."""
+    started = datetime.now(UTC)
+    res = run_inventory(ais, ships, zones, shore_power, options or InventoryOptions())
+    files = {"ais": ais, "ships": ships, "zones": zones, "shore_power": shore_power}
+    return record_ship_run(session, res, files, actor=actor, started=started)
+
+
+def ship_lineage(session: Session, ship_result_id: int) -> dict[str, object]:
+    """Derivation of a stored ship aggregate: its run, input files with hashes, tables, grid factor."""
+    from transcarbon.services.lineage import LineageNotFound
+
+    row = session.get(ShipResult, ship_result_id)
+    if row is None:
+        raise LineageNotFound(f"no ship result with id {ship_result_id}")
+    run = session.get(CalculationRun, row.run_id)
+    assert run is not None  # foreign key
+    return {
+        "result": {"id": row.id, "run_id": row.run_id, "grain": row.grain, "key": row.key,
+                   **{m: getattr(row, m) for m in SHIP_MEASURES}, "shore_kwh": row.shore_kwh,
+                   "avoided_co2_net_t": row.avoided_co2_net_t, "extra": row.extra},
+        "run": {"id": run.id, "kind": run.kind, "method_version": run.method_version,
+                "code_version": run.code_version, "parameters": run.parameters, "factor_sets": run.factor_sets,
+                "fallbacks": run.fallbacks, "input_hash": run.input_hash, "positions": run.input_count,
+                "actor": run.actor, "finished_at": run.finished_at.isoformat()},
+        "formula": FORMULA,
+    }

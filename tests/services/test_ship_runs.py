@@ -1,0 +1,109 @@
+"""Stored ship-emission runs: aggregates equal the engine's summary, grains add up, the lineage names
+the input files by hash, and the same files give the same run."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from transcarbon.demo.ais import synthetic_ais, write_synthetic_ais
+from transcarbon.methods.ships import METHOD_NAME, METHOD_VERSION
+from transcarbon.services import audit
+from transcarbon.services.lineage import LineageNotFound
+from transcarbon.services.ship_runs import city_zones, run_ship_inventory, ship_lineage
+from transcarbon.store import db
+from transcarbon.store.models import CalculationRun
+from transcarbon.store.models_ships import SHIP_MEASURES, ShipResult
+
+
+@pytest.fixture(scope="module")
+def ais_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("ais")
+    ais, _, sessions = synthetic_ais(n_ships=8, days=4)
+    assert ais.height > 1000 and sessions.height > 0
+    return write_synthetic_ais(folder, n_ships=8, days=4)
+
+
+@pytest.fixture
+def session(db_url: str) -> Iterator[Session]:
+    db.upgrade(db_url)
+    engine = db.make_engine(db_url)
+    with db.session_factory(engine)() as s:
+        yield s
+    engine.dispose()
+
+
+def _run(session: Session, files: dict[str, Path]):  # type: ignore[no-untyped-def]
+    with session.begin():
+        return run_ship_inventory(session, files["ais"], files["ships"], city_zones(), files["shore_power"],
+                                  actor="tester")
+
+
+def test_stored_aggregates_match_the_summary_and_add_up(session: Session, ais_files: dict[str, Path]) -> None:
+    run = _run(session, ais_files)
+    assert not run.reused
+    rows = session.scalars(select(ShipResult).where(ShipResult.run_id == run.run_id)).all()
+    total = next(r for r in rows if r.grain == "total")
+    summary_total = run.summary["total"]
+    for m in SHIP_MEASURES:
+        assert getattr(total, m) == pytest.approx(summary_total[m], rel=1e-12)
+        for grain in ("mode", "zone", "ship_day_mode"):
+            part = sum(getattr(r, m) for r in rows if r.grain == grain)
+            assert part == pytest.approx(getattr(total, m), rel=1e-9, abs=1e-12), (grain, m)
+    shore = run.summary["shore_power"]
+    assert total.avoided_co2_net_t == pytest.approx(shore["avoided_co2_gross_t"] - shore["grid_co2_t"])
+    assert total.grid_co2_t == pytest.approx(shore["kwh"] * 0.5827 / 1000)  # CN-JS 2023 factor for May 2024
+    assert {r.key for r in rows if r.grain == "mode"} == {"berth", "anchorage", "manoeuvring", "slow_cruise",
+                                                          "cruise"}
+    calls = [r for r in rows if r.grain == "call"]
+    assert calls and all(r.year == 2024 and r.month == 5 for r in calls)
+
+
+def test_lineage_names_the_input_files_and_grid_fallback(session: Session, ais_files: dict[str, Path]) -> None:
+    run = _run(session, ais_files)
+    total_id = session.scalars(select(ShipResult.id).where(ShipResult.run_id == run.run_id,
+                                                           ShipResult.grain == "total")).one()
+    tree = ship_lineage(session, total_id)
+    params = tree["run"]["parameters"]
+    for role in ("ais", "ships", "shore_power", "zones"):
+        path = ais_files.get(role) or city_zones()
+        assert path is not None
+        assert params["inputs_sha256"][role] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert params["grid_factor"]["year"] == 2023 and params["grid_factor"]["fallbacks"]
+    assert tree["run"]["factor_sets"]["ship_tables"]
+    assert tree["run"]["method_version"] == f"{METHOD_NAME}/{METHOD_VERSION}"
+    assert tree["run"]["parameters"]["method"]["option"] == "imo4"
+    with pytest.raises(LineageNotFound):
+        ship_lineage(session, 10**9)
+
+
+def test_same_files_same_run_and_audited(session: Session, ais_files: dict[str, Path]) -> None:
+    first = _run(session, ais_files)
+    again = _run(session, ais_files)
+    assert again.reused and again.run_id == first.run_id
+    assert session.scalar(select(func.count()).select_from(CalculationRun).where(CalculationRun.kind == "ships")) == 1
+    assert audit.verify(session).ok
+
+
+def test_cli_store_flag(ais_files: dict[str, Path], db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from transcarbon.cli import app
+    from transcarbon.settings import get_settings
+
+    monkeypatch.setenv("TRANSCARBON_DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["ships", "inventory", "--ais", str(ais_files["ais"]), "--ships",
+                                          str(ais_files["ships"]), "--shore-power", str(ais_files["shore_power"]),
+                                          "--json", "--store"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["ships"] == 8
+    assert "stored in the database" in result.stderr
