@@ -109,7 +109,24 @@ class CalculationRun(Base):
     finished_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class CalculationLine(Base):
+class InventoryMeasures:
+    """The inventory measures shared by lines and results [t, tce, GJ, t·km, p·km]."""
+
+    co2_t: Mapped[float] = mapped_column(Float)
+    ch4_t: Mapped[float] = mapped_column(Float)
+    n2o_t: Mapped[float] = mapped_column(Float)
+    co2e_t: Mapped[float] = mapped_column(Float)
+    scope1_co2_t: Mapped[float] = mapped_column(Float)
+    scope2_co2_t: Mapped[float] = mapped_column(Float)
+    energy_tce: Mapped[float] = mapped_column(Float)
+    energy_gj: Mapped[float] = mapped_column(Float)
+    freight_tkm: Mapped[float | None] = mapped_column(Float)
+    passenger_pkm: Mapped[float | None] = mapped_column(Float)
+    converted_tkm: Mapped[float | None] = mapped_column(Float)
+    throughput_t: Mapped[float | None] = mapped_column(Float)
+
+
+class CalculationLine(InventoryMeasures, Base):
     """One input record's contribution to a run, with the factor values it was computed with."""
 
     __tablename__ = "calculation_lines"
@@ -126,23 +143,11 @@ class CalculationLine(Base):
     mass_t: Mapped[float | None] = mapped_column(Float)
     volume_m3: Mapped[float | None] = mapped_column(Float)
     kwh: Mapped[float | None] = mapped_column(Float)
-    co2_t: Mapped[float] = mapped_column(Float)
-    ch4_t: Mapped[float] = mapped_column(Float)
-    n2o_t: Mapped[float] = mapped_column(Float)
-    co2e_t: Mapped[float] = mapped_column(Float)
-    scope1_co2_t: Mapped[float] = mapped_column(Float)
-    scope2_co2_t: Mapped[float] = mapped_column(Float)
-    energy_tce: Mapped[float] = mapped_column(Float)
-    energy_gj: Mapped[float] = mapped_column(Float)
-    freight_tkm: Mapped[float | None] = mapped_column(Float)
-    passenger_pkm: Mapped[float | None] = mapped_column(Float)
-    converted_tkm: Mapped[float | None] = mapped_column(Float)
-    throughput_t: Mapped[float | None] = mapped_column(Float)
     factors: Mapped[dict[str, object]] = mapped_column(JSON)
     notes: Mapped[str] = mapped_column(Text, default="")
 
 
-class Result(Base):
+class Result(InventoryMeasures, Base):
     """An aggregate of a run: by year, and optionally month, sector and organisation (null = all)."""
 
     __tablename__ = "results"
@@ -153,19 +158,7 @@ class Result(Base):
     month: Mapped[int | None] = mapped_column(Integer)
     sector: Mapped[str | None] = mapped_column(String(40))
     org_id: Mapped[str | None] = mapped_column(String(64))
-    co2_t: Mapped[float] = mapped_column(Float)
-    ch4_t: Mapped[float] = mapped_column(Float)
-    n2o_t: Mapped[float] = mapped_column(Float)
-    co2e_t: Mapped[float] = mapped_column(Float)
-    scope1_co2_t: Mapped[float] = mapped_column(Float)
-    scope2_co2_t: Mapped[float] = mapped_column(Float)
-    energy_tce: Mapped[float] = mapped_column(Float)
-    energy_gj: Mapped[float] = mapped_column(Float)
-    freight_tkm: Mapped[float | None] = mapped_column(Float)
-    passenger_pkm: Mapped[float | None] = mapped_column(Float)
-    converted_tkm: Mapped[float | None] = mapped_column(Float)
     intensity_kgco2_per_converted_tkm: Mapped[float | None] = mapped_column(Float)
-    throughput_t: Mapped[float | None] = mapped_column(Float)
     line_count: Mapped[int] = mapped_column(Integer)
 
 
