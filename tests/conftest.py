@@ -8,39 +8,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
+from dbutil import reset_postgres, worker_pg_url
 from transcarbon.factors.library import FactorLibrary
 
 PG_URL = os.environ.get("TRANSCARBON_TEST_DATABASE_URL")
 HEADER = "org_id,period,sector,fuel,amount,unit,freight_tkm,passenger_pkm,passenger_kind,region,throughput_t"
 
 
-def _worker_pg_url(base: str, suffix: str) -> str:
-    """A database of its own for each xdist worker (created on first use) on the same server."""
-    url = make_url(base)
-    name = f"{url.database}_{suffix}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
-
-
-def reset_postgres(url: str) -> None:
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def pg_base_url(worker_id: str) -> str | None:
     """Per-worker PostgreSQL database (``worker_id`` comes from pytest-xdist)."""
-    return _worker_pg_url(PG_URL, worker_id) if PG_URL else None
+    return worker_pg_url(PG_URL, worker_id) if PG_URL else None
 
 
 @pytest.fixture

@@ -4,15 +4,12 @@ decomposition adding up, scorecards and warnings."""
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import typer
 from typer.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/: shared fixtures
 from evaluation_fixtures import INDICATOR_IDS, build_demo_db, demo_url
 from transcarbon.cli_evaluation import register
 from transcarbon.methods.lmdi import EFFECTS

@@ -3,13 +3,10 @@ anonymous 401 except the public aggregates), and the OpenAPI document lists no r
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shared platform fixtures
 from platform_fixtures import Platform, csv_bytes, example_row, make_platform
 from transcarbon.city.reports import load_report_types
 

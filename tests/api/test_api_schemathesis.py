@@ -3,7 +3,6 @@ as a bureau analyst and anonymously; no request may cause a server error (5xx)."
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,6 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shared platform fixtures
 from platform_fixtures import make_platform
 
 EXAMPLES = 6

@@ -4,13 +4,11 @@ sessions, CSRF and throttling; problem details."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shared platform fixtures
 from platform_fixtures import PASSWORD, Platform, csv_bytes, example_row, make_platform
 from transcarbon.city.reports import load_report_types
 from transcarbon.services import audit

@@ -4,16 +4,13 @@
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: shared fixtures
 from evaluation_fixtures import build_demo_db, demo_url
 from transcarbon.methods.lmdi import EFFECTS
 from transcarbon.services.decomposition import DecompositionError, decompose, decompose_frame, line_frame

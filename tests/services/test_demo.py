@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select, text
 from typer.testing import CliRunner
 
+from dbutil import reset_postgres
 from transcarbon.cli import app
 from transcarbon.services.accounting import AccountingOptions, inventory_json
 from transcarbon.services.demo import build_demo
@@ -44,8 +45,6 @@ def _inventory(url: str, year: int) -> dict:
 @pytest.fixture(scope="module")
 def demo_url(tmp_path_factory: pytest.TempPathFactory, pg_base_url: str | None) -> Iterator[str]:
     if pg_base_url:
-        from tests.conftest import reset_postgres
-
         reset_postgres(pg_base_url)
         url = pg_base_url
     else:

@@ -3,16 +3,13 @@ and statuses at every band edge through :func:`evaluate_series`."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import polars as pl
 import pytest
 from sqlalchemy import select
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: shared fixtures
 from evaluation_fixtures import INDICATOR_IDS, build_demo_db, demo_url
 from transcarbon.city.config import Target, load_city
 from transcarbon.city.reports import load_report_types

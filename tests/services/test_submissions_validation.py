@@ -3,13 +3,11 @@ the fix in Chinese and English) and a passing one; ranges from history; jump war
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import polars as pl
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shared platform fixtures
 from platform_fixtures import csv_bytes, example_row
 from transcarbon.city.config import load_city
 from transcarbon.city.reports import ReportConfigError, load_report_types, parse_report_types

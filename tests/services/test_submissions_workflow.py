@@ -4,7 +4,6 @@ concurrent approvals of one submission, of which exactly one wins."""
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 from pathlib import Path
@@ -13,7 +12,6 @@ import polars as pl
 import pytest
 from sqlalchemy import func, select, text
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shared platform fixtures
 import transcarbon.services.submissions as wf
 from platform_fixtures import csv_bytes, example_row, principal, seed, service_context
 from transcarbon.services import audit, filestore

@@ -3,16 +3,13 @@ deleted) when they no longer do; the robust z-score against an organisation's ow
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import polars as pl
 import pytest
 from sqlalchemy import select, update
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: shared fixtures
 from evaluation_fixtures import build_demo_db, demo_url
 from transcarbon.city.config import load_city
 from transcarbon.services import warnings as wn
