@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from transcarbon.cli_evaluation import register as register_evaluation
 from transcarbon.cli_platform import serve, users_app
+from transcarbon.cli_reports import report
 from transcarbon.cli_ships import app as ships_app
 from transcarbon.domain import SECTOR_NAMES_ZH, Sector
 from transcarbon.factors.library import FactorError, FactorLibrary
@@ -42,6 +43,7 @@ app.add_typer(ships_app, name="ships", help="船舶排放（AIS） / ship emissi
 app.add_typer(users_app, name="users", help="用户与令牌 / users and API tokens")
 app.command("serve")(serve)
 register_evaluation(app)
+app.command("report")(report)
 
 err = Console(stderr=True)
 out = Console()
@@ -293,10 +295,26 @@ def _print_lineage(tree: dict[str, object]) -> None:
 
 
 @app.command()
-def start() -> None:
-    """主任务：如需要则建示例库，并显示全市清单 / Main job: build the demo database if needed, show the inventory."""
+def start(
+    host: Annotated[str, typer.Option(help="监听地址 / address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口 / port")] = 8000,
+    serve_web: Annotated[bool, typer.Option("--serve/--no-serve", help="启动 Web 服务 / start the web app")] = True,
+) -> None:
+    """主任务：建示例库（如需要）、显示清单并启动 Web 服务 / Main job: demo database, inventory, web app."""
+    from transcarbon.web.demo import DEMO_PASSWORD, ensure_demo_users
+
     demo_build(seed=20200101, if_missing=True)
+    settings = get_settings()
+    with _session(settings) as session:
+        accounts = ensure_demo_users(session, actor=settings.actor)
     inventory(year=2025, factor_set=None, gwp=None, as_json=False)
+    if not serve_web:
+        return
+    out.print(both("cli.web_address", url=f"http://{host}:{port}/"), soft_wrap=True)
+    for username, role, org in accounts:
+        out.print(f"  {username:<11} / {DEMO_PASSWORD}   ({role}{', ' + org if org else ''})", soft_wrap=True,
+                  highlight=False, markup=False)
+    serve(host=host, port=port)
 
 
 def main() -> None:

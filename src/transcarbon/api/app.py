@@ -20,6 +20,7 @@ from transcarbon.services import users as user_service
 from transcarbon.services.submissions import Context
 from transcarbon.settings import Settings, get_settings
 from transcarbon.store import db
+from transcarbon.web.routes import router as web_router
 
 API_PREFIX = "/api/v1"
 
@@ -44,4 +45,5 @@ def create_app(settings: Settings | None = None, platform: PlatformSettings | No
     problems.install(app)
     for module in (auth, report_types, submissions, oversight, users, evaluation):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(web_router)
     return app

@@ -1,0 +1,249 @@
+"""What every page shares: templates, language, who is signed in, which pages a role may open, tables
+with CSV export, charts (Plotly figure dicts rendered by the locally served plotly.js) and sparklines.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from transcarbon.api.deps import SESSION_COOKIE, AppState, get_session, get_state
+from transcarbon.city.config import CityConfig, load_city
+from transcarbon.i18n import Lang, catalog, t
+from transcarbon.services import users
+from transcarbon.services.users import Principal
+
+HERE = Path(__file__).parent
+LANG_COOKIE = "tc_lang"
+
+#: Pages of the navigation, in order: (route name, catalog key, roles that may open it).
+ANALYSTS = frozenset({"admin", "analyst", "department", "auditor"})
+PAGES: tuple[tuple[str, str, frozenset[str]], ...] = (
+    ("cockpit", "web.nav.cockpit", frozenset({*ANALYSTS, "reporter", "public"})),
+    ("emissions", "web.nav.emissions", ANALYSTS),
+    ("submissions", "web.nav.submissions", frozenset({"admin", "analyst", "department", "reporter", "auditor"})),
+    ("warnings_inbox", "web.nav.warnings", ANALYSTS),
+    ("scorecards", "web.nav.scorecards", ANALYSTS),
+    ("reports", "web.nav.reports", ANALYSTS),
+    ("audit_log", "web.nav.audit", frozenset({"admin", "auditor"})),
+    ("user_admin", "web.nav.users", frozenset({"admin"})),
+)
+ACCESS: dict[str, frozenset[str]] = {name: roles for name, _, roles in PAGES}
+ACCESS["indicator"] = ACCESS["cockpit"]
+ACCESS["lineage"] = ANALYSTS
+
+
+@cache
+def city_config(name: str) -> CityConfig:
+    return load_city(name)
+
+
+def fmt_num(value: object, digits: int | None = None) -> str:
+    """Numbers for people: thousands separators, sensible decimals, an em dash for none."""
+    if value is None:
+        return "—"
+    try:
+        x = float(str(value))
+    except ValueError:
+        return str(value)
+    if math.isnan(x):
+        return "—"
+    if digits is None:
+        digits = 0 if abs(x) >= 1000 else (1 if abs(x) >= 10 else (2 if abs(x) >= 1 else 4))
+    return f"{x:,.{digits}f}"
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(["html"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["num"] = fmt_num
+    env.filters["pct"] = lambda v: "—" if v is None else f"{100 * float(v):.0f}%"
+    env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False, default=str)
+    return env
+
+
+@dataclass
+class Table:
+    """A table shown on a page and exportable as CSV (``?csv=<name>``)."""
+
+    name: str
+    columns: list[tuple[str, str]]  # (key, header)
+    rows: list[dict[str, Any]]
+    numeric: frozenset[str] = frozenset()
+    links: dict[str, str] = field(default_factory=dict)  # column key → row key holding a URL
+    caption: str = ""
+
+    def csv(self) -> bytes:
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow([h for _, h in self.columns])
+        for r in self.rows:
+            w.writerow(["" if r.get(k) is None else r.get(k) for k, _ in self.columns])
+        return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 Chinese correctly
+
+
+def csv_response(table: Table, filename: str) -> Response:
+    return Response(table.csv(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}.csv"})
+
+
+class PageContext:
+    """One request's page context: language, session, signed-in user, city and the render helper."""
+
+    def __init__(self, request: Request, session: Session, state: AppState):
+        self.request, self.session, self.state = request, session, state
+        asked = request.query_params.get("lang")
+        self.lang_set = asked if asked in ("zh", "en") else None
+        cookie = request.cookies.get(LANG_COOKIE)
+        self.lang: Lang = self.lang_set or (cookie if cookie in ("zh", "en") else "zh")  # type: ignore[assignment]
+        token = request.cookies.get(SESSION_COOKIE)
+        self.session_token = token
+        user = users.user_for_session(session, token) if token else None
+        self.user = user
+        self.principal: Principal = Principal.of(user) if user is not None else Principal.anonymous()
+        self.city = city_config(state.settings.city)
+
+    # -- helpers for templates
+    def t(self, key: str, **values: object) -> str:
+        return t(key, self.lang, **values)
+
+    def has(self, key: str) -> bool:
+        return key in catalog()
+
+    def path(self, route: str, query: dict[str, object] | None = None, **params: object) -> str:
+        url = str(self.request.app.url_path_for(f"web.{route}", **{k: str(v) for k, v in params.items()}))
+        if query:
+            url += "?" + urlencode({k: v for k, v in query.items() if v is not None})
+        return url
+
+    def lang_url(self, lang: str) -> str:
+        q = dict(self.request.query_params)
+        q["lang"] = lang
+        return f"{self.request.url.path}?{urlencode(q)}"
+
+    def csv_url(self, table: str) -> str:
+        q = {k: v for k, v in self.request.query_params.items() if k != "lang"}
+        q["csv"] = table
+        return f"{self.request.url.path}?{urlencode(q)}"
+
+    @property
+    def csrf(self) -> str:
+        return users.csrf_token(self.session_token) if self.session_token else ""
+
+    def may(self, page: str) -> bool:
+        return self.principal.user_id is not None and self.principal.role in ACCESS[page]
+
+    def nav(self) -> list[tuple[str, str, bool]]:
+        current = getattr(self.request.scope.get("route"), "name", "")
+        return [(self.path(name), self.t(key), f"web.{name}" == current) for name, key, _ in PAGES if self.may(name)]
+
+    def name(self, zh: str, en: str) -> str:
+        return zh if self.lang == "zh" else en
+
+    def dept(self, dept_id: str) -> str:
+        try:
+            d = self.city.department(dept_id)
+        except KeyError:
+            return dept_id
+        return self.name(d.name_zh, d.name_en)
+
+    # -- responses
+    def guard(self, page: str) -> Response | None:
+        """A redirect to the login page (not signed in) or a 403 page (role may not), else None."""
+        if self.principal.user_id is None:
+            nxt = self.request.url.path + (f"?{self.request.url.query}" if self.request.url.query else "")
+            return RedirectResponse(f"{self.path('login_page')}?{urlencode({'next': nxt})}", status_code=303)
+        if self.principal.role not in ACCESS[page]:
+            return self.render("error.html", {"title": self.t("web.forbidden.title"),
+                                              "message": self.t("web.forbidden.text", role=self.principal.role)},
+                               status=403)
+        return None
+
+    def csrf_ok(self, presented: str | None) -> bool:
+        return bool(self.session_token) and users.csrf_ok(self.session_token or "", presented)
+
+    def render(self, template: str, context: dict[str, Any], *, status: int = 200,
+               tables: Sequence[Table] = ()) -> Response:
+        wanted = self.request.query_params.get("csv")
+        if wanted:
+            for tb in tables:
+                if tb.name == wanted:
+                    return csv_response(tb, f"{tb.name}")
+        charts = any(isinstance(v, Markup) and "js-plot" in v for v in context.values())
+        html = environment().get_template(template).render(
+            page=self, t=self.t, lang=self.lang, user=self.principal, tables={tb.name: tb for tb in tables},
+            uses_charts=charts, **context)
+        response = HTMLResponse(html, status_code=status)
+        if self.lang_set:
+            response.set_cookie(LANG_COOKIE, self.lang_set, max_age=365 * 86400, samesite="lax", path="/")
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def page_context(request: Request, session: Annotated[Session, Depends(get_session)],
+                 state: Annotated[AppState, Depends(get_state)]) -> PageContext:
+    return PageContext(request, session, state)
+
+
+Page = Annotated[PageContext, Depends(page_context)]
+
+
+# --------------------------------------------------------------------------- charts
+
+
+PALETTE = ["#1f6f8b", "#e07b39", "#3c8d2f", "#b5323a", "#7a5195", "#8c6d1f", "#2f7ebc", "#c0508a", "#4d4d4d",
+           "#17a398"]
+LIGHT_COLOURS = {"green": "#1b7f3b", "yellow": "#b88a00", "red": "#c0392b", "grey": "#6b6b6b"}
+FONT = "system-ui, 'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
+
+
+def figure(data: list[dict[str, Any]], layout: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A Plotly figure dict with the platform's layout defaults (no outside fonts, no logo)."""
+    base: dict[str, Any] = {"font": {"family": FONT, "size": 13, "color": "#1d1d1d"},
+                            "margin": {"l": 60, "r": 20, "t": 30, "b": 50}, "paper_bgcolor": "#ffffff",
+                            "plot_bgcolor": "#ffffff", "colorway": PALETTE, "hovermode": "closest",
+                            "legend": {"orientation": "h", "y": -0.2}}
+    base.update(layout or {})
+    return {"data": data, "layout": base}
+
+
+def plot(fig: dict[str, Any], label: str, height: int = 340) -> Markup:
+    """The HTML of one chart: a labelled figure element whose JSON app.js hands to Plotly."""
+    payload = json.dumps(fig, ensure_ascii=False, default=str).replace("</", "<\\/")
+    from markupsafe import escape
+    return Markup(f'<figure class="chart" role="img" aria-label="{escape(label)}">'
+                  f'<div class="js-plot" style="min-height:{height}px" data-height="{height}"></div>'
+                  f'<script type="application/json" class="js-fig">{payload}</script>'
+                  f'<figcaption>{escape(label)}</figcaption></figure>')
+
+
+def sparkline(values: Sequence[float | None], colour: str = "#1f6f8b", width: int = 120, height: int = 32) -> Markup:
+    """A tiny inline SVG line (no script) of a series; gaps where values are missing."""
+    pts = [(i, v) for i, v in enumerate(values) if v is not None and not math.isnan(v)]
+    if len(pts) < 2:
+        return Markup(f'<svg class="spark" width="{width}" height="{height}" aria-hidden="true"></svg>')
+    lo = min(v for _, v in pts)
+    hi = max(v for _, v in pts)
+    span = (hi - lo) or 1.0
+    n = max(len(values) - 1, 1)
+    coords = " ".join(f"{2 + i * (width - 4) / n:.1f},{height - 3 - (v - lo) / span * (height - 6):.1f}"
+                      for i, v in pts)
+    last_x, last_y = coords.split(" ")[-1].split(",")
+    return Markup(f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+                  f'aria-hidden="true"><polyline fill="none" stroke="{colour}" stroke-width="2" points="{coords}"/>'
+                  f'<circle cx="{last_x}" cy="{last_y}" r="2.5" fill="{colour}"/></svg>')

@@ -1,0 +1,42 @@
+// transcarbon web: render the charts (plotly.js served locally), link chart points to their lineage,
+// and the drag-and-drop upload zone. No outside requests.
+(function () {
+  "use strict";
+  function renderCharts() {
+    if (!window.Plotly) { return; }
+    document.querySelectorAll("figure.chart").forEach(function (fig) {
+      var holder = fig.querySelector(".js-plot");
+      var data = fig.querySelector("script.js-fig");
+      if (!holder || !data || holder.dataset.done) { return; }
+      var spec = JSON.parse(data.textContent);
+      spec.layout.height = parseInt(holder.dataset.height || "340", 10);
+      spec.layout.autosize = true;
+      window.Plotly.newPlot(holder, spec.data, spec.layout,
+        { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["sendDataToCloud"] });
+      holder.dataset.done = "1";
+      holder.on("plotly_click", function (ev) {
+        var p = ev && ev.points && ev.points[0];
+        if (p && typeof p.customdata === "string" && p.customdata.charAt(0) === "/") { window.location = p.customdata; }
+      });
+    });
+  }
+  function dropzone() {
+    var zone = document.getElementById("dropzone");
+    if (!zone) { return; }
+    var input = zone.querySelector("input[type=file]");
+    var label = zone.querySelector(".file-name");
+    function show() { label.textContent = input.files && input.files.length ? input.files[0].name : ""; }
+    input.addEventListener("change", show);
+    ["dragenter", "dragover"].forEach(function (n) {
+      zone.addEventListener(n, function (e) { e.preventDefault(); zone.classList.add("over"); });
+    });
+    ["dragleave", "drop"].forEach(function (n) {
+      zone.addEventListener(n, function (e) { e.preventDefault(); zone.classList.remove("over"); });
+    });
+    zone.addEventListener("drop", function (e) {
+      if (e.dataTransfer && e.dataTransfer.files.length) { input.files = e.dataTransfer.files; show(); }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { renderCharts(); dropzone(); });
+  window.addEventListener("load", renderCharts);
+})();

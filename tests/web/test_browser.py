@@ -1,0 +1,187 @@
+"""Browser tests (Playwright driving Debian's Chromium, headless) against the live demo server.
+
+Log in as each role and open every page the role may see; a role's forbidden page answers 403;
+upload a bad file and see its row errors; upload a good one, submit it, approve it as a reviewer;
+follow a figure to its lineage and input rows; switch the language; and check that no request left
+127.0.0.1. Skipped only when /usr/bin/chromium is absent (``apt-get install chromium``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+from transcarbon.web.demo import DEMO_PASSWORD, DEMO_USERS
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = [
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium)"),
+    pytest.mark.slow,
+]
+
+HEADER = "org_id,period,sector,fuel,amount,unit,freight_tkm,passenger_pkm,passenger_kind,region,throughput_t"
+EXPECTED_PAGES = {
+    "admin": {"/cockpit", "/emissions", "/submissions", "/warnings", "/scorecards", "/reports", "/audit", "/users"},
+    "analyst": {"/cockpit", "/emissions", "/submissions", "/warnings", "/scorecards", "/reports"},
+    "auditor": {"/cockpit", "/emissions", "/submissions", "/warnings", "/scorecards", "/reports", "/audit"},
+    "department": {"/cockpit", "/emissions", "/submissions", "/warnings", "/scorecards", "/reports"},
+    "reporter": {"/cockpit", "/submissions"},
+}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                               args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                     "--disable-component-update", "--disable-sync", "--no-first-run",
+                                     "--disable-quic"])
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def requests_seen() -> list[str]:
+    return []
+
+
+@pytest.fixture
+def new_page(browser: Any, requests_seen: list[str]) -> Iterator[Any]:
+    contexts = []
+
+    def make(lang: str | None = None) -> Any:
+        ctx = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.on("request", lambda req: requests_seen.append(req.url))
+        page.set_default_timeout(15000)
+        return page
+
+    yield make
+    for c in contexts:
+        c.close()
+
+
+def login(page: Any, base: str, username: str) -> None:
+    page.goto(f"{base}/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state("domcontentloaded")
+    assert "/login" not in page.url, f"{username} could not log in"
+
+
+def test_each_role_opens_its_pages(live_server: Any, new_page: Any) -> None:
+    base = live_server.url
+    for du in DEMO_USERS:
+        page = new_page()
+        login(page, base, du.username)
+        hrefs = page.eval_on_selector_all("header nav a", "els => els.map(e => e.getAttribute('href'))")
+        assert set(hrefs) == EXPECTED_PAGES[du.role], du.role
+        extra = ["/indicators/converted_turnover_co2_intensity", "/completeness"]
+        if du.role in ("admin", "analyst", "auditor", "department"):
+            extra += ["/lineage/1"]
+        for href in [*hrefs, *extra]:
+            response = page.goto(base + href, wait_until="domcontentloaded")
+            expected = 403 if href == "/completeness" and du.role == "reporter" else 200
+            assert response.status == expected, f"{du.role} {href}: {response.status}"
+            assert page.locator("h1").first.is_visible()
+        if du.role != "admin":
+            assert page.goto(base + "/users", wait_until="domcontentloaded").status == 403
+    # the cockpit draws its charts with the locally served plotly.js
+    page.goto(base + "/cockpit")
+    page.wait_for_selector("figure.chart .js-plot .main-svg")
+
+
+def test_bad_upload_shows_row_errors(live_server: Any, new_page: Any, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join([HEADER, "LYG-FRT-001,2026-01,road_freight,diesel,-5,t,1000,,,CN-JS,",
+                              "LYG-FRT-001,2026-01,lorry,diesel,12,t,1000,,,CN-JS,",
+                              "LYG-FRT-001,2026-01,road_freight,petrol,12,kg,1000,,,CN-JS,"]) + "\n",
+                   encoding="utf-8")
+    page = new_page()
+    login(page, live_server.url, "reporter")
+    page.goto(live_server.url + "/submissions")
+    page.select_option("#report_type", "energy_activity")
+    page.fill("#period", "2026-01")
+    page.set_input_files("#file", str(bad))
+    page.get_by_role("button", name="上传").click()
+    page.wait_for_selector("#tbl-errors")
+    text = page.inner_text("#tbl-errors")
+    assert "amount" in text and "sector" in text and "fuel" in text
+    rows = page.locator("#tbl-errors tbody tr")
+    assert rows.count() >= 3
+    assert page.locator("#tbl-errors tbody tr td:nth-child(2)").first.inner_text().strip() in {"2", "3", "4"}
+
+
+def test_upload_submit_and_approve(live_server: Any, new_page: Any, tmp_path: Path) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text("\n".join([HEADER, "LYG-FRT-001,2026-01,road_freight,diesel,120.5,t,2500000,,,CN-JS,"]) + "\n",
+                    encoding="utf-8")
+    page = new_page()
+    login(page, live_server.url, "reporter")
+    page.goto(live_server.url + "/submissions")
+    page.select_option("#report_type", "energy_activity")
+    page.fill("#period", "2026-01")
+    page.set_input_files("#file", str(good))
+    page.get_by_role("button", name="上传").click()
+    page.wait_for_url("**/submissions/*")
+    detail = page.url.split("?")[0]
+    assert page.inner_text("[data-testid=submission-state]") == "草稿"
+    page.click("button[data-action=submit]")
+    page.wait_for_selector("#action-done")
+    assert page.inner_text("[data-testid=submission-state]") == "已提交"
+    reviewer = new_page()
+    login(reviewer, live_server.url, "analyst")
+    reviewer.goto(detail)
+    reviewer.click("button[data-action=approve]")
+    reviewer.wait_for_selector("#action-done")
+    assert reviewer.inner_text("[data-testid=submission-state]") == "已审核"
+    reviewer.goto(live_server.url + "/submissions?state=approved")
+    assert "LYG-FRT-001" in reviewer.inner_text("#tbl-submissions") or \
+        reviewer.locator("#tbl-submissions tbody tr").count() >= 1
+
+
+def test_figure_to_lineage_input_rows(live_server: Any, new_page: Any) -> None:
+    page = new_page()
+    login(page, live_server.url, "analyst")
+    page.goto(live_server.url + "/cockpit")
+    page.click("[data-testid=kpi-co2]")
+    page.wait_for_url("**/lineage/*")
+    assert page.locator("#tbl-inputs tbody tr").count() > 10
+    # a sector figure on the emissions page leads to its input rows, files and factor sources
+    page.goto(live_server.url + "/emissions")
+    page.locator("#tbl-by_sector tbody tr").first.locator("a").first.click()
+    page.wait_for_url("**/lineage/*")
+    assert page.inner_text("[data-testid=lineage-co2]")
+    inputs = page.inner_text("#tbl-inputs")
+    assert "示例数据" in inputs  # the demo batch is the source of the rows
+    assert page.locator("#tbl-factors tbody tr").count() >= 1
+    assert "✓" in page.inner_text(".kpis")
+    csv_href = page.locator("a[href*='csv=inputs']").get_attribute("href")
+    assert csv_href and "csv=inputs" in csv_href
+
+
+def test_language_switch(live_server: Any, new_page: Any) -> None:
+    page = new_page()
+    login(page, live_server.url, "analyst")
+    page.goto(live_server.url + "/cockpit")
+    assert "驾驶舱" in page.inner_text("h1")
+    page.get_by_role("link", name="English").click()
+    page.wait_for_load_state("domcontentloaded")
+    assert "cockpit" in page.inner_text("h1").lower()
+    page.goto(live_server.url + "/emissions")  # the choice is remembered
+    assert "emissions" in page.inner_text("h1").lower()
+    assert page.get_attribute("html", "lang") == "en"
+
+
+def test_no_request_left_loopback(live_server: Any, requests_seen: list[str]) -> None:
+    assert requests_seen, "no request was recorded"
+    outside = [u for u in requests_seen
+               if urlparse(u).scheme not in ("data", "blob", "about") and urlparse(u).hostname != "127.0.0.1"]
+    assert not outside, outside[:10]
