@@ -54,6 +54,8 @@ ROUTES: list[tuple[str, str, frozenset[str]]] = [
     ("GET", "/scorecards/{year}", frozenset({"admin", "analyst", "department", "auditor"})),
     ("GET", "/warnings", frozenset({"admin", "analyst", "department", "auditor"})),
     ("GET", "/decomposition", frozenset({"admin", "analyst", "department", "auditor"})),
+    ("GET", "/inventory/{year}", READERS),
+    ("GET", "/results/{rid}/lineage", READERS),
 ]
 CATALOG = load_report_types()
 
@@ -74,7 +76,7 @@ def p(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
 
 def _call(p: Platform, role: str, method: str, template: str) -> tuple[int, str]:
     sid = p.app.state.sid
-    path = API + template.format(rt="energy_activity", sid=sid, aid=999999, uid=999999, year=2024)
+    path = API + template.format(rt="energy_activity", sid=sid, aid=999999, uid=999999, year=2024, rid=999999)
     headers = {} if role == "anonymous" else p.h(role)
     kw: dict[str, object] = {}
     if template in ("/submissions", "/submissions/validate"):
@@ -113,6 +115,6 @@ def test_matrix_covers_every_route(p: Platform) -> None:
     spec = p.client.get(f"{API}/openapi.json").json()
     documented = {(m.upper(), path.removeprefix(API)) for path, ops in spec["paths"].items() for m in ops}
     covered = {(m, t.replace("{rt}", "{report_type}").replace("{sid}", "{submission_id}")
-                .replace("{aid}", "{attachment_id}").replace("{uid}", "{user_id}")) for m, t, _ in ROUTES}
+                .replace("{aid}", "{attachment_id}").replace("{uid}", "{user_id}").replace("{rid}", "{result_id}")) for m, t, _ in ROUTES}
     covered |= {("POST", "/auth/login")}  # open to all: it is how one signs in
     assert documented == covered

@@ -13,7 +13,7 @@ import transcarbon
 from transcarbon.api import problems
 from transcarbon.api.config import PlatformSettings
 from transcarbon.api.deps import AppState
-from transcarbon.api.routes import auth, evaluation, oversight, report_types, submissions, users
+from transcarbon.api.routes import auth, evaluation, inventory, oversight, report_types, submissions, users
 from transcarbon.city.reports import load_report_types
 from transcarbon.factors.library import FactorLibrary
 from transcarbon.services import users as user_service
@@ -43,7 +43,7 @@ def create_app(settings: Settings | None = None, platform: PlatformSettings | No
     app.state.tc = AppState(settings=settings, platform=platform, factory=db.session_factory(engine), ctx=ctx)
     app.state.engine = engine
     problems.install(app)
-    for module in (auth, report_types, submissions, oversight, users, evaluation):
+    for module in (auth, report_types, submissions, oversight, users, evaluation, inventory):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(web_router)
     return app

@@ -46,6 +46,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "users.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin", "auditor"}),
     "public.read": frozenset(ROLES),
+    "results.read": _READERS,  # reporters: their own organisation's results only (scoped by the route)
+    "evaluation.read": frozenset({"admin", "analyst", "department", "auditor"}),
+    "evaluation.run": frozenset({"admin", "analyst"}),
 }
 ORG_ROLES = frozenset({"department", "reporter"})
 MIN_PASSWORD = 10

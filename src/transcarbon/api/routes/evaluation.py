@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from transcarbon.api.deps import OptionalUser, SessionDep, StateDep
+from transcarbon.api.deps import OptionalUser, SessionDep, StateDep, require
 from transcarbon.api.problems import PROBLEM_RESPONSES, Problem
 from transcarbon.city.config import CityConfig, load_city
 from transcarbon.services import warnings as warning_service
@@ -28,35 +28,14 @@ YearQuery = Annotated[int | None, Query(ge=1990, le=2100)]
 
 router = APIRouter(tags=["evaluation"], responses=PROBLEM_RESPONSES)
 
-INTERNAL_ROLES = frozenset({"admin", "analyst", "auditor", "department"})
-EVALUATOR_ROLES = frozenset({"admin", "analyst"})
-
 
 def _city(state: StateDep) -> CityConfig:
     return load_city(state.settings.city)
 
 
 CityDep = Annotated[CityConfig, Depends(_city)]
-
-
-def _internal(principal: OptionalUser) -> Principal:
-    if principal.user_id is None:
-        raise Problem(401, "auth.required", headers={"WWW-Authenticate": "Bearer"})
-    if principal.role not in INTERNAL_ROLES:
-        raise Problem(403, "auth.forbidden", role=principal.role)
-    return principal
-
-
-def _evaluator(principal: OptionalUser) -> Principal:
-    if principal.user_id is None:
-        raise Problem(401, "auth.required", headers={"WWW-Authenticate": "Bearer"})
-    if principal.role not in EVALUATOR_ROLES:
-        raise Problem(403, "auth.forbidden", role=principal.role)
-    return principal
-
-
-Internal = Annotated[Principal, Depends(_internal)]
-Evaluator = Annotated[Principal, Depends(_evaluator)]
+Internal = Annotated[Principal, Depends(require("evaluation.read"))]
+Evaluator = Annotated[Principal, Depends(require("evaluation.run"))]
 
 
 @router.get("/indicators/{year}", summary="Indicators of a year (latest stored evaluation)")
@@ -64,7 +43,7 @@ def get_evaluation(year: Year, principal: OptionalUser, session: SessionDep, cit
     run_id = latest_evaluation_run(session, year)
     if run_id is None:
         raise Problem(404, "eval.not_evaluated", year=year)
-    return evaluation_payload(session, run_id, city, published_only=principal.role not in INTERNAL_ROLES)
+    return evaluation_payload(session, run_id, city, published_only=not principal.may("evaluation.read"))
 
 
 @router.post("/indicators/{year}/run", summary="Evaluate a year now (stores a run; reused when nothing changed)")
