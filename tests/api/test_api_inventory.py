@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from platform_fixtures import Platform, make_platform
 
+from platform_fixtures import Platform, make_platform
 from transcarbon.factors.library import FactorLibrary
 from transcarbon.services.accounting import AccountingOptions
 from transcarbon.services.activity_csv import COLUMNS, read_activity_csv

@@ -115,6 +115,7 @@ def test_matrix_covers_every_route(p: Platform) -> None:
     spec = p.client.get(f"{API}/openapi.json").json()
     documented = {(m.upper(), path.removeprefix(API)) for path, ops in spec["paths"].items() for m in ops}
     covered = {(m, t.replace("{rt}", "{report_type}").replace("{sid}", "{submission_id}")
-                .replace("{aid}", "{attachment_id}").replace("{uid}", "{user_id}").replace("{rid}", "{result_id}")) for m, t, _ in ROUTES}
+                .replace("{aid}", "{attachment_id}").replace("{uid}", "{user_id}")
+                .replace("{rid}", "{result_id}")) for m, t, _ in ROUTES}
     covered |= {("POST", "/auth/login")}  # open to all: it is how one signs in
     assert documented == covered
