@@ -73,30 +73,44 @@ def _mode_column() -> pl.Expr:
     ).alias("mode")
 
 
+def _factor_tables(f: InventoryFactors) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The small factor tables pre-joined, so each record needs three look-ups instead of eight.
+
+    Returns (per fuel: properties, marine Cf/LCV, density, standard coal), (per mode × fuel: CH4 and N2O
+    with the off-road row alongside), and (per mode × passenger kind: converted-turnover coefficient).
+    """
+    fuels = pl.concat([f.fuel_properties.select("fuel"), f.marine_fuels.select("fuel"), f.densities.select("fuel"),
+                       f.standard_coal.select("fuel"), f.ch4_n2o.select("fuel")]).unique()
+    per_fuel = (
+        fuels.join(f.fuel_properties.select("fuel", "ncv", "ncv_unit", "carbon_content_tc_per_gj", "oxidation"),
+                   on="fuel", how="left")
+        .join(f.marine_fuels.select("fuel", "cf_tco2_per_t", "lcv_gj_per_t"), on="fuel", how="left")
+        .join(f.densities.select("fuel", pl.col("t_per_unit").alias("t_per_m3")), on="fuel", how="left")
+        .join(f.standard_coal.select("fuel", pl.col("unit").alias("coal_unit"), "kgce_per_unit"), on="fuel",
+              how="left")
+    )
+    ghg = f.ch4_n2o.select("mode", "fuel", "ch4_kg_per_tj", "n2o_kg_per_tj")
+    offroad = ghg.filter(pl.col("mode") == "none").select(
+        "fuel", pl.col("ch4_kg_per_tj").alias("ch4_offroad"), pl.col("n2o_kg_per_tj").alias("n2o_offroad"))
+    modes = pl.DataFrame({"mode": sorted({m.value for m in SECTOR_MODE.values()})})
+    per_mode_fuel = modes.join(fuels, how="cross").join(ghg, on=["mode", "fuel"], how="left").join(
+        offroad, on="fuel", how="left")
+    turn = f.turnover.select("mode", pl.col("passenger_kind").fill_null(""), "tkm_per_pkm")
+    return per_fuel, per_mode_fuel, turn
+
+
 def compute_lines(activity: pl.DataFrame, f: InventoryFactors) -> pl.DataFrame:
     """Per-record emissions, energy and turnover; see the module docstring for each step.
 
     ``activity`` needs the columns ``record_id, org_id, period, year, sector, fuel, amount, unit,
     freight_tkm, passenger_pkm, passenger_kind, region, throughput_t`` (region already defaulted).
     """
-    props = f.fuel_properties.select("fuel", "ncv", "ncv_unit", "carbon_content_tc_per_gj", "oxidation")
-    marine = f.marine_fuels.select("fuel", "cf_tco2_per_t", "lcv_gj_per_t")
-    dens = f.densities.select("fuel", pl.col("t_per_unit").alias("t_per_m3"))
-    coal = f.standard_coal.select("fuel", "unit", "kgce_per_unit").rename({"unit": "coal_unit"})
-    ghg = f.ch4_n2o.select("mode", "fuel", "ch4_kg_per_tj", "n2o_kg_per_tj")
-    ghg_offroad = ghg.filter(pl.col("mode") == "none").drop("mode").rename(
-        {"ch4_kg_per_tj": "ch4_offroad", "n2o_kg_per_tj": "n2o_offroad"})
-    turn = f.turnover.select("mode", pl.col("passenger_kind").fill_null(""), "tkm_per_pkm")
-
+    per_fuel, per_mode_fuel, turn = _factor_tables(f)
     a = (
         activity.lazy()
         .with_columns(_mode_column(), pl.col("passenger_kind").fill_null("").alias("_pk"))
-        .join(props.lazy(), on="fuel", how="left")
-        .join(marine.lazy(), on="fuel", how="left")
-        .join(dens.lazy(), on="fuel", how="left")
-        .join(coal.lazy(), on="fuel", how="left")
-        .join(ghg.lazy(), on=["mode", "fuel"], how="left")
-        .join(ghg_offroad.lazy(), on="fuel", how="left")
+        .join(per_fuel.lazy(), on="fuel", how="left")
+        .join(per_mode_fuel.lazy(), on=["mode", "fuel"], how="left")
         .join(turn.lazy(), left_on=["mode", "_pk"], right_on=["mode", "passenger_kind"], how="left")
         .join(f.grid.lazy(), on=["region", "year"], how="left")
     )
