@@ -70,3 +70,22 @@ def test_errors_are_problem_details(p: Platform) -> None:
     assert p.client.get(f"{API}/results/999999/lineage", headers=p.h("analyst")).status_code == 404
     assert p.client.get(f"{API}/inventory/2024").status_code == 401
     assert p.client.get(f"{API}/inventory/2024", headers=p.h("public")).status_code == 403
+
+
+def test_department_lineage_only_within_its_area(p: Platform) -> None:
+    """A department user whose department supervises no activity report type (the police bureau) may not
+    walk a result back to enterprises' activity rows; the transport bureau (which supervises them) may."""
+    from transcarbon.services import users
+
+    engine = db.make_engine(p.url)
+    with db.transaction(db.session_factory(engine)) as s:
+        u = users.create_user(s, username="police", role="department", actor="test", org_id="GOV",
+                              department_id="public_security_bureau")
+        token = users.issue_token(s, u, name="test", actor="test")
+    engine.dispose()
+    police = {"Authorization": f"Bearer {token}"}
+    city = p.client.get(f"{API}/inventory/2024", headers=p.h("analyst")).json()
+    for rid in (city["total"]["result_id"], city["by_sector"]["road_freight"]["result_id"]):
+        refused = p.client.get(f"{API}/results/{rid}/lineage", headers=police)
+        assert refused.status_code == 403 and refused.json()["type"].endswith("auth.org_forbidden")
+        assert p.client.get(f"{API}/results/{rid}/lineage", headers=p.h("department")).status_code == 200

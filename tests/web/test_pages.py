@@ -91,3 +91,87 @@ def test_forms_need_csrf(client: TestClient) -> None:
     r = client.post("/users", data={"username": "x1", "role": "analyst", "password": "long-enough-1", "csrf": csrf},
                     follow_redirects=False)
     assert r.status_code == 303 and "done=x1" in r.headers["location"]
+
+
+def _audit_actions(client: TestClient) -> list[tuple[str, str, str]]:
+    from sqlalchemy import select
+
+    from transcarbon.store.models import AuditEntry
+
+    with client.app.state.tc.factory() as s:  # type: ignore[attr-defined]
+        return [(e.actor, e.action, e.object_id) for e in s.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+
+
+def test_reporter_sees_no_warnings_or_lineage(client: TestClient) -> None:
+    """Warnings name other enterprises' figures (anomalies, missing reports): internal, as in the API."""
+    login(client, "analyst")
+    assert '<ul class="warnings">' in client.get("/cockpit").text
+    login(client, "reporter")
+    for path in ("/cockpit", "/indicators/converted_turnover_co2_intensity", "/indicators/nev_sales_share"):
+        r = client.get(path)
+        assert r.status_code == 200 and '<ul class="warnings">' not in r.text, path
+    assert "/lineage/" not in client.get("/indicators/converted_turnover_co2_intensity").text
+
+
+def test_department_outside_its_area(client: TestClient) -> None:
+    """A department that supervises no activity report type sees no enterprise's emissions nor rows."""
+    from sqlalchemy import select
+
+    from transcarbon.services import users
+    from transcarbon.store.db import transaction
+    from transcarbon.store.models import Organisation
+
+    factory = client.app.state.tc.factory  # type: ignore[attr-defined]
+    with transaction(factory) as s:
+        gov = s.scalars(select(Organisation.id).where(Organisation.kind == "department")).first()
+        users.create_user(s, username="police", role="department", actor="test", password=DEMO_PASSWORD,
+                          org_id=gov, department_id="public_security_bureau")
+    login(client, "department")  # the transport bureau supervises energy reports: every organisation
+    html = client.get("/emissions").text
+    href = html[html.rindex('href="', 0, html.index('data-testid="emissions-total"')) + 6:].split('"')[0]
+    assert client.get(href).status_code == 200
+    org_csv = client.get("/emissions?csv=by_org").content.decode("utf-8-sig").splitlines()
+    assert len(org_csv) > 2
+    login(client, "police")
+    assert client.get(href).status_code == 403
+    assert client.get(href + "?csv=inputs").status_code == 403
+    assert client.get("/emissions?csv=by_org").content.decode("utf-8-sig").splitlines()[1:] == []
+
+
+def test_csv_export_is_audited_and_formula_safe(client: TestClient) -> None:
+    from transcarbon.web.common import Table
+
+    login(client, "analyst")
+    r = client.get("/emissions?csv=by_sector&year=2024")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert _audit_actions(client)[-1] == ("analyst", "export.csv", "/emissions")
+    tb = Table("t", [("a", "A")], [{"a": "=HYPERLINK(\"http://x\")"}, {"a": "+1+cmd"}, {"a": "@SUM(A1)"},
+                                    {"a": "-2+3"}, {"a": "-2.5"}, {"a": -4}, {"a": "plain"}])
+    cells = tb.csv().decode("utf-8-sig").splitlines()[1:]
+    assert cells == ['"\'=HYPERLINK(""http://x"")"', "'+1+cmd", "'@SUM(A1)", "'-2+3", "-2.5", "-4", "plain"]
+
+
+def test_static_cache_is_bounded(client: TestClient) -> None:
+    from transcarbon.web.static import _asset
+
+    for i in range(100):
+        assert client.get(f"/static/web/nope-{i}.js").status_code == 404
+    assert _asset.cache_info().currsize <= 32
+
+
+def test_demo_accounts_only_on_the_demo_database(tmp_path: Path) -> None:
+    from transcarbon.store import db
+    from transcarbon.web.demo import ensure_demo_users
+
+    url = f"sqlite:///{(tmp_path / 'real.db').as_posix()}"
+    db.upgrade(url)
+    engine = db.make_engine(url)
+    with pytest.raises(RuntimeError, match="demo"), db.transaction(db.session_factory(engine)) as s:
+        ensure_demo_users(s)
+    with db.session_factory(engine)() as s:
+        from sqlalchemy import func, select
+
+        from transcarbon.store.models import User
+
+        assert s.scalar(select(func.count()).select_from(User)) == 0
+    engine.dispose()

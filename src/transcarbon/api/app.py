@@ -7,7 +7,12 @@ the routers. Every error answers as RFC 9457 problem details (:mod:`transcarbon.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import transcarbon
 from transcarbon.api import problems
@@ -16,6 +21,7 @@ from transcarbon.api.deps import AppState
 from transcarbon.api.routes import auth, evaluation, inventory, oversight, report_types, submissions, users
 from transcarbon.city.reports import load_report_types
 from transcarbon.factors.library import FactorLibrary
+from transcarbon.i18n import t
 from transcarbon.services import users as user_service
 from transcarbon.services.submissions import Context
 from transcarbon.settings import Settings, get_settings
@@ -23,6 +29,44 @@ from transcarbon.store import db
 from transcarbon.web.routes import router as web_router
 
 API_PREFIX = "/api/v1"
+
+
+class BodyLimit:
+    """Refuse request bodies over the upload limit (plus 1 MiB for the form's other parts) before they are
+    read: a declared ``Content-Length`` over it answers 413 at once; a longer streamed body stops there.
+    Without it the multipart parser would spool any size to disk before a route could check it."""
+
+    def __init__(self, app: ASGIApp, limit_bytes: int):
+        self.app, self.limit = app, limit_bytes
+
+    def _too_large(self, mb: str) -> dict[str, Any]:
+        values = {"file": "-", "size_mb": f"> {mb}", "limit_mb": mb}
+        zh, en = t("upload.too_large", "zh", **values), t("upload.too_large", "en", **values)
+        return {"type": "urn:transcarbon:problem:upload.too_large", "title": "Content Too Large", "status": 413,
+                "detail": f"{zh} / {en}", "detail_zh": zh, "detail_en": en}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        mb = f"{(self.limit - 2**20) / 2**20:g}"
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            body = {**self._too_large(mb), "instance": scope.get("path")}
+            await JSONResponse(body, status_code=413, media_type=problems.MEDIA_TYPE)(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise HTTPException(413)
+            return message
+
+        await self.app(scope, limited, send)
 
 
 def create_app(settings: Settings | None = None, platform: PlatformSettings | None = None) -> FastAPI:
@@ -46,4 +90,5 @@ def create_app(settings: Settings | None = None, platform: PlatformSettings | No
     for module in (auth, report_types, submissions, oversight, users, evaluation, inventory):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(web_router)
+    app.add_middleware(BodyLimit, limit_bytes=int(platform.max_upload_mb * 2**20) + 2**20)
     return app

@@ -135,6 +135,19 @@ class Principal:
             return []
         return [rt.id for rt in catalog.report_types if self.department_id in rt.supervisors]
 
+    def may_read_records(self, catalog: ReportCatalog, org_id: str | None) -> bool:
+        """Whether the activity records behind a result (its lineage inputs) are readable: of ``org_id``,
+        or of every organisation when ``org_id`` is ``None`` (city and sector totals). Reporters: their own
+        organisation only; department users: their own, or all when they supervise an activity report type."""
+        if not self.may("results.read"):
+            return False
+        if self.role == "reporter":
+            return org_id is not None and org_id == self.org_id
+        if self.role == "department":
+            activity = {rt.id for rt in catalog.report_types if rt.feeds == "activity"}
+            return bool(activity & set(self.supervised(catalog))) or (org_id is not None and org_id == self.org_id)
+        return True
+
     def may_read(self, catalog: ReportCatalog, report_type: str, org_id: str) -> bool:
         if not self.may("submissions.read"):
             return False

@@ -24,8 +24,9 @@ from sqlalchemy.orm import Session
 from transcarbon.api.deps import SESSION_COOKIE, AppState, get_session, get_state
 from transcarbon.city.config import CityConfig, load_city
 from transcarbon.i18n import Lang, catalog, t
-from transcarbon.services import users
+from transcarbon.services import audit, users
 from transcarbon.services.users import Principal
+from transcarbon.store.db import transaction
 
 HERE = Path(__file__).parent
 LANG_COOKIE = "tc_lang"
@@ -91,10 +92,25 @@ class Table:
     def csv(self) -> bytes:
         buf = io.StringIO()
         w = csv.writer(buf)
-        w.writerow([h for _, h in self.columns])
+        w.writerow([_cell(h) for _, h in self.columns])
         for r in self.rows:
-            w.writerow(["" if r.get(k) is None else r.get(k) for k, _ in self.columns])
+            w.writerow(["" if r.get(k) is None else _cell(r.get(k)) for k, _ in self.columns])
         return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 Chinese correctly
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    """A CSV cell that a spreadsheet will not run: text starting like a formula (``=``, ``+``, ``-``, ``@``,
+    tab, CR) gets a leading apostrophe, unless it is a plain number (CWE-1236, CSV injection)."""
+    if not isinstance(value, str) or not value.startswith(_FORMULA_START):
+        return value
+    try:
+        float(value)
+    except ValueError:
+        return "'" + value
+    return value
 
 
 def csv_response(table: Table, filename: str) -> Response:
@@ -177,12 +193,22 @@ class PageContext:
     def csrf_ok(self, presented: str | None) -> bool:
         return bool(self.session_token) and users.csrf_ok(self.session_token or "", presented)
 
+    def _audit_export(self, table: Table) -> None:
+        """A CSV export is a security-relevant read: log it in the audit chain (own transaction)."""
+        self.session.rollback()  # end the page's read before writing
+        with transaction(self.state.factory) as session:
+            audit.append(session, actor=self.principal.username, action="export.csv", object_type="page",
+                         object_id=self.request.url.path[:200],
+                         details={"table": table.name, "rows": len(table.rows),
+                                  "query": str(self.request.url.query)[:500], "via": "web"})
+
     def render(self, template: str, context: dict[str, Any], *, status: int = 200,
                tables: Sequence[Table] = ()) -> Response:
         wanted = self.request.query_params.get("csv")
         if wanted:
             for tb in tables:
                 if tb.name == wanted:
+                    self._audit_export(tb)
                     return csv_response(tb, f"{tb.name}")
         charts = any(isinstance(v, Markup) and "js-plot" in v for v in context.values())
         html = environment().get_template(template).render(

@@ -39,8 +39,16 @@ DEMO_USERS: tuple[DemoUser, ...] = (
 
 
 def ensure_demo_users(session: Session, *, actor: str = "demo") -> list[tuple[str, str, str | None]]:
-    """Create the demo accounts that are missing; return (username, role, org_id) of all of them."""
+    """Create the demo accounts that are missing; return (username, role, org_id) of all of them.
+
+    Their passwords are public: refused (``RuntimeError``) unless the database holds the synthetic demo
+    data set, so that no demo account can appear on a real database.
+    """
     from transcarbon.services import users
+    from transcarbon.services.demo import demo_present
+
+    if not demo_present(session):
+        raise RuntimeError("demo accounts are only created on the synthetic demo database (transcarbon demo build)")
 
     out = []
     for du in DEMO_USERS:

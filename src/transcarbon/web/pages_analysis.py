@@ -32,6 +32,16 @@ def _not_found(page: Page, message: str) -> Response:
     return page.render("error.html", {"title": page.t("web.not_found"), "message": message}, status=404)
 
 
+def _forbidden(page: Page) -> Response:
+    return page.render("error.html", {"title": page.t("web.forbidden.title"),
+                                      "message": page.t("web.forbidden.text", role=page.principal.role)}, status=403)
+
+
+def _internal(page: Page) -> bool:
+    """Warnings and lineage are internal: reporters (and the public) see the published aggregates only."""
+    return page.principal.may("evaluation.read")
+
+
 def _light_label(page: Page, light: str | None) -> str:
     return page.t(f"web.light.{light or 'grey'}")
 
@@ -64,7 +74,8 @@ def cockpit(page: Page, year: int | None = None) -> Response:
     inds = ev["indicators"]
     history: dict[str, list[Any]] = {r["id"]: [h.get("value") for h in (r.get("history") or [])] for r in inds}
     counts = {lt: sum(1 for r in inds if r.get("light") == lt) for lt in sources.LIGHTS}
-    warns = sorted(_warnings(page, y), key=lambda w: sources.SEVERITY_ORDER.get(str(w.get("severity")), 9))
+    warns = sorted(_warnings(page, y) if _internal(page) else [],
+                   key=lambda w: sources.SEVERITY_ORDER.get(str(w.get("severity")), 9))
     sev_counts: dict[str, int] = {}
     for w in warns:
         sev_counts[str(w.get("severity"))] = sev_counts.get(str(w.get("severity")), 0) + 1
@@ -204,12 +215,12 @@ def indicator_page(page: Page, indicator_id: str, year: int | None = None) -> Re
                   hist_rows, numeric=frozenset({"value"}))
     targets = [{"year": yr, "target": ind.target(yr)} for yr in (2025, 2030, 2035)]
     lineage_links: list[tuple[str, str]] = []
-    if ind.computation.source == "inventory":
+    if ind.computation.source == "inventory" and page.may("lineage"):
         em = sources.emissions(page.session, y)
         wanted = {str(s) for s in ind.computation.sectors}
         lineage_links = [(sources.sector_name(r["sector"], page.lang), page.path("lineage", result_id=r["result_id"]))
                          for r in em["by_sector"] if r["sector"] in wanted]
-    warns = [w for w in _warnings(page, y) if w.get("indicator") == ind.id]
+    warns = [w for w in _warnings(page, y) if w.get("indicator") == ind.id] if _internal(page) else []
     ctx = {"ind": ind, "row": row, "year": y, "years": sources.years(page.session), "targets": targets,
            "reasons": _reasons(page, ind, row), "warnings": warns, "lineage_links": lineage_links,
            "departments": [page.dept(d) for d in ind.departments], "engine": ev.get("engine"),
@@ -251,7 +262,7 @@ def emissions_page(page: Page, year: int | None = None, year_from: int | None = 
     org_rows = [{"org": page.name(r["name_zh"], r["name_en"]), "org_id": r["org_id"],
                  "sector": sources.sector_name(r["sector"], lang), "co2_t": r["co2_t"],
                  "energy_tce": r["energy_tce"], "lineage": page.path("lineage", result_id=r["result_id"])}
-                for r in em["by_org"]]
+                for r in em["by_org"] if page.principal.may_read_records(page.state.ctx.catalog, r["org_id"])]
     t_org = Table("by_org", [("org", page.t("web.col.org")), ("org_id", "ID"), ("sector", page.t("web.col.sector")),
                              ("co2_t", "CO2 (t)"), ("energy_tce", page.t("web.col.energy_tce"))], org_rows,
                   numeric=frozenset({"co2_t", "energy_tce"}), links={"co2_t": "lineage"})
@@ -321,6 +332,9 @@ def lineage_page(page: Page, result_id: int, limit: int = 200) -> Response:
         tree = lineage(page.session, result_id)
     except LineageNotFound:
         return _not_found(page, page.t("web.lineage.unknown", id=result_id))
+    org = tree["result"]["org_id"] if isinstance(tree["result"], dict) else None
+    if not page.principal.may_read_records(page.state.ctx.catalog, org):  # inputs: other organisations' rows
+        return _forbidden(page)
     res = tree["result"]
     assert isinstance(res, dict)
     inputs: list[dict[str, Any]] = tree["inputs"]  # type: ignore[assignment]

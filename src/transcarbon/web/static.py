@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import hashlib
-from functools import cache
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -18,7 +18,7 @@ _TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=ut
 _OWN = Path(__file__).parent / "static"
 
 
-@cache
+@lru_cache(maxsize=32)  # bounded: the name comes from the request, and misses must not grow the cache
 def _asset(name: str) -> tuple[bytes, str, str] | None:
     if name == "plotly.min.js":
         data = (resources.files("plotly") / "package_data" / "plotly.min.js").read_bytes()

@@ -1,7 +1,9 @@
 """City inventories and the lineage of every stored result (issue 2's figures through the API).
 
-Analysts, admins, auditors and department users read the city inventory and any result's lineage;
-an enterprise reporter reads only its own organisation's results (by sector) and their lineage.
+Analysts, admins and auditors read the city inventory and any result's lineage; department users read
+the city inventory, and a lineage (whose inputs are organisations' activity rows) when they supervise the
+activity report type or the result is their own organisation's; an enterprise reporter reads only its own
+organisation's results (by sector) and their lineage.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path
 from sqlalchemy import select
 
-from transcarbon.api.deps import SessionDep, require
+from transcarbon.api.deps import ContextDep, SessionDep, require
 from transcarbon.api.problems import PROBLEM_RESPONSES, Problem
 from transcarbon.methods.inventory import MEASURES
 from transcarbon.services.inventory_runs import latest_run_id
@@ -47,12 +49,12 @@ def get_inventory(year: Annotated[int, Path(ge=1990, le=2100)], principal: Resul
 
 @router.get("/results/{result_id}/lineage", summary="How a stored result was derived: inputs, factors, sources")
 def get_lineage(result_id: Annotated[int, Path(ge=1, le=2**31 - 1)], principal: ResultsReader,
-                session: SessionDep) -> dict[str, Any]:
+                session: SessionDep, ctx: ContextDep) -> dict[str, Any]:
     result = session.get(Result, result_id)
     if result is None:
         raise Problem(404, "cli.no_result", id=result_id)
-    if principal.role == "reporter" and result.org_id != principal.org_id:
-        raise Problem(403, "auth.org_forbidden", own=principal.org_id)
+    if not principal.may_read_records(ctx.catalog, result.org_id):  # its inputs are other organisations' rows
+        raise Problem(403, "auth.org_forbidden", own=principal.org_id or "-")
     try:
         return lineage(session, result_id)
     except LineageNotFound as exc:

@@ -94,9 +94,22 @@ def get_rows(submission_id: DbId, principal: Reader, session: SessionDep, ctx: C
     return wf.submission_rows(session, sub, limit=limit, offset=offset)
 
 
+#: Media types a download keeps; any other (text/html, image/svg+xml, …, as the uploader declared it)
+#: goes out as application/octet-stream, so that a kept file can never run as a page on this origin.
+SAFE_MEDIA_TYPES = frozenset({
+    "text/csv", "text/plain", "application/pdf", "application/zip", "image/png", "image/jpeg", "image/gif",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/vnd.ms-excel",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/msword",
+})
+
+
 def _download(name: str, media_type: str, data: bytes) -> Response:
-    return Response(data, media_type=media_type,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+    kind = media_type.split(";", 1)[0].strip().lower()
+    safe = kind if kind in SAFE_MEDIA_TYPES else "application/octet-stream"
+    return Response(data, media_type=safe,
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
+                             "X-Content-Type-Options": "nosniff",
+                             "Content-Security-Policy": "default-src 'none'; sandbox"})
 
 
 @router.get("/{submission_id}/file", response_class=Response, summary="Download the original upload (audited)",
