@@ -81,6 +81,23 @@ def test_sox_pm_and_co2():
     assert_allclose(ef.co2_t(10.0, 3.114), 31.14)
 
 
+def test_pm10_reads_sfc_in_g_per_kwh():
+    """IMO4 eq. 16–17 take SFC in g/kWh and S as a mass fraction (ships.md's "kg/kWh" is a slip).
+
+    The check is the magnitude: with g/kWh the sulphate term moves PM10 with sulphur as the study
+    reports (HFO 2.7% S ≈ 1.42 g/kWh, distillate 0.1% S ≈ 0.19 g/kWh); with kg/kWh it would shrink a
+    thousandfold and PM10 would not depend on sulphur at all (1.3500 and 0.2300).
+    """
+    # HFO, 2.7% S, SFOC 185 g/kWh: 1.35 + 185 · 7 · 0.02247 · (0.027 − 0.0246)
+    #   = 1.35 + 185 · 0.15729 · 0.0024 = 1.35 + 0.069837 = 1.419837 g/kWh
+    assert_allclose(ef.pm10_g_per_kwh(185.0, 2.7, 1.35, 0.0246), 1.419837, atol=1e-6)
+    # MDO, 0.1% S, SFOC 185 g/kWh: 0.23 + 185 · 0.15729 · (0.001 − 0.0024)
+    #   = 0.23 − 0.040739 = 0.189261 g/kWh
+    assert_allclose(ef.pm10_g_per_kwh(185.0, 0.1, 0.23, 0.0024), 0.189261, atol=1e-6)
+    # the kg/kWh reading would give 1.35007 and 0.22996: a sulphur effect of < 0.1 mg/kWh
+    assert ef.pm10_g_per_kwh(185.0, 2.7, 1.35, 0.0246) - ef.pm10_g_per_kwh(185.0, 0.5, 1.35, 0.0246) > 0.6
+
+
 def test_nox_tier_sulphur_cap_and_switch():
     assert list(ef.nox_tier_from_build_year([1999, 2000, 2010, 2011, 2020])) == [0, 1, 1, 2, 2]
     assert_allclose(ef.effective_sulphur_pct([0.5, 2.5, 0.1], [np.nan, 0.5, 0.5]), [0.5, 0.5, 0.1])

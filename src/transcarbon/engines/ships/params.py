@@ -234,12 +234,15 @@ def resolve_ships(
             pl.Series(ef.nox_tier_from_build_year(df["build_year"].to_numpy())).cast(pl.Float64)
         )
     )
-    # size bin, table 17 powers, table 44 factors, reference-power factor f
+    # size bin, table 17 powers, table 44 factors, reference-power factor f. Table 17's bins have
+    # integer bounds (e.g. 0–9999, 10000–34999): bin k holds mindiff_k ≤ size < maxdiff_k + 1, so that a
+    # non-integer size (9999.5 dwt, a cbm or GT with decimals) stays in its bin instead of falling
+    # between two bins (and from there into the top bin).
     t17 = tables["imo4_table_17"].rename({"StandardVesselType": "imo4_type"})
     binned = (
         df.select("mmsi", "imo4_type", "size")
         .join(t17, on="imo4_type", how="left")
-        .filter((pl.col("size") >= pl.col("mindiff")) & (pl.col("size") <= pl.col("maxdiff")))
+        .filter((pl.col("size") >= pl.col("mindiff")) & (pl.col("size") < pl.col("maxdiff") + 1))
     )
     # sizes beyond the last bin's max use the last bin
     top = t17.group_by("imo4_type").agg(pl.all().sort_by("imobin").last())
