@@ -301,10 +301,17 @@ def start(
     serve_web: Annotated[bool, typer.Option("--serve/--no-serve", help="启动 Web 服务 / start the web app")] = True,
 ) -> None:
     """主任务：建示例库（如需要）、显示清单并启动 Web 服务 / Main job: demo database, inventory, web app."""
+    from sqlalchemy import select
+
+    from transcarbon.services.demo import demo_present
+    from transcarbon.store.models import Organisation
     from transcarbon.web.demo import DEMO_PASSWORD, ensure_demo_users
 
-    demo_build(seed=20200101, if_missing=True)
     settings = get_settings()
+    with _session(settings, create=True) as session:
+        if not demo_present(session) and session.scalars(select(Organisation.id)).first() is not None:
+            raise _fail([both("cli.start_not_demo", url=settings.effective_database_url)], 2)
+    demo_build(seed=20200101, if_missing=True)
     with _session(settings) as session:
         accounts = ensure_demo_users(session, actor=settings.actor)
     inventory(year=2025, factor_set=None, gwp=None, as_json=False)

@@ -142,6 +142,10 @@ def test_fuel_missing_from_a_set_is_refused_by_row(library: FactorLibrary) -> No
             factor_set="ndrc_land_2015")
     assert exc.value.errors[0].row == 3
     assert "ndrc_land_2015" in exc.value.errors[0].message_en
+    # the set's transcribed LNG NCV (41.868 GJ/t, the fuel-oil value) is withheld: LNG is refused, not mis-counted
+    with pytest.raises(ValidationError) as lng:
+        run(library, "B,2023,urban_bus,lng,5,t,,,,,", factor_set="ndrc_land_2015")
+    assert lng.value.errors[0].column == "fuel" and lng.value.errors[0].value == "lng"
 
 
 same_fuel = st.sampled_from(["gasoline", "diesel", "lpg", "lng", "fuel_oil", "kerosene", "hfo", "mdo"])
