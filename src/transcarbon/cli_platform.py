@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from sqlalchemy.orm import Session
 
-from transcarbon.i18n import both
+from transcarbon.i18n import t
 from transcarbon.services import users
 from transcarbon.settings import get_settings
 from transcarbon.store import db
@@ -38,8 +38,14 @@ def _session() -> Iterator[Session]:
         engine.dispose()
 
 
+def _say(console: Console, key: str, **values: object) -> None:
+    """A catalog message, Chinese line then English line (one long ``中文 / English`` line wraps badly)."""
+    console.print(t(key, "zh", **values), markup=False, highlight=False)
+    console.print(t(key, "en", **values), markup=False, highlight=False)
+
+
 def _fail(exc: users.UserError) -> typer.Exit:
-    err.print(both(exc.key, **exc.values), markup=False, highlight=False)
+    _say(err, exc.key, **exc.values)
     return typer.Exit(1)
 
 
@@ -47,21 +53,35 @@ def _actor() -> str:
     return get_settings().actor
 
 
+# option help, Chinese first (kept here so that the signatures stay readable)
+_HELP = {
+    "org": "所属单位编号（填报人、部门用户） / organisation id (reporter, department)",
+    "department": "市级部门编号（部门用户） / city department id (department users)",
+    "password_env": "从此环境变量读取密码 / read the password from this environment variable",
+    "no_password": "仅用 API 令牌，不能用密码登录 / API-token-only account (no password login)",
+}
+
+
 @users_app.command("add")
-def add(username: Annotated[str, typer.Argument(help="login name")],
-        role: Annotated[str, typer.Option(help=f"one of {', '.join(users.ROLES)}")],
-        org: Annotated[str | None, typer.Option(help="organisation id (reporter, department)")] = None,
-        department: Annotated[str | None, typer.Option(help="city department id (department users)")] = None,
-        name: Annotated[str | None, typer.Option(help="display name")] = None,
-        password_env: Annotated[str | None, typer.Option(help="read the password from this environment variable")]
+def add(username: Annotated[str, typer.Argument(help="登录名 / login name")],
+        role: Annotated[str, typer.Option(help=f"角色 / role: {', '.join(users.ROLES)}")],
+        org: Annotated[str | None, typer.Option(help=_HELP["org"])] = None,
+        department: Annotated[str | None, typer.Option(help=_HELP["department"])] = None,
+        name: Annotated[str | None, typer.Option(help="显示名称 / display name")] = None,
+        password_env: Annotated[str | None, typer.Option(help=_HELP["password_env"])]
         = None,
-        no_password: Annotated[bool, typer.Option(help="API-token-only account (no password login)")] = False,
+        no_password: Annotated[bool, typer.Option("--no-password", help=_HELP["no_password"])] = False,
         ) -> None:
     """添加用户 / add a user."""
     password: str | None = None
     if not no_password:
-        password = os.environ.get(password_env, "") if password_env else typer.prompt(
-            "密码 / password", hide_input=True, confirmation_prompt=True)
+        if password_env:
+            if password_env not in os.environ:
+                _say(err, "cli.password_env_unset", name=password_env)
+                raise typer.Exit(1)
+            password = os.environ[password_env]
+        else:
+            password = typer.prompt("密码 / password", hide_input=True, confirmation_prompt=True)
     departments = None
     if role == "department":
         from transcarbon.city.config import load_city
@@ -74,35 +94,35 @@ def add(username: Annotated[str, typer.Argument(help="login name")],
                               org_id=org, department_id=department, display_name=name, departments=departments)
     except users.UserError as exc:
         raise _fail(exc) from None
-    out.print(both("user.added", username=username, role=role), markup=False, highlight=False)
+    _say(out, "user.added", username=username, role=role)
 
 
 @users_app.command("token")
-def token(username: Annotated[str, typer.Argument(help="login name")],
-          name: Annotated[str, typer.Option(help="what the token is for")] = "api") -> None:
+def token(username: Annotated[str, typer.Argument(help="登录名 / login name")],
+          name: Annotated[str, typer.Option(help="令牌用途 / what the token is for")] = "api") -> None:
     """签发 API 令牌 / issue an API token (printed once)."""
     try:
         with _session() as session:
             value = users.issue_token(session, users.get_user(session, username), name=name, actor=_actor())
     except users.UserError as exc:
         raise _fail(exc) from None
-    err.print(both("user.token_issued", username=username), markup=False, highlight=False)
+    _say(err, "user.token_issued", username=username)
     typer.echo(value)
 
 
 @users_app.command("disable")
-def disable(username: Annotated[str, typer.Argument(help="login name")]) -> None:
+def disable(username: Annotated[str, typer.Argument(help="登录名 / login name")]) -> None:
     """停用用户（令牌与会话一并失效） / disable a user (its tokens and sessions stop working)."""
     try:
         with _session() as session:
             users.disable_user(session, username, actor=_actor())
     except users.UserError as exc:
         raise _fail(exc) from None
-    out.print(both("user.disabled", username=username), markup=False, highlight=False)
+    _say(out, "user.disabled", username=username)
 
 
-def serve(host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
-          port: Annotated[int, typer.Option(help="port")] = 8000) -> None:
+def serve(host: Annotated[str, typer.Option(help="监听地址 / address to listen on")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="端口 / port")] = 8000) -> None:
     """启动 Web 服务 / start the web app (uvicorn) on the configured database."""
     import uvicorn
 

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from transcarbon.i18n import both
+from transcarbon.i18n import t
 
 err = Console(stderr=True)
 
@@ -33,33 +33,59 @@ def report(
     from transcarbon.settings import get_settings
     from transcarbon.store import db
 
+    for path, suffix in ((pdf, ".pdf"), (xlsx, ".xlsx")):
+        if path is not None:
+            _check_output(path, suffix)
     settings = get_settings()
     url = settings.effective_database_url
     engine = db.make_engine(url)
+    written: list[str] = []
     try:
         if not db.is_initialised(engine):
-            err.print(both("cli.db_missing", url=url), markup=False)
+            _say("cli.db_missing", url=url)
             raise typer.Exit(2)
         with db.transaction(db.session_factory(engine)) as session:
             if year not in sources.years(session):
-                err.print(both("report.cli_no_year", year=year, years=", ".join(map(str, sources.years(session)))),
-                          markup=False)
+                _say("report.cli_no_year", year=year, years=", ".join(map(str, sources.years(session))))
                 raise typer.Exit(2)
             data = build_report(session, load_city(settings.city), year)
             try:
-                body = render_pdf(data)
+                files = [(pdf, render_pdf(data))]
             except FontMissing as exc:
                 err.print(str(exc), markup=False)
                 raise typer.Exit(2) from exc
-            pdf.parent.mkdir(parents=True, exist_ok=True)
-            pdf.write_bytes(body)
-            written = [str(pdf)]
             if xlsx is not None:
-                xlsx.parent.mkdir(parents=True, exist_ok=True)
-                xlsx.write_bytes(render_xlsx(data))
-                written.append(str(xlsx))
+                files.append((xlsx, render_xlsx(data)))
+            for path, body in files:
+                _write(path, body)
+                written.append(str(path))
             audit.append(session, actor=settings.actor, action="export.report", object_type="report",
                          object_id=f"stage_evaluation/{year}", details={"files": written, "via": "cli"})
     finally:
         engine.dispose()
-    err.print(both("report.cli_written", files=", ".join(written)), markup=False)
+    _say("report.cli_written", files=", ".join(written))
+
+
+def _say(key: str, **values: object) -> None:
+    """A catalog message on stderr, Chinese line then English line."""
+    err.print(t(key, "zh", **values), markup=False, highlight=False)
+    err.print(t(key, "en", **values), markup=False, highlight=False)
+
+
+def _check_output(path: Path, suffix: str) -> None:
+    """Refuse, before any work, an output path that is a folder or has the other format's extension."""
+    if path.is_dir():
+        _say("cli.report_path_is_dir", path=str(path), suffix=suffix)
+        raise typer.Exit(2)
+    if path.suffix.lower() != suffix:
+        _say("cli.report_bad_suffix", path=str(path), suffix=suffix)
+        raise typer.Exit(2)
+
+
+def _write(path: Path, body: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(body)
+    except OSError as exc:
+        _say("cli.report_unwritable", path=str(path), detail=exc.strerror or str(exc))
+        raise typer.Exit(2) from exc

@@ -24,31 +24,55 @@ app = typer.Typer(
 
 @app.callback()
 def _ships() -> None:
-    """Ship emission commands."""
+    """船舶排放 / ship emission commands."""
+
+
+# option help, Chinese first (kept here so that the signatures stay readable)
+_HELP = {
+    "method": "方法：imo4（默认）或 epa / method: imo4 (default) or epa",
+    "json": "以 JSON 输出汇总 / print the summary as JSON on stdout",
+    "shore_power": "岸电使用记录 CSV / shore-power sessions CSV",
+    "ais": "AIS 位置（CSV、Parquet 或 NMEA !AIVDM 文本） / AIS positions: CSV, Parquet or NMEA !AIVDM",
+    "zones": "区域 GeoJSON（泊位/锚地/港区/排放控制区） / zones GeoJSON (berth/anchorage/port_area/eca)",
+    "out": "输出 Parquet/JSON 的文件夹 / folder for the Parquet/JSON outputs",
+    "grid_region": "岸电电网因子区域 / grid-factor region for shore kWh",
+    "grid_year": "电网因子年份（默认数据年份） / grid-factor year (default: data year)",
+    "boilers": "岸电同时替代锅炉 / shore power also replaces boilers",
+    "gap_limit": "最长插值间隔（小时），更长的剔除 / longest gap interpolated [h]; longer gaps are excluded",
+    "intervals": "另写逐区间 Parquet 到 --out / also write per-interval Parquet to --out",
+}
 
 
 @app.command()
 def inventory(
-    ais: Annotated[Path, typer.Option("--ais", help="AIS positions: CSV, Parquet or NMEA !AIVDM text")],
-    ships: Annotated[Path, typer.Option("--ships", help="ship registry CSV")],
-    zones: Annotated[Path | None, typer.Option("--zones", help="zones GeoJSON (berth/anchorage/port_area/eca)")] = None,
-    shore_power: Annotated[Path | None, typer.Option("--shore-power", help="shore-power sessions CSV")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="directory for the Parquet/JSON outputs")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON on stdout")] = False,
-    method: Annotated[str, typer.Option("--method", help="imo4 (default) or epa")] = "imo4",
-    grid_region: Annotated[str, typer.Option("--grid-region", help="grid-factor region for shore kWh")] = "CN-JS",
-    grid_year: Annotated[int | None, typer.Option("--grid-year", help="grid-factor year (default: data year)")] = None,
-    boilers_on_shore_power: Annotated[bool, typer.Option("--boilers-on-shore-power")] = False,
-    gap_limit_h: Annotated[float, typer.Option("--gap-limit-h", help="longest gap interpolated [h]")] = 2.0,
-    intervals: Annotated[bool, typer.Option("--intervals", help="also write per-interval Parquet to --out")] = False,
+    ais: Annotated[Path, typer.Option("--ais", help=_HELP["ais"])],
+    ships: Annotated[Path, typer.Option("--ships", help="船舶登记表 CSV / ship registry CSV")],
+    zones: Annotated[Path | None, typer.Option("--zones", help=_HELP["zones"])] = None,
+    shore_power: Annotated[Path | None, typer.Option("--shore-power", help=_HELP["shore_power"])] = None,
+    out: Annotated[Path | None, typer.Option("--out", help=_HELP["out"])] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=_HELP["json"])] = False,
+    method: Annotated[str, typer.Option("--method", help=_HELP["method"])] = "imo4",
+    grid_region: Annotated[str, typer.Option("--grid-region", help=_HELP["grid_region"])] = "CN-JS",
+    grid_year: Annotated[int | None, typer.Option("--grid-year", help=_HELP["grid_year"])] = None,
+    boilers_on_shore_power: Annotated[bool, typer.Option("--boilers-on-shore-power", help=_HELP["boilers"])] = False,
+    gap_limit_h: Annotated[float, typer.Option("--gap-limit-h", help=_HELP["gap_limit"])] = 2.0,
+    intervals: Annotated[bool, typer.Option("--intervals", help=_HELP["intervals"])] = False,
     store: Annotated[bool, typer.Option("--store", help="存入数据库，带追溯 / store the run with lineage")] = False,
 ) -> None:
-    """Compute the inventory: totals, by mode, shore power; write frames to --out."""
+    """计算船舶排放清单：合计、分工况、岸电 / Compute the inventory: totals, by mode, shore power."""
     from transcarbon.engines.ships import InventoryOptions, ShipInputError, run_inventory
+    from transcarbon.factors.library import FactorError, FactorLibrary
 
     err = Console(stderr=True)
     if method not in ("imo4", "epa"):
-        err.print("[red]--method 只能是 imo4 或 epa / --method must be imo4 or epa[/red]")
+        _say(err, "cli.ships.bad_method", value=method)
+        raise typer.Exit(2)
+    regions = FactorLibrary.load().default("regions").table["code"].to_list()
+    if grid_region not in regions:
+        _say(err, "cli.ships.bad_region", value=grid_region, allowed=", ".join(regions))
+        raise typer.Exit(2)
+    if out is not None and out.exists() and not out.is_dir():
+        _say(err, "cli.ships.out_not_dir", path=str(out))
         raise typer.Exit(2)
     opts = InventoryOptions(
         method="epa" if method == "epa" else "imo4",
@@ -79,8 +103,12 @@ def inventory(
             result = run_inventory(ais, ships, zones, shore_power, opts, progress=tick)
         except ShipInputError as exc:
             progress.stop()
-            err.print(f"[red]{exc}[/red]")
+            err.print(str(exc), style="red", markup=False, highlight=False)
             raise typer.Exit(1) from exc
+        except FactorError as exc:
+            progress.stop()
+            _say(err, "cli.ships.factor", detail=str(exc))
+            raise typer.Exit(2) from exc
     if out:
         result.ship_day_mode.write_parquet(out / "ship_day_mode.parquet")
         result.calls.write_parquet(out / "calls.parquet")
@@ -96,18 +124,57 @@ def inventory(
     if as_json:
         sys.stdout.write(json.dumps(result.summary, ensure_ascii=False) + "\n")
     else:
-        s = result.summary
-        tot = s["total"]
-        assert isinstance(tot, dict)
-        err.print(
-            f"ships {s['ships']}, positions {s['positions']}, CO2 {tot['co2_t']:.1f} t, "
-            f"NOx {tot['nox_t']:.2f} t, shore power {s['shore_power']}"
-        )
+        _print_summary(result.summary, method, Console())
+
+
+_MODES = ("berth", "anchorage", "manoeuvring", "slow_cruise", "cruise")
+_COLUMNS = (("fuel_t", "cli.ships.col.fuel"), ("co2_t", "CO2 t"), ("nox_t", "NOx t"), ("sox_t", "SOx t"),
+            ("pm25_t", "PM2.5 t"))
+
+
+def _say(console: Console, key: str, **values: object) -> None:
+    """A catalog message, Chinese line then English line."""
+    from transcarbon.i18n import t
+
+    console.print(t(key, "zh", **values), markup=False, highlight=False)
+    console.print(t(key, "en", **values), markup=False, highlight=False)
+
+
+def _print_summary(s: dict[str, object], method: str, console: Console) -> None:
+    """The summary as people read it: counts, a table by operating mode, shore power (all of it in --json)."""
+    from rich import box
+    from rich.table import Table
+
+    from transcarbon.i18n import both, t
+
+    def num(x: object, digits: int = 1) -> str:
+        return f"{float(str(x)):,.{digits}f}"
+
+    table = Table(title=both("cli.ships.title", method=method.upper()), box=box.SIMPLE_HEAD, pad_edge=False,
+                  title_justify="left")
+    table.add_column(f"{t('cli.ships.col.mode', 'zh')}\n{t('cli.ships.col.mode', 'en')}", no_wrap=True)
+    for _, key in _COLUMNS:
+        label = f"{t(key, 'zh')}\n{t(key, 'en')}" if key.startswith("cli.") else key
+        table.add_column(label, justify="right", no_wrap=True)
+    by_mode: dict[str, dict[str, float]] = s["by_mode"]  # type: ignore[assignment]
+    total: dict[str, float] = s["total"]  # type: ignore[assignment]
+    for mode in _MODES:
+        m = by_mode.get(mode)
+        if m is not None:
+            table.add_row(f"{t('cli.ships.mode.' + mode, 'zh')} {mode}", *[num(m[c]) for c, _ in _COLUMNS])
+    table.add_row("合计 total", *[num(total[c]) for c, _ in _COLUMNS], style="bold")
+    _say(console, "cli.ships.counts", ships=s["ships"], positions=f"{int(str(s['positions'])):,}",
+         interpolated_h=num(s["interpolated_h"]), excluded_h=num(s["excluded_h"]))
+    console.print(table)
+    sp: dict[str, float] = s["shore_power"]  # type: ignore[assignment]
+    _say(console, "cli.ships.shore", kwh=num(sp["kwh"], 0), connected_h=num(sp["connected_h"]),
+         gross=num(sp["avoided_co2_gross_t"]), grid=num(sp["grid_co2_t"]), net=num(sp["avoided_co2_net_t"]),
+         calls=sp["calls_over_3h_not_connected"])
+    _say(console, "cli.ships.more")
 
 
 def _store_run(result: ShipInventoryResult, files: dict[str, Path | None], err: Console) -> None:
     """Record the computed inventory as a calculation run on the configured database."""
-    from transcarbon.i18n import both
     from transcarbon.services.ship_runs import record_ship_run
     from transcarbon.settings import get_settings
     from transcarbon.store import db
@@ -121,4 +188,4 @@ def _store_run(result: ShipInventoryResult, files: dict[str, Path | None], err: 
             run = record_ship_run(session, result, files, actor=settings.actor)
     finally:
         engine.dispose()
-    err.print(both("cli.ships_stored", run=run.run_id, reused=" (reused)" if run.reused else ""))
+    _say(err, "cli.ships.stored_reused" if run.reused else "cli.ships_stored", run=run.run_id, reused="")
