@@ -21,7 +21,7 @@ from transcarbon.cli_reports import report
 from transcarbon.cli_ships import app as ships_app
 from transcarbon.domain import SECTOR_NAMES_ZH, Sector
 from transcarbon.factors.library import FactorError, FactorLibrary
-from transcarbon.i18n import both
+from transcarbon.i18n import lines
 from transcarbon.services import audit
 from transcarbon.services.accounting import AccountingOptions, compute_inventory, inventory_json
 from transcarbon.services.activity_csv import read_activity_csv
@@ -67,7 +67,7 @@ def _session(settings: Settings, *, create: bool = False) -> Iterator[Session]:
     try:
         if not db.is_initialised(engine):
             if not create:
-                raise _fail([both("cli.db_missing", url=url)], 2)
+                raise _fail([lines("cli.db_missing", url=url)], 2)
             db.upgrade(url)
         with db.transaction(db.session_factory(engine)) as session:
             yield session
@@ -82,12 +82,19 @@ def _progress() -> Iterator[Progress]:
         yield progress
 
 
-_INVENTORY_COLUMNS = (  # (measure, header, divisor, decimals)
-    ("co2_t", "CO2 万t", 1.0e4, 2),
-    ("co2e_t", "CO2e 万t", 1.0e4, 2),
-    ("energy_tce", "能耗 万tce", 1.0e4, 2),
-    ("converted_tkm", "换算周转量 亿t·km", 1.0e8, 2),
-    ("intensity_kgco2_per_converted_tkm", "kgCO2/t·km", 1.0, 4),
+_LARGE = (  # (measure, header, divisor, decimals): a city's inventory
+    ("co2_t", "CO2\n万t", 1.0e4, 2),
+    ("co2e_t", "CO2e\n万t", 1.0e4, 2),
+    ("energy_tce", "能耗\n万tce", 1.0e4, 2),
+    ("converted_tkm", "换算周转量\n亿t·km", 1.0e8, 2),
+    ("intensity_kgco2_per_converted_tkm", "强度\nkgCO2/t·km", 1.0, 4),
+)
+_SMALL = (  # one enterprise's file: under 10,000 t CO2
+    ("co2_t", "CO2\nt", 1.0, 2),
+    ("co2e_t", "CO2e\nt", 1.0, 2),
+    ("energy_tce", "能耗\ntce", 1.0, 2),
+    ("converted_tkm", "换算周转量\n万t·km", 1.0e4, 2),
+    ("intensity_kgco2_per_converted_tkm", "强度\nkgCO2/t·km", 1.0, 4),
 )
 
 
@@ -97,17 +104,27 @@ def _fmt(value: object, divisor: float, decimals: int) -> str:
     return f"{float(str(value)) / divisor:,.{decimals}f}"
 
 
-def _print_inventory(payload: dict[str, object], title: str) -> None:
-    """The inventory as a table: one row per sector (Chinese name first), then the total."""
+def _print_inventory(payload: dict[str, object], title: str, ids: dict[str | None, int] | None = None) -> None:
+    """The inventory as a table: one row per sector (Chinese name first), then the total.
+
+    With ``ids`` (stored results), a first column gives each row's result id for ``transcarbon lineage``.
+    """
+    ids = ids or {}
+    total: dict[str, object] = payload["total"]  # type: ignore[assignment]
+    columns = _LARGE if abs(float(str(total["co2_t"] or 0))) >= 1.0e4 else _SMALL
     table = Table(title=title)
+    if ids:
+        table.add_column("id", justify="right", no_wrap=True, style="dim",
+                         min_width=len(str(max(ids.values()))))
     table.add_column("子行业", no_wrap=True)
-    for _, header, _, _ in _INVENTORY_COLUMNS:
+    for _, header, _, _ in columns:
         table.add_column(header, justify="right", no_wrap=True)
     rows: dict[str, dict[str, object]] = payload["by_sector"]  # type: ignore[assignment]
-    total: dict[str, object] = payload["total"]  # type: ignore[assignment]
     for sector, m in rows.items():
-        table.add_row(SECTOR_NAMES_ZH[Sector(sector)], *[_fmt(m[c], d, n) for c, _, d, n in _INVENTORY_COLUMNS])
-    table.add_row("合计", *[_fmt(total[c], d, n) for c, _, d, n in _INVENTORY_COLUMNS], style="bold")
+        table.add_row(*([str(ids.get(sector, ""))] if ids else []), SECTOR_NAMES_ZH[Sector(sector)],
+                      *[_fmt(m[c], d, n) for c, _, d, n in columns])
+    table.add_row(*([str(ids.get(None, ""))] if ids else []), "合计",
+                  *[_fmt(total[c], d, n) for c, _, d, n in columns], style="bold")
     out.print(table)
 
 
@@ -124,7 +141,7 @@ def calc(
     try:
         data = activity.read_bytes()
     except OSError as exc:
-        raise _fail([both("cli.file_unreadable", file=str(activity), detail=exc.strerror)], 2) from exc
+        raise _fail([lines("cli.file_unreadable", file=str(activity), detail=exc.strerror)], 2) from exc
     try:
         options = _options(settings, factor_set, gwp)
         library.get(options.resolved_set(library), "fuel_properties")
@@ -134,7 +151,7 @@ def calc(
         inv = compute_inventory(frame.rename({"row": "record_id"}).with_columns(row=frame["row"]), library,
                                 options, file=activity.name)
     except ValidationError as exc:
-        raise _fail([e.render() for e in exc.errors] + [both("cli.errors_found", count=len(exc.errors))]) from exc
+        raise _fail([e.render() for e in exc.errors] + [lines("cli.errors_found", count=len(exc.errors))]) from exc
     except FactorError as exc:
         raise _fail([str(exc)], 2) from exc
     payload = inventory_json(inv)
@@ -149,7 +166,7 @@ def db_init() -> None:
     """建库（迁移到最新） / Create the database schema (migrate to head)."""
     url = get_settings().effective_database_url
     db.upgrade(url)
-    err.print(both("cli.db_ready", url=url))
+    err.print(lines("cli.db_ready", url=url))
 
 
 @db_app.command("upgrade")
@@ -170,14 +187,14 @@ def demo_build(
     with _session(settings, create=True) as session, _progress() as progress:
         if demo_present(session):
             if if_missing:
-                err.print(both("cli.demo_present"))
+                err.print(lines("cli.demo_present"))
                 return
-            raise _fail([both("cli.demo_already")], 2)
-        task = progress.add_task(both("cli.demo_building"), total=None)
+            raise _fail([lines("cli.demo_already")], 2)
+        task = progress.add_task(lines("cli.demo_building"), total=None)
         runs = build_demo(session, actor=settings.actor, seed=seed, options=_options(settings, None, None),
                           data_dir=settings.data_dir,
                           progress=lambda msg: progress.update(task, description=f"demo: {msg}"))
-    err.print(both("cli.demo_built", runs=len(runs), url=settings.effective_database_url))
+    err.print(lines("cli.demo_built", runs=len(runs), url=settings.effective_database_url))
 
 
 @app.command()
@@ -188,10 +205,13 @@ def inventory(
     as_json: Annotated[bool, typer.Option("--json", help="JSON 输出 / JSON output")] = False,
 ) -> None:
     """全市年度清单（来自数据库，记录计算批次） / The city's inventory of a year, from the database."""
-    from transcarbon.services.inventory_runs import run_inventory
+    from transcarbon.services.inventory_runs import result_ids, run_inventory, years_with_data
 
     settings = get_settings()
     with _session(settings) as session:
+        years = years_with_data(session)
+        if year not in years:
+            raise _fail([lines("cli.no_data_year", year=year, years=", ".join(map(str, years)) or "—")], 2)
         try:
             run = run_inventory(session, year, _options(settings, factor_set, gwp), actor=settings.actor)
         except ValidationError as exc:
@@ -199,11 +219,14 @@ def inventory(
         except FactorError as exc:
             raise _fail([str(exc)], 2) from exc
         payload = {**inventory_json(run.inventory), "year": year, "run_id": run.run_id}
+        ids = result_ids(session, run.run_id)
     if as_json:
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps({**payload, "result_ids": {k or "total": v for k, v in ids.items()}},
+                                    ensure_ascii=False, indent=2) + "\n")
     else:
-        _print_inventory(payload, f"{year} 年交通碳排放清单 / transport inventory {year} — run {run.run_id}")
-        err.print(both("cli.synthetic"))
+        _print_inventory(payload, f"{year} 年交通碳排放清单 / transport inventory {year} — run {run.run_id}", ids)
+        err.print(lines("cli.lineage_hint", id=ids.get(None, "")))
+        err.print(lines("cli.synthetic"))
 
 
 @factors_app.command("list")
@@ -236,8 +259,8 @@ def audit_verify() -> None:
     with _session(get_settings()) as session:
         result = audit.verify(session)
     if not result.ok:
-        raise _fail([both("cli.audit_bad", id=result.first_bad_id, checked=result.checked, reason=result.reason)])
-    out.print(both("cli.audit_ok", checked=result.checked))
+        raise _fail([lines("cli.audit_bad", id=result.first_bad_id, checked=result.checked, reason=result.reason)])
+    out.print(lines("cli.audit_ok", checked=result.checked))
 
 
 @app.command()
@@ -253,7 +276,7 @@ def lineage(
         try:
             tree = lineage_of(session, result_id)
         except LineageNotFound as exc:
-            raise _fail([both("cli.no_result", id=result_id)], 2) from exc
+            raise _fail([lines("cli.no_result", id=result_id)], 2) from exc
     if as_json:
         sys.stdout.write(json.dumps(tree, ensure_ascii=False, indent=2, default=str) + "\n")
         return
@@ -310,14 +333,14 @@ def start(
     settings = get_settings()
     with _session(settings, create=True) as session:
         if not demo_present(session) and session.scalars(select(Organisation.id)).first() is not None:
-            raise _fail([both("cli.start_not_demo", url=settings.effective_database_url)], 2)
+            raise _fail([lines("cli.start_not_demo", url=settings.effective_database_url)], 2)
     demo_build(seed=20200101, if_missing=True)
     with _session(settings) as session:
         accounts = ensure_demo_users(session, actor=settings.actor)
     inventory(year=2025, factor_set=None, gwp=None, as_json=False)
     if not serve_web:
         return
-    out.print(both("cli.web_address", url=f"http://{host}:{port}/"), soft_wrap=True)
+    out.print(lines("cli.web_address", url=f"http://{host}:{port}/"), soft_wrap=True)
     for username, role, org in accounts:
         out.print(f"  {username:<11} / {DEMO_PASSWORD}   ({role}{', ' + org if org else ''})", soft_wrap=True,
                   highlight=False, markup=False)
@@ -325,7 +348,17 @@ def start(
 
 
 def main() -> None:
-    app()
+    """Entry point: an unexpected error prints one bilingual line (the traceback with TRANSCARBON_DEBUG=1)."""
+    import os
+
+    try:
+        app()
+    except Exception as exc:  # anything a command did not turn into a user message
+        if os.environ.get("TRANSCARBON_DEBUG"):
+            raise
+        err.print(lines("cli.internal_error", kind=type(exc).__name__, detail=str(exc)[:300]), markup=False,
+                  highlight=False, soft_wrap=True)
+        raise SystemExit(70) from None
 
 
 if __name__ == "__main__":

@@ -181,3 +181,29 @@ def test_start_refuses_a_database_with_real_data(db_url: str, monkeypatch: pytes
         assert s.scalars(select(Organisation.id)).all() == ["REAL-1"]  # nothing loaded, nobody added
     engine.dispose()
     assert result.exit_code == 2 and "start is for the demo only" in result.stderr
+
+
+def test_inventory_of_a_year_without_data_is_refused(cli_env: str) -> None:
+    result = runner.invoke(app, ["inventory", "--year", "2019"])
+    assert result.exit_code == 2 and "Years with data: 2020, 2021, 2022, 2023, 2024, 2025" in result.stderr
+    shown = runner.invoke(app, ["inventory", "--year", "2024"])
+    assert shown.exit_code == 0 and "transcarbon lineage <id> (the total is" in shown.stderr
+    ids = json.loads(runner.invoke(app, ["inventory", "--year", "2024", "--json"]).stdout)["result_ids"]
+    assert set(ids) >= {"total", "road_freight", "port"}
+
+
+def test_unexpected_errors_are_one_bilingual_line(monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    import transcarbon.cli as cli
+
+    def boom() -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.delenv("TRANSCARBON_DEBUG", raising=False)
+    monkeypatch.setattr(cli, "app", boom)
+    with pytest.raises(SystemExit) as exc:
+        cli.main()
+    assert exc.value.code == 70
+    err_text = capsys.readouterr().err
+    assert "内部错误（RuntimeError）" in err_text and "internal error (RuntimeError): disk on fire" in err_text
+    assert "Traceback" not in err_text

@@ -2,7 +2,8 @@
 
 Messages live in ``messages.yaml`` beside this module as ``key: {zh: ..., en: ...}`` with
 ``str.format`` placeholders. ``t(key, lang, **values)`` renders one language; ``both`` renders
-``"中文 / English"`` for places (CLI errors, logs) that show both.
+``"中文 / English"`` on one line (row errors, logs); ``lines`` renders the two on two lines (terminal
+messages).
 """
 
 from __future__ import annotations
@@ -33,3 +34,8 @@ def t(key: str, lang: Lang = "zh", **values: object) -> str:
 def both(key: str, **values: object) -> str:
     """Render ``key`` as ``"中文 / English"``."""
     return f"{t(key, 'zh', **values)} / {t(key, 'en', **values)}"
+
+
+def lines(key: str, **values: object) -> str:
+    """Render ``key`` as two lines, Chinese then English (terminal output: no mid-sentence wrap)."""
+    return f"{t(key, 'zh', **values)}\n{t(key, 'en', **values)}"

@@ -125,3 +125,17 @@ def latest_run_id(session: Session, year: int) -> int | None:
         select(CalculationRun.id).where(CalculationRun.kind == "inventory")
         .where(CalculationRun.parameters["year"].as_integer() == year).order_by(CalculationRun.id.desc())
     ).first()
+
+
+def years_with_data(session: Session) -> list[int]:
+    """The years that have approved activity records."""
+    return list(session.scalars(
+        select(ActivityRecord.year).join(ImportBatch, ImportBatch.id == ActivityRecord.batch_id)
+        .where(ImportBatch.status == "approved").distinct().order_by(ActivityRecord.year)))
+
+
+def result_ids(session: Session, run_id: int) -> dict[str | None, int]:
+    """Ids of a run's year-level results by sector (``None``: the total), for pointing at their lineage."""
+    rows = session.execute(select(Result.sector, Result.id).where(
+        Result.run_id == run_id, Result.month.is_(None), Result.org_id.is_(None))).all()
+    return {sector: rid for sector, rid in rows}
