@@ -43,6 +43,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
+from transcarbon.engines.ships.params import SWITCHED
 from transcarbon.engines.ships.zones import Zones
 from transcarbon.methods.ships import BERTH, MODES, POLLUTANTS, emission_factors, low_load, modes, sfoc
 from transcarbon.methods.ships import power as pw
@@ -500,26 +501,8 @@ def _cap_factors(ships: ShipArrays, caps: CapClasses) -> CapFactors:
     def f(name: str) -> NDArray[np.float64]:
         return np.where(switch, ships[f"{name}_sw"][rep], ships[name][rep])
 
-    cols = {
-        name: f(name)
-        for name in (
-            "sfoc_me",
-            "sfoc_ae",
-            "sfoc_ab",
-            "cf",
-            "ch4_me",
-            "ch4_ae",
-            "ch4_ab",
-            "n2o_me",
-            "n2o_ae",
-            "n2o_ab",
-            "nox_me",
-            "nox_ae",
-            "nox_ab",
-            "pm_base",
-            "pm25_ratio",
-        )
-    }
+    # every switched factor but sulphur and the PM reference sulphur, which enter through s_main and ds
+    cols = {name: f(name) for name in SWITCHED if name not in ("s_pct", "pm_sref")}
     for name in ("co_me", "co_ae", "co_ab", "hc_me", "hc_ae", "hc_ab", "sfoc_pilot", "cf_pilot", "ab_on_shore"):
         cols[name] = ships[name][rep]
     cols["s_main"] = emission_factors.effective_sulphur_pct(f("s_pct"), cap)
