@@ -43,7 +43,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
-from transcarbon.engines.ships.params import SWITCHED
+from transcarbon.engines.ships.params import FUEL_FACTORS
 from transcarbon.engines.ships.zones import Zones
 from transcarbon.methods.ships import BERTH, MODES, POLLUTANTS, emission_factors, low_load, modes, sfoc
 from transcarbon.methods.ships import power as pw
@@ -501,8 +501,8 @@ def _cap_factors(ships: ShipArrays, caps: CapClasses) -> CapFactors:
     def f(name: str) -> NDArray[np.float64]:
         return np.where(switch, ships[f"{name}_sw"][rep], ships[name][rep])
 
-    # every switched factor but sulphur and the PM reference sulphur, which enter through s_main and ds
-    cols = {name: f(name) for name in SWITCHED if name not in ("s_pct", "pm_sref")}
+    # sulphur and the PM reference sulphur enter through s_main and ds below
+    cols = {name: f(name) for name in (*FUEL_FACTORS, "pm25_ratio")}
     for name in ("co_me", "co_ae", "co_ab", "hc_me", "hc_ae", "hc_ab", "sfoc_pilot", "cf_pilot", "ab_on_shore"):
         cols[name] = ships[name][rep]
     cols["s_main"] = emission_factors.effective_sulphur_pct(f("s_pct"), cap)

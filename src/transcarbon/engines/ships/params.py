@@ -111,23 +111,7 @@ def fuel_factors(ships: pl.DataFrame, fuel: pl.Series, tables: ShipTables) -> di
     pm = tables["pm"]
     for col, name in (("base_g_per_kwh", "pm_base"), ("s_ref_fraction", "pm_sref"), ("pm25_per_pm10", "pm25_ratio")):
         out[name] = _lookup(pl.DataFrame({"fuel": fuel}), pm, ["fuel"], col).fill_null(0.0).to_numpy()
-    for key in (
-        "sfoc_me",
-        "sfoc_pilot",
-        "sfoc_ae",
-        "sfoc_ab",
-        "cf",
-        "ch4_me",
-        "ch4_ae",
-        "ch4_ab",
-        "n2o_me",
-        "n2o_ae",
-        "n2o_ab",
-        "nox_me",
-        "nox_ae",
-        "nox_ab",
-        "pm_base",
-    ):
+    for key in ("sfoc_pilot", *FUEL_FACTORS):  # a battery-electric ship burns nothing and emits nothing
         out[key] = np.where(is_elec, 0.0, out[key])
     return out
 
@@ -151,6 +135,8 @@ SWITCHED = (
     "pm_sref",
     "pm25_ratio",
 )
+FUEL_FACTORS = tuple(n for n in SWITCHED if n not in ("s_pct", "pm_sref", "pm25_ratio"))
+"""The switched factors that scale with fuel burnt (SFOC, Cf, CH4, N2O, NOx, PM base) [g/kWh or t/t]."""
 
 
 def resolve_ships(
