@@ -142,10 +142,8 @@ def _parse_ts(expr: pl.Expr) -> pl.Expr:
 
 def read_ais(path: str | Path, *, validate: bool = True) -> pl.LazyFrame:
     """Open an AIS file lazily and normalise it (see the module docstring)."""
-    p = Path(path)
+    p = _existing(path)
     name = p.name
-    if not p.exists():
-        raise ShipInputError(name, "文件不存在", "file not found", "检查路径", "check the path")
     suffix = p.suffix.lower()
     if suffix in (".nmea", ".txt", ".ais"):
         return read_nmea(p).lazy()
@@ -315,13 +313,23 @@ def _nmea_lines(p: Path) -> Iterator[tuple[datetime | None, str, bool]]:
         yield ts, sentence, last
 
 
-def read_registry(path: str | Path) -> pl.DataFrame:
-    """Read and check the ship registry; empty cells stay null for the documented defaults."""
+def _existing(path: str | Path) -> Path:
+    """``path`` as a Path, or a bilingual "file not found" error naming it."""
     p = Path(path)
     if not p.exists():
         raise ShipInputError(p.name, "文件不存在", "file not found", "检查路径", "check the path")
-    raw = pl.read_csv(p, infer_schema=False).with_row_index("__row")
-    return validate_registry(raw, p.name)
+    return p
+
+
+def _text_csv(p: Path) -> pl.DataFrame:
+    """A CSV read as text (every column a string) with ``__row``, the 0-based data row, for error messages."""
+    return pl.read_csv(p, infer_schema=False).with_row_index("__row")
+
+
+def read_registry(path: str | Path) -> pl.DataFrame:
+    """Read and check the ship registry; empty cells stay null for the documented defaults."""
+    p = _existing(path)
+    return validate_registry(_text_csv(p), p.name)
 
 
 def validate_registry(raw: pl.DataFrame, name: str = "ships.csv") -> pl.DataFrame:
@@ -424,11 +432,8 @@ def validate_registry(raw: pl.DataFrame, name: str = "ships.csv") -> pl.DataFram
 
 def read_shore_power(path: str | Path) -> pl.DataFrame:
     """Read shore-power sessions: one row per connection with metered kWh."""
-    p = Path(path)
-    if not p.exists():
-        raise ShipInputError(p.name, "文件不存在", "file not found", "检查路径", "check the path")
-    raw = pl.read_csv(p, infer_schema=False).with_row_index("__row")
-    return validate_shore_power(raw, p.name)
+    p = _existing(path)
+    return validate_shore_power(_text_csv(p), p.name)
 
 
 def validate_shore_power(raw: pl.DataFrame, name: str = "shore_power.csv") -> pl.DataFrame:
@@ -495,9 +500,7 @@ def validate_shore_power(raw: pl.DataFrame, name: str = "shore_power.csv") -> pl
 
 def read_zones(path: str | Path) -> Zones:
     """Read zones from GeoJSON (Polygon or MultiPolygon features; holes ignored)."""
-    p = Path(path)
-    if not p.exists():
-        raise ShipInputError(p.name, "文件不存在", "file not found", "检查路径", "check the path")
+    p = _existing(path)
     try:
         doc = json.loads(p.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
