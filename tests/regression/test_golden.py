@@ -1,0 +1,22 @@
+"""Regression: the demo's numbers (inventory of every year, evaluation of every year, LMDI 2020→2025, the
+ship run) are exactly those recorded in ``golden_demo.json``; a refactoring must not move any of them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from golden import compute, digests, load, snapshot
+
+from evaluation_fixtures import build_demo_db, demo_url
+
+
+def test_demo_numbers_match_the_golden_snapshot(tmp_path: Path, pg_base_url: str | None) -> None:
+    factory = build_demo_db(demo_url(tmp_path, pg_base_url))
+    with factory.begin() as session:
+        compute(session)
+    got, want = digests(snapshot(factory)), load()
+    assert got["totals"] == want["totals"]
+    changed = {t: sorted(g for g in set(want[t]) | set(got[t]) if want[t].get(g) != got[t].get(g))
+               for t in want if t != "totals"}
+    assert not any(changed.values()), f"changed groups: { {t: g for t, g in changed.items() if g} }"
+    factory.kw["bind"].dispose()
