@@ -50,6 +50,39 @@ def is_initialised(engine: Engine) -> bool:
     return inspect(engine).has_table("alembic_version")
 
 
+def head_revision() -> str | None:
+    """The newest migration the code ships."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def schema_state(engine: Engine) -> str:
+    """``missing`` (no schema), ``outdated`` (behind the code's newest migration) or ``current``."""
+    if not is_initialised(engine):
+        return "missing"
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    return "current" if current == head_revision() else "outdated"
+
+
+def sqlite_file_missing(url: str) -> bool:
+    """True for a SQLite URL whose file does not exist (connecting would create it)."""
+    if not url.startswith("sqlite"):
+        return False
+    path = url.split("///", 1)[-1]
+    return bool(path) and path != ":memory:" and not Path(path).exists()
+
+
+def display_url(url: str) -> str:
+    """``url`` with any password masked, for messages and logs."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
