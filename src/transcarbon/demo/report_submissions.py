@@ -1,4 +1,4 @@
-"""Use case: store the demo generator's report frames as APPROVED submissions with report rows.
+"""Store the demo generator's report frames as APPROVED submissions with report rows.
 
 The synthetic data set (:func:`transcarbon.demo.generator.generate`) carries, besides activity, the
 frames the report types of ``lianyungang.reports.yaml`` collect: vehicle additions (+ year-end fleet
@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from transcarbon.city.reports import ReportCatalog, load_report_types
@@ -199,11 +199,6 @@ def _store_approved(session: Session, catalog: ReportCatalog, report_type: str, 
                  after={"file_sha256": digest, "submissions": len(sub_rows), "rows": len(report_rows)},
                  details={"synthetic": True, "state": "approved", "direct_orm_write": True})
     return {"submissions": len(sub_rows), "rows": len(report_rows)}
-
-
-def demo_reports_present(session: Session) -> bool:
-    """True when demo report submissions are stored already."""
-    return session.scalars(select(Submission.id).where(Submission.file_name.startswith("demo_"))).first() is not None
 
 
 def load_demo_reports(session: Session, data: DemoData, actor: str, *, data_dir: Path | None = None,
