@@ -23,9 +23,9 @@ from pathlib import Path
 
 import polars as pl
 
+from transcarbon.demo.builder import build_demo
 from transcarbon.factors.library import FactorLibrary
 from transcarbon.services.accounting import AccountingOptions, compute_inventory
-from transcarbon.services.demo import build_demo
 from transcarbon.services.inventory_runs import load_approved_records, run_inventory
 from transcarbon.store import db
 

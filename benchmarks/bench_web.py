@@ -19,7 +19,8 @@ from pathlib import Path
 
 import httpx
 
-from transcarbon.web.demo import DEMO_PASSWORD, BackgroundServer, demo_app
+from transcarbon.demo.accounts import DEMO_PASSWORD
+from transcarbon.web.demo_site import BackgroundServer, demo_app
 
 PAGES = {"cockpit": "/cockpit?year=2025",
          "indicator": "/indicators/converted_turnover_co2_intensity?year=2025",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from transcarbon.services.demo import build_demo
+from transcarbon.demo.builder import build_demo
 from transcarbon.store import db
 
 # Every id of shared/plan/INDICATORS.md, in the table's order.

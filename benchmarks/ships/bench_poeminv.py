@@ -15,7 +15,7 @@ What runs
    AIS rows for 16 ships).
 2. transcarbon runs end to end (reading the Parquet file, registry, zones; no shore-power sessions,
    which poeminv does not model) under ``InventoryOptions(method="epa")``; its time is the best of three
-   in-process runs of :func:`transcarbon.engines.ships.run_inventory`.
+   in-process runs of :func:`transcarbon.engines.ships.run_ais_inventory`.
 3. poeminv gets the same fixes (with draught), each ship's parameters as resolved by transcarbon
    (MCR, V_max = V_ref / 0.94, rpm, NOx tier, design draught, table-17 auxiliary and boiler kW per
    mode, base SFOC of main / auxiliary engines and boiler, Cf) as a one-ship poeminv ``Config``, and
@@ -233,7 +233,7 @@ def main() -> None:
             "/tmp/poeminv-venv/bin/pip install poeminv"
         )
     from transcarbon.demo.ais import write_synthetic_ais
-    from transcarbon.engines.ships import InventoryOptions, run_inventory
+    from transcarbon.engines.ships import InventoryOptions, run_ais_inventory
 
     zones = str(resources.files("transcarbon") / "data" / "cities" / "lianyungang_zones.geojson")
     with tempfile.TemporaryDirectory(prefix="bench-poeminv-") as tmp:
@@ -242,10 +242,10 @@ def main() -> None:
         times = []
         for _ in range(3):
             t = time.perf_counter()
-            run_inventory(paths["ais"], paths["ships"], zones, None, InventoryOptions(method="epa"))
+            run_ais_inventory(paths["ais"], paths["ships"], zones, None, InventoryOptions(method="epa"))
             times.append(time.perf_counter() - t)
         ours_s = min(times)
-        res = run_inventory(
+        res = run_ais_inventory(
             paths["ais"], paths["ships"], zones, None, InventoryOptions(method="epa", keep_intervals=True)
         )
         assert res.intervals is not None

@@ -39,13 +39,13 @@ def run_one(d: Path) -> dict[str, float]:
 
     import polars as pl
 
-    from transcarbon.engines.ships import run_inventory
+    from transcarbon.engines.ships import run_ais_inventory
 
     zones = str(resources.files("transcarbon") / "data" / "cities" / "lianyungang_zones.geojson")
     n = pl.scan_parquet(d / "ais.parquet").select(pl.len()).collect().item()
     r0 = resource.getrusage(resource.RUSAGE_SELF)
     t = time.perf_counter()
-    res = run_inventory(d / "ais.parquet", d / "ships.csv", zones, d / "shore_power.csv")
+    res = run_ais_inventory(d / "ais.parquet", d / "ships.csv", zones, d / "shore_power.csv")
     wall = time.perf_counter() - t
     r1 = resource.getrusage(resource.RUSAGE_SELF)
     peak_mib = r1.ru_maxrss / 1024

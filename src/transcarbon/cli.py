@@ -181,7 +181,7 @@ def demo_build(
     if_missing: Annotated[bool, typer.Option("--if-missing", help="已有则跳过 / skip if present")] = False,
 ) -> None:
     """生成示例数据库（合成数据） / Build the synthetic demo database."""
-    from transcarbon.services.demo import build_demo, demo_present
+    from transcarbon.demo.builder import build_demo, demo_present
 
     settings = get_settings()
     with _session(settings, create=True) as session, _progress() as progress:
@@ -326,9 +326,9 @@ def start(
     """主任务：建示例库（如需要）、显示清单并启动 Web 服务 / Main job: demo database, inventory, web app."""
     from sqlalchemy import select
 
-    from transcarbon.services.demo import demo_present
+    from transcarbon.demo.accounts import DEMO_PASSWORD, ensure_demo_users
+    from transcarbon.demo.builder import demo_present
     from transcarbon.store.models import Organisation
-    from transcarbon.web.demo import DEMO_PASSWORD, ensure_demo_users
 
     settings = get_settings()
     with _session(settings, create=True) as session:

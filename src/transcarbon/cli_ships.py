@@ -60,7 +60,7 @@ def inventory(
     store: Annotated[bool, typer.Option("--store", help="存入数据库，带追溯 / store the run with lineage")] = False,
 ) -> None:
     """计算船舶排放清单：合计、分工况、岸电 / Compute the inventory: totals, by mode, shore power."""
-    from transcarbon.engines.ships import InventoryOptions, ShipInputError, run_inventory
+    from transcarbon.engines.ships import InventoryOptions, ShipInputError, run_ais_inventory
     from transcarbon.factors.library import FactorError, FactorLibrary
 
     err = Console(stderr=True)
@@ -100,7 +100,7 @@ def inventory(
             progress.update(task, completed=done, total=total)
 
         try:
-            result = run_inventory(ais, ships, zones, shore_power, opts, progress=tick)
+            result = run_ais_inventory(ais, ships, zones, shore_power, opts, progress=tick)
         except ShipInputError as exc:
             progress.stop()
             err.print(str(exc), style="red", markup=False, highlight=False)

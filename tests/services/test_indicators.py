@@ -13,7 +13,8 @@ from sqlalchemy import select
 from evaluation_fixtures import INDICATOR_IDS, build_demo_db, demo_url
 from transcarbon.city.config import Target, load_city
 from transcarbon.city.reports import load_report_types
-from transcarbon.demo.generator import design_check, generate
+from transcarbon.demo.design_check import design_check
+from transcarbon.demo.generator import generate
 from transcarbon.services import indicators as ev
 from transcarbon.store.models import CalculationRun, Result
 from transcarbon.store.models_evaluation import IndicatorValue

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from transcarbon.web.demo import DEMO_PASSWORD, DEMO_USERS
+from transcarbon.demo.accounts import DEMO_PASSWORD, DEMO_USERS
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [

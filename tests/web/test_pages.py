@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from transcarbon.web.demo import DEMO_PASSWORD, demo_app
+from transcarbon.demo.accounts import DEMO_PASSWORD
+from transcarbon.web.demo_site import demo_app
 
 
 @pytest.fixture(scope="module")
@@ -157,21 +158,3 @@ def test_static_cache_is_bounded(client: TestClient) -> None:
     for i in range(100):
         assert client.get(f"/static/web/nope-{i}.js").status_code == 404
     assert _asset.cache_info().currsize <= 32
-
-
-def test_demo_accounts_only_on_the_demo_database(tmp_path: Path) -> None:
-    from transcarbon.store import db
-    from transcarbon.web.demo import ensure_demo_users
-
-    url = f"sqlite:///{(tmp_path / 'real.db').as_posix()}"
-    db.upgrade(url)
-    engine = db.make_engine(url)
-    with pytest.raises(RuntimeError, match="demo"), db.transaction(db.session_factory(engine)) as s:
-        ensure_demo_users(s)
-    with db.session_factory(engine)() as s:
-        from sqlalchemy import func, select
-
-        from transcarbon.store.models import User
-
-        assert s.scalar(select(func.count()).select_from(User)) == 0
-    engine.dispose()

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from transcarbon import __version__
 from transcarbon.city.config import CityConfig
 from transcarbon.i18n import catalog, t
+from transcarbon.i18n.numbers import format_number, format_percent, unit_label
 from transcarbon.reports import sources
 from transcarbon.reports.fonts import register
 
@@ -38,11 +39,6 @@ LIGHT_ZH = {"green": "绿", "yellow": "黄", "red": "红", "grey": "灰"}
 LIGHT_RGB = {"green": colors.HexColor("#1b7f3b"), "yellow": colors.HexColor("#b88a00"),
              "red": colors.HexColor("#c0392b"), "grey": colors.HexColor("#6b6b6b")}
 SEVERITY_ZH = {"critical": "严重", "high": "高", "medium": "中", "low": "低", "info": "提示"}
-
-
-def _num(value: object, digits: int | None = None) -> str:
-    from transcarbon.web.common import fmt_num  # one formatter for pages and reports
-    return fmt_num(value, digits)
 
 
 def build_report(session: Session, city: CityConfig, year: int) -> dict[str, Any]:
@@ -216,8 +212,8 @@ def render_pdf(data: dict[str, Any]) -> bytes:
         change = (total["co2_t"] / base["co2_t"] - 1) * 100 if base and base["co2_t"] else None
         ichange = ((total["intensity_kgco2_per_converted_tkm"] / base["intensity_kgco2_per_converted_tkm"] - 1) * 100
                    if base and base["intensity_kgco2_per_converted_tkm"] else None)
-        story.append(Paragraph(zh("report.overview", year=year, co2=_num(total["co2_t"] / 10000, 1),
-                                  intensity=_num(1000 * total["intensity_kgco2_per_converted_tkm"], 1),
+        story.append(Paragraph(zh("report.overview", year=year, co2=format_number(total["co2_t"] / 10000, 1),
+                                  intensity=format_number(1000 * total["intensity_kgco2_per_converted_tkm"], 1),
                                   base=base["year"] if base else "—",
                                   change="—" if change is None else f"{change:+.1f}",
                                   ichange="—" if ichange is None else f"{ichange:+.1f}",
@@ -234,10 +230,10 @@ def render_pdf(data: dict[str, Any]) -> bytes:
             zh("report.col_t2025"), zh("report.col_t2030"), zh("report.col_completion"), zh("report.col_light")]
     rows: list[list[Any]] = [head]
     for r in data["indicators"]:
-        unit = zh("report.unit_milestone") if r["unit"] == "milestone" else r["unit"]
-        rows.append([str(r["no"]), Paragraph(r["name_zh"], st["cell"]), _num(r["value"]), unit,
-                     _num(r["target_2025"]), _num(r["target_2030"]),
-                     "—" if r["completion_to_date"] is None else f"{100 * r['completion_to_date']:.0f}%",
+        unit = unit_label(r["unit"])
+        rows.append([str(r["no"]), Paragraph(r["name_zh"], st["cell"]), format_number(r["value"]), unit,
+                     format_number(r["target_2025"]), format_number(r["target_2030"]),
+                     format_percent(r["completion_to_date"]),
                      LIGHT_ZH.get(r["light"], r["light"])])
     story.append(_table(rows, [8 * mm, 80 * mm, 16 * mm, 16 * mm, 15 * mm, 15 * mm, 14 * mm, 12 * mm], regular, bold,
                         lights=[r["light"] for r in data["indicators"]], light_col=7))
@@ -258,15 +254,15 @@ def render_pdf(data: dict[str, Any]) -> bytes:
     for c in data["scorecards"]:
         srows.append([Paragraph(str(c.get("name_zh") or c.get("department")), st["cell"]), str(c.get("indicators", "")),
                       str(c.get("green", "")), str(c.get("yellow", "")), str(c.get("red", "")), str(c.get("grey", "")),
-                      _num(c.get("score"), 1), c.get("grade_zh") or "—"])
+                      format_number(c.get("score"), 1), c.get("grade_zh") or "—"])
     story.append(_table(srows, [60 * mm, 18 * mm, 12 * mm, 12 * mm, 12 * mm, 12 * mm, 20 * mm, 20 * mm], regular, bold))
     story.append(Paragraph(zh("report.score_note"), st["small"]))
     story.append(KeepTogether([Paragraph(zh("report.h_sectors"), st["h1"]), _sector_chart(data, regular)]))
     erows: list[list[Any]] = [[zh("report.col_sector"), "CO2（吨）", zh("report.col_energy"),
                                zh("report.col_ctkm"), "kgCO2/吨公里"]]
     for r in data["by_sector"]:
-        erows.append([r["name_zh"], _num(r["co2_t"], 0), _num(r["energy_tce"], 0), _num(r["converted_tkm"], 0),
-                      _num(r["intensity"], 4)])
+        erows.append([r["name_zh"], format_number(r["co2_t"], 0), format_number(r["energy_tce"], 0),
+                      format_number(r["converted_tkm"], 0), format_number(r["intensity"], 4)])
     story.append(_table(erows, [34 * mm, 32 * mm, 32 * mm, 44 * mm, 30 * mm], regular, bold))
     story.append(Paragraph(zh("report.method_note"), st["small"]))
 

@@ -1,6 +1,6 @@
 """Use case: run the AIS ship inventory and store its aggregates as a calculation run with lineage.
 
-The engine (:func:`transcarbon.engines.ships.run_inventory`) computes; this service records the run
+The engine (:func:`transcarbon.engines.ships.run_ais_inventory`) computes; this service records the run
 (kind ``ships``): the fingerprint is SHA-256 over the method and code versions, the options, the ship
 tables' hashes and the input files' hashes, so the same files and options return the existing run.
 Aggregates are stored per grain (:mod:`transcarbon.store.models_ships`), and the lineage of any of
@@ -19,7 +19,7 @@ import polars as pl
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from transcarbon.engines.ships import InventoryOptions, ShipInventoryResult, run_inventory
+from transcarbon.engines.ships import InventoryOptions, ShipInventoryResult, run_ais_inventory
 from transcarbon.services import audit
 from transcarbon.services.inventory_runs import code_version
 from transcarbon.store.models import CalculationRun
@@ -132,7 +132,7 @@ def run_ship_inventory(session: Session, ais: Path, ships: Path | None, zones: P
                        actor: str) -> ShipRun:
     """Compute the ship inventory of the given files and record it, in the caller's transaction."""
     started = datetime.now(UTC)
-    res = run_inventory(ais, ships, zones, shore_power, options or InventoryOptions())
+    res = run_ais_inventory(ais, ships, zones, shore_power, options or InventoryOptions())
     files = {"ais": ais, "ships": ships, "zones": zones, "shore_power": shore_power}
     return record_ship_run(session, res, files, actor=actor, started=started)
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from transcarbon.api.deps import SESSION_COOKIE, AppState, get_session, get_state
 from transcarbon.city.config import CityConfig, load_city
 from transcarbon.i18n import Lang, catalog, t
+from transcarbon.i18n.numbers import format_number, format_percent
 from transcarbon.services import audit, users
 from transcarbon.services.users import Principal
 from transcarbon.store.db import transaction
@@ -53,27 +54,12 @@ def city_config(name: str) -> CityConfig:
     return load_city(name)
 
 
-def fmt_num(value: object, digits: int | None = None) -> str:
-    """Numbers for people: thousands separators, sensible decimals, an em dash for none."""
-    if value is None:
-        return "—"
-    try:
-        x = float(str(value))
-    except ValueError:
-        return str(value)
-    if math.isnan(x):
-        return "—"
-    if digits is None:
-        digits = 0 if abs(x) >= 1000 else (1 if abs(x) >= 10 else (2 if abs(x) >= 1 else 4))
-    return f"{x:,.{digits}f}"
-
-
 @cache
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters["num"] = fmt_num
-    env.filters["pct"] = lambda v: "—" if v is None else f"{100 * float(v):.0f}%"
+    env.filters["num"] = format_number
+    env.filters["pct"] = format_percent
     env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False, default=str)
     return env
 

@@ -10,13 +10,14 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from transcarbon.city.config import Indicator
+from transcarbon.i18n.numbers import format_number
 from transcarbon.methods.lmdi import EFFECTS
 from transcarbon.reports import sources
 from transcarbon.reports.stage_report import build_report, render_pdf, render_xlsx
 from transcarbon.services import audit
 from transcarbon.services.lineage import LineageNotFound, lineage
 from transcarbon.store.db import transaction
-from transcarbon.web.common import LIGHT_COLOURS, Page, Table, figure, fmt_num, plot, sparkline
+from transcarbon.web.common import LIGHT_COLOURS, Page, Table, figure, plot, sparkline
 
 router = APIRouter()
 
@@ -176,7 +177,7 @@ def _reasons(page: Page, ind: Indicator, row: dict[str, Any]) -> list[str]:
             reason = ind.computation.no_data_reason.zh if zh else ind.computation.no_data_reason.en
         out.append(page.t("web.why.no_data", reason=reason or "—"))
         return out
-    out.append(page.t("web.why.value", value=fmt_num(row.get("value")), unit=ind.unit))
+    out.append(page.t("web.why.value", value=format_number(row.get("value")), unit=ind.unit))
     comp = row.get("completion_to_date")
     if comp is not None:
         out.append(page.t("web.why.completion", pct=f"{100 * float(comp):.0f}"))
@@ -188,8 +189,8 @@ def _reasons(page: Page, ind: Indicator, row: dict[str, Any]) -> list[str]:
         out.append(page.t("web.why.sdg", status=_status_label(page, row.get("sdg_status"))))
     fc = row.get("forecast") or {}
     if fc.get("p_meet") is not None:
-        out.append(page.t("web.why.forecast", year=fc.get("year"), value=fmt_num(fc.get("value")),
-                          low=fmt_num(fc.get("low")), high=fmt_num(fc.get("high")),
+        out.append(page.t("web.why.forecast", year=fc.get("year"), value=format_number(fc.get("value")),
+                          low=format_number(fc.get("low")), high=format_number(fc.get("high")),
                           p=f"{100 * float(fc['p_meet']):.0f}"))
     return out
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from transcarbon.engines.ships.registry import REGISTRY_COLUMNS, validate_registry
 from transcarbon.engines.ships.tables import ShipTables
 from transcarbon.methods.ships import emission_factors as ef
 from transcarbon.methods.ships import power, sfoc
@@ -144,8 +145,6 @@ def resolve_ships(
 ) -> pl.DataFrame:
     """One parameter row per MMSI of ``registry`` ∪ ``mmsi`` (those absent from the registry get every
     default and the ``not_in_registry`` flag)."""
-    from transcarbon.engines.ships.readers import REGISTRY_COLUMNS, validate_registry
-
     if registry is None:
         registry = validate_registry(pl.DataFrame({"mmsi": pl.Series([], dtype=pl.String)}))
     reg = registry.select(REGISTRY_COLUMNS).with_columns(pl.lit(False).alias("__missing"))

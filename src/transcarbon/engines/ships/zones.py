@@ -1,11 +1,20 @@
-"""Zones (berths, anchorages, port areas, emission control areas) and vectorised point-in-polygon."""
+"""Zones (berths, anchorages, port areas, emission control areas): read from GeoJSON (Polygon or
+MultiPolygon features with ``kind`` = berth | anchorage | port_area | eca; a berth needs ``berth_id``, an
+ECA may carry ``sulphur_pct``) and located by vectorised point-in-polygon."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
+
+from transcarbon.engines.ships.errors import ShipInputError
+from transcarbon.engines.ships.input_checks import existing_file
+
+ZONE_KINDS = ("berth", "anchorage", "port_area", "eca")
 
 
 @dataclass(frozen=True)
@@ -119,3 +128,81 @@ class Zones:
             elif z.kind == "eca" and not np.isnan(z.sulphur_pct):
                 cap[hit] = np.fmin(cap[hit], z.sulphur_pct)
         return ZoneHits(zone_index, in_port, cap)
+
+
+def read_zones(path: str | Path) -> Zones:
+    """Read zones from GeoJSON (Polygon or MultiPolygon features; holes ignored)."""
+    p = existing_file(path)
+    try:
+        doc = json.loads(p.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ShipInputError(
+            p.name,
+            f"不是有效的 JSON（第 {exc.lineno} 行）",
+            f"not valid JSON (line {exc.lineno})",
+            "用 GeoJSON 编辑器重新导出",
+            "re-export it from a GeoJSON editor",
+            exc.lineno,
+        ) from exc
+    return zones_from_geojson(doc, p.name)
+
+
+def zones_from_geojson(doc: dict[str, object], name: str = "zones.geojson") -> Zones:
+    """Zones from a parsed GeoJSON FeatureCollection; ``name`` is the file named in errors."""
+    features = doc.get("features") if isinstance(doc, dict) else None
+    if not isinstance(features, list):
+        raise ShipInputError(
+            name,
+            "缺少 features 数组",
+            "no 'features' array",
+            "提供 FeatureCollection",
+            "provide a GeoJSON FeatureCollection",
+        )
+    zones: list[Zone] = []
+    for i, feat in enumerate(features):
+        props = feat.get("properties") or {}
+        geom = feat.get("geometry") or {}
+        kind = props.get("kind")
+        where = f"features[{i}]"
+        if kind not in ZONE_KINDS:
+            raise ShipInputError(
+                name,
+                f"{where} 的 kind 为 {kind!r}",
+                f"{where} has kind {kind!r}",
+                "kind 取 berth、anchorage、port_area 或 eca",
+                "set kind to berth, anchorage, port_area or eca",
+                column="properties.kind",
+            )
+        if geom.get("type") == "Polygon":
+            rings = [geom["coordinates"][0]]
+        elif geom.get("type") == "MultiPolygon":
+            rings = [poly[0] for poly in geom["coordinates"]]
+        else:
+            raise ShipInputError(
+                name,
+                f"{where} 的几何类型为 {geom.get('type')!r}",
+                f"{where} has geometry type {geom.get('type')!r}",
+                "使用 Polygon 或 MultiPolygon",
+                "use Polygon or MultiPolygon",
+                column="geometry.type",
+            )
+        if kind == "berth" and not props.get("berth_id"):
+            raise ShipInputError(
+                name,
+                f"{where} 泊位缺少 berth_id",
+                f"{where}: a berth needs berth_id",
+                "为泊位填写唯一的 berth_id",
+                "give each berth a unique berth_id",
+                column="properties.berth_id",
+            )
+        sulphur = props.get("sulphur_pct")
+        zones.append(
+            Zone(
+                kind=str(kind),
+                zone_id=str(props.get("berth_id") or props.get("name") or props.get("id") or f"{kind}_{i}"),
+                rings=tuple(np.asarray(r, dtype=np.float64)[:, :2] for r in rings),
+                has_shore_power=bool(props.get("has_shore_power", False)),
+                sulphur_pct=float(sulphur) if sulphur is not None else float("nan"),
+            )
+        )
+    return Zones(tuple(zones))

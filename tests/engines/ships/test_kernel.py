@@ -1,98 +1,17 @@
-"""Hand-worked inventory cases through the engine (ships.md and issue 6 "Done when")."""
+"""Hand-worked inventory cases through the kernel (ships.md and issue 6 "Done when"): modes, low load,
+shore power, gaps, registry defaults, LNG, battery-electric, ECA switch and the EPA option."""
 
-from datetime import UTC, datetime, timedelta
-from math import cos, radians
-
-import numpy as np
 import polars as pl
 import pytest
 
-from transcarbon.engines.ships import InventoryOptions, run_inventory
-from transcarbon.engines.ships.readers import validate_registry, validate_shore_power, zones_from_geojson
-
-T0 = datetime(2024, 5, 1, tzinfo=UTC)
-NM_PER_DEG_LAT = 3440.065 * np.pi / 180
-
-
-def rect(x0, y0, x1, y1):
-    return {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}
-
-
-def zones(eca_pct=0.5):
-    feats = [
-        {"properties": {"kind": "eca", "sulphur_pct": eca_pct}, "geometry": rect(118.9, 33.8, 121.2, 35.6)},
-        {"properties": {"kind": "port_area", "name": "port"}, "geometry": rect(119.36, 34.70, 119.53, 34.79)},
-        {"properties": {"kind": "anchorage", "name": "anch1"}, "geometry": rect(119.55, 34.79, 119.62, 34.84)},
-        {
-            "properties": {"kind": "berth", "berth_id": "SP1", "has_shore_power": True},
-            "geometry": rect(119.400, 34.738, 119.404, 34.740),
-        },
-    ]
-    return zones_from_geojson({"type": "FeatureCollection", "features": feats})
-
-
-BULK = {
-    "mmsi": "1",
-    "ship_type": "bulk_carrier",
-    "dwt": "45000",
-    "mcr_kw": "9000",
-    "vref_kn": "14",
-    "design_draught_m": "12",
-    "engine_rpm": "100",
-    "fuel": "HFO",
-    "build_year": "2005",
-    "nox_tier": "1",
-    "shore_power_capable": "true",
-}
-
-
-def registry(*rows):
-    cols = sorted({k for r in rows for k in r})
-    return validate_registry(
-        pl.DataFrame([{c: r.get(c) for c in cols} for r in rows], schema={c: pl.String for c in cols})
-    )
-
-
-def track(mmsi, hours, lon, lat, sog, draught=12.0):
-    n = len(hours)
-    lon = np.broadcast_to(np.asarray(lon, float), (n,))
-    lat = np.broadcast_to(np.asarray(lat, float), (n,))
-    return pl.DataFrame(
-        {
-            "mmsi": [mmsi] * n,
-            "ts": [T0 + timedelta(hours=h) for h in hours],
-            "lon": lon,
-            "lat": lat,
-            "sog_kn": np.broadcast_to(np.asarray(sog, float), (n,)),
-            "draught_m": [draught] * n,
-        },
-        schema={
-            "mmsi": pl.Int64,
-            "ts": pl.Datetime("us", "UTC"),
-            "lon": pl.Float64,
-            "lat": pl.Float64,
-            "sog_kn": pl.Float64,
-            "draught_m": pl.Float64,
-        },
-    )
-
-
-def eastward(mmsi, hours, speed_kn, lon0, lat):
-    deg_per_h = speed_kn / (NM_PER_DEG_LAT * cos(radians(lat)))
-    return track(mmsi, hours, lon0 + deg_per_h * np.asarray(hours), lat, speed_kn)
-
-
-def run(ais, reg, sessions=None, z=None, **opts):
-    return run_inventory(
-        ais, reg, z if z is not None else zones(), sessions, InventoryOptions(keep_intervals=True, **opts)
-    )
+from ship_fixtures import BULK, HOURS, eastward, registry, run, track, zones
+from transcarbon.engines.ships.shore_power_sessions import validate_shore_power
 
 
 def curve(load):
     return 0.455 * load**2 - 0.710 * load + 1.280
 
 
-HOURS = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
 ETA = 0.867 * 0.917  # bulk carrier bin 3, table 44
 
 
@@ -246,20 +165,6 @@ def test_eca_cap_01_switches_hfo_to_mdo():
     assert res.summary["total"]["co2_t"] == pytest.approx(fuel_g * 3.206 / 1e6, rel=1e-3)
 
 
-def test_spike_dropped_and_partitions_match_single_run():
-    ais = eastward(1, HOURS, 12.0, 120.0, 33.0)
-    spiky = ais.with_columns(
-        pl.when(pl.int_range(pl.len()) == 2).then(pl.col("lat") + 1.0).otherwise(pl.col("lat")).alias("lat")
-    )
-    res = run(spiky, registry(BULK))
-    assert res.lineage["data_quality"]["dropped_spike"] == 1
-    many = pl.concat([eastward(m, HOURS, 12.0, 120.0, 33.0 + m * 0.01) for m in range(1, 9)])
-    reg = registry(*[{**BULK, "mmsi": str(m)} for m in range(1, 9)])
-    one = run(many, reg)
-    parts = run(many, reg, partition_rows=10)
-    assert parts.summary == one.summary
-
-
 def test_epa_option_runs_and_differs():
     a = run(eastward(1, HOURS, 12.0, 120.0, 33.0), registry(BULK))
     b = run(eastward(1, HOURS, 12.0, 120.0, 33.0), registry(BULK), method="epa")
@@ -267,24 +172,3 @@ def test_epa_option_runs_and_differs():
     assert b.intervals["load"][0] == pytest.approx(p_epa / 9000, rel=1e-6)
     assert b.summary["total"]["co2_t"] < a.summary["total"]["co2_t"]
     assert b.lineage["method"]["option"] == "epa"
-
-
-def test_size_bins_hold_non_integer_sizes_and_ro_ro_uses_dwt():
-    from transcarbon.engines.ships.params import resolve_ships
-    from transcarbon.engines.ships.tables import load_tables
-
-    reg = registry(
-        {**BULK, "mmsi": "1", "dwt": "9999.5"},  # table 17 bin 1 is 0–9999, bin 2 10000–34999
-        {**BULK, "mmsi": "2", "dwt": "34999.6"},  # bin 2, not the top bin
-        {**BULK, "mmsi": "3", "dwt": "250000"},  # bin 6 (200000+)
-        {**BULK, "mmsi": "4", "ship_type": "ro_ro", "dwt": "12000", "gt": "40000"},
-    )
-    p = resolve_ships(reg, None, load_tables()).sort("mmsi")
-    # 9999.5 dwt → bin 1: aux at berth 110 kW, weather 0.909 (was the top bin: 240 kW, 0.867)
-    assert p["imobin"].to_list()[:3] == [1, 2, 6]
-    assert p["ae_berth_kw"].to_list()[:3] == [110.0, 110.0, 240.0]
-    assert p["eta_w"].to_list()[:3] == [0.909, 0.867, 0.867]
-    # Ro-Ro binned by deadweight (12000 dwt → bin 3, 10000–14999), not by GT (40000 → bin 4)
-    roro = p.row(3, named=True)
-    assert (roro["size_metric"], roro["size"], roro["imobin"]) == ("dwt", 12000.0, 3)
-    assert roro["ae_man_kw"] == 2700.0 and roro["ab_berth_kw"] == 390.0 and roro["eta_w"] == 0.867

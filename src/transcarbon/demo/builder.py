@@ -1,4 +1,6 @@
-"""Use case: build the synthetic Lianyungang demo database (organisations, records, inventories)."""
+"""Build the synthetic Lianyungang demo database through the services: organisations, activity records
+(one approved batch), every year's inventory run, the report submissions (:mod:`.report_submissions`) and
+a ship-emission run over a synthetic month of AIS (:mod:`.ais`)."""
 
 from __future__ import annotations
 
@@ -12,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from transcarbon.demo.ais import write_synthetic_ais
 from transcarbon.demo.generator import generate
+from transcarbon.demo.report_submissions import load_demo_reports
 from transcarbon.services import audit
 from transcarbon.services.accounting import AccountingOptions
 from transcarbon.services.activity_csv import NUMERIC
-from transcarbon.services.demo_reports import load_demo_reports
 from transcarbon.services.inventory_runs import run_inventory
 from transcarbon.services.records import store_activity
 from transcarbon.services.ship_runs import city_zones, run_ship_inventory
@@ -25,6 +27,7 @@ DEMO_LABEL = "示例数据（合成） / synthetic demo data"
 
 
 def demo_present(session: Session) -> bool:
+    """True when the database holds the demo data set (its import batch)."""
     return session.scalars(select(ImportBatch.id).where(ImportBatch.kind == "demo")).first() is not None
 
 

@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from dbutil import reset_postgres
 from transcarbon.cli import app
+from transcarbon.demo.builder import build_demo
 from transcarbon.services.accounting import AccountingOptions, inventory_json
-from transcarbon.services.demo import build_demo
 from transcarbon.services.inventory_runs import run_inventory
 from transcarbon.services.lineage import lineage
 from transcarbon.store import db

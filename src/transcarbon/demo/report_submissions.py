@@ -1,4 +1,4 @@
-"""Use case: store the demo generator's report frames as APPROVED submissions with report rows.
+"""Store the demo generator's report frames as APPROVED submissions with report rows.
 
 The synthetic data set (:func:`transcarbon.demo.generator.generate`) carries, besides activity, the
 frames the report types of ``lianyungang.reports.yaml`` collect: vehicle additions (+ year-end fleet
@@ -34,14 +34,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from transcarbon.city.reports import ReportCatalog, load_report_types
-from transcarbon.demo import sectors
 from transcarbon.demo.fleets import NEW_ENERGY
 from transcarbon.demo.generator import DemoData
 from transcarbon.demo.seasons import YEARS
+from transcarbon.demo.sectors import rail_aviation_other, road_freight, road_passenger
 from transcarbon.services import audit, filestore
 from transcarbon.store.models import ReportRow, Submission, UploadedFile
 
@@ -67,9 +67,9 @@ def vehicle_additions_rows(data: DemoData) -> pl.DataFrame:
     stock = data.fleet_stock.with_columns(pl.col("power_type").replace(POWER_MAP))
     in_service = pl.concat([
         stock.filter(pl.col("category") == "airport_equipment").with_columns(
-            org_id=pl.lit(sectors.AIRPORT_EQUIPMENT.org_id), category=pl.lit("airside_equipment")),
+            org_id=pl.lit(rail_aviation_other.AIRPORT_EQUIPMENT.org_id), category=pl.lit("airside_equipment")),
         stock.filter(pl.col("category") == "truck_container_port").with_columns(
-            org_id=pl.lit(sectors.TRUCK_FLEETS[0].fleet.org_id), category=pl.lit("port_container_truck")),
+            org_id=pl.lit(road_freight.TRUCK_FLEETS[0].fleet.org_id), category=pl.lit("port_container_truck")),
     ]).select("org_id", (pl.col("year").cast(pl.String) + "-12").alias("period"), "category", "power_type",
               pl.col("count").alias("in_service_count"))
     rows = add.join(in_service, on=["org_id", "period", "category", "power_type"], how="full", coalesce=True)
@@ -104,7 +104,7 @@ def public_transport_rows(data: DemoData) -> pl.DataFrame:
     """Bus ridership split over the bus companies by fleet size; fleets at year end on December rows."""
     years = _years()
     fleet_rows = []
-    for fleet in sectors.BUS_FLEETS:
+    for fleet in road_passenger.BUS_FLEETS:
         stock = fleet.stock()
         for y, year in enumerate(years):
             total = int(sum(int(v[y + 1]) for v in stock.values()))
@@ -199,11 +199,6 @@ def _store_approved(session: Session, catalog: ReportCatalog, report_type: str, 
                  after={"file_sha256": digest, "submissions": len(sub_rows), "rows": len(report_rows)},
                  details={"synthetic": True, "state": "approved", "direct_orm_write": True})
     return {"submissions": len(sub_rows), "rows": len(report_rows)}
-
-
-def demo_reports_present(session: Session) -> bool:
-    """True when demo report submissions are stored already."""
-    return session.scalars(select(Submission.id).where(Submission.file_name.startswith("demo_"))).first() is not None
 
 
 def load_demo_reports(session: Session, data: DemoData, actor: str, *, data_dir: Path | None = None,

@@ -1,0 +1,98 @@
+"""Reading AIS positions from tabular files: CSV or Parquet with ``mmsi, timestamp, lon, lat, sog, cog,
+heading, nav_status, draught`` (``sog`` and ``draught`` optional; MarineCadastre names ``MMSI,
+BaseDateTime, LAT, LON, SOG, COG, Heading, Status, Draft`` accepted). Files of raw NMEA sentences
+(``.nmea``/``.txt``/``.ais``) are handed to :func:`.nmea.read_nmea`.
+
+Every reader returns the normalised frame ``mmsi: Int64, ts: Datetime[us, UTC], lon, lat, sog_kn,
+draught_m: Float64`` (lazy for CSV/Parquet), or raises :class:`.errors.ShipInputError` naming file, row,
+column and fix in Chinese and English.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from transcarbon.engines.ships.errors import ShipInputError
+from transcarbon.engines.ships.input_checks import bad_value, check_columns, existing_file, parse_timestamp
+from transcarbon.engines.ships.nmea import read_nmea
+
+MARINECADASTRE = {
+    "MMSI": "mmsi",
+    "BaseDateTime": "timestamp",
+    "LAT": "lat",
+    "LON": "lon",
+    "SOG": "sog",
+    "COG": "cog",
+    "Heading": "heading",
+    "Status": "nav_status",
+    "Draft": "draught",
+}
+AIS_REQUIRED = ("mmsi", "timestamp", "lon", "lat")
+
+
+def read_ais(path: str | Path, *, validate: bool = True) -> pl.LazyFrame:
+    """Open an AIS file lazily and normalise it (see the module docstring)."""
+    p = existing_file(path)
+    name = p.name
+    suffix = p.suffix.lower()
+    if suffix in (".nmea", ".txt", ".ais"):
+        return read_nmea(p).lazy()
+    if suffix in (".parquet", ".pq"):
+        lf = pl.scan_parquet(p)
+    elif suffix in (".csv", ".gz"):
+        lf = pl.scan_csv(p, infer_schema=False)
+    else:
+        raise ShipInputError(
+            name,
+            f"不支持的文件类型 {suffix}",
+            f"unsupported file type {suffix!r}",
+            "使用 .csv、.parquet 或 .nmea",
+            "use .csv, .parquet or .nmea (raw !AIVDM)",
+        )
+    columns = lf.collect_schema().names()
+    if "MMSI" in columns and "BaseDateTime" in columns:
+        lf = lf.rename({k: v for k, v in MARINECADASTRE.items() if k in columns})
+        columns = lf.collect_schema().names()
+    check_columns(name, columns, AIS_REQUIRED, "mmsi, timestamp, lon, lat; sog, draught optional")
+    schema = lf.collect_schema()
+    ts_expr = (
+        pl.col("timestamp").dt.convert_time_zone("UTC").dt.cast_time_unit("us")
+        if isinstance(schema["timestamp"], pl.Datetime) and schema["timestamp"].time_zone
+        else pl.col("timestamp").dt.replace_time_zone("UTC").dt.cast_time_unit("us")
+        if isinstance(schema["timestamp"], pl.Datetime)
+        else parse_timestamp(pl.col("timestamp"))
+    )
+    out = lf.select(
+        pl.col("mmsi").cast(pl.Int64, strict=False),
+        ts_expr.alias("ts"),
+        pl.col("lon").cast(pl.Float64, strict=False),
+        pl.col("lat").cast(pl.Float64, strict=False),
+        (pl.col("sog").cast(pl.Float64, strict=False) if "sog" in columns else pl.lit(None, pl.Float64)).alias(
+            "sog_kn"
+        ),
+        (pl.col("draught").cast(pl.Float64, strict=False) if "draught" in columns else pl.lit(None, pl.Float64)).alias(
+            "draught_m"
+        ),
+    )
+    if validate and suffix != ".parquet":
+        _validate_ais_sample(name, lf, out)
+    return out
+
+
+def _validate_ais_sample(name: str, raw: pl.LazyFrame, norm: pl.LazyFrame, n: int = 10_000) -> None:
+    """Check the first ``n`` rows so a wrong format fails fast with the row and column."""
+    sample = norm.head(n).with_row_index("__row").collect()
+    raw_s = raw.head(n).with_row_index("__row").collect()
+    for col, src, zh, en in (
+        ("mmsi", "mmsi", "整数 MMSI", "an integer MMSI"),
+        ("ts", "timestamp", "时间（如 2024-05-01T08:00:00Z）", "a timestamp such as 2024-05-01T08:00:00Z"),
+        ("lon", "lon", "经度（度）", "a longitude in degrees"),
+        ("lat", "lat", "纬度（度）", "a latitude in degrees"),
+    ):
+        bad = sample.filter(pl.col(col).is_null()).join(
+            raw_s.filter(pl.col(src).is_not_null()).select("__row", src), on="__row"
+        )
+        if bad.height:
+            raise bad_value(name, src, int(bad["__row"][0]), bad[src][0], zh, en)

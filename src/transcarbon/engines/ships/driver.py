@@ -1,0 +1,315 @@
+"""The partitioned driver of the ship emission inventory from AIS (IMO4 method, EPA option, shore power).
+
+Entry point::
+
+    run_ais_inventory(ais, ships=None, zones=None, shore_power=None, options=InventoryOptions(),
+                      progress=None) -> ShipInventoryResult
+
+- ``ais``: path (CSV / Parquet / MarineCadastre CSV / NMEA ``!AIVDM`` text) or a Polars frame already
+  normalised (``mmsi, ts, lon, lat, sog_kn, draught_m``; see :mod:`.ais_readers`);
+- ``ships``: registry CSV path or validated frame (:func:`.registry.read_registry`), or None (every ship
+  gets the documented defaults and is flagged);
+- ``zones``: GeoJSON path or :class:`.zones.Zones`, or None (IMO4 speed rules only, no ECA cap);
+- ``shore_power``: sessions CSV path or frame, or None;
+- ``options``: :class:`.options.InventoryOptions` (method ``imo4`` | ``epa``, gap limits, grid
+  region/year, boilers on shore power, map grid, partition size, interval output);
+- ``progress``: optional callable ``(done_partitions, total_partitions)``.
+
+:class:`ShipInventoryResult` carries ``summary`` (the CLI's JSON contract), the frames
+``ship_day_mode``, ``calls``, ``zones``, ``grid``, ``ships`` (resolved parameters with data-quality flags)
+and optionally ``intervals``, the grid lookup, and ``lineage`` (input SHA-256s, registry hash, method
+name/version, table-set version and hashes, Cf factor set, parameters, grid factor with fallbacks).
+
+Inputs larger than ``options.partition_rows`` are processed in partitions of whole ships
+(:mod:`.partitioning`: row groups of a Parquet file already in MMSI order are read in turn without
+staging; other files are staged by ``hash(mmsi) % n``); each runs through :func:`.kernel.run_partition`,
+on ``options.workers`` threads, and the additive aggregates are summed in partition order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from transcarbon.engines.ships.aggregation import SUM_COLS, PartitionAggregates
+from transcarbon.engines.ships.ais_readers import read_ais
+from transcarbon.engines.ships.kernel import run_partition
+from transcarbon.engines.ships.options import InventoryOptions
+from transcarbon.engines.ships.params import resolve_ships
+from transcarbon.engines.ships.partitioning import partitions
+from transcarbon.engines.ships.registry import read_registry
+from transcarbon.engines.ships.ship_factors import ShipArrays, prepare_ships
+from transcarbon.engines.ships.shore_power_sessions import read_shore_power
+from transcarbon.engines.ships.tables import ShipTables, load_tables
+from transcarbon.engines.ships.zones import Zones, read_zones
+from transcarbon.factors.library import FactorLibrary
+from transcarbon.methods.ships import METHOD_NAME, METHOD_VERSION, MODES, POLLUTANTS
+from transcarbon.methods.ships.shore_power import grid_co2_t
+
+TOTAL_KEYS = ("fuel_t", *(f"{p}_t" for p in POLLUTANTS))
+
+
+@dataclass
+class ShipInventoryResult:
+    """What :func:`run_ais_inventory` returns (see the module docstring)."""
+
+    summary: dict[str, object]
+    ship_day_mode: pl.DataFrame
+    calls: pl.DataFrame
+    zones: pl.DataFrame
+    grid: pl.DataFrame
+    ships: pl.DataFrame
+    lineage: dict[str, object]
+    intervals: pl.DataFrame | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 22):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _frame_hash(df: pl.DataFrame) -> str:
+    return (
+        hashlib.sha256(df.hash_rows(seed=0).to_numpy().tobytes()).hexdigest()
+        if df.height
+        else hashlib.sha256(b"").hexdigest()
+    )
+
+
+def run_ais_inventory(
+    ais: str | Path | pl.DataFrame | pl.LazyFrame,
+    ships: str | Path | pl.DataFrame | None = None,
+    zones: str | Path | Zones | None = None,
+    shore_power: str | Path | pl.DataFrame | None = None,
+    options: InventoryOptions | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ShipInventoryResult:
+    """Run the inventory (see the module docstring for the contract)."""
+    opts = options or InventoryOptions()
+    tables = load_tables()
+    files: dict[str, Path] = {}
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        if isinstance(ais, (str, Path)):
+            files["ais"] = Path(ais)
+            lf = read_ais(ais)
+        else:
+            lf = ais.lazy()
+        registry = None
+        if isinstance(ships, (str, Path)):
+            files["ships"] = Path(ships)
+            registry = read_registry(ships)
+        elif ships is not None:
+            registry = ships
+        if isinstance(zones, (str, Path)):
+            files["zones"] = Path(zones)
+            zone_set = read_zones(zones)
+        else:
+            zone_set = zones or Zones()
+        sessions = None
+        if isinstance(shore_power, (str, Path)):
+            files["shore_power"] = Path(shore_power)
+            sessions = read_shore_power(shore_power)
+        elif shore_power is not None:
+            sessions = shore_power
+        hashes = {k: pool.submit(_sha256, p) for k, p in files.items()}  # hashed while we compute
+        params_all = resolve_ships(registry, None, tables, opts.boilers_on_shore_power)
+        aggs, intervals, used = _run_partitions(
+            lf, files.get("ais"), registry, params_all, zone_set, sessions, tables, opts, progress
+        )
+        input_hashes = {k: f.result() for k, f in hashes.items()}
+    return _assemble(aggs, intervals, used, registry, sessions, tables, opts, input_hashes)
+
+
+def _run_partitions(
+    lf: pl.LazyFrame,
+    ais_path: Path | None,
+    registry: pl.DataFrame | None,
+    params_all: pl.DataFrame,
+    zone_set: Zones,
+    sessions: pl.DataFrame | None,
+    tables: ShipTables,
+    opts: InventoryOptions,
+    progress: Callable[[int, int], None] | None,
+) -> tuple[list[PartitionAggregates], list[pl.DataFrame], pl.DataFrame]:
+    aggs: list[PartitionAggregates] = []
+    ivs: list[pl.DataFrame] = []
+    # every ship of the input is resolved once (those absent from the registry get the defaults), and
+    # its arrays and factors are shared by all partitions
+    seen = lf.select(pl.col("mmsi").drop_nulls().unique()).collect().to_series()
+    missing = seen.filter(~seen.is_in(params_all["mmsi"].implode()))
+    if missing.len():
+        extra = resolve_ships(registry, missing, tables, opts.boilers_on_shore_power)
+        params_all = pl.concat(
+            [params_all, extra.filter(pl.col("mmsi").is_in(missing.implode()))], how="vertical_relaxed"
+        )
+    ships = ShipArrays.from_params(params_all)
+
+    prepare_ships(ships, zone_set)  # shared read-only by the workers from here on
+
+    def collect(agg: PartitionAggregates, iv: pl.DataFrame) -> None:
+        aggs.append(agg)
+        if opts.wants_intervals:
+            ivs.append(iv)
+
+    total, parts = partitions(lf, ais_path, opts)
+    if progress:
+        progress(0, total)
+    workers = max(1, min(opts.workers, total))
+    done = 0
+    # partitions run on `workers` threads (NumPy and Polars release the GIL); at most `workers` are in
+    # flight while the next one is read, and results are taken in partition order (deterministic sums)
+    with ThreadPoolExecutor(max_workers=workers) as ex:
+        pending: deque[Future[tuple[PartitionAggregates, pl.DataFrame]]] = deque()
+        for df in parts:
+            pending.append(ex.submit(run_partition, df, ships, zone_set, sessions, opts))
+            while len(pending) >= workers:
+                collect(*pending.popleft().result())
+                done += 1
+                if progress:
+                    progress(done, total)
+        while pending:
+            collect(*pending.popleft().result())
+            done += 1
+            if progress:
+                progress(done, total)
+    return aggs, ivs, ships.frame.filter(pl.col("mmsi").is_in(seen.implode()))
+
+
+def _sum_frames(frames: list[pl.DataFrame], keys: list[str]) -> pl.DataFrame:
+    df = (
+        pl.concat([f for f in frames if f.height], how="vertical_relaxed")
+        if any(f.height for f in frames)
+        else frames[0]
+    )
+    cols = [c for c in df.columns if c not in keys]
+    return df.group_by(keys).agg(pl.col(c).sum() for c in cols)
+
+
+def _pollutant_dict(row: dict[str, float]) -> dict[str, float]:
+    return {k: float(row.get(k) or 0.0) for k in TOTAL_KEYS}
+
+
+def _assemble(
+    aggs: list[PartitionAggregates],
+    intervals: list[pl.DataFrame],
+    used: pl.DataFrame,
+    registry: pl.DataFrame | None,
+    sessions: pl.DataFrame | None,
+    tables: ShipTables,
+    opts: InventoryOptions,
+    input_hashes: dict[str, str],
+) -> ShipInventoryResult:
+    sdm = _sum_frames([a.ship_day_mode for a in aggs], ["mmsi", "day", "mode"]).sort("mmsi", "day", "mode")
+    calls = pl.concat([a.calls for a in aggs], how="vertical_relaxed").sort("mmsi", "arrival")
+    zagg = _sum_frames([a.zones for a in aggs], ["zone_id", "zone_kind"]).sort("zone_id")
+    gkeys = ["cell"] + (["lat", "lon"] if "lat" in aggs[0].grid.columns else [])
+    grid = _sum_frames([a.grid for a in aggs], gkeys)
+    quality = pl.concat([a.ship_quality for a in aggs], how="vertical_relaxed")
+    counts: dict[str, int] = {}
+    for a in aggs:
+        for k, v in a.counts.items():
+            counts[k] = counts.get(k, 0) + v
+    seen = quality.select("mmsi")
+    ships = (
+        seen.join(used, on="mmsi", how="left")
+        .join(quality, on="mmsi", how="left")
+        .with_columns(
+            pl.concat_str(
+                [
+                    pl.col("dq_flags").replace("", None),
+                    pl.when(pl.col("intervals") + 1 < opts.min_fixes).then(pl.lit("few_fixes")),
+                    pl.when(pl.col("draught_missing")).then(pl.lit("draught_missing_used_design")),
+                ],
+                separator=",",
+                ignore_nulls=True,
+            )
+            .fill_null("")
+            .alias("dq_flags")
+        )
+    )
+    year = opts.grid_year
+    if year is None:
+        years = sdm.group_by(pl.col("day").dt.year().alias("y")).agg(pl.col("hours").sum()).sort("hours")
+        year = int(years["y"][-1]) if years.height else 2023
+    lookup = FactorLibrary.load().resolve_grid(opts.grid_region, year)
+    totals = sdm.select(pl.col(c).sum() for c in SUM_COLS).row(0, named=True)
+    by_mode_df = sdm.group_by("mode").agg(pl.col(c).sum() for c in TOTAL_KEYS)
+    by_mode_rows = {r["mode"]: r for r in by_mode_df.iter_rows(named=True)}
+    kwh = float(totals["shore_kwh_metered"] or 0.0)
+    grid_t = float(grid_co2_t(kwh, lookup.kgco2_per_kwh))
+    gross = float(totals["avoided_co2_t"] or 0.0)
+    calls = calls.with_columns(
+        (pl.col("shore_kwh_metered") * lookup.kgco2_per_kwh / 1000).alias("grid_co2_t")
+    ).with_columns((pl.col("avoided_co2_t") - pl.col("grid_co2_t")).alias("avoided_co2_net_t"))
+    unmatched = 0
+    if sessions is not None and sessions.height:
+        unmatched = sessions.join(seen, on="mmsi", how="anti").height
+    summary: dict[str, object] = {
+        "ships": seen.height,
+        "positions": counts.get("positions", 0),
+        "interpolated_h": round(float(totals["interpolated_h"] or 0.0), 6),
+        "excluded_h": round(float(totals["excluded_h"] or 0.0), 6),
+        "total": _pollutant_dict(totals),
+        "by_mode": {m: _pollutant_dict(by_mode_rows.get(m, {})) for m in MODES},
+        "shore_power": {
+            "kwh": kwh,
+            "connected_h": float(totals["connected_h"] or 0.0),
+            "avoided_co2_gross_t": gross,
+            "grid_co2_t": grid_t,
+            "avoided_co2_net_t": gross - grid_t,
+            "calls_over_3h_not_connected": int(calls["over_limit_not_connected"].sum() or 0),
+        },
+    }
+    lineage: dict[str, object] = {
+        "method": {"name": METHOD_NAME, "version": METHOD_VERSION, "option": opts.method},
+        "inputs_sha256": input_hashes,
+        "registry_sha256": input_hashes.get("ships") or (_frame_hash(registry) if registry is not None else None),
+        "tables": tables.ref,
+        "parameters": opts.as_dict(),
+        "grid_factor": {
+            "region_asked": lookup.region_asked,
+            "year_asked": lookup.year_asked,
+            "region": lookup.region,
+            "year": lookup.year,
+            "kgco2_per_kwh": lookup.kgco2_per_kwh,
+            "fallbacks": list(lookup.fallbacks),
+            "source": lookup.source,
+            "factor_set": lookup.factor_set,
+        },
+        "data_quality": {
+            **counts,
+            "shore_sessions_unmatched": unmatched,
+            "ships_flagged": int((ships["dq_flags"] != "").sum()) if ships.height else 0,
+            "shore_kwh_modelled": float(totals["shore_kwh_modelled"] or 0.0),
+        },
+    }
+    iv = None
+    if intervals:
+        iv = pl.concat(intervals, how="vertical_relaxed").with_columns(
+            pl.col("mode_code").replace_strict(list(range(5)), list(MODES), return_dtype=pl.String).alias("mode")
+        )
+        if opts.intervals_path:
+            iv.write_parquet(opts.intervals_path)
+        if not opts.keep_intervals:
+            iv = None
+    return ShipInventoryResult(
+        summary=summary,
+        ship_day_mode=sdm,
+        calls=calls,
+        zones=zagg,
+        grid=grid,
+        ships=ships,
+        lineage=lineage,
+        intervals=iv,
+        extra={"grid_lookup": lookup},
+    )
