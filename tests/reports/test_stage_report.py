@@ -72,14 +72,14 @@ def test_cli_report(report: tuple[dict[str, Any], bytes, bytes, str], tmp_path: 
     import typer
     from typer.testing import CliRunner
 
-    from transcarbon.cli_reports import report as report_cmd
+    from transcarbon.cli import reports as report_commands
     from transcarbon.settings import get_settings
 
     url = report[3]
     monkeypatch.setenv("TRANSCARBON_DATABASE_URL", url)
     get_settings.cache_clear()
     app = typer.Typer()
-    app.command("report")(report_cmd)
+    report_commands.register(app)
     app.command("noop")(lambda: None)
     out = CliRunner().invoke(app, ["report", "--year", "2025", "--pdf", str(tmp_path / "a.pdf"),
                                    "--xlsx", str(tmp_path / "a.xlsx")])

@@ -191,3 +191,30 @@ def test_gas_and_liquid_volume_round_trip(m3: float) -> None:
     tonnes = run(library, f"A,2023,road_freight,diesel,{m3 * 0.84!r},t,,,,,")["total"]
     assert litres["co2_t"] == pytest.approx(cubic["co2_t"], rel=1e-9)
     assert math.isclose(cubic["co2_t"], tonnes["co2_t"], rel_tol=1e-9)
+
+
+@pytest.mark.parametrize(("options", "named"), [({"factor_set": "nope"}, "energy_statistics"), ({"gwp": "AR9"}, "AR5")])
+def test_unknown_sets_are_refused_before_and_during_the_computation(library: FactorLibrary, options: dict[str, str],
+                                                                     named: str) -> None:
+    from transcarbon.services.accounting import check_options
+    from transcarbon.services.factor_sets import FactorUnavailable
+
+    with pytest.raises(FactorUnavailable, match=named):
+        check_options(library, AccountingOptions(**options))
+    with pytest.raises(FactorUnavailable, match=named):
+        run(library, "A,2023,road_freight,diesel,1,t,,,,,", **options)
+
+
+def test_calculate_file_checks_the_options_before_the_rows(library: FactorLibrary) -> None:
+    from transcarbon.services.accounting import calculate_file
+    from transcarbon.services.factor_sets import FactorUnavailable
+    from transcarbon.services.validation import ValidationError
+
+    good = f"{HEADER}\nA,2023,road_freight,diesel,1,t,,,,CN-JS,\n".encode()
+    bad = f"{HEADER}\nA,2023,trucks,diesel,1,t,,,,,\n".encode()
+    assert inventory_json(calculate_file(good, "a.csv", AccountingOptions())) == run(
+        library, "A,2023,road_freight,diesel,1,t,,,,CN-JS,")
+    with pytest.raises(FactorUnavailable):
+        calculate_file(bad, "a.csv", AccountingOptions(factor_set="nope"))
+    with pytest.raises(ValidationError):
+        calculate_file(bad, "a.csv", AccountingOptions())

@@ -4,14 +4,12 @@ the input files by hash, and the same files give the same run."""
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner
 
 from transcarbon.demo.ais import synthetic_ais, write_synthetic_ais
 from transcarbon.methods.ships import METHOD_NAME, METHOD_VERSION
@@ -92,18 +90,13 @@ def test_same_files_same_run_and_audited(session: Session, ais_files: dict[str, 
     assert audit.verify(session).ok
 
 
-def test_cli_store_flag(ais_files: dict[str, Path], db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from transcarbon.cli import app
-    from transcarbon.settings import get_settings
+def test_compute_refuses_a_bad_file_and_an_unknown_region(ais_files: dict[str, Path], tmp_path: Path) -> None:
+    from transcarbon.services.factor_sets import FactorUnavailable
+    from transcarbon.services.ship_runs import ShipFilesRefused, compute_ship_inventory
 
-    monkeypatch.setenv("TRANSCARBON_DATABASE_URL", db_url)
-    get_settings.cache_clear()
-    try:
-        result = CliRunner().invoke(app, ["ships", "inventory", "--ais", str(ais_files["ais"]), "--ships",
-                                          str(ais_files["ships"]), "--shore-power", str(ais_files["shore_power"]),
-                                          "--json", "--store"])
-    finally:
-        get_settings.cache_clear()
-    assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["ships"] == 8
-    assert "stored in the database" in result.stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_text("mmsi,fuel\n1,kerosene\n")
+    with pytest.raises(ShipFilesRefused, match="row 2"):
+        compute_ship_inventory(ais_files["ais"], bad, None, None)
+    with pytest.raises(FactorUnavailable, match="XX"):
+        compute_ship_inventory(ais_files["ais"], ais_files["ships"], None, ais_files["shore_power"], grid_region="XX")

@@ -4,7 +4,9 @@ This is the one place where the factor library meets the inventory kernel: it pi
 resolves the grid factor of every (region, year) in the input with its fallbacks, runs
 :func:`transcarbon.methods.inventory.compute_lines`, refuses lines with missing factors, and
 aggregates by sector and in total. Both the database-free ``calc`` and the stored inventory
-runs go through :func:`compute_inventory`, so they give identical numbers for identical rows.
+runs go through :func:`compute_inventory`, so they give identical numbers for identical rows. The
+library's refusals (an unknown set, GWP set or region) come out as
+:class:`~transcarbon.services.factor_sets.FactorUnavailable`.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from transcarbon.methods.inventory import (
     compute_lines,
     missing_factor_rows,
 )
+from transcarbon.services.activity_csv import read_activity_csv
+from transcarbon.services.factor_sets import library_refusals, region_codes
 from transcarbon.services.validation import RowError, ValidationError
 
 METHOD_VERSION = "transcarbon.inventory/1"
@@ -79,11 +83,33 @@ def resolve_grid(library: FactorLibrary, pairs: pl.DataFrame) -> tuple[pl.DataFr
     return frame, lookups
 
 
+@library_refusals()
+def check_options(library: FactorLibrary, options: AccountingOptions) -> None:
+    """Refuse, before any work, a fuel-property set or GWP set that ``library`` does not have."""
+    library.get(options.resolved_set(library), "fuel_properties")
+    library.gwp(options.gwp)
+
+
+def calculate_file(data: bytes, file_name: str, options: AccountingOptions) -> Inventory:
+    """The inventory of one activity CSV (``calc``): no database, nothing stored.
+
+    Checks the options first (:class:`FactorUnavailable` before the file is read), then every row of the
+    file (:class:`ValidationError` listing each bad row), then computes.
+    """
+    library = FactorLibrary.load()
+    check_options(library, options)
+    frame = read_activity_csv(data, file_name, regions=region_codes())
+    return compute_inventory(frame.rename({"row": "record_id"}).with_columns(row=frame["row"]), library, options,
+                             file=file_name)
+
+
+@library_refusals()
 def compute_inventory(activity: pl.DataFrame, library: FactorLibrary, options: AccountingOptions,
                       *, file: str = "activity") -> Inventory:
     """Inventory of ``activity`` (contract columns plus ``record_id``, ``year``; ``row`` if from a file).
 
-    Raises :class:`ValidationError` naming every row whose factors cannot all be found.
+    Raises :class:`ValidationError` naming every row whose factors cannot all be found, and
+    :class:`FactorUnavailable` for a set, GWP set or region the library does not have.
     """
     set_name = options.resolved_set(library)
     gwp = library.gwp(options.gwp)

@@ -134,6 +134,11 @@ def years_with_data(session: Session) -> list[int]:
         .where(ImportBatch.status == "approved").distinct().order_by(ActivityRecord.year)))
 
 
+def years_with_results(session: Session) -> list[int]:
+    """The years that have a stored inventory with results (an inventory of a year without data stores none)."""
+    return sorted(int(y) for y in session.scalars(select(Result.year).where(Result.line_count > 0).distinct()))
+
+
 def result_ids(session: Session, run_id: int) -> dict[str | None, int]:
     """Ids of a run's year-level results by sector (``None``: the total), for pointing at their lineage."""
     rows = session.execute(select(Result.sector, Result.id).where(

@@ -1,4 +1,5 @@
-"""Use case: store checked activity rows as one import batch, all or nothing, with an audit entry."""
+"""Use case: store checked activity rows as one import batch, all or nothing, with an audit entry; and
+whether any organisation is registered at all."""
 
 from __future__ import annotations
 
@@ -13,6 +14,11 @@ from transcarbon.store.models import ActivityRecord, ImportBatch, Organisation
 
 class UnknownOrganisation(ValueError):
     """Rows name organisations that are not registered."""
+
+
+def has_organisations(session: Session) -> bool:
+    """True once any organisation is registered (a database that holds data, demo or real)."""
+    return session.scalars(select(Organisation.id)).first() is not None
 
 
 def row_hashes(frame: pl.DataFrame) -> pl.Series:

@@ -6,21 +6,27 @@ tables' hashes and the input files' hashes, so the same files and options return
 Aggregates are stored per grain (:mod:`transcarbon.store.models_ships`), and the lineage of any of
 them lists the input files with their hashes, the tables and factor sets with versions and hashes,
 the grid factor with its source and fallbacks, and the data-quality counts.
+
+:func:`compute_ship_inventory` is the engine call for faces (``transcarbon ships inventory``): it computes
+without storing, and turns the engine's refusals into :class:`ShipFilesRefused` and
+:class:`~transcarbon.services.factor_sets.FactorUnavailable`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import polars as pl
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from transcarbon.engines.ships import InventoryOptions, ShipInventoryResult, run_ais_inventory
+from transcarbon.engines.ships import InventoryOptions, ShipInputError, ShipInventoryResult, run_ais_inventory
 from transcarbon.services import audit
+from transcarbon.services.factor_sets import library_refusals
 from transcarbon.services.inventory_runs import code_version
 from transcarbon.store.models import CalculationRun
 from transcarbon.store.models_ships import SHIP_MEASURES, ShipResult
@@ -33,6 +39,10 @@ FORMULA = [
     "shore power: avoided gross = displaced auxiliary (and, if set, boiler) fuel × Cf; "
     "grid CO2 = kWh × grid factor / 1000; net = gross − grid",
 ]
+
+
+class ShipFilesRefused(ValueError):
+    """An input file the ship engine refused: ``str()`` names the file, row, column and fix (Chinese, English)."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +135,26 @@ def record_ship_run(session: Session, res: ShipInventoryResult, files: dict[str,
                  after={"fingerprint": fingerprint, "total": res.summary["total"]},
                  details={"inputs_sha256": input_hashes, "method": lin["method"]})
     return ShipRun(run.id, False, res.summary)
+
+
+def compute_ship_inventory(ais: Path, ships: Path | None, zones: Path | None, shore_power: Path | None, *,
+                           method: Literal["imo4", "epa"] = "imo4", grid_region: str = "CN-JS",
+                           grid_year: int | None = None, boilers_on_shore_power: bool = False,
+                           gap_limit_h: float = 2.0, intervals_path: str | None = None,
+                           progress: Callable[[int, int], None] | None = None) -> ShipInventoryResult:
+    """The ship inventory of the given files, computed and not stored (record it with :func:`record_ship_run`).
+
+    ``progress(done, total)`` is called per partition. Raises :class:`ShipFilesRefused` for a bad input
+    file and :class:`FactorUnavailable` for a grid region or grid factor the library does not have.
+    """
+    options = InventoryOptions(method=method, grid_region=grid_region, grid_year=grid_year,
+                               boilers_on_shore_power=boilers_on_shore_power, gap_limit_h=gap_limit_h,
+                               intervals_path=intervals_path)
+    try:
+        with library_refusals():
+            return run_ais_inventory(ais, ships, zones, shore_power, options, progress=progress)
+    except ShipInputError as exc:
+        raise ShipFilesRefused(str(exc)) from exc
 
 
 def run_ship_inventory(session: Session, ais: Path, ships: Path | None, zones: Path | None,

@@ -1,44 +1,32 @@
-"""Evaluation commands (issue 4): ``evaluate``, ``decompose``, ``scorecards``, ``warnings``.
+"""Evaluation commands: ``evaluate``, ``decompose``, ``scorecards``, ``warnings``.
 
-Mounted by the main app with :func:`register` (``register(app)`` in ``cli.py``); each command is also a
-plain function. Thin: parse, call a service in one transaction, render (JSON or a table).
+Each calls a service in one transaction and renders JSON (``--json``) or a table that fits 80 columns,
+Chinese first.
 """
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Annotated, Any
 
 import typer
 from rich import box
-from rich.console import Console
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 from sqlalchemy.orm import Session
 
 from transcarbon.city.config import load_city
+from transcarbon.cli import common
 from transcarbon.domain import SECTOR_NAMES_ZH, Sector
 from transcarbon.i18n import both, catalog, t
 from transcarbon.services import warnings as warning_service
+from transcarbon.services.inventory_runs import years_with_results
 from transcarbon.settings import get_settings
-from transcarbon.store import db
 
-err = Console(stderr=True)
-out = Console()
 _LIGHT_STYLE = {"green": "green", "yellow": "yellow", "red": "red", "grey": "dim"}
 _LIGHT_MARK = {"green": "●", "yellow": "●", "red": "●", "grey": "○"}
 _SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
-
-
-def _say(console: Console, key: str, **values: object) -> None:
-    """A catalog message on two lines, Chinese first: long ``中文 / English`` lines wrap badly at 80 columns."""
-    console.print(t(key, "zh", **values), markup=False, highlight=False)
-    console.print(t(key, "en", **values), markup=False, highlight=False, style="dim")
 
 
 def _h(key: str) -> str:
@@ -55,39 +43,11 @@ def _table(title: str) -> Table:
     return Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
 
 
-@contextmanager
-def _session() -> Iterator[Session]:
-    url = get_settings().effective_database_url
-    engine = db.make_engine(url)
-    try:
-        if not db.is_initialised(engine):
-            _say(err, "cli.db_missing", url=url)
-            raise typer.Exit(2)
-        with db.transaction(db.session_factory(engine)) as session:
-            yield session
-    finally:
-        engine.dispose()
-
-
-def _years_with_data(session: Session) -> list[int]:
-    """Years that have a stored inventory with results (an inventory of a year without data stores none)."""
-    from sqlalchemy import select
-
-    from transcarbon.store.models import Result
-
-    return sorted(int(y) for y in session.scalars(select(Result.year).where(Result.line_count > 0).distinct()))
-
-
 def _require_year(session: Session, year: int) -> None:
     """Refuse a year without inventory results, naming the years there are (exit 2)."""
-    years = _years_with_data(session)
+    years = years_with_results(session)
     if year not in years:
-        _say(err, "cli.eval.no_year", year=year, years=", ".join(map(str, years)) or "—")
-        raise typer.Exit(2)
-
-
-def _dump(payload: Any) -> None:
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
+        raise common.fail("cli.eval.no_year", 2, year=year, years=", ".join(map(str, years)) or "—")
 
 
 def _n(x: object, digits: int = 2) -> str:
@@ -107,8 +67,7 @@ def _as_of(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        _say(err, "cli.bad_date", option="--as-of", value=value)
-        raise typer.Exit(2) from None
+        raise common.fail("cli.bad_date", 2, option="--as-of", value=value) from None
 
 
 def _department_names() -> dict[str, str]:
@@ -125,11 +84,11 @@ def evaluate(
 
     settings = get_settings()
     when = _as_of(as_of)
-    with _session() as session:
+    with common.open_database() as database, database.transaction() as session:
         _require_year(session, year)
         ev = run_evaluation(session, year, actor=settings.actor, city=settings.city, as_of=when)
     if as_json:
-        _dump(ev.payload)
+        common.print_json(ev.payload)
         return
     p = ev.payload
     table = _table(both("eval.cli.title", year=year, run=ev.run_id))
@@ -148,15 +107,16 @@ def evaluate(
             f"{_n(i['target_2025'], 1)} / {_n(i['target_2030'], 1)}",
             f"[{_LIGHT_STYLE[light]}]{_LIGHT_MARK[light]}[/] {t('eval.status.' + i['status'], 'zh')}",
             "—" if p_meet is None else f"{float(p_meet):.0%}")
-    out.print(table)
+    common.out.print(table)
     _print_warnings(p["warnings"])
-    _say(err, "eval.cli.synthetic")
+    common.say(common.err, "eval.cli.synthetic")
 
 
 def _print_warnings(rows: list[dict[str, Any]]) -> None:
     """Warnings as a list (a table squeezes the two-language messages into unreadable columns)."""
+    out = common.out
     if not rows:
-        _say(out, "eval.cli.no_warnings")
+        common.say(out, "eval.cli.no_warnings")
         return
     names = _department_names()
     out.print(f"[bold]{both('eval.cli.warnings_title', count=len(rows))}[/bold]", highlight=False)
@@ -181,16 +141,15 @@ def decompose(
 
     settings = get_settings()
     try:
-        with _session() as session:
+        with common.open_database() as database, database.transaction() as session:
             if year_from != year_to:
                 for y in (year_from, year_to):
                     _require_year(session, y)
             d = run_decomposition(session, year_from, year_to, actor=settings.actor)
     except DecompositionError as exc:
-        _say(err, exc.key, **exc.values)
-        raise typer.Exit(2) from exc
+        raise common.fail(exc.key, 2, **exc.values) from exc
     if as_json:
-        _dump(d.payload)
+        common.print_json(d.payload)
         return
     p = d.payload
     effects = p["effects"]
@@ -209,11 +168,11 @@ def decompose(
     for r in p["by_sector"]:
         table.add_row(_sector(r["sector"]), *[wan(r[c]) for c in cols])
     table.add_row("合计 total", *[wan(tot[c]) for c in cols], style="bold")
-    out.print(table)
-    _say(out, "cli.decomp_totals", year_from=year_from, year_to=year_to, co2_from=wan(tot["co2_from_t"])[1:],
-         co2_to=wan(tot["co2_to_t"])[1:], delta=wan(tot["delta_co2_t"]))
+    common.out.print(table)
+    common.say(common.out, "cli.decomp_totals", year_from=year_from, year_to=year_to,
+               co2_from=wan(tot["co2_from_t"])[1:], co2_to=wan(tot["co2_to_t"])[1:], delta=wan(tot["delta_co2_t"]))
     if p["outside"]["sectors"]:
-        _say(out, "eval.decomp.no_activity", sectors=", ".join(
+        common.say(common.out, "eval.decomp.no_activity", sectors=", ".join(
             f"{_sector(s['sector'])} {s['sector']} {s['delta_co2_t'] / 1e4:+,.2f} 万t"
             for s in p["outside"]["sectors"]))
 
@@ -235,12 +194,13 @@ def scorecards(
 
     settings = get_settings()
     city = load_city(settings.city)
-    with _session() as session:
+    with common.open_database() as database, database.transaction() as session:
         _require_year(session, year)
         ev = run_evaluation(session, year, actor=settings.actor, city=city)
         cards = stored_scorecards(session, ev.run_id, city)
     if as_json:
-        _dump({"year": year, "run_id": ev.run_id, "template": city.scoring.template, "scorecards": cards})
+        common.print_json({"year": year, "run_id": ev.run_id, "template": city.scoring.template,
+                           "scorecards": cards})
         return
     table = _table(both("eval.cli.scorecards_title", year=year, template=city.scoring.template))
     table.add_column(_h("cli.col.department"), overflow="fold", ratio=1, min_width=12)
@@ -253,7 +213,7 @@ def scorecards(
                       _n(c["cumulative_completion"]), _n(c["measures_share"]), _n(c["score"], 1),
                       "[red]✗[/red]" if c["vetoed"] else "",
                       f"{c['grade_zh'] or '—'} {c['grade_en'] or ''}".rstrip())
-    out.print(table)
+    common.out.print(table)
 
 
 def warnings(
@@ -266,20 +226,19 @@ def warnings(
     if department is not None:
         names = _department_names()
         if department not in names:
-            _say(err, "cli.unknown_department", department=department, allowed=", ".join(names))
-            raise typer.Exit(2)
-    with _session() as session:
+            raise common.fail("cli.unknown_department", 2, department=department, allowed=", ".join(names))
+    with common.open_database() as database, database.transaction() as session:
         rows = [warning_service.warning_json(w) for w in warning_service.list_warnings(
             session, year=year, include_resolved=include_resolved, department=department)]
     if as_json:
-        _dump(rows)
+        common.print_json(rows)
         return
     _print_warnings(rows)
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``evaluate``, ``decompose``, ``scorecards`` and ``warnings`` to the main command line."""
-    app.command("evaluate")(evaluate)
-    app.command("decompose")(decompose)
-    app.command("scorecards")(scorecards)
-    app.command("warnings")(warnings)
+def register(root: typer.Typer) -> None:
+    """Mount ``evaluate``, ``decompose``, ``scorecards`` and ``warnings`` on the root command line."""
+    root.command("evaluate")(evaluate)
+    root.command("decompose")(decompose)
+    root.command("scorecards")(scorecards)
+    root.command("warnings")(warnings)

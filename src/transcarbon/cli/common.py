@@ -1,0 +1,79 @@
+"""What every command shares: the two consoles, catalog messages (a Chinese line, then an English line),
+failing with an exit code, JSON on stdout, progress displays, and the one way to open the database.
+
+Exit codes: 0 done; 1 the input was refused (bad rows or files, a user error); 2 the command cannot run
+as asked (a missing file, an unknown option value, a year without data, a database that is not ready);
+70 an unexpected error (:func:`transcarbon.cli.main`). Commands print through :data:`out` and :data:`err`
+as ``common.out`` / ``common.err``, so that a test can give them a fixed width.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, ProgressColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from transcarbon.i18n import lines, t
+from transcarbon.services.accounting import AccountingOptions
+from transcarbon.services.database import Database, DatabaseNotReady
+from transcarbon.settings import Settings, get_settings
+
+out = Console()
+err = Console(stderr=True)
+
+
+def say(console: Console, key: str, **values: object) -> None:
+    """Catalog message ``key`` on two lines, Chinese first, each wrapped to the terminal at word boundaries."""
+    console.print(t(key, "zh", **values), markup=False, highlight=False)
+    console.print(t(key, "en", **values), markup=False, highlight=False)
+
+
+def fail_with(texts: Iterable[str], code: int) -> typer.Exit:
+    """Print ``texts`` (already rendered: row errors, a library's message) on stderr and return the exit.
+
+    Each text is printed whole, never wrapped, so that a path, command or row reference in it stays on
+    its line for copying and searching. Use as ``raise fail_with([...], 1)``.
+    """
+    for text in texts:
+        err.print(text, markup=False, highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def fail(key: str, code: int = 2, **values: object) -> typer.Exit:
+    """Print catalog message ``key`` on stderr (Chinese line, English line) and return the exit to raise."""
+    return fail_with([lines(key, **values)], code)
+
+
+def print_json(payload: object, *, indent: int | None = 2) -> None:
+    """``payload`` as JSON on stdout (UTF-8 text kept as is; dates and other values as strings)."""
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=indent, default=str) + "\n")
+
+
+def progress(*columns: ProgressColumn | str) -> Progress:
+    """A progress display on stderr that disappears when done; by default a spinner, the task and the time."""
+    return Progress(*(columns or (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())),
+                    console=err, transient=True)
+
+
+def accounting_options(settings: Settings, factor_set: str | None, gwp: str | None) -> AccountingOptions:
+    """The accounting choices of a command: its options, else the configured defaults."""
+    return AccountingOptions(factor_set=factor_set or settings.factor_set, gwp=gwp or settings.gwp,
+                             default_region=settings.default_region)
+
+
+def open_database(*, create: bool = False) -> Database:
+    """The configured database, the one way every command opens it (close it, or use it in ``with``).
+
+    ``create=True`` (``db init``, ``db upgrade``, ``demo build``, ``start``, ``serve``) makes a missing
+    database and migrates an out-of-date one. Every other command refuses a database that is missing
+    or behind the code's schema with the catalog message naming the command to run (exit 2), and
+    changes nothing: no file, no folder, no migration.
+    """
+    try:
+        return Database.open(get_settings().effective_database_url, create=create)
+    except DatabaseNotReady as exc:
+        raise fail(exc.key, 2, **exc.values) from exc
