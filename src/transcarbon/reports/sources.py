@@ -262,10 +262,10 @@ def _as_dict(obj: object) -> Row:
 
 
 def _fallback_indicator(city: CityConfig, ind: Indicator, series: dict[int, dict[int, float]], year: int) -> Row:
-    targets = {y: ind.target_value(y) for y in (2025, 2030, 2035)}
+    targets = {y: ind.target_value(y) for y in city.target_years}
     row: Row = {"id": ind.id, "name_zh": ind.name_zh, "name_en": ind.name_en, "unit": ind.unit, "kind": ind.kind,
-                "value": None, "target_2025": targets[2025], "target_2030": targets[2030],
-                "target_2035": targets[2035], "status": "no_data", "sdg_status": "no_data", "light": "grey",
+                "value": None, **{f"target_{y}": v for y, v in targets.items()}, "status": "no_data",
+                "sdg_status": "no_data", "light": "grey",
                 "completion_to_date": None, "forecast": None, "departments": list(ind.departments),
                 "history": [], "reason_zh": None, "reason_en": None}
     comp = ind.computation
@@ -288,7 +288,7 @@ def _fallback_indicator(city: CityConfig, ind: Indicator, series: dict[int, dict
         row["reason_zh"], row["reason_en"] = "本年无数据", "no data for this year"
         return row
     row["value"] = value
-    target_year = next((y for y in (2025, 2030, 2035) if targets[y] is not None and y >= year), None)
+    target_year = next((y for y in city.target_years if targets[y] is not None and y >= year), None)
     if target_year is not None:
         tv = float(cast(float, targets[target_year]))
         path = tv * (year - base_year) / (target_year - base_year)

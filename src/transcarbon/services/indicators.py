@@ -47,7 +47,7 @@ import polars as pl
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from transcarbon.city.config import TARGET_YEARS, CityConfig, Indicator, load_city
+from transcarbon.city.config import CityConfig, Indicator, load_city
 from transcarbon.city.reports import ReportCatalog, load_report_types
 from transcarbon.domain import Period
 from transcarbon.i18n import t
@@ -664,7 +664,7 @@ def _indicator_json(ind: Indicator, v: IndicatorValue | None, city: CityConfig) 
             for d in ind.departments]
     base = {"id": ind.id, "name_zh": ind.name_zh, "name_en": ind.name_en, "section": ind.section, "kind": ind.kind,
             "unit": ind.unit, "direction": ind.direction,
-            **{f"target_{y}": ind.target_value(y) for y in TARGET_YEARS},
+            **{f"target_{y}": ind.target_value(y) for y in city.target_years},
             "departments": [d["id"] for d in dept], "department_names": dept,
             "source": ind.computation.source, "formula": ind.computation.formula.model_dump()}
     if v is None:
@@ -698,7 +698,7 @@ def evaluation_payload(session: Session, run_id: int, city: CityConfig, *,
                                               "measure_unit": aux.measure_unit}],
     }
     if published_only:
-        keep = ("id", "name_zh", "name_en", "section", "kind", "unit", "target_2025", "target_2030", "target_2035",
+        keep = ("id", "name_zh", "name_en", "section", "kind", "unit", *[f"target_{y}" for y in city.target_years],
                 "value", "status", "sdg_status", "light", "completion_to_date", "forecast", "departments")
         payload["indicators"] = [{k: i.get(k) for k in keep} for i in indicators]
         payload.pop("run_id")

@@ -139,7 +139,7 @@ def _path_figure(page: Page, ind: Indicator, row: dict[str, Any] | None,
     data.append({"type": "scatter", "mode": "lines+markers", "name": page.t("web.chart.actual"), "x": xs, "y": ys,
                  "line": {"color": "#1f6f8b", "width": 3}})
     base_year = page.city.base_year_of(ind)
-    targets = [(yr, ind.target_value(yr)) for yr in (2025, 2030, 2035) if ind.target_value(yr) is not None]
+    targets = [(yr, v) for yr in page.city.target_years if (v := ind.target_value(yr)) is not None]
     if targets:
         base_value = 0.0 if ind.kind in ("reduction", "growth") else (
             1.0 if ind.kind == "multiple" else (ys[0] if ys else None))
@@ -213,7 +213,7 @@ def indicator_page(page: Page, indicator_id: str, year: int | None = None) -> Re
     table = Table("history", [("year", page.t("web.col.year")), ("value", page.t("web.col.value")),
                               ("light", page.t("web.col.light")), ("status", page.t("web.col.status"))],
                   hist_rows, numeric=frozenset({"value"}))
-    targets = [{"year": yr, "target": ind.target(yr)} for yr in (2025, 2030, 2035)]
+    targets = [{"year": yr, "target": ind.target(yr)} for yr in page.city.target_years]
     lineage_links: list[tuple[str, str]] = []
     if ind.computation.source == "inventory" and page.may("lineage"):
         em = sources.emissions(page.session, y)
