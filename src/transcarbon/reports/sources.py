@@ -192,7 +192,7 @@ def _lmdi_frame(session: Session, runs: dict[int, int], years_: tuple[int, ...])
 
 def _service_decomposition(session: Session, year_from: int, year_to: int,
                            factory: sessionmaker[Session]) -> dict[str, Any]:
-    from transcarbon.services.decomposition import decompose
+    from transcarbon.services.evaluation import decompose
 
     def compute() -> dict[str, Any]:
         session.rollback()
@@ -218,7 +218,7 @@ def decomposition(session: Session, year_from: int, year_to: int, *,
     otherwise decomposes the inventory runs' lines here. Sectors without converted turnover (ports,
     "other") are left out and listed in ``excluded``.
     """
-    if _service("transcarbon.services.decomposition", ("decompose",)) is not None and factory is not None:
+    if _service("transcarbon.services.evaluation", ("decompose",)) is not None and factory is not None:
         try:
             return _service_decomposition(session, year_from, year_to, factory)
         except Exception:
@@ -349,7 +349,7 @@ def _fallback_warnings(city: CityConfig, indicators: list[Row]) -> list[Row]:
 def _service_evaluation(session: Session, city: CityConfig, year: int,
                         factory: sessionmaker[Session] | None) -> dict[str, Any]:
     """Evaluate (or reuse) the year with ``services.indicators`` and read the stored payload and history."""
-    from transcarbon.services.indicators import evaluate, evaluation_payload, stored_values
+    from transcarbon.services.evaluation import evaluate, evaluation_payload, stored_values
 
     if factory is not None:  # a page: end its read transaction, evaluate in a transaction of its own
         session.rollback()
@@ -384,7 +384,7 @@ def evaluation(session: Session, city: CityConfig, year: int, *,
     """
 
     def compute() -> dict[str, Any]:
-        if _service("transcarbon.services.indicators", ("evaluate",)) is not None:
+        if _service("transcarbon.services.evaluation", ("evaluate",)) is not None:
             try:
                 return _service_evaluation(session, city, year, factory)
             except Exception:
@@ -434,7 +434,7 @@ def scorecards(session: Session, city: CityConfig, year: int, *,
     stored: dict[str, Row] = {}
     if ev.get("engine") == "service" and ev.get("run_id") is not None:
         try:
-            from transcarbon.services.scorecards import stored_scorecards
+            from transcarbon.services.evaluation import stored_scorecards
 
             stored = {c["department_id"]: c for c in stored_scorecards(session, int(ev["run_id"]), city)}
         except Exception:
