@@ -26,43 +26,40 @@ def report(
 ) -> None:
     """阶段评估报告（PDF，可选 XLSX） / Stage evaluation report of a year (PDF, optional XLSX)."""
     from transcarbon.city.config import load_city
-    from transcarbon.reports import sources
     from transcarbon.reports.fonts import FontMissing
     from transcarbon.reports.stage_report import build_report, render_pdf, render_xlsx
-    from transcarbon.services import audit
+    from transcarbon.services import audit, figures
+    from transcarbon.services.database import Database, DatabaseNotReady
     from transcarbon.settings import get_settings
-    from transcarbon.store import db
 
     for path, suffix in ((pdf, ".pdf"), (xlsx, ".xlsx")):
         if path is not None:
             _check_output(path, suffix)
     settings = get_settings()
-    url = settings.effective_database_url
-    engine = db.make_engine(url)
-    written: list[str] = []
     try:
-        if not db.is_initialised(engine):
-            _say("cli.db_missing", url=url)
+        database = Database.open(settings.effective_database_url)
+    except DatabaseNotReady as exc:
+        _say(exc.key, **exc.values)
+        raise typer.Exit(2) from exc
+    written: list[str] = []
+    with database, database.transaction() as session:
+        years = figures.years(session)
+        if year not in years:
+            _say("report.cli_no_year", year=year, years=", ".join(map(str, years)))
             raise typer.Exit(2)
-        with db.transaction(db.session_factory(engine)) as session:
-            if year not in sources.years(session):
-                _say("report.cli_no_year", year=year, years=", ".join(map(str, sources.years(session))))
-                raise typer.Exit(2)
-            data = build_report(session, load_city(settings.city), year)
-            try:
-                files = [(pdf, render_pdf(data))]
-            except FontMissing as exc:
-                err.print(str(exc), markup=False)
-                raise typer.Exit(2) from exc
-            if xlsx is not None:
-                files.append((xlsx, render_xlsx(data)))
-            for path, body in files:
-                _write(path, body)
-                written.append(str(path))
-            audit.append(session, actor=settings.actor, action="export.report", object_type="report",
-                         object_id=f"stage_evaluation/{year}", details={"files": written, "via": "cli"})
-    finally:
-        engine.dispose()
+        data = build_report(session, load_city(settings.city), year, actor="report")
+        try:
+            files = [(pdf, render_pdf(data))]
+        except FontMissing as exc:
+            err.print(str(exc), markup=False)
+            raise typer.Exit(2) from exc
+        if xlsx is not None:
+            files.append((xlsx, render_xlsx(data)))
+        for path, body in files:
+            _write(path, body)
+            written.append(str(path))
+        audit.append(session, actor=settings.actor, action="export.report", object_type="report",
+                     object_id=f"stage_evaluation/{year}", details={"files": written, "via": "cli"})
     _say("report.cli_written", files=", ".join(written))
 
 

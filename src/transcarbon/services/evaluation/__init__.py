@@ -11,7 +11,8 @@ Modules, each importing only those above it (no cycle):
 - :mod:`.alerts` — warnings: detect, store and resolve, list;
 - :mod:`.scorecards` — department scorecards;
 - :mod:`.run` — :func:`evaluate` (the use case) and the stored ``evaluate --json`` payload;
-- :mod:`.decomposition` — :func:`decompose`, LMDI-I between two years' inventories.
+- :mod:`.decomposition` — :func:`decompose`, LMDI-I between two years' inventories;
+- :mod:`.views` — the evaluation as the web pages and the stage report show it (cached per data version).
 
 The statistics behind the anomaly warnings are in :mod:`transcarbon.methods.anomaly`, the progress rules in
 :mod:`transcarbon.methods.progress`, forecasts in :mod:`transcarbon.methods.forecast`, LMDI in
@@ -39,6 +40,7 @@ from transcarbon.services.evaluation.run import (
 )
 from transcarbon.services.evaluation.scorecards import compute_scorecards, stored_scorecards
 from transcarbon.services.evaluation.values import compute_values
+from transcarbon.services.evaluation.views import decomposition_between, department_scorecards, year_evaluation
 
 __all__ = [
     "KERNELS",
@@ -52,6 +54,8 @@ __all__ = [
     "compute_scorecards",
     "compute_values",
     "decompose",
+    "decomposition_between",
+    "department_scorecards",
     "evaluate",
     "evaluation_payload",
     "latest_evaluation_run",
@@ -62,4 +66,5 @@ __all__ = [
     "stored_values",
     "target_key",
     "warning_json",
+    "year_evaluation",
 ]
