@@ -12,7 +12,6 @@ import yaml
 
 from transcarbon.city.config import (
     PROGRESS_STATUSES,
-    TARGET_YEARS,
     CityConfig,
     CityConfigError,
     available_cities,
@@ -76,7 +75,7 @@ def test_every_indicators_md_row_is_in_the_yaml(city: CityConfig) -> None:
         depts = [d.strip() for d in r[8].split(",")]
         assert [names[d.rstrip("*")] for d in depts] == ind.departments, ind.id
         assert ind.departments_assigned == all(d.endswith("*") for d in depts), ind.id
-        for year, cell in zip(TARGET_YEARS, r[5:8], strict=True):
+        for year, cell in zip(city.target_years, r[5:8], strict=True):
             t = ind.target(year)
             if cell.startswith("—") and "ongoing" not in cell:
                 assert t is None, (ind.id, year)
@@ -229,6 +228,23 @@ def test_missing_light_and_target_year(raw: dict) -> None:
     del data["indicators"][0]["targets"][2035]
     with pytest.raises(CityConfigError, match="every target year"):
         parse_city(_dump(data))
+
+
+def test_target_years_are_configuration(city: CityConfig, raw: dict) -> None:
+    assert city.target_years == [2025, 2030, 2035]
+    assert all(sorted(ind.targets) == city.target_years for ind in city.indicators)
+    for years, message in (([2030, 2025, 2035], "ascending"), ([2025, 2025, 2030, 2035], "once each"),
+                           ([], "at least 1"), ([2025, 2030, 2035, 2500], "1990–2100")):
+        with pytest.raises(CityConfigError, match=message):
+            parse_city(_broken(raw, target_years=years))
+    with pytest.raises(CityConfigError, match=r"not a target year \[2028\]"):  # a target outside the years
+        parse_city(_broken(raw, indicators__0__targets__2028=None))
+    # another city sets other years: its indicators list those
+    data = yaml.safe_load(_dump(raw))
+    data["target_years"] = [2027, 2032]
+    for ind in data["indicators"]:
+        ind["targets"] = {2027: ind["targets"][2025], 2032: ind["targets"][2030]}
+    assert parse_city(_dump(data)).target_years == [2027, 2032]
 
 
 def test_duplicate_yaml_key_and_bad_yaml() -> None:

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from transcarbon.services.evaluation import decompose, evaluate
 from transcarbon.store.models import CalculationRun, Result
 from transcarbon.store.models_evaluation import DecompositionEffect, DepartmentScore, EvaluationWarning, IndicatorValue
 from transcarbon.store.models_ships import ShipResult
@@ -51,9 +52,6 @@ def _rows(session: Session, stmt: Any) -> list[list[Any]]:
 
 def compute(session: Session) -> None:
     """Evaluate every demo year at a fixed date and decompose 2020→2025 (the demo build did the rest)."""
-    from transcarbon.services.decomposition import decompose
-    from transcarbon.services.indicators import evaluate
-
     for year in YEARS:
         evaluate(session, year, actor="golden", as_of=AS_OF)
     decompose(session, YEARS[0], YEARS[-1], actor="golden")

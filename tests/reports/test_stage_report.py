@@ -27,7 +27,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], by
     url = build_demo_site(data_dir)
     engine = db.make_engine(url)
     with db.transaction(db.session_factory(engine)) as session:
-        data = build_report(session, load_city(), 2025)
+        data = build_report(session, load_city(), 2025, actor="report")
     engine.dispose()
     return data, render_pdf(data), render_xlsx(data), url
 
@@ -64,6 +64,10 @@ def test_xlsx_tables(report: tuple[dict[str, Any], bytes, bytes, str]) -> None:
     ws = wb["指标评估"]
     assert ws.max_row == len(data["indicators"]) + 1
     assert {c.value for c in ws["B"][1:]} == {r["id"] for r in data["indicators"]}
+    header = [c.value for c in ws[1]]
+    assert [h for h in header if h and str(h).endswith("目标")] == [f"{y}目标" for y in load_city().target_years]
+    notes = {r[0].value: r[1].value for r in wb["说明"].iter_rows(min_row=2)}
+    assert notes["evaluation run"] == data["evaluation_run"] and "engine" not in notes
     assert wb["排放构成"].max_row == len(data["by_sector"]) + 1
 
 

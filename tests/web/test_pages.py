@@ -44,6 +44,17 @@ def test_analyst_pages_and_csv(client: TestClient) -> None:
     assert "营运交通工具换算周转量碳排放强度较2020年下降" in r.content.decode("utf-8-sig")
 
 
+def test_targets_and_lmdi_come_from_the_services(client: TestClient) -> None:
+    from transcarbon.city.config import load_city
+    from transcarbon.i18n import t
+
+    login(client, "analyst")
+    header = client.get("/cockpit?csv=indicators").content.decode("utf-8-sig").splitlines()[0]
+    assert [h for h in header.split(",") if h.endswith("目标")] == [f"{y}目标" for y in load_city().target_years]
+    r = client.get("/emissions?year_from=2023&year_to=2023")  # one year twice: the service's message, no chart
+    assert r.status_code == 200 and t("eval.decomp.bad_years", "zh", year=2023) in r.text
+
+
 def test_lineage_from_a_figure(client: TestClient) -> None:
     login(client, "analyst")
     html = client.get("/emissions").text

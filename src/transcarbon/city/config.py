@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from datetime import date, timedelta
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -31,9 +32,6 @@ IndicatorKind = Literal["ratio", "reduction", "multiple", "growth", "count", "mi
 Direction = Literal["increase", "decrease"]
 ComputationSource = Literal["inventory", "report_type", "milestone", "none"]
 LightName = Literal["green", "yellow", "red", "grey"]
-
-TARGET_YEARS: tuple[int, ...] = (2025, 2030, 2035)
-"""Target years of the plan; every indicator lists each of them (null where none)."""
 
 PROGRESS_STATUSES: tuple[str, ...] = ("achieved", "on_track", "needs_acceleration", "limited_progress",
                                       "deterioration", "no_data", "late")
@@ -312,10 +310,6 @@ class Indicator(_Strict):
 
     @model_validator(mode="after")
     def _coherent(self) -> Indicator:
-        missing = [y for y in TARGET_YEARS if y not in self.targets]
-        if missing:
-            raise ValueError(f"targets must list every target year {list(TARGET_YEARS)} (null where none); "
-                             f"missing {missing}")
         if self.base_year is not None:
             early = [y for y in self.targets if y <= self.base_year]
             if early:
@@ -355,7 +349,18 @@ class CityConfig(BaseModel):
     reporting_calendar: ReportingCalendar
     progress: ProgressSettings
     scoring: Scoring
+    target_years: list[int] = Field(min_length=1)
+    """The plan's target years, ascending; every indicator lists each of them (null where none)."""
     indicators: list[Indicator] = Field(min_length=1)
+
+    @field_validator("target_years")
+    @classmethod
+    def _ascending(cls, value: list[int]) -> list[int]:
+        if any(not 1990 <= y <= 2100 for y in value):
+            raise ValueError(f"target years must lie in 1990–2100, got {value}")
+        if any(a >= b for a, b in pairwise(value)):
+            raise ValueError(f"target years must be listed once each, in ascending order, got {value}")
+        return value
 
     @model_validator(mode="after")
     def _references(self) -> CityConfig:
@@ -371,6 +376,12 @@ class CityConfig(BaseModel):
             if unknown:
                 raise ValueError(f"indicators[{k}] ({ind.id}).departments: unknown department(s) {unknown}; "
                                  f"declare them under departments (known: {sorted(known)})")
+            missing = [y for y in self.target_years if y not in ind.targets]
+            extra = sorted(y for y in ind.targets if y not in self.target_years)
+            if missing or extra:
+                raise ValueError(f"indicators[{k}] ({ind.id}).targets must list every target year "
+                                 f"{self.target_years} (null where none) and no other; missing {missing}, "
+                                 f"not a target year {extra}")
         return self
 
     def indicator(self, indicator_id: str) -> Indicator:

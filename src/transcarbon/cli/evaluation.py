@@ -20,7 +20,7 @@ from transcarbon.city.config import load_city
 from transcarbon.cli import common
 from transcarbon.domain import SECTOR_NAMES_ZH, Sector
 from transcarbon.i18n import both, catalog, t
-from transcarbon.services import warnings as warning_service
+from transcarbon.services.evaluation import alerts as warning_service
 from transcarbon.services.inventory_runs import years_with_results
 from transcarbon.settings import get_settings
 
@@ -80,7 +80,7 @@ def evaluate(
     as_of: Annotated[str | None, typer.Option(help="评估基准日 YYYY-MM-DD（默认今天） / as-of date")] = None,
 ) -> None:
     """评估全部指标、预警与考核 / Evaluate every indicator for a year (stored with lineage)."""
-    from transcarbon.services.indicators import evaluate as run_evaluation
+    from transcarbon.services.evaluation import evaluate as run_evaluation
 
     settings = get_settings()
     when = _as_of(as_of)
@@ -136,8 +136,8 @@ def decompose(
     as_json: Annotated[bool, typer.Option("--json", help="JSON 输出 / JSON output")] = False,
 ) -> None:
     """LMDI 分解两年间碳排放变化 / LMDI decomposition of the CO2 change between two years."""
-    from transcarbon.services.decomposition import DecompositionError
-    from transcarbon.services.decomposition import decompose as run_decomposition
+    from transcarbon.services.evaluation import DecompositionError
+    from transcarbon.services.evaluation import decompose as run_decomposition
 
     settings = get_settings()
     try:
@@ -189,8 +189,8 @@ def scorecards(
     as_json: Annotated[bool, typer.Option("--json", help="JSON 输出 / JSON output")] = False,
 ) -> None:
     """部门考核评分 / Department scorecards of a year (evaluates the year if needed)."""
-    from transcarbon.services.indicators import evaluate as run_evaluation
-    from transcarbon.services.scorecards import stored_scorecards
+    from transcarbon.services.evaluation import evaluate as run_evaluation
+    from transcarbon.services.evaluation import stored_scorecards
 
     settings = get_settings()
     city = load_city(settings.city)

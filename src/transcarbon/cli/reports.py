@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from transcarbon.cli import common
-from transcarbon.services import audit
+from transcarbon.services import audit, figures
 from transcarbon.settings import get_settings
 
 
@@ -19,7 +19,6 @@ def report(
 ) -> None:
     """阶段评估报告（PDF，可选 XLSX） / Stage evaluation report of a year (PDF, optional XLSX)."""
     from transcarbon.city.config import load_city
-    from transcarbon.reports import sources
     from transcarbon.reports.fonts import FontMissing
     from transcarbon.reports.stage_report import build_report, render_pdf, render_xlsx
 
@@ -29,9 +28,10 @@ def report(
     settings = get_settings()
     written: list[str] = []
     with common.open_database() as database, database.transaction() as session:
-        if year not in sources.years(session):
-            raise common.fail("report.cli_no_year", 2, year=year, years=", ".join(map(str, sources.years(session))))
-        data = build_report(session, load_city(settings.city), year)
+        years = figures.years(session)
+        if year not in years:
+            raise common.fail("report.cli_no_year", 2, year=year, years=", ".join(map(str, years)))
+        data = build_report(session, load_city(settings.city), year, actor="report")
         try:
             files = [(pdf, render_pdf(data))]
         except FontMissing as exc:

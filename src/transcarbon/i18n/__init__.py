@@ -3,7 +3,8 @@
 Messages live in ``messages.yaml`` beside this module as ``key: {zh: ..., en: ...}`` with
 ``str.format`` placeholders. ``t(key, lang, **values)`` renders one language; ``both`` renders
 ``"中文 / English"`` on one line (row errors, logs); ``lines`` renders the two on two lines (terminal
-messages).
+messages). ``sector_name`` and ``fuel_name`` name the codes of sectors and fuels (``name.sector.*``,
+``name.fuel.*``).
 """
 
 from __future__ import annotations
@@ -39,3 +40,15 @@ def both(key: str, **values: object) -> str:
 def lines(key: str, **values: object) -> str:
     """Render ``key`` as two lines, Chinese then English (terminal output: no mid-sentence wrap)."""
     return f"{t(key, 'zh', **values)}\n{t(key, 'en', **values)}"
+
+
+def sector_name(sector: str | None, lang: Lang = "zh") -> str:
+    """The name of a sector code (``None``: the total of all sectors); an unknown code as it is."""
+    key = "name.sector.total" if sector is None else f"name.sector.{sector}"
+    return t(key, lang) if key in catalog() else str(sector)
+
+
+def fuel_name(fuel: str | None, lang: Lang = "zh") -> str:
+    """The name of a fuel code (``None``: no fuel, e.g. a turnover-only line); an unknown code as it is."""
+    key = "name.fuel.none" if fuel is None else f"name.fuel.{fuel}"
+    return t(key, lang) if key in catalog() else str(fuel)

@@ -1,9 +1,11 @@
 """The stage evaluation report (阶段评估) of a year: a Chinese PDF and the same tables as XLSX.
 
 :func:`build_report` gathers the figures once (inventory totals, the indicator evaluation, warnings,
-department scores, emissions by sector) as plain data; :func:`render_pdf` lays them out with ReportLab
-(tables, and charts drawn with ReportLab's own vector graphics, in the embedded CJK font of
-:mod:`transcarbon.reports.fonts`); :func:`render_xlsx` writes one sheet per table with openpyxl.
+department scores, emissions by sector) as plain data, from :mod:`transcarbon.services.figures` and the
+evaluation service (:mod:`transcarbon.services.evaluation`, which evaluates the year or reuses its run);
+:func:`render_pdf` lays them out with ReportLab (tables, and charts drawn with ReportLab's own vector
+graphics, in the embedded CJK font of :mod:`transcarbon.reports.fonts`); :func:`render_xlsx` writes one
+sheet per table with openpyxl.
 """
 
 from __future__ import annotations
@@ -26,59 +28,68 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from transcarbon import __version__
 from transcarbon.city.config import CityConfig
-from transcarbon.i18n import catalog, t
+from transcarbon.i18n import catalog, sector_name, t
 from transcarbon.i18n.numbers import format_number, format_percent, unit_label
-from transcarbon.reports import sources
 from transcarbon.reports.fonts import register
+from transcarbon.services import figures
+from transcarbon.services.evaluation import LIGHTS, department_scorecards, year_evaluation
 
 LIGHT_ZH = {"green": "绿", "yellow": "黄", "red": "红", "grey": "灰"}
 LIGHT_RGB = {"green": colors.HexColor("#1b7f3b"), "yellow": colors.HexColor("#b88a00"),
              "red": colors.HexColor("#c0392b"), "grey": colors.HexColor("#6b6b6b")}
-SEVERITY_ZH = {"critical": "严重", "high": "高", "medium": "中", "low": "低", "info": "提示"}
+SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
+PATH_INDICATOR = "converted_turnover_co2_intensity"
+"""The headline indicator whose path to its targets the report draws."""
 
 
-def build_report(session: Session, city: CityConfig, year: int) -> dict[str, Any]:
-    """Everything the report shows, as plain data (also what the XLSX holds)."""
-    series = sources.city_series(session)
-    ev = sources.evaluation(session, city, year)
+def build_report(session: Session, city: CityConfig, year: int, *, actor: str,
+                 factory: sessionmaker[Session] | None = None) -> dict[str, Any]:
+    """Everything the report shows, as plain data (also what the XLSX holds).
+
+    The year is evaluated (or its run reused) as ``actor``: in the caller's transaction, or with ``factory``
+    in a transaction of its own (a page, whose session only reads).
+    """
+    series = figures.city_series(session)
+    ev = year_evaluation(session, city, year, actor=actor, factory=factory)
     total = next((s for s in series if s["year"] == year), None)
     base = series[0] if series else None
     inds = []
     for n, r in enumerate(ev["indicators"], start=1):
         ind = city.indicator(r["id"])
         inds.append({"no": n, "id": r["id"], "section": ind.section, "name_zh": r["name_zh"], "name_en": r["name_en"],
-                     "value": r.get("value"), "unit": r.get("unit") or ind.unit, "target_2025": r.get("target_2025"),
-                     "target_2030": r.get("target_2030"), "completion_to_date": r.get("completion_to_date"),
+                     "value": r.get("value"), "unit": r.get("unit") or ind.unit,
+                     "targets": [ind.target_value(y) for y in city.target_years],
+                     "completion_to_date": r.get("completion_to_date"),
                      "status": r.get("status"), "light": r.get("light") or "grey",
                      "p_meet": (r.get("forecast") or {}).get("p_meet"),
                      "departments": [city.department(d).name_zh for d in r.get("departments") or []
                                      if d in {x.id for x in city.departments}]})
-    warns = sorted(sources.warnings(session, city, year),
-                   key=lambda w: sources.SEVERITY_ORDER.get(str(w.get("severity")), 9))
-    em = sources.emissions(session, year)
-    path_id = "converted_turnover_co2_intensity"
-    path_row = next((r for r in ev["indicators"] if r["id"] == path_id), None)
-    path_hist = (path_row or {}).get("history") or sources.indicator_history(session, city, path_id, year)
+    warns = ev["warnings"]  # most severe first
+    em = figures.emissions(session, year)
+    path_ind = city.indicator(PATH_INDICATOR)
+    path_hist = next(r["history"] for r in ev["indicators"] if r["id"] == path_ind.id)
     return {
-        "year": year, "city_zh": city.city.name_zh, "city_en": city.city.name_en, "engine": ev.get("engine"),
+        "year": year, "city_zh": city.city.name_zh, "city_en": city.city.name_en, "evaluation_run": ev["run_id"],
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "code_version": __version__,
-        "total": total, "base": base, "series": series, "indicators": inds,
-        "lights": {lt: sum(1 for r in inds if r["light"] == lt) for lt in sources.LIGHTS},
+        "total": total, "base": base, "series": series, "target_years": list(city.target_years), "indicators": inds,
+        "lights": {lt: sum(1 for r in inds if r["light"] == lt) for lt in LIGHTS},
         "warnings": [{"severity": w.get("severity"), "indicator": w.get("indicator"), "kind": w.get("kind"),
                       "message_zh": w.get("message_zh"), "message_en": w.get("message_en"),
                       "departments": [city.department(d).name_zh for d in w.get("departments") or []
                                       if d in {x.id for x in city.departments}]} for w in warns],
-        "scorecards": sources.scorecards(session, city, year),
-        "by_sector": [{"sector": r["sector"], "name_zh": sources.sector_name(r["sector"], "zh"), "co2_t": r["co2_t"],
+        "scorecards": department_scorecards(session, city, year, actor=actor, factory=factory),
+        "by_sector": [{"sector": r["sector"], "name_zh": sector_name(r["sector"], "zh"), "co2_t": r["co2_t"],
                        "energy_tce": r["energy_tce"], "converted_tkm": r["converted_tkm"],
                        "intensity": r["intensity_kgco2_per_converted_tkm"], "result_id": r["result_id"]}
                       for r in em["by_sector"]],
         "run_id": em["run_id"],
-        "history": {path_id: [(h["year"], h.get("value")) for h in path_hist if h["year"] <= year]},
+        "history": {path_ind.id: [(h["year"], h.get("value")) for h in path_hist if h["year"] <= year]},
+        "path_targets": [(city.base_year_of(path_ind), 0.0),  # a reduction: 0 % in its base year
+                         *[(y, v) for y in city.target_years if (v := path_ind.target_value(y)) is not None]],
     }
 
 
@@ -133,21 +144,20 @@ def _co2_chart(data: dict[str, Any], font: str) -> Drawing:
 
 
 def _path_chart(data: dict[str, Any], font: str) -> Drawing | None:
-    row = next((r for r in data["indicators"] if r["id"] == "converted_turnover_co2_intensity"), None)
-    hist = [h for h in _history(data, "converted_turnover_co2_intensity") if h[1] is not None]
+    row = next((r for r in data["indicators"] if r["id"] == PATH_INDICATOR), None)
+    hist = [h for h in _history(data, PATH_INDICATOR) if h[1] is not None]
     if row is None or len(hist) < 2:
         return None
     d = Drawing(170 * mm, 60 * mm)
     lp = LinePlot()
     lp.x, lp.y, lp.width, lp.height = 14 * mm, 10 * mm, 120 * mm, 42 * mm
-    target_pts = [(2020, 0.0)] + [(y, v) for y, v in ((2025, row["target_2025"]), (2030, row["target_2030"]))
-                                  if v is not None]
+    target_pts = [tuple(p) for p in data["path_targets"]]
     lp.data = [hist, target_pts]
     lp.lines[0].strokeColor, lp.lines[0].strokeWidth = colors.HexColor("#1f6f8b"), 2
     lp.lines[0].symbol = makeMarker("FilledCircle")
     lp.lines[1].strokeColor, lp.lines[1].strokeDashArray = colors.HexColor("#3c8d2f"), (3, 2)
     lp.lines[1].symbol = makeMarker("FilledDiamond")
-    lp.xValueAxis.valueMin, lp.xValueAxis.valueMax = 2020, max(p[0] for p in target_pts + hist)
+    lp.xValueAxis.valueMin, lp.xValueAxis.valueMax = target_pts[0][0], max(p[0] for p in target_pts + hist)
     lp.xValueAxis.labelTextFormat = "%d"
     for axis in (lp.xValueAxis.labels, lp.yValueAxis.labels):
         axis.fontName, axis.fontSize = font, 7
@@ -205,8 +215,6 @@ def render_pdf(data: dict[str, Any]) -> bytes:
                         Paragraph(zh("report.subtitle", at=data["generated_at"], version=data["code_version"]),
                                   st["subtitle"]), Spacer(1, 4 * mm),
                         Paragraph(zh("report.synthetic"), st["subtitle"])]
-    if data["engine"] == "fallback":
-        story.append(Paragraph(zh("report.fallback"), st["small"]))
     story.append(Paragraph(zh("report.h_overview"), st["h1"]))
     if total:
         change = (total["co2_t"] / base["co2_t"] - 1) * 100 if base and base["co2_t"] else None
@@ -227,16 +235,19 @@ def render_pdf(data: dict[str, Any]) -> bytes:
     story.append(PageBreak())
     story.append(Paragraph(zh("report.h_indicators"), st["h1"]))
     head = [zh("report.col_no"), zh("report.col_indicator"), zh("report.col_value"), zh("report.col_unit"),
-            zh("report.col_t2025"), zh("report.col_t2030"), zh("report.col_completion"), zh("report.col_light")]
+            *[zh("report.col_target", year=y) for y in data["target_years"]], zh("report.col_completion"),
+            zh("report.col_light")]
     rows: list[list[Any]] = [head]
     for r in data["indicators"]:
         unit = unit_label(r["unit"])
         rows.append([str(r["no"]), Paragraph(r["name_zh"], st["cell"]), format_number(r["value"]), unit,
-                     format_number(r["target_2025"]), format_number(r["target_2030"]),
+                     *[format_number(v) for v in r["targets"]],
                      format_percent(r["completion_to_date"]),
                      LIGHT_ZH.get(r["light"], r["light"])])
-    story.append(_table(rows, [8 * mm, 80 * mm, 16 * mm, 16 * mm, 15 * mm, 15 * mm, 14 * mm, 12 * mm], regular, bold,
-                        lights=[r["light"] for r in data["indicators"]], light_col=7))
+    target_mm = 36 / len(data["target_years"])  # the target years share what the other columns leave of 176 mm
+    widths = [8 * mm, 80 * mm, 16 * mm, 13 * mm, *[target_mm * mm] * len(data["target_years"]), 13 * mm, 10 * mm]
+    story.append(_table(rows, widths, regular, bold, lights=[r["light"] for r in data["indicators"]],
+                        light_col=len(head) - 1))
     story.append(Paragraph(zh("report.indicator_note"), st["small"]))
     story.append(Paragraph(zh("report.h_warnings"), st["h1"]))
     if data["warnings"]:
@@ -252,9 +263,8 @@ def render_pdf(data: dict[str, Any]) -> bytes:
     srows: list[list[Any]] = [[zh("report.col_department"), zh("report.col_indicators"), "绿", "黄", "红", "灰",
                                zh("report.col_score"), zh("report.col_grade")]]
     for c in data["scorecards"]:
-        srows.append([Paragraph(str(c.get("name_zh") or c.get("department")), st["cell"]), str(c.get("indicators", "")),
-                      str(c.get("green", "")), str(c.get("yellow", "")), str(c.get("red", "")), str(c.get("grey", "")),
-                      format_number(c.get("score"), 1), c.get("grade_zh") or "—"])
+        srows.append([Paragraph(c["name_zh"], st["cell"]), str(c["indicators"]), str(c["green"]), str(c["yellow"]),
+                      str(c["red"]), str(c["grey"]), format_number(c["score"], 1), c["grade_zh"] or "—"])
     story.append(_table(srows, [60 * mm, 18 * mm, 12 * mm, 12 * mm, 12 * mm, 12 * mm, 20 * mm, 20 * mm], regular, bold))
     story.append(Paragraph(zh("report.score_note"), st["small"]))
     story.append(KeepTogether([Paragraph(zh("report.h_sectors"), st["h1"]), _sector_chart(data, regular)]))
@@ -310,9 +320,9 @@ def render_xlsx(data: dict[str, Any]) -> bytes:
     wb = Workbook()
     _sheet(wb, zh("report.sheet_indicators"),
            [zh("report.col_no"), "id", zh("report.col_indicator"), "indicator", zh("report.col_value"),
-            zh("report.col_unit"), zh("report.col_t2025"), zh("report.col_t2030"), zh("report.col_completion"),
-            "status", zh("report.col_light"), "p_meet", zh("report.col_departments")],
-           [[r["no"], r["id"], r["name_zh"], r["name_en"], r["value"], r["unit"], r["target_2025"], r["target_2030"],
+            zh("report.col_unit"), *[zh("report.col_target", year=y) for y in data["target_years"]],
+            zh("report.col_completion"), "status", zh("report.col_light"), "p_meet", zh("report.col_departments")],
+           [[r["no"], r["id"], r["name_zh"], r["name_en"], r["value"], r["unit"], *r["targets"],
              r["completion_to_date"], r["status"], LIGHT_ZH.get(r["light"], r["light"]), r["p_meet"],
              "、".join(r["departments"])] for r in data["indicators"]], first=True)
     _sheet(wb, zh("report.sheet_warnings"),
@@ -323,8 +333,8 @@ def render_xlsx(data: dict[str, Any]) -> bytes:
     _sheet(wb, zh("report.sheet_scorecards"),
            [zh("report.col_department"), "department", zh("report.col_indicators"), "green", "yellow", "red", "grey",
             zh("report.col_score"), zh("report.col_grade")],
-           [[c.get("name_zh"), c.get("department"), c.get("indicators"), c.get("green"), c.get("yellow"), c.get("red"),
-             c.get("grey"), c.get("score"), c.get("grade_zh")] for c in data["scorecards"]])
+           [[c["name_zh"], c["department_id"], c["indicators"], c["green"], c["yellow"], c["red"], c["grey"],
+             c["score"], c["grade_zh"]] for c in data["scorecards"]])
     _sheet(wb, zh("report.sheet_sectors"),
            [zh("report.col_sector"), "sector", "co2_t", "energy_tce", "converted_tkm",
             "intensity_kgco2_per_converted_tkm", "result_id"],
@@ -333,7 +343,8 @@ def render_xlsx(data: dict[str, Any]) -> bytes:
     _sheet(wb, zh("report.sheet_notes"), [zh("report.sheet_notes"), ""],
            [[zh("report.title", city=data["city_zh"], year=data["year"]), ""],
             [zh("report.generated"), data["generated_at"]], ["code_version", data["code_version"]],
-            ["inventory run", data["run_id"]], ["engine", data["engine"]], [zh("report.synthetic"), ""]])
+            ["inventory run", data["run_id"]], ["evaluation run", data["evaluation_run"]],
+            [zh("report.synthetic"), ""]])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -5,6 +5,7 @@ object_id, before_hash, after_hash, details))``; the first entry chains from 64 
 locks the chain head row (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite serialises writers), so
 concurrent writers queue rather than fork the chain. :func:`verify` recomputes the chain and
 reports the first entry that does not match: any edit, insertion or deletion of a row shows.
+:func:`entries` and :func:`actions` list the log for people (newest first, a page at a time).
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from transcarbon.store.models import AuditEntry, AuditHead
@@ -83,3 +85,18 @@ def verify(session: Session, batch: int = 5000) -> VerifyResult:
         return VerifyResult(False, count, head.last_id, "the chain head does not match the last entry "
                             "(entries were removed from the end)")
     return VerifyResult(True, count)
+
+
+def entries(session: Session, *, action: str | None = None, limit: int = 100,
+            offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+    """(number of entries, one page of them newest first), of one ``action`` or all."""
+    conds = [AuditEntry.action == action] if action else []
+    total = session.scalar(select(func.count()).select_from(AuditEntry).where(*conds)) or 0
+    rows = session.scalars(select(AuditEntry).where(*conds).order_by(AuditEntry.id.desc()).limit(limit).offset(offset))
+    return total, [{"id": e.id, "ts": e.ts, "actor": e.actor, "action": e.action, "object_type": e.object_type,
+                    "object_id": e.object_id, "details": e.details, "hash": e.hash} for e in rows]
+
+
+def actions(session: Session) -> list[str]:
+    """Every action the log holds, sorted."""
+    return sorted(a for (a,) in session.execute(select(AuditEntry.action).distinct()))

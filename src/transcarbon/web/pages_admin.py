@@ -9,10 +9,9 @@ from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from transcarbon.reports import sources
 from transcarbon.services import audit, users
+from transcarbon.services.database import transaction
 from transcarbon.services.users import ROLES, UserError
-from transcarbon.store.db import transaction
 from transcarbon.store.models import Organisation, User
 from transcarbon.web.common import Page, Table
 
@@ -24,13 +23,13 @@ def audit_page(page: Page, action: str | None = None, offset: int = 0, verify: i
     if (denied := page.guard("audit_log")) is not None:
         return denied
     offset = max(0, offset)
-    total, entries = sources.audit_entries(page.session, action=action or None, limit=100, offset=offset)
+    total, entries = audit.entries(page.session, action=action or None, limit=100, offset=offset)
     rows = [{**e, "hash": e["hash"][:16]} for e in entries]
     table = Table("audit", [("id", "#"), ("ts", page.t("web.col.time")), ("actor", page.t("web.col.actor")),
                             ("action", page.t("web.col.action")), ("object_type", page.t("web.col.object")),
                             ("object_id", "ID"), ("details", page.t("web.col.details")), ("hash", "hash")], rows)
     result = audit.verify(page.session) if verify else None
-    actions = sources.audit_actions(page.session)
+    actions = audit.actions(page.session)
     with transaction(page.state.factory) as session:  # reading the log is itself logged
         audit.append(session, actor=page.principal.username, action="export.audit_log", object_type="audit_log",
                      object_id="-", details={"action": action, "offset": offset, "returned": len(rows), "via": "web"})

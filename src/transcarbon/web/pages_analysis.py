@@ -10,20 +10,31 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from transcarbon.city.config import Indicator
+from transcarbon.i18n import fuel_name, sector_name
 from transcarbon.i18n.numbers import format_number
 from transcarbon.methods.lmdi import EFFECTS
-from transcarbon.reports import sources
 from transcarbon.reports.stage_report import build_report, render_pdf, render_xlsx
-from transcarbon.services import audit
+from transcarbon.services import audit, figures
+from transcarbon.services.database import transaction
+from transcarbon.services.evaluation import (
+    LIGHTS,
+    SEVERITY_ORDER,
+    DecompositionError,
+    decomposition_between,
+    department_scorecards,
+    target_key,
+    year_evaluation,
+)
 from transcarbon.services.lineage import LineageNotFound, lineage
-from transcarbon.store.db import transaction
 from transcarbon.web.common import LIGHT_COLOURS, Page, Table, figure, plot, sparkline
 
 router = APIRouter()
+ACTOR = "web"
+"""Who the runs a page makes (an evaluation, a decomposition on first view) are recorded as."""
 
 
 def _year(page: Page, asked: int | None) -> int | None:
-    ys = sources.years(page.session)
+    ys = figures.years(page.session)
     if not ys:
         return None
     return asked if asked in ys else ys[-1]
@@ -53,11 +64,8 @@ def _status_label(page: Page, status: str | None) -> str:
 
 
 def _evaluation(page: Page, year: int) -> dict[str, Any]:
-    return sources.evaluation(page.session, page.city, year, factory=page.state.factory)
-
-
-def _warnings(page: Page, year: int) -> list[dict[str, Any]]:
-    return sources.warnings(page.session, page.city, year, factory=page.state.factory)
+    """The year's evaluation (evaluated on first view, in a transaction of its own), rows with their history."""
+    return year_evaluation(page.session, page.city, year, actor=ACTOR, factory=page.state.factory)
 
 
 # --------------------------------------------------------------------------- cockpit
@@ -70,13 +78,12 @@ def cockpit(page: Page, year: int | None = None) -> Response:
     y = _year(page, year)
     if y is None:
         return page.render("empty.html", {"title": page.t("web.nav.cockpit")})
-    series = sources.city_series(page.session)
+    series = figures.city_series(page.session)
     ev = _evaluation(page, y)
     inds = ev["indicators"]
-    history: dict[str, list[Any]] = {r["id"]: [h.get("value") for h in (r.get("history") or [])] for r in inds}
-    counts = {lt: sum(1 for r in inds if r.get("light") == lt) for lt in sources.LIGHTS}
-    warns = sorted(_warnings(page, y) if _internal(page) else [],
-                   key=lambda w: sources.SEVERITY_ORDER.get(str(w.get("severity")), 9))
+    counts = {lt: sum(1 for r in inds if r["light"] == lt) for lt in LIGHTS}
+    warns = ev["warnings"] if _internal(page) else []  # most severe first
+    target_years = page.city.target_years
     sev_counts: dict[str, int] = {}
     for w in warns:
         sev_counts[str(w.get("severity"))] = sev_counts.get(str(w.get("severity")), 0) + 1
@@ -90,17 +97,16 @@ def cockpit(page: Page, year: int | None = None) -> Response:
             "name": page.name(r["name_zh"], r["name_en"]), "id": r["id"],
             "value": None if milestone else r.get("value"),
             "milestone": _status_label(page, r.get("status")) if milestone else None,
-            "unit": r.get("unit"), "target_2025": r.get("target_2025"), "target_2030": r.get("target_2030"),
+            "unit": r.get("unit"), **{target_key(ty): r[target_key(ty)] for ty in target_years},
             "completion": r.get("completion_to_date"), "status": _status_label(page, r.get("status")),
             "url": page.path("indicator", indicator_id=r["id"], query={"year": y}),
-            "spark": sparkline(history.get(r["id"], []), LIGHT_COLOURS.get(r.get("light") or "grey", "#555")),
+            "spark": sparkline([h["value"] for h in r["history"]], LIGHT_COLOURS.get(r["light"], "#555")),
         })
+    targets = [(target_key(ty), page.t("web.col.target", year=ty)) for ty in target_years]
     table = Table("indicators", [("light_label", page.t("web.col.light")), ("name", page.t("web.col.indicator")),
-                                 ("value", page.t("web.col.value")), ("unit", page.t("web.col.unit")),
-                                 ("target_2025", page.t("web.col.target_2025")),
-                                 ("target_2030", page.t("web.col.target_2030")),
+                                 ("value", page.t("web.col.value")), ("unit", page.t("web.col.unit")), *targets,
                                  ("status", page.t("web.col.status"))], rows,
-                  numeric=frozenset({"value", "target_2025", "target_2030"}))
+                  numeric=frozenset({"value", *[key for key, _ in targets]}))
     co2_fig = figure(
         [{"type": "bar", "name": page.t("web.chart.co2_kt"), "x": [s["year"] for s in series],
           "y": [s["co2_t"] / 1000 for s in series], "marker": {"color": "#1f6f8b"},
@@ -113,22 +119,14 @@ def cockpit(page: Page, year: int | None = None) -> Response:
          "yaxis2": {"title": {"text": "gCO2/t·km"}, "overlaying": "y", "side": "right", "rangemode": "tozero"},
          "xaxis": {"dtick": 1}})
     main_id = "converted_turnover_co2_intensity"
-    path_fig = _path_figure(page, page.city.indicator(main_id), next((r for r in inds if r["id"] == main_id), None),
-                            history_of(page, main_id, y, inds))
-    ctx = {"year": y, "years": sources.years(page.session), "total": total, "base": base, "counts": counts,
-           "warnings": warns[:6], "warning_count": len(warns), "severity_counts": sev_counts,
-           "engine": ev.get("engine"),
+    main_row = next(r for r in inds if r["id"] == main_id)
+    path_fig = _path_figure(page, page.city.indicator(main_id), main_row, main_row["history"])
+    ctx = {"year": y, "years": figures.years(page.session), "total": total, "base": base, "counts": counts,
+           "warnings": warns[:6], "warning_count": len(warns), "severity_counts": sev_counts, "targets": targets,
            "co2_chart": plot(co2_fig, page.t("web.chart.co2_title"), 300),
            "path_chart": plot(path_fig, page.t("web.chart.path_title"), 300),
            "total_lineage": page.path("lineage", result_id=total["result_id"]) if total else None}
     return page.render("cockpit.html", ctx, tables=[table])
-
-
-def history_of(page: Page, indicator_id: str, year: int, inds: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    row = next((r for r in inds if r["id"] == indicator_id), None)
-    if row is not None and row.get("history"):
-        return [h for h in row["history"] if h.get("year") is not None and h["year"] <= year]
-    return sources.indicator_history(page.session, page.city, indicator_id, year, factory=page.state.factory)
 
 
 def _path_figure(page: Page, ind: Indicator, row: dict[str, Any] | None,
@@ -140,7 +138,7 @@ def _path_figure(page: Page, ind: Indicator, row: dict[str, Any] | None,
     data.append({"type": "scatter", "mode": "lines+markers", "name": page.t("web.chart.actual"), "x": xs, "y": ys,
                  "line": {"color": "#1f6f8b", "width": 3}})
     base_year = page.city.base_year_of(ind)
-    targets = [(yr, ind.target_value(yr)) for yr in (2025, 2030, 2035) if ind.target_value(yr) is not None]
+    targets = [(yr, v) for yr in page.city.target_years if (v := ind.target_value(yr)) is not None]
     if targets:
         base_value = 0.0 if ind.kind in ("reduction", "growth") else (
             1.0 if ind.kind == "multiple" else (ys[0] if ys else None))
@@ -172,7 +170,8 @@ def _reasons(page: Page, ind: Indicator, row: dict[str, Any]) -> list[str]:
     out: list[str] = []
     zh = page.lang == "zh"
     if row.get("value") is None:
-        reason = row.get("reason_zh") if zh else row.get("reason_en")
+        stored = (row.get("details") or {}).get("no_data_reason") or {}
+        reason = stored.get("zh" if zh else "en")
         if not reason and ind.computation.no_data_reason:
             reason = ind.computation.no_data_reason.zh if zh else ind.computation.no_data_reason.en
         out.append(page.t("web.why.no_data", reason=reason or "—"))
@@ -207,24 +206,24 @@ def indicator_page(page: Page, indicator_id: str, year: int | None = None) -> Re
     if y is None:
         return page.render("empty.html", {"title": page.name(ind.name_zh, ind.name_en)})
     ev = _evaluation(page, y)
-    row = next((r for r in ev["indicators"] if r["id"] == ind.id), {"id": ind.id, "light": "grey"})
-    hist = history_of(page, ind.id, y, ev["indicators"])
+    row = next(r for r in ev["indicators"] if r["id"] == ind.id)
+    hist = row["history"]
     hist_rows = [{"year": h["year"], "value": h.get("value"), "light": _light_label(page, h.get("light")),
                   "status": _status_label(page, h.get("status"))} for h in hist]
     table = Table("history", [("year", page.t("web.col.year")), ("value", page.t("web.col.value")),
                               ("light", page.t("web.col.light")), ("status", page.t("web.col.status"))],
                   hist_rows, numeric=frozenset({"value"}))
-    targets = [{"year": yr, "target": ind.target(yr)} for yr in (2025, 2030, 2035)]
+    targets = [{"year": yr, "target": ind.target(yr)} for yr in page.city.target_years]
     lineage_links: list[tuple[str, str]] = []
     if ind.computation.source == "inventory" and page.may("lineage"):
-        em = sources.emissions(page.session, y)
+        em = figures.emissions(page.session, y)
         wanted = {str(s) for s in ind.computation.sectors}
-        lineage_links = [(sources.sector_name(r["sector"], page.lang), page.path("lineage", result_id=r["result_id"]))
+        lineage_links = [(sector_name(r["sector"], page.lang), page.path("lineage", result_id=r["result_id"]))
                          for r in em["by_sector"] if r["sector"] in wanted]
-    warns = [w for w in _warnings(page, y) if w.get("indicator") == ind.id] if _internal(page) else []
-    ctx = {"ind": ind, "row": row, "year": y, "years": sources.years(page.session), "targets": targets,
+    warns = [w for w in ev["warnings"] if w["indicator"] == ind.id] if _internal(page) else []
+    ctx = {"ind": ind, "row": row, "year": y, "years": figures.years(page.session), "targets": targets,
            "reasons": _reasons(page, ind, row), "warnings": warns, "lineage_links": lineage_links,
-           "departments": [page.dept(d) for d in ind.departments], "engine": ev.get("engine"),
+           "departments": [page.dept(d) for d in ind.departments],
            "light_label": _light_label(page, row.get("light")), "status_label": _status_label(page, row.get("status")),
            "chart": plot(_path_figure(page, ind, row, hist), page.t("web.chart.path_of", name=page.name(
                ind.name_zh, ind.name_en)), 360)}
@@ -242,10 +241,10 @@ def emissions_page(page: Page, year: int | None = None, year_from: int | None = 
     y = _year(page, year)
     if y is None:
         return page.render("empty.html", {"title": page.t("web.nav.emissions")})
-    ys = sources.years(page.session)
-    em = sources.emissions(page.session, y)
+    ys = figures.years(page.session)
+    em = figures.emissions(page.session, y)
     lang = page.lang
-    sec_rows = [{"sector": sources.sector_name(r["sector"], lang), "co2_t": r["co2_t"], "co2e_t": r["co2e_t"],
+    sec_rows = [{"sector": sector_name(r["sector"], lang), "co2_t": r["co2_t"], "co2e_t": r["co2e_t"],
                  "energy_tce": r["energy_tce"], "converted_tkm": r["converted_tkm"],
                  "intensity": r["intensity_kgco2_per_converted_tkm"], "lines": r["line_count"],
                  "lineage": page.path("lineage", result_id=r["result_id"])} for r in em["by_sector"]]
@@ -255,35 +254,35 @@ def emissions_page(page: Page, year: int | None = None, year_from: int | None = 
                                    ("intensity", "kgCO2/t·km"), ("lines", page.t("web.col.lines"))], sec_rows,
                      numeric=frozenset({"co2_t", "co2e_t", "energy_tce", "converted_tkm", "intensity", "lines"}),
                      links={"co2_t": "lineage"})
-    fuel_rows = [{"fuel": sources.fuel_name(r["fuel"], lang), "co2_t": r["co2_t"], "energy_tce": r["energy_tce"],
+    fuel_rows = [{"fuel": fuel_name(r["fuel"], lang), "co2_t": r["co2_t"], "energy_tce": r["energy_tce"],
                   "lines": r["lines"]} for r in em["by_fuel"]]
     t_fuel = Table("by_fuel", [("fuel", page.t("web.col.fuel")), ("co2_t", "CO2 (t)"),
                                ("energy_tce", page.t("web.col.energy_tce")), ("lines", page.t("web.col.lines"))],
                    fuel_rows, numeric=frozenset({"co2_t", "energy_tce", "lines"}))
     org_rows = [{"org": page.name(r["name_zh"], r["name_en"]), "org_id": r["org_id"],
-                 "sector": sources.sector_name(r["sector"], lang), "co2_t": r["co2_t"],
+                 "sector": sector_name(r["sector"], lang), "co2_t": r["co2_t"],
                  "energy_tce": r["energy_tce"], "lineage": page.path("lineage", result_id=r["result_id"])}
                 for r in em["by_org"] if page.principal.may_read_records(page.state.ctx.catalog, r["org_id"])]
     t_org = Table("by_org", [("org", page.t("web.col.org")), ("org_id", "ID"), ("sector", page.t("web.col.sector")),
                              ("co2_t", "CO2 (t)"), ("energy_tce", page.t("web.col.energy_tce"))], org_rows,
                   numeric=frozenset({"co2_t", "energy_tce"}), links={"co2_t": "lineage"})
-    month_rows = [{"month": r["month"], "sector": sources.sector_name(r["sector"], lang), "co2_t": r["co2_t"],
+    month_rows = [{"month": r["month"], "sector": sector_name(r["sector"], lang), "co2_t": r["co2_t"],
                    "lineage": page.path("lineage", result_id=r["result_id"])} for r in em["by_sector_month"]]
     t_month = Table("by_month", [("month", page.t("web.col.month")), ("sector", page.t("web.col.sector")),
                                  ("co2_t", "CO2 (t)")], month_rows, numeric=frozenset({"co2_t"}),
                     links={"co2_t": "lineage"})
     sectors = sorted({r["sector"] for r in em["by_sector_month"]})
-    month_fig = figure([{"type": "bar", "name": sources.sector_name(s, lang),
+    month_fig = figure([{"type": "bar", "name": sector_name(s, lang),
                          "x": [r["month"] for r in em["by_sector_month"] if r["sector"] == s],
                          "y": [r["co2_t"] / 1000 for r in em["by_sector_month"] if r["sector"] == s],
                          "customdata": [page.path("lineage", result_id=r["result_id"])
                                         for r in em["by_sector_month"] if r["sector"] == s],
-                         "hovertemplate": "%{x}: %{y:,.1f} kt<extra>" + sources.sector_name(s, lang) + "</extra>"}
+                         "hovertemplate": "%{x}: %{y:,.1f} kt<extra>" + sector_name(s, lang) + "</extra>"}
                         for s in sectors],
                        {"barmode": "stack", "xaxis": {"dtick": 1, "title": {"text": page.t("web.col.month")}},
                         "yaxis": {"title": {"text": "kt CO2"}}})
     sector_fig = figure([{"type": "bar", "orientation": "h", "x": [r["co2_t"] / 1000 for r in em["by_sector"]][::-1],
-                          "y": [sources.sector_name(r["sector"], lang) for r in em["by_sector"]][::-1],
+                          "y": [sector_name(r["sector"], lang) for r in em["by_sector"]][::-1],
                           "customdata": [page.path("lineage", result_id=r["result_id"]) for r in em["by_sector"]][::-1],
                           "marker": {"color": "#1f6f8b"}, "hovertemplate": "%{y}: %{x:,.1f} kt<extra></extra>"}],
                         {"margin": {"l": 110, "r": 20, "t": 20, "b": 40}, "xaxis": {"title": {"text": "kt CO2"}}})
@@ -292,34 +291,42 @@ def emissions_page(page: Page, year: int | None = None, year_from: int | None = 
                       {"showlegend": False, "margin": {"l": 10, "r": 10, "t": 10, "b": 10}})
     y0 = year_from if year_from in ys else ys[0]
     y1 = year_to if year_to in ys else ys[-1]
-    dec = sources.decomposition(page.session, y0, y1, factory=page.state.factory)
-    tot = dec.get("totals") or {}
-    effect_names = [page.t(f"web.lmdi.{e}") for e in EFFECTS]
-    waterfall = figure([{
-        "type": "waterfall", "orientation": "v",
-        "x": [str(y0), *effect_names, str(y1)],
-        "measure": ["absolute", *["relative"] * len(EFFECTS), "total"],
-        "y": [tot.get("co2_from", 0) / 1000, *[tot.get(e, 0) / 1000 for e in EFFECTS], 0],
-        "text": [f"{tot.get('co2_from', 0) / 1000:,.0f}", *[f"{tot.get(e, 0) / 1000:+,.0f}" for e in EFFECTS],
-                 f"{tot.get('co2_to', 0) / 1000:,.0f}"], "textposition": "outside",
-        "increasing": {"marker": {"color": "#c0392b"}}, "decreasing": {"marker": {"color": "#1b7f3b"}},
-        "totals": {"marker": {"color": "#1f6f8b"}}, "connector": {"line": {"color": "#888"}}}],
-        {"yaxis": {"title": {"text": "kt CO2"}}, "showlegend": False})
-    lmdi_rows = [{"sector": sources.sector_name(r["sector"], lang),
-                  **{k: r.get(k) for k in ("co2_from", "co2_to", "delta_co2", *EFFECTS)}}
-                 for r in dec.get("by_sector", [])]
-    t_lmdi = Table("lmdi", [("sector", page.t("web.col.sector")), ("co2_from", f"CO2 {y0} (t)"),
-                            ("co2_to", f"CO2 {y1} (t)"), ("delta_co2", "ΔCO2 (t)"),
+    try:
+        dec: dict[str, Any] | None = decomposition_between(page.session, y0, y1, actor=ACTOR,
+                                                           factory=page.state.factory)
+        lmdi_problem = None
+    except DecompositionError as exc:  # the same year twice, or a year without inventory
+        dec, lmdi_problem = None, page.t(exc.key, **exc.values)
+    waterfall = _waterfall(page, y0, y1, dec["total"]) if dec else None
+    columns = ("co2_from_t", "co2_to_t", "delta_co2_t", *EFFECTS)
+    lmdi_rows = [{"sector": sector_name(r["sector"], lang), **{k: r[k] for k in columns}}
+                 for r in (dec["by_sector"] if dec else [])]
+    t_lmdi = Table("lmdi", [("sector", page.t("web.col.sector")), ("co2_from_t", f"CO2 {y0} (t)"),
+                            ("co2_to_t", f"CO2 {y1} (t)"), ("delta_co2_t", "ΔCO2 (t)"),
                             *[(e, page.t(f"web.lmdi.{e}")) for e in EFFECTS]], lmdi_rows,
-                   numeric=frozenset({"co2_from", "co2_to", "delta_co2", *EFFECTS}))
-    ctx = {"year": y, "years": ys, "em": em, "year_from": y0, "year_to": y1, "dec": dec,
-           "excluded": [sources.sector_name(s, lang) for s in dec.get("excluded", [])],
+                   numeric=frozenset(columns))
+    ctx = {"year": y, "years": ys, "em": em, "year_from": y0, "year_to": y1, "lmdi_problem": lmdi_problem,
+           "excluded": [sector_name(o["sector"], lang) for o in (dec["outside"]["sectors"] if dec else [])],
            "total_lineage": page.path("lineage", result_id=em["total"]["result_id"]) if em["total"] else None,
            "sector_chart": plot(sector_fig, page.t("web.chart.by_sector", year=y), 320),
            "fuel_chart": plot(fuel_fig, page.t("web.chart.by_fuel", year=y), 320),
            "month_chart": plot(month_fig, page.t("web.chart.by_month", year=y), 340),
-           "waterfall": plot(waterfall, page.t("web.chart.waterfall", y0=y0, y1=y1), 360)}
+           "waterfall": plot(waterfall, page.t("web.chart.waterfall", y0=y0, y1=y1), 360) if waterfall else None}
     return page.render("emissions.html", ctx, tables=[t_sector, t_fuel, t_month, t_org, t_lmdi])
+
+
+def _waterfall(page: Page, y0: int, y1: int, total: dict[str, float]) -> dict[str, Any]:
+    """CO2 of ``y0``, the five LMDI effects and CO2 of ``y1`` [kt] as a waterfall."""
+    return figure([{
+        "type": "waterfall", "orientation": "v",
+        "x": [str(y0), *[page.t(f"web.lmdi.{e}") for e in EFFECTS], str(y1)],
+        "measure": ["absolute", *["relative"] * len(EFFECTS), "total"],
+        "y": [total["co2_from_t"] / 1000, *[total[e] / 1000 for e in EFFECTS], 0],
+        "text": [f"{total['co2_from_t'] / 1000:,.0f}", *[f"{total[e] / 1000:+,.0f}" for e in EFFECTS],
+                 f"{total['co2_to_t'] / 1000:,.0f}"], "textposition": "outside",
+        "increasing": {"marker": {"color": "#c0392b"}}, "decreasing": {"marker": {"color": "#1b7f3b"}},
+        "totals": {"marker": {"color": "#1f6f8b"}}, "connector": {"line": {"color": "#888"}}}],
+        {"yaxis": {"title": {"text": "kt CO2"}}, "showlegend": False})
 
 
 # --------------------------------------------------------------------------- lineage
@@ -346,8 +353,8 @@ def lineage_page(page: Page, result_id: int, limit: int = 200) -> Response:
         in_rows.append({"record_id": i["record_id"], "source": batch.get("file_name") or batch.get("label"),
                         "batch_id": batch.get("id"), "file_sha256": (batch.get("file_sha256") or "")[:12],
                         "row": i["row_number"], "org_id": rec["org_id"], "period": rec["period"],
-                        "sector": sources.sector_name(rec["sector"], lang),
-                        "fuel": sources.fuel_name(rec["fuel"], lang) if rec["fuel"] else "",
+                        "sector": sector_name(rec["sector"], lang),
+                        "fuel": fuel_name(rec["fuel"], lang) if rec["fuel"] else "",
                         "amount": rec["amount"], "unit": rec["unit"],
                         "freight_tkm": rec["freight_tkm"], "passenger_pkm": rec["passenger_pkm"],
                         "co2_t": comp["co2_t"], "notes": i.get("notes") or ""})
@@ -369,7 +376,7 @@ def lineage_page(page: Page, result_id: int, limit: int = 200) -> Response:
                                   ("values", page.t("web.col.values")), ("source", page.t("web.col.source")),
                                   ("status", page.t("web.col.status")), ("sha", "SHA-256")], f_rows)
     dims = [(page.t("web.col.year"), res["year"]), (page.t("web.col.month"), res["month"]),
-            (page.t("web.col.sector"), sources.sector_name(res["sector"], lang) if res["sector"] else None),
+            (page.t("web.col.sector"), sector_name(res["sector"], lang) if res["sector"] else None),
             (page.t("web.col.org"), res["org_id"])]
     shown = max(1, min(limit, 5000))
     ctx = {"tree": tree, "res": res, "run": tree["run"], "dims": [(k, v) for k, v in dims if v is not None],
@@ -390,14 +397,13 @@ def warnings_page(page: Page, year: int | None = None, severity: str | None = No
     y = _year(page, year)
     if y is None:
         return page.render("empty.html", {"title": page.t("web.nav.warnings")})
-    warns = _warnings(page, y)
+    warns = _evaluation(page, y)["warnings"]  # most severe first
     severity = severity or None
     department = department or None
     if page.principal.role == "department" and page.principal.department_id and department is None:
         department = page.principal.department_id
     shown = [w for w in warns if (severity is None or w.get("severity") == severity)
              and (department is None or department in (w.get("departments") or []))]
-    shown.sort(key=lambda w: sources.SEVERITY_ORDER.get(str(w.get("severity")), 9))
     known = {i.id for i in page.city.indicators}
     rows = []
     for w in shown:
@@ -408,7 +414,7 @@ def warnings_page(page: Page, year: int | None = None, severity: str | None = No
                      if w.get("indicator") in known else None,
                      "message": w.get("message_zh") if page.lang == "zh" else w.get("message_en"),
                      "departments": "、".join(page.dept(d) for d in (w.get("departments") or [])),
-                     "first_seen": (w.get("first_seen_at") or w.get("first_seen") or "")[:10]})
+                     "first_seen": (w["first_seen_at"] or "")[:10]})
     table = Table("warnings", [("severity", page.t("web.col.severity")), ("kind", page.t("web.col.kind")),
                                ("indicator", page.t("web.col.indicator")), ("message", page.t("web.col.message")),
                                ("departments", page.t("web.col.departments")),
@@ -416,7 +422,8 @@ def warnings_page(page: Page, year: int | None = None, severity: str | None = No
     counts: dict[str, int] = {}
     for w in warns:
         counts[str(w.get("severity"))] = counts.get(str(w.get("severity")), 0) + 1
-    ctx = {"year": y, "years": sources.years(page.session), "counts": counts, "severity": severity,
+    ctx = {"year": y, "years": figures.years(page.session), "counts": counts, "severity": severity,
+           "severities": list(SEVERITY_ORDER),
            "department": department, "departments": page.city.departments}
     return page.render("warnings.html", ctx, tables=[table])
 
@@ -428,13 +435,11 @@ def scorecards_page(page: Page, year: int | None = None) -> Response:
     y = _year(page, year)
     if y is None:
         return page.render("empty.html", {"title": page.t("web.nav.scorecards")})
-    cards = sources.scorecards(page.session, page.city, y, factory=page.state.factory)
-    rows = [{"department": page.name(c.get("name_zh") or c.get("department", ""),
-                                     c.get("name_en") or c.get("department", "")),
-             "indicators": c.get("indicators"), "green": c.get("green"), "yellow": c.get("yellow"),
-             "red": c.get("red"), "grey": c.get("grey"), "score": c.get("score"),
-             "grade": page.name(c.get("grade_zh") or "—", c.get("grade_en") or "—")
-             + (" ⚑" if c.get("vetoed") else "")} for c in cards]
+    cards = department_scorecards(page.session, page.city, y, actor=ACTOR, factory=page.state.factory)
+    rows = [{"department": page.name(c["name_zh"], c["name_en"]), "indicators": c["indicators"],
+             **{light: c[light] for light in LIGHTS}, "score": c["score"],
+             "grade": page.name(c["grade_zh"] or "—", c["grade_en"] or "—") + (" ⚑" if c["vetoed"] else "")}
+            for c in cards]
     table = Table("scorecards", [("department", page.t("web.col.department")),
                                  ("indicators", page.t("web.col.indicators")), ("green", page.t("web.light.green")),
                                  ("yellow", page.t("web.light.yellow")), ("red", page.t("web.light.red")),
@@ -447,9 +452,8 @@ def scorecards_page(page: Page, year: int | None = None) -> Response:
                    "hovertemplate": "%{y}: %{x:.0f}<extra></extra>"}],
                  {"margin": {"l": 200, "r": 20, "t": 20, "b": 40}, "xaxis": {"range": [0, 100]}})
     chart = plot(fig, page.t("web.chart.scores", year=y), 40 + 28 * len(scored))
-    engine = "service" if cards and any(c.get("engine") == "service" for c in cards) else "fallback"
-    return page.render("scorecards.html", {"year": y, "years": sources.years(page.session), "chart": chart,
-                                           "engine": engine}, tables=[table])
+    return page.render("scorecards.html", {"year": y, "years": figures.years(page.session), "chart": chart},
+                       tables=[table])
 
 
 # --------------------------------------------------------------------------- reports
@@ -460,12 +464,11 @@ def reports_page(page: Page, year: int | None = None) -> Response:
     if (denied := page.guard("reports")) is not None:
         return denied
     y = _year(page, year)
-    return page.render("reports.html", {"year": y, "years": sources.years(page.session)})
+    return page.render("reports.html", {"year": y, "years": figures.years(page.session)})
 
 
 def _report_file(page: Page, year: int, kind: str) -> Response:
-    _evaluation(page, year)  # evaluated (stored run) before the report reads it
-    data = build_report(page.session, page.city, year)
+    data = build_report(page.session, page.city, year, actor=ACTOR, factory=page.state.factory)
     body = render_pdf(data) if kind == "pdf" else render_xlsx(data)
     page.session.rollback()
     with transaction(page.state.factory) as session:
@@ -482,7 +485,7 @@ def _report_file(page: Page, year: int, kind: str) -> Response:
 def report_pdf(page: Page, year: int) -> Response:
     if (denied := page.guard("reports")) is not None:
         return denied
-    if year not in sources.years(page.session):
+    if year not in figures.years(page.session):
         return _not_found(page, page.t("web.reports.no_year", year=year))
     return _report_file(page, year, "pdf")
 
@@ -491,6 +494,6 @@ def report_pdf(page: Page, year: int) -> Response:
 def report_xlsx(page: Page, year: int) -> Response:
     if (denied := page.guard("reports")) is not None:
         return denied
-    if year not in sources.years(page.session):
+    if year not in figures.years(page.session):
         return _not_found(page, page.t("web.reports.no_year", year=year))
     return _report_file(page, year, "xlsx")

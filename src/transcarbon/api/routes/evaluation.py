@@ -16,10 +16,16 @@ from fastapi import APIRouter, Depends, Path, Query
 from transcarbon.api.deps import OptionalUser, SessionDep, StateDep, require
 from transcarbon.api.problems import PROBLEM_RESPONSES, Problem
 from transcarbon.city.config import CityConfig, load_city
-from transcarbon.services import warnings as warning_service
-from transcarbon.services.decomposition import DecompositionError, decompose
-from transcarbon.services.indicators import evaluate, evaluation_payload, latest_evaluation_run
-from transcarbon.services.scorecards import stored_scorecards
+from transcarbon.services.evaluation import (
+    DecompositionError,
+    decompose,
+    evaluate,
+    evaluation_payload,
+    latest_evaluation_run,
+    list_warnings,
+    stored_scorecards,
+    warning_json,
+)
 from transcarbon.services.users import Principal
 from transcarbon.store.db import transaction
 
@@ -69,7 +75,7 @@ def get_warnings(principal: Internal, session: SessionDep, year: YearQuery = Non
                  kind: str | None = None) -> list[dict[str, Any]]:
     if principal.role == "department" and department is None and principal.department_id:
         department = principal.department_id
-    return [warning_service.warning_json(w) for w in warning_service.list_warnings(
+    return [warning_json(w) for w in list_warnings(
         session, year=year, include_resolved=include_resolved, department=department, kind=kind)]
 
 

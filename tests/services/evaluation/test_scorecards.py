@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from transcarbon.city.config import load_city
-from transcarbon.services.scorecards import compute
+from transcarbon.services.evaluation.scorecards import compute_scorecards
 
 CITY = load_city()
 
@@ -18,7 +18,7 @@ def _row(ind: str, status: str, *, light: str = "green", measure: float | None =
 
 
 def _card(rows: list[dict], dept: str) -> dict:
-    return next(c for c in compute(CITY, 2025, rows) if c["department_id"] == dept)
+    return next(c for c in compute_scorecards(CITY, 2025, rows) if c["department_id"] == dept)
 
 
 def test_airport_company_scores() -> None:

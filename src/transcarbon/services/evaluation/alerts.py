@@ -10,14 +10,16 @@ Kinds (``kind``), detected for the evaluated year:
 - ``data_late`` — an indicator's data for the year are missing past the report's deadline (medium), or
   organisations expected to report a type have approved data missing for periods already due
   (per report type and year; high when half or more of the expected reports are missing);
-- ``anomaly`` — a submitted figure far from the organisation's own approved history: robust z-score
-  (Iglewicz–Hoaglin) on logarithms, ``z = 0.6745 (ln x − median ln h) / MAD(ln h)``, of the organisation's
-  period totals of the field that the report type checks against history (energy: amount per sector,
-  fuel and unit) against its previous 12 periods (at least 6); raised when ``|z| > 3.5`` and the value
-  differs from the history's median by more than 50 % (the report types' jump threshold), so seasonal
-  swings and steady growth do not flag; high when ``|z| > 7``;
+- ``anomaly`` — a submitted figure far from the organisation's own approved history: modified z-score
+  (Iglewicz–Hoaglin, :func:`transcarbon.methods.anomaly.trailing_z`) on logarithms,
+  ``z = 0.6745 (ln x − median ln h) / MAD(ln h)``, of the organisation's period totals of the field that the
+  report type checks against history (energy: amount per sector, fuel and unit) against its previous 12
+  periods (at least 6); raised when ``|z| > 3.5`` and the value differs from the history's median by more
+  than 50 % (the report types' jump threshold), so seasonal swings and steady growth do not flag; high when
+  ``|z| > 7``;
 - ``peer_outlier`` — an organisation's CO2 per converted t·km far from its sector's peers in the year
-  (robust z across organisations of the sector, at least 4 peers, ``|z| > 3.5``).
+  (:func:`transcarbon.methods.anomaly.robust_z` across organisations of the sector, at least 4 peers,
+  ``|z| > 3.5``).
 
 Every warning names the responsible departments: the indicator's lead departments, or the supervisors
 of the report type. A warning's ``key`` identifies its condition; re-evaluating the year keeps an open
@@ -30,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polars as pl
 from sqlalchemy import insert, select
@@ -40,19 +42,23 @@ from transcarbon.city.config import CityConfig
 from transcarbon.city.reports import ReportCatalog, ReportType
 from transcarbon.domain import Period
 from transcarbon.i18n import t
+from transcarbon.methods.anomaly import OUTLIER_Z, robust_z, trailing_z
 from transcarbon.services import audit
+from transcarbon.services.evaluation.inputs import Inputs
 from transcarbon.services.submissions import expected_organisations
 from transcarbon.store.models import ActivityRecord, ImportBatch, Result, Submission
 from transcarbon.store.models_evaluation import EvaluationWarning, WarningDepartment
 
-if TYPE_CHECKING:
-    from transcarbon.services.indicators import Inputs
-
-Z_LIMIT = 3.5
 Z_HIGH = 7.0
+"""An anomaly with ``|z|`` above this is of high severity."""
 MIN_HISTORY = 6
+"""Fewest history periods an anomaly is judged against."""
 MIN_PEERS = 4
+"""Fewest organisations of a sector for a peer comparison."""
+MIN_RELATIVE_JUMP = 0.5
+"""An anomaly also differs from the history's median by more than this share."""
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+"""The severities of a warning, most severe first (the order of lists)."""
 KINDS = ("off_track", "worsening", "target_at_risk", "data_late", "anomaly", "peer_outlier")
 
 
@@ -185,48 +191,12 @@ def late_reports(session: Session, catalog: ReportCatalog, year: int, as_of: dat
 # --------------------------------------------------------------------------- anomalies
 
 
-def robust_z(frame: pl.DataFrame, value: str, group: list[str]) -> pl.DataFrame:
-    """Add ``median``, ``mad``, ``n`` and ``z = 0.6745 (x − median)/MAD`` per ``group`` (null where MAD = 0)."""
-    g = group or [pl.lit(0).alias("_all")]  # type: ignore[list-item]
-    f = frame.with_columns(pl.col(value).median().over(g).alias("median"), pl.len().over(g).alias("n"))
-    f = f.with_columns((pl.col(value) - pl.col("median")).abs().median().over(g).alias("mad"))
-    return f.with_columns(pl.when(pl.col("mad") > 0).then(0.6745 * (pl.col(value) - pl.col("median"))
-                                                          / pl.col("mad")).alias("z"))
-
-
-HISTORY_MONTHS = 12
-MIN_RELATIVE_JUMP = 0.5
-
-
-def trailing_z(frame: pl.DataFrame, value: str, group: list[str], year: int, *,
-               window: int = HISTORY_MONTHS) -> pl.DataFrame:
-    """Robust z of each period of ``year`` against the same group's previous ``window`` periods.
-
-    On logarithms (ratios matter, and a growing series is compared with its recent level):
-    ``z = 0.6745 (ln x − median ln h) / MAD(ln h)``; ``median`` is that of the history's values, ``n`` its
-    size, ``ratio`` = x / median. Non-positive values are left out.
-    """
-    f = frame.filter(pl.col(value) > 0).sort([*group, "period"]).with_columns(
-        idx=pl.int_range(pl.len()).over(group), lx=pl.col(value).log())
-    cur = f.filter(pl.col("year") == year)
-    hist = f.select(*group, pl.col("idx").alias("h_idx"), pl.col("lx").alias("h_lx"), pl.col(value).alias("h_x"))
-    j = cur.join(hist, on=group).filter((pl.col("idx") - pl.col("h_idx")).is_between(1, window))
-    keys = [*group, "period"]
-    stats = j.group_by(keys).agg(pl.col("h_lx").median().alias("h_med"), pl.col("h_x").median().alias("median"),
-                                 pl.len().alias("n"), pl.col("h_lx"))
-    stats = stats.with_columns(
-        mad=pl.col("h_lx").list.eval((pl.element() - pl.element().median()).abs().median()).list.first())
-    out = cur.join(stats.drop("h_lx"), on=keys)
-    z = pl.when(pl.col("mad") > 0).then(0.6745 * (pl.col("lx") - pl.col("h_med")) / pl.col("mad"))
-    return out.with_columns(z=z, ratio=pl.col(value) / pl.col("median"))
-
-
 def _z_warnings(frame: pl.DataFrame, value: str, group: list[str], year: int, *, kind: str, report: ReportType,
                 departments: list[str], min_points: int) -> list[Found]:
     if frame.height == 0:
         return []
     z = trailing_z(frame, value, group, year).filter(
-        pl.col("n") >= min_points, pl.col("z").abs() > Z_LIMIT, (pl.col("ratio") - 1).abs() > MIN_RELATIVE_JUMP)
+        pl.col("n") >= min_points, pl.col("z").abs() > OUTLIER_Z, (pl.col("ratio") - 1).abs() > MIN_RELATIVE_JUMP)
     out = []
     for r in z.sort([*group, "period"]).iter_rows(named=True):
         what = "/".join(str(r[c]) for c in group if c != "org_id") or value
@@ -299,7 +269,7 @@ def peer_outliers(session: Session, inp: Inputs, catalog: ReportCatalog, year: i
         period=pl.lit(str(year)))
     if f.height == 0:
         return []
-    z = robust_z(f, "intensity", ["sector"]).filter(pl.col("n") >= MIN_PEERS, pl.col("z").abs() > Z_LIMIT)
+    z = robust_z(f, "intensity", ["sector"]).filter(pl.col("n") >= MIN_PEERS, pl.col("z").abs() > OUTLIER_Z)
     out = []
     for r in z.iter_rows(named=True):
         v = {"org": r["org_id"], "sector": r["sector"], "value": _fmt(r["intensity"], "kgCO2/t·km"),

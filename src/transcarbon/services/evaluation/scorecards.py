@@ -42,7 +42,7 @@ def _mean(xs: list[float]) -> float:
     return float(np.mean(v)) if v else float("nan")
 
 
-def compute(city: CityConfig, year: int, annual: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def compute_scorecards(city: CityConfig, year: int, annual: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One scorecard per department for ``year`` from the evaluation's annual rows."""
     rows = {r["indicator_id"]: r for r in annual if r["year"] == year}
     s = city.scoring
@@ -98,9 +98,9 @@ def compute(city: CityConfig, year: int, annual: list[dict[str, Any]]) -> list[d
     return cards
 
 
-def store(session: Session, run_id: int, year: int, city: CityConfig, annual: list[dict[str, Any]]) -> None:
+def store_scorecards(session: Session, run_id: int, year: int, city: CityConfig, annual: list[dict[str, Any]]) -> None:
     """Compute and store the year's scorecards under the evaluation run."""
-    cards = compute(city, year, annual)
+    cards = compute_scorecards(city, year, annual)
     cols = ("department_id", "year", "template", "annual_completion", "cumulative_completion", "measures_share",
             "score", "vetoed", "grade", "details")
     if cards:

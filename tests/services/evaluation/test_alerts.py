@@ -1,19 +1,19 @@
 """Warnings are raised with severity and departments, kept open while they hold, and resolved (not
-deleted) when they no longer do; the robust z-score against an organisation's own history."""
+deleted) when they no longer do; the rules of the indicator warnings. (The robust z-score against an
+organisation's own history: ``tests/methods/test_anomaly.py``.)"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
 
-import polars as pl
 import pytest
 from sqlalchemy import select, update
 
 from evaluation_fixtures import build_demo_db, demo_url
 from transcarbon.city.config import load_city
-from transcarbon.services import warnings as wn
-from transcarbon.services.indicators import evaluate
+from transcarbon.services.evaluation import alerts as wn
+from transcarbon.services.evaluation import evaluate
 from transcarbon.store.models import ReportRow, Submission
 from transcarbon.store.models_evaluation import EvaluationWarning, WarningDepartment
 
@@ -74,17 +74,6 @@ def test_warnings_raised_and_resolved(factory) -> None:  # type: ignore[no-untyp
         assert rail.id in {w.id for w in wn.list_warnings(session, year=2025, include_resolved=True)}
         port = {w.id for w in wn.list_warnings(session, year=2025, department="port_holding_group")}
         assert port and truck_id not in port
-
-
-def test_trailing_robust_z() -> None:
-    periods = [f"2024-{m:02d}" for m in range(1, 13)] + ["2025-01", "2025-02"]
-    values = [100, 102, 98, 101, 99, 103, 97, 100, 101, 99, 102, 98, 100, 400]
-    frame = pl.DataFrame({"org_id": "A", "period": periods, "year": [int(p[:4]) for p in periods],
-                          "x": [float(v) for v in values]})
-    z = wn.trailing_z(frame, "x", ["org_id"], 2025).sort("period")
-    assert z["n"].to_list() == [12, 12]
-    assert abs(z["z"][0]) < 1.0 and z["z"][1] > 3.5
-    assert z["median"][1] == pytest.approx(100.0)
 
 
 def test_indicator_warning_rules() -> None:

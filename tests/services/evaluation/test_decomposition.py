@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from evaluation_fixtures import build_demo_db, demo_url
 from transcarbon.methods.lmdi import EFFECTS
-from transcarbon.services.decomposition import DecompositionError, decompose, decompose_frame, line_frame
+from transcarbon.services.evaluation.decomposition import DecompositionError, decompose, decompose_frame, line_frame
 
 
 def _frame(rows: list[tuple]) -> pl.DataFrame:

@@ -1,0 +1,126 @@
+"""What the faces show: read-only queries, cached per data version.
+
+Inventory figures come from the newest inventory run of each year (the ``results`` table), each with its
+result id so that every figure shown links to its lineage: the city's totals per year, and a year's
+emissions by sector, month, organisation and fuel.
+
+:func:`cached` keeps the answer of a slow read (an evaluated year, a decomposition) per *data version*
+(:func:`data_version`: the newest calculation run and the state of the submissions), so a page view costs
+a few cheap queries once the data settle, and any new run or approval shows on the next view.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from transcarbon.store.models import CalculationLine, CalculationRun, Organisation, Result, Submission
+
+Row = dict[str, Any]
+
+_MEASURES = ("co2_t", "co2e_t", "energy_tce", "converted_tkm", "freight_tkm", "passenger_pkm",
+             "intensity_kgco2_per_converted_tkm", "scope1_co2_t", "scope2_co2_t")
+_CACHE_SIZE = 256
+
+
+# --------------------------------------------------------------------------- cache
+
+
+_cache: dict[tuple[object, ...], object] = {}
+_cache_lock = threading.Lock()
+
+
+def data_version(session: Session) -> tuple[object, ...]:
+    """A cheap fingerprint that changes whenever computed or approved data change: the newest calculation
+    run, the newest submission and the sum of the submissions' lock versions (every state change)."""
+    run = session.scalar(select(func.max(CalculationRun.id)))
+    sub = session.execute(select(func.max(Submission.id), func.coalesce(func.sum(Submission.lock_version), 0))).one()
+    return (run, sub[0], sub[1])
+
+
+def cached(session: Session, key: tuple[object, ...], compute: Callable[[], Any]) -> Any:
+    """``compute()``, kept under ``key`` for the data version ``session`` sees now (at most 256 answers)."""
+    full = (*key, data_version(session))
+    with _cache_lock:
+        if full in _cache:
+            return _cache[full]
+    value = compute()
+    with _cache_lock:
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.clear()
+        _cache[full] = value
+    return value
+
+
+def clear_cache() -> None:
+    """Forget every cached answer."""
+    with _cache_lock:
+        _cache.clear()
+
+
+# --------------------------------------------------------------------------- inventory
+
+
+def latest_runs(session: Session) -> dict[int, int]:
+    """Year → id of the newest inventory run of that year that has results."""
+    rows = session.execute(
+        select(Result.year, func.max(Result.run_id)).join(CalculationRun, CalculationRun.id == Result.run_id)
+        .where(CalculationRun.kind == "inventory").group_by(Result.year)).all()
+    return {int(y): int(r) for y, r in rows}
+
+
+def years(session: Session) -> list[int]:
+    """The years with an inventory, oldest first."""
+    return sorted(latest_runs(session))
+
+
+def _res(r: Result) -> Row:
+    return {"result_id": r.id, "run_id": r.run_id, "year": r.year, "month": r.month, "sector": r.sector,
+            "org_id": r.org_id, **{m: getattr(r, m) for m in _MEASURES}, "line_count": r.line_count}
+
+
+def city_series(session: Session) -> list[Row]:
+    """The city totals of each year (newest run), oldest first: CO2 [t], CO2e [t], energy [tce], turnover
+    [t·km, p·km], intensity [kg CO2 per converted t·km], with the result id."""
+    runs = latest_runs(session)
+    if not runs:
+        return []
+    q = select(Result).where(Result.run_id.in_(runs.values()), Result.sector.is_(None), Result.month.is_(None),
+                             Result.org_id.is_(None))
+    out = [_res(r) for r in session.scalars(q) if runs.get(r.year) == r.run_id]
+    return sorted(out, key=lambda r: r["year"])
+
+
+def emissions(session: Session, year: int) -> dict[str, Any]:
+    """A year's total and its emissions by sector, month, organisation (each figure with its result id),
+    sector × month, and fuel (summed from the run's calculation lines)."""
+    run = latest_runs(session).get(year)
+    if run is None:
+        return {"year": year, "run_id": None, "total": None, "by_sector": [], "by_month": [], "by_org": [],
+                "by_fuel": [], "by_sector_month": []}
+    rows = [_res(r) for r in session.scalars(select(Result).where(Result.run_id == run, Result.year == year))]
+    total = next((r for r in rows if r["sector"] is None and r["month"] is None and r["org_id"] is None), None)
+    by_sector = sorted((r for r in rows if r["sector"] and r["month"] is None and r["org_id"] is None),
+                       key=lambda r: -r["co2_t"])
+    sector_month = [r for r in rows if r["sector"] and r["month"] is not None and r["org_id"] is None]
+    month_tot: dict[int, float] = {}
+    for r in sector_month:
+        month_tot[r["month"]] = month_tot.get(r["month"], 0.0) + r["co2_t"]
+    by_month = [{"month": m, "co2_t": v} for m, v in sorted(month_tot.items())]
+    org_rows = [r for r in rows if r["org_id"] is not None and r["month"] is None]
+    names = {o.id: (o.name_zh, o.name_en) for o in session.scalars(select(Organisation))}
+    by_org = sorted(({**r, "name_zh": names.get(r["org_id"], (r["org_id"],) * 2)[0],
+                      "name_en": names.get(r["org_id"], (r["org_id"],) * 2)[1]} for r in org_rows),
+                    key=lambda r: -r["co2_t"])
+    fuels = session.execute(
+        select(CalculationLine.fuel, func.sum(CalculationLine.co2_t), func.sum(CalculationLine.energy_tce),
+               func.count()).where(CalculationLine.run_id == run).group_by(CalculationLine.fuel)).all()
+    by_fuel: list[Row] = sorted(({"fuel": f, "co2_t": float(c or 0), "energy_tce": float(e or 0), "lines": int(n)}
+                                 for f, c, e, n in fuels), key=lambda r: -float(r["co2_t"]))
+    return {"year": year, "run_id": run, "total": total, "by_sector": by_sector, "by_month": by_month,
+            "by_org": by_org, "by_fuel": by_fuel,
+            "by_sector_month": sorted(sector_month, key=lambda r: (r["sector"], r["month"]))}
