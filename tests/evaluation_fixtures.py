@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from transcarbon.demo.builder import build_demo
 from transcarbon.store import db
 
-# Every id of shared/plan/INDICATORS.md, in the table's order.
+# Every id of docs/plan/INDICATORS.md, in the table's order.
 INDICATOR_IDS = (
     "new_energy_vehicle_share_new", "converted_turnover_co2_intensity", "land_transport_oil_peak",
     "direct_emission_growth_slowing", "low_carbon_transport_structure", "nev_sales_share", "public_service_ev_share",

@@ -19,7 +19,7 @@ from transcarbon.demo.generator import (
 )
 from transcarbon.domain import PERIOD_PATTERN, Fuel, PassengerKind, Sector, Unit
 
-# Public figures (shared/reference/lianyungang.md, [V]).
+# Public figures (docs/sources/lianyungang.md, [V]).
 PORT_CARGO_MT = {2021: 277.0, 2025: 367.0}
 PORT_TEU_10K = {2021: 503.49, 2025: 715.98}
 DISTRICTS = {"haizhou", "lianyun", "ganyu", "donghai", "guanyun", "guannan"}

@@ -8,7 +8,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from transcarbon.methods import progress as p
 
-# Thresholds as in the city YAML (monitoring.md): passed in, never defaults of the module.
+# Thresholds as in the city YAML (docs/methods.md): passed in, never defaults of the module.
 SDG = p.BandThresholds(on_track=0.95, needs_acceleration=0.60, limited_progress=0.0)
 FREE = p.BandThresholds(on_track=0.015, needs_acceleration=0.005, limited_progress=0.0)
 
@@ -156,8 +156,8 @@ def test_reduction_indicator_end_to_end() -> None:
 # ------------------------------------------------------------------ target path
 
 
-def test_worked_trajectory_from_monitoring_md() -> None:
-    """monitoring.md: 1.000 (2020) → 0.950 (2025) → 0.905 (2030), linear between waypoints."""
+def test_worked_trajectory_example() -> None:
+    """docs/methods.md: 1.000 (2020) → 0.950 (2025) → 0.905 (2030), linear between waypoints."""
     path = p.target_path([2020, 2025, 2030], [1.000, 0.950, 0.905], np.arange(2021, 2031))
     expected = [0.990, 0.980, 0.970, 0.960, 0.950, 0.941, 0.932, 0.923, 0.914, 0.905]
     assert_allclose(path, expected, atol=1e-12)

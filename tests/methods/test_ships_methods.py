@@ -1,4 +1,4 @@
-"""Ship method formulas against hand-computed and published values (ships.md, IMO4, EPA)."""
+"""Ship method formulas against hand-computed and published values (Fourth IMO GHG Study 2020, US EPA port guidance)."""
 
 import numpy as np
 import pytest
@@ -21,7 +21,7 @@ from transcarbon.methods.ships import emission_factors as ef
 
 
 def test_sfoc_check_value_182_53():
-    # ships.md check value: SSD HFO ≥2001 base 175 g/kWh at L = 0.4837 → 175 × 1.04303 = 182.53
+    # check value: SSD HFO ≥2001 base 175 g/kWh at L = 0.4837 → 175 × 1.04303 = 182.53
     assert_allclose(sfoc.main_engine_sfoc_g_per_kwh(175.0, 0.4837), 182.53, atol=0.005)
     assert_allclose(sfoc.sfoc_curve_factor(0.4837), 1.04303, atol=5e-6)
     # turbines keep the base value
@@ -82,7 +82,7 @@ def test_sox_pm_and_co2():
 
 
 def test_pm10_reads_sfc_in_g_per_kwh():
-    """IMO4 eq. 16–17 take SFC in g/kWh and S as a mass fraction (ships.md's "kg/kWh" is a slip).
+    """IMO4 eq. 16–17 take SFC in g/kWh and S as a mass fraction (a "kg/kWh" reading is a slip).
 
     The check is the magnitude: with g/kWh the sulphate term moves PM10 with sulphur as the study
     reports (HFO 2.7% S ≈ 1.42 g/kWh, distillate 0.1% S ≈ 0.19 g/kWh); with kg/kWh it would shrink a

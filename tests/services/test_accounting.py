@@ -49,7 +49,7 @@ def test_1000_t_diesel_under_each_named_set(library: FactorLibrary, factor_set: 
 def test_sets_differ_and_published_per_tonne_factors(library: FactorLibrary) -> None:
     a = run(library, "A,2023,road_freight,diesel,1,t,,,,,", factor_set="ndrc_land_2015")["total"]["co2_t"]
     b = run(library, "A,2023,road_freight,diesel,1,t,,,,,", factor_set="energy_statistics")["total"]["co2_t"]
-    assert a == pytest.approx(3.145, abs=5e-4)  # accounting-cn.md Set A: 3.145 tCO2/t
+    assert a == pytest.approx(3.145, abs=5e-4)  # NDRC 2015 land-transport guide (Set A): 3.145 tCO2/t
     assert b == pytest.approx(3.096, abs=5e-4)  # Set B: 3.096 tCO2/t
 
 

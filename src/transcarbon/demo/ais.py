@@ -2,7 +2,7 @@
 
 Ships arrive along two sea lanes, wait at an anchorage, manoeuvre to a berth of their type, stay,
 and leave; some capable ships connect to shore power at berths that have it, some do not. Magnitudes
-follow shared/reference/lianyungang.md loosely (bulk-dominated port, a container trade, liquid bulk at
+follow docs/sources/lianyungang.md loosely (bulk-dominated port, a container trade, liquid bulk at
 徐圩). Nothing here is observed data.
 
 - :func:`synthetic_ais` returns ``(ais, ships, sessions)`` Polars frames;

@@ -8,7 +8,7 @@ port throughput, ridership, milestone evidence). ``write_csv`` writes one CSV pe
 Everything is labelled synthetic: organisation names carry （示例）/ "(synthetic)", milestone evidence
 starts with 【示例】/ "[synthetic]", and ``organisations.synthetic`` is true on every row.
 
-Magnitudes (sources: ``shared/reference/lianyungang.md``; [V] read in a public page, [D] derived,
+Magnitudes (sources: ``docs/sources/lianyungang.md``; [V] read in a public page, [D] derived,
 [R] recalled; everything else *assumed*, typical values):
 
 - city ≈ 4.6 M people [V]; central-city trips sized so that buses carry ≈ 22万 trips a day [V, 2017];
@@ -21,7 +21,7 @@ Magnitudes (sources: ``shared/reference/lianyungang.md``; [V] read in a public p
   ≈ 600 coaches, six shipping firms (≈ 390亿 t·km in 2020, ≈ 3 g fuel per t·km coastal), rail freight
   ≈ 40 Mt a year [V/D] hauled 180 km, airport 1,233,272 passengers in 2021 [V].
 
-Designed outcomes for 2025 against the plan (``shared/plan/INDICATORS.md``), with the default factor
+Designed outcomes for 2025 against the plan (``docs/plan/INDICATORS.md``), with the default factor
 set (energy statistics), CN-JS grid factors (2020 takes 2021's 0.6451, 2024–25 take 2023's 0.5827), CO2
 (checked against ``transcarbon calc`` on the generated rows):
 

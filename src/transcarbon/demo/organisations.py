@@ -6,7 +6,7 @@ names describe a role ("container terminal of the 连云港区 port area"), not 
 public body is the natural owner of a report (the maritime administration for the ship register,
 public security for vehicle registrations) the department is used.
 
-Districts are the city's six county-level units (lianyungang.md [V]): haizhou 海州区, lianyun 连云区
+Districts are the city's six county-level units (docs/sources/lianyungang.md [V]): haizhou 海州区, lianyun 连云区
 (incl. the development zone and 徐圩新区), ganyu 赣榆区, donghai 东海县, guanyun 灌云县, guannan 灌南县.
 """
 
@@ -20,7 +20,7 @@ from transcarbon.domain import Sector
 
 DISTRICTS: tuple[str, ...] = ("haizhou", "lianyun", "ganyu", "donghai", "guanyun", "guannan")
 
-#: Port areas (港区) of the Port of Lianyungang (lianyungang.md [V]).
+#: Port areas (港区) of the Port of Lianyungang (docs/sources/lianyungang.md [V]).
 PORT_AREAS: dict[str, str] = {
     "lianyungang": "连云港区",
     "ganyu": "赣榆港区",

@@ -67,12 +67,13 @@ References
 .. [1] Open SDG, "Progress measurement methodology", open-sdg/open-sdg docs/progress-methodology.md
    (method of Statistics Canada, after Eurostat).
 .. [2] Statistics Canada, Canadian Indicator Framework for the SDGs, progress methodology (2022).
-.. [3] ``shared/reference/monitoring.md`` of this project: Open SDG bands, the weather chart rule,
-   and the trajectory worked example.
+.. [3] 国家发展改革委办公厅, 《关于印发〈2021年上半年各地区能耗双控目标完成情况晴雨表〉的通知》
+   (发改办环资〔2021〕629号): the three warning levels of the weather chart; the trajectory worked example
+   is in ``docs/methods.md`` of this repository.
 .. [4] National Development and Reform Commission, 2021年上半年各地区能耗双控目标完成情况晴雨表
    (energy-consumption dual-control barometer, 2021).
-.. [5] 国家发展改革委, 《单位国内生产总值二氧化碳排放降低目标责任考核评估办法》(2014), as summarised in
-   ``shared/reference/monitoring.md``.
+.. [5] 国家发展改革委, 《单位国内生产总值二氧化碳排放降低目标责任考核评估办法》(2014): annual target 25 points with
+   a veto, cumulative progress 25 points, other measures the rest.
 """
 
 from __future__ import annotations

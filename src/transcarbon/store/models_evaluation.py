@@ -1,4 +1,4 @@
-"""Tables of evaluation (issue 4): indicator values, warnings, department scores, LMDI effects.
+"""Tables of evaluation: indicator values, warnings, department scores, LMDI effects.
 
 Every row belongs to a :class:`~transcarbon.store.models.CalculationRun` (``kind`` ``evaluation`` or
 ``decomposition``), whose parameters and input hashes say what it was computed from; each indicator

@@ -1,4 +1,4 @@
-"""Hand-worked inventory cases through the kernel (ships.md and issue 6 "Done when"): modes, low load,
+"""Hand-worked inventory cases through the kernel (the Fourth IMO GHG Study method, checked by hand): modes, low load,
 shore power, gaps, registry defaults, LNG, battery-electric, ECA switch and the EPA option."""
 
 import polars as pl

@@ -1,4 +1,4 @@
-"""Indicators, warnings, decomposition and department scorecards (issue 4).
+"""Indicators, warnings, decomposition and department scorecards.
 
 Who reads what: analysts, admins, auditors and department users read every indicator with its
 lineage, the warnings and the scorecards; enterprise reporters and the public read the published

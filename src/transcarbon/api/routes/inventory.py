@@ -1,4 +1,4 @@
-"""City inventories and the lineage of every stored result (issue 2's figures through the API).
+"""City inventories and the lineage of every stored result (the accounting's figures through the API).
 
 Analysts, admins and auditors read the city inventory and any result's lineage; department users read
 the city inventory, and a lineage (whose inputs are organisations' activity rows) when they supervise the

@@ -2,7 +2,7 @@
 
 Each builder returns :class:`OrgSeries` (72-month arrays per fuel and per activity column) and, where a
 report type needs them, tidy frames (port throughput, shore power, ridership). Magnitudes are anchored
-on the public figures in ``shared/reference/lianyungang.md`` ([V] read, [D] derived, [R] recalled) and,
+on the public figures in ``docs/sources/lianyungang.md`` ([V] read, [D] derived, [R] recalled) and,
 where the city publishes nothing, on typical values stated next to each table (marked *assumed*).
 
 Annual totals are set first and spread over months with :func:`seasons.spread_annual` (so a year's

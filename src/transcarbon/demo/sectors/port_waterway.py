@@ -223,7 +223,7 @@ class ShipFirm:
     bev_share: tuple[float, float] = (0.0, 0.0)
 
 
-# ≈ 390亿 t·km in 2020 (no public figure for waterway turnover [lianyungang.md: "not found"]; assumed);
+# ≈ 390亿 t·km in 2020 (no public figure for waterway turnover [docs/sources/lianyungang.md: "not found"]; assumed);
 # coastal bulk carriers ≈ 3 g fuel per t·km, barges ≈ 7–9 g (typical values, assumed).
 SHIP_FIRMS: tuple[ShipFirm, ...] = (
     ShipFirm("LYG-SHIP-001", 180.0, (1.0, 1.06, 1.10, 1.16, 1.23, 1.29), {"fuel_oil": 2.6, "diesel": 0.35}),

@@ -97,7 +97,7 @@ def build_buses(rng: Rng, ridership: pl.DataFrame) -> list[OrgSeries]:
     return out
 
 
-# Taxis: ≈ 3,000 in all (assumed; no public figure [lianyungang.md: "not found"]); CNG bi-fuel and
+# Taxis: ≈ 3,000 in all (assumed; no public figure [docs/sources/lianyungang.md: "not found"]); CNG bi-fuel and
 # gasoline cars giving way to battery-electric ones.
 _TAXI_CENTRAL = ({"bev": 0.12, "cng": 0.60, "gasoline": 0.28}, {"bev": 0.50, "cng": 0.38, "gasoline": 0.12},
                  {"bev": 0.78, "cng": 0.17, "gasoline": 0.05})

@@ -3,7 +3,7 @@
 References
 ----------
 .. [1] US EPA (2022). Ports Emissions Inventory Guidance, EPA-420-B-22-011, section 3.5 (low-load
-   adjustment; coefficients as digested in shared/reference/ships.md).
+   adjustment factors by pollutant and load, 2%–20% MCR).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Department scorecards (§二十六 考核): the indicators each department leads, scored by the city's template.
 
-Default template (YAML ``scoring``, the 2014 carbon-intensity assessment rules of monitoring.md):
+Default template (YAML ``scoring``, the 2014 carbon-intensity assessment rules, docs/methods.md):
 ``score = P_a · c_a + P_c · c_c + P_m · m`` [points] with (per department and year, over the indicators
 that list the department; indicators without data are left out and counted):
 

@@ -1,4 +1,4 @@
-"""Ship results: stored aggregates of AIS ship-emission runs (issue 6).
+"""Ship results: stored aggregates of AIS ship-emission runs.
 
 Revision ID: 0004
 Revises: 0003
