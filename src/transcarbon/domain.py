@@ -89,19 +89,6 @@ class PassengerKind(StrEnum):
     INTERNATIONAL = "international"
 
 
-SECTOR_NAMES_ZH: dict[Sector, str] = {
-    Sector.ROAD_FREIGHT: "道路货运",
-    Sector.ROAD_PASSENGER: "道路客运",
-    Sector.URBAN_BUS: "城市公交",
-    Sector.TAXI: "出租汽车",
-    Sector.WATERWAY_FREIGHT: "水路货运",
-    Sector.WATERWAY_PASSENGER: "水路客运",
-    Sector.PORT: "港口",
-    Sector.RAIL: "铁路",
-    Sector.CIVIL_AVIATION: "民航",
-    Sector.OTHER: "其他",
-}
-
 _PERIOD_RE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2]))?$")
 
 

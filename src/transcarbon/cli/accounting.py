@@ -11,8 +11,7 @@ import typer
 from rich.table import Table
 
 from transcarbon.cli import common
-from transcarbon.domain import SECTOR_NAMES_ZH, Sector
-from transcarbon.i18n import lines
+from transcarbon.i18n import lines, sector_name
 from transcarbon.services.accounting import calculate_file, inventory_json
 from transcarbon.services.factor_sets import FactorUnavailable
 from transcarbon.services.validation import ValidationError
@@ -57,7 +56,7 @@ def _print_inventory(payload: dict[str, object], title: str, ids: dict[str | Non
         table.add_column(header, justify="right", no_wrap=True)
     rows: dict[str, dict[str, object]] = payload["by_sector"]  # type: ignore[assignment]
     for sector, m in rows.items():
-        table.add_row(*([str(ids.get(sector, ""))] if ids else []), SECTOR_NAMES_ZH[Sector(sector)],
+        table.add_row(*([str(ids.get(sector, ""))] if ids else []), sector_name(sector),
                       *[_fmt(m[c], d, n) for c, _, d, n in columns])
     table.add_row(*([str(ids.get(None, ""))] if ids else []), "合计",
                   *[_fmt(total[c], d, n) for c, _, d, n in columns], style="bold")

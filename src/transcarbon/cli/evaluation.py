@@ -18,15 +18,14 @@ from sqlalchemy.orm import Session
 
 from transcarbon.city.config import load_city
 from transcarbon.cli import common
-from transcarbon.domain import SECTOR_NAMES_ZH, Sector
-from transcarbon.i18n import both, catalog, t
+from transcarbon.i18n import both, catalog, sector_name, t
 from transcarbon.services.evaluation import alerts as warning_service
 from transcarbon.services.inventory_runs import years_with_results
 from transcarbon.settings import get_settings
 
 _LIGHT_STYLE = {"green": "green", "yellow": "yellow", "red": "red", "grey": "dim"}
 _LIGHT_MARK = {"green": "●", "yellow": "●", "red": "●", "grey": "○"}
-_SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
+_SEVERITY_STYLE = {"high": "red", "medium": "yellow", "low": "cyan"}
 
 
 def _h(key: str) -> str:
@@ -166,22 +165,15 @@ def decompose(
         return "—" if x is None else f"{float(str(x)) / 1e4:+,.2f}"
 
     for r in p["by_sector"]:
-        table.add_row(_sector(r["sector"]), *[wan(r[c]) for c in cols])
+        table.add_row(sector_name(r["sector"]), *[wan(r[c]) for c in cols])
     table.add_row("合计 total", *[wan(tot[c]) for c in cols], style="bold")
     common.out.print(table)
     common.say(common.out, "cli.decomp_totals", year_from=year_from, year_to=year_to,
                co2_from=wan(tot["co2_from_t"])[1:], co2_to=wan(tot["co2_to_t"])[1:], delta=wan(tot["delta_co2_t"]))
     if p["outside"]["sectors"]:
         common.say(common.out, "eval.decomp.no_activity", sectors=", ".join(
-            f"{_sector(s['sector'])} {s['sector']} {s['delta_co2_t'] / 1e4:+,.2f} 万t"
+            f"{sector_name(s['sector'])} {s['sector']} {s['delta_co2_t'] / 1e4:+,.2f} 万t"
             for s in p["outside"]["sectors"]))
-
-
-def _sector(code: str) -> str:
-    try:
-        return SECTOR_NAMES_ZH[Sector(code)]
-    except ValueError:
-        return code
 
 
 def scorecards(

@@ -34,14 +34,12 @@ from transcarbon import __version__
 from transcarbon.city.config import CityConfig
 from transcarbon.i18n import catalog, sector_name, t
 from transcarbon.i18n.numbers import format_number, format_percent, unit_label
+from transcarbon.i18n.palette import LIGHT_COLOURS
 from transcarbon.reports.fonts import register
 from transcarbon.services import figures
 from transcarbon.services.evaluation import LIGHTS, department_scorecards, year_evaluation
 
-LIGHT_ZH = {"green": "绿", "yellow": "黄", "red": "红", "grey": "灰"}
-LIGHT_RGB = {"green": colors.HexColor("#1b7f3b"), "yellow": colors.HexColor("#b88a00"),
-             "red": colors.HexColor("#c0392b"), "grey": colors.HexColor("#6b6b6b")}
-SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
+LIGHT_RGB = {light: colors.HexColor(hex_colour) for light, hex_colour in LIGHT_COLOURS.items()}
 PATH_INDICATOR = "converted_turnover_co2_intensity"
 """The headline indicator whose path to its targets the report draws."""
 
@@ -243,7 +241,7 @@ def render_pdf(data: dict[str, Any]) -> bytes:
         rows.append([str(r["no"]), Paragraph(r["name_zh"], st["cell"]), format_number(r["value"]), unit,
                      *[format_number(v) for v in r["targets"]],
                      format_percent(r["completion_to_date"]),
-                     LIGHT_ZH.get(r["light"], r["light"])])
+                     zh("web.light." + (r["light"] or "grey"))])
     target_mm = 36 / len(data["target_years"])  # the target years share what the other columns leave of 176 mm
     widths = [8 * mm, 80 * mm, 16 * mm, 13 * mm, *[target_mm * mm] * len(data["target_years"]), 13 * mm, 10 * mm]
     story.append(_table(rows, widths, regular, bold, lights=[r["light"] for r in data["indicators"]],
@@ -253,14 +251,15 @@ def render_pdf(data: dict[str, Any]) -> bytes:
     if data["warnings"]:
         wrows: list[list[Any]] = [[zh("report.col_severity"), zh("report.col_message"), zh("report.col_departments")]]
         for w in data["warnings"]:
-            wrows.append([SEVERITY_ZH.get(str(w["severity"]), str(w["severity"])),
+            wrows.append([zh("web.severity." + str(w["severity"])),
                           Paragraph(w["message_zh"] or "", st["cell"]),
                           Paragraph("、".join(w["departments"]), st["cell"])])
         story.append(_table(wrows, [14 * mm, 112 * mm, 50 * mm], regular, bold))
     else:
         story.append(Paragraph(zh("report.no_warnings"), st["base"]))
     story.append(Paragraph(zh("report.h_scorecards"), st["h1"]))
-    srows: list[list[Any]] = [[zh("report.col_department"), zh("report.col_indicators"), "绿", "黄", "红", "灰",
+    srows: list[list[Any]] = [[zh("report.col_department"), zh("report.col_indicators"),
+                               *[zh("web.light." + lt) for lt in LIGHTS],
                                zh("report.col_score"), zh("report.col_grade")]]
     for c in data["scorecards"]:
         srows.append([Paragraph(c["name_zh"], st["cell"]), str(c["indicators"]), str(c["green"]), str(c["yellow"]),
@@ -323,12 +322,12 @@ def render_xlsx(data: dict[str, Any]) -> bytes:
             zh("report.col_unit"), *[zh("report.col_target", year=y) for y in data["target_years"]],
             zh("report.col_completion"), "status", zh("report.col_light"), "p_meet", zh("report.col_departments")],
            [[r["no"], r["id"], r["name_zh"], r["name_en"], r["value"], r["unit"], *r["targets"],
-             r["completion_to_date"], r["status"], LIGHT_ZH.get(r["light"], r["light"]), r["p_meet"],
+             r["completion_to_date"], r["status"], zh("web.light." + (r["light"] or "grey")), r["p_meet"],
              "、".join(r["departments"])] for r in data["indicators"]], first=True)
     _sheet(wb, zh("report.sheet_warnings"),
            [zh("report.col_severity"), "indicator", "kind", zh("report.col_message"), "message",
             zh("report.col_departments")],
-           [[SEVERITY_ZH.get(str(w["severity"]), w["severity"]), w["indicator"], w["kind"], w["message_zh"],
+           [[zh("web.severity." + str(w["severity"])), w["indicator"], w["kind"], w["message_zh"],
              w["message_en"], "、".join(w["departments"])] for w in data["warnings"]])
     _sheet(wb, zh("report.sheet_scorecards"),
            [zh("report.col_department"), "department", zh("report.col_indicators"), "green", "yellow", "red", "grey",

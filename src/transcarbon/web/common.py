@@ -220,7 +220,6 @@ Page = Annotated[PageContext, Depends(page_context)]
 
 PALETTE = ["#1f6f8b", "#e07b39", "#3c8d2f", "#b5323a", "#7a5195", "#8c6d1f", "#2f7ebc", "#c0508a", "#4d4d4d",
            "#17a398"]
-LIGHT_COLOURS = {"green": "#1b7f3b", "yellow": "#b88a00", "red": "#c0392b", "grey": "#6b6b6b"}
 FONT = "system-ui, 'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
 
 

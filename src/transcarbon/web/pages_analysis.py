@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from transcarbon.city.config import Indicator
 from transcarbon.i18n import fuel_name, sector_name
 from transcarbon.i18n.numbers import format_number
+from transcarbon.i18n.palette import LIGHT_COLOURS
 from transcarbon.methods.lmdi import EFFECTS
 from transcarbon.reports.stage_report import build_report, render_pdf, render_xlsx
 from transcarbon.services import audit, figures
@@ -26,7 +27,7 @@ from transcarbon.services.evaluation import (
     year_evaluation,
 )
 from transcarbon.services.lineage import LineageNotFound, lineage
-from transcarbon.web.common import LIGHT_COLOURS, Page, Table, figure, plot, sparkline
+from transcarbon.web.common import Page, Table, figure, plot, sparkline
 
 router = APIRouter()
 ACTOR = "web"
