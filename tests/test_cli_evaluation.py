@@ -10,7 +10,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from evaluation_fixtures import INDICATOR_IDS, build_demo_db, demo_url
+from evaluation_fixtures import INDICATOR_IDS
 from transcarbon.cli_evaluation import register
 from transcarbon.methods.lmdi import EFFECTS
 from transcarbon.settings import get_settings
@@ -21,11 +21,9 @@ register(app)
 
 
 @pytest.fixture(scope="module")
-def demo_env(tmp_path_factory: pytest.TempPathFactory, pg_base_url: str | None) -> Iterator[None]:
-    url = demo_url(tmp_path_factory.mktemp("cli_eval"), pg_base_url)
-    build_demo_db(url).kw["bind"].dispose()
+def demo_env(demo_db_url: str) -> Iterator[None]:
     mp = pytest.MonkeyPatch()
-    mp.setenv("TRANSCARBON_DATABASE_URL", url)
+    mp.setenv("TRANSCARBON_DATABASE_URL", demo_db_url)
     get_settings.cache_clear()
     yield
     mp.undo()

@@ -14,7 +14,6 @@ import typer
 from rich.console import Console
 from typer.testing import CliRunner, Result
 
-from evaluation_fixtures import build_demo_db, demo_url
 from transcarbon import cli_evaluation, cli_platform, cli_ships
 from transcarbon.cli_evaluation import register
 from transcarbon.cli_reports import report
@@ -27,13 +26,11 @@ app.command("report")(report)
 
 
 @pytest.fixture(scope="module")
-def demo_env(tmp_path_factory: pytest.TempPathFactory, pg_base_url: str | None) -> Iterator[str]:
-    url = demo_url(tmp_path_factory.mktemp("cli_ux"), pg_base_url)
-    build_demo_db(url).kw["bind"].dispose()
+def demo_env(demo_db_url: str) -> Iterator[str]:
     mp = pytest.MonkeyPatch()
-    mp.setenv("TRANSCARBON_DATABASE_URL", url)
+    mp.setenv("TRANSCARBON_DATABASE_URL", demo_db_url)
     get_settings.cache_clear()
-    yield url
+    yield demo_db_url
     mp.undo()
     get_settings.cache_clear()
 
