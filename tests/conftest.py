@@ -1,16 +1,20 @@
 """Shared fixtures: a fresh database per test (SQLite by default, PostgreSQL when
-``TRANSCARBON_TEST_DATABASE_URL`` is set), the packaged factor library, and a CSV writer."""
+``TRANSCARBON_TEST_DATABASE_URL`` is set), the demo database and the demo web site (built once per session,
+a copy per module), the packaged factor library, and a CSV writer."""
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from dbutil import reset_postgres, worker_pg_url
+from dbutil import drop_pg_database, pg_url, reset_postgres, sqlite_url, worker_pg_url
+from demo_builds import DemoSite, build_demo_db, build_once, copy_database, copy_site
 from transcarbon.factors.library import FactorLibrary
+from transcarbon.web.demo_site import build_demo_site
 
 PG_URL = os.environ.get("TRANSCARBON_TEST_DATABASE_URL")
 HEADER = "org_id,period,sector,fuel,amount,unit,freight_tkm,passenger_pkm,passenger_kind,region,throughput_t"
@@ -29,7 +33,64 @@ def db_url(tmp_path: Path, pg_base_url: str | None) -> Iterator[str]:
         reset_postgres(pg_base_url)
         yield pg_base_url
     else:
-        yield f"sqlite:///{(tmp_path / 'test.db').as_posix()}"
+        yield sqlite_url(tmp_path / "test.db")
+
+
+@pytest.fixture(scope="session")
+def shared_tmp(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """A temporary folder shared by the session's xdist workers (the session's own one without xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    return base if worker_id == "master" else base.parent
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite_template(shared_tmp: Path) -> str:
+    """URL of the session's demo database in SQLite, whichever database the tests use: copy it, never open it."""
+    return build_once(shared_tmp / "demo-sqlite", lambda folder: build_demo_db(sqlite_url(folder / "demo.db")))
+
+
+@pytest.fixture(scope="session")
+def demo_template(request: pytest.FixtureRequest, shared_tmp: Path) -> str:
+    """URL of the session's demo database on the tests' database: the SQLite one, or the PostgreSQL database
+    ``<base>_demo_template`` when configured. Copy it, never connect to it (a template takes no connections)."""
+    if not PG_URL:
+        return str(request.getfixturevalue("demo_sqlite_template"))
+    return build_once(shared_tmp / "demo-postgresql", lambda _: build_demo_db(pg_url(PG_URL, "demo_template")))
+
+
+_demo_copies = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def demo_db_url(demo_template: str, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
+    """This module's own copy of the demo database (``<base>_<worker>_demo<n>`` on PostgreSQL, dropped after)."""
+    if PG_URL:
+        url = pg_url(PG_URL, f"{worker_id}_demo{next(_demo_copies)}")
+    else:
+        url = sqlite_url(tmp_path_factory.mktemp("demo") / "demo.db")
+    copy_database(demo_template, url)
+    yield url
+    if PG_URL:
+        drop_pg_database(url)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop the PostgreSQL demo template once every test is done (in the xdist controller, or without xdist)."""
+    if PG_URL and not hasattr(session.config, "workerinput"):
+        drop_pg_database(pg_url(PG_URL, "demo_template"))
+
+
+@pytest.fixture(scope="session")
+def demo_site_template(shared_tmp: Path) -> DemoSite:
+    """The session's demo web site (SQLite database with the demo accounts, data folder): copy it, never use it."""
+    folder = shared_tmp / "demo-site"
+    return DemoSite(folder, build_once(folder, build_demo_site))
+
+
+@pytest.fixture(scope="module")
+def demo_site(demo_site_template: DemoSite, tmp_path_factory: pytest.TempPathFactory) -> DemoSite:
+    """This module's own copy of the demo web site."""
+    return copy_site(demo_site_template, tmp_path_factory.mktemp("site") / "data")
 
 
 @pytest.fixture(scope="session")

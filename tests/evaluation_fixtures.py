@@ -1,16 +1,8 @@
-"""Shared fixture code for the evaluation tests: the demo database with approved demo reports, built once
-per test module (SQLite in a temporary folder, or the worker's PostgreSQL database when configured)."""
+"""Shared data for the evaluation tests (the demo database they run on is the ``demo_db_url`` fixture)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from sqlalchemy.orm import Session, sessionmaker
-
-from transcarbon.demo.builder import build_demo
-from transcarbon.store import db
-
-# Every id of docs/plan/INDICATORS.md, in the table's order.
+# Every id of shared/plan/INDICATORS.md, in the table's order.
 INDICATOR_IDS = (
     "new_energy_vehicle_share_new", "converted_turnover_co2_intensity", "land_transport_oil_peak",
     "direct_emission_growth_slowing", "low_carbon_transport_structure", "nev_sales_share", "public_service_ev_share",
@@ -24,21 +16,3 @@ INDICATOR_IDS = (
     "apu_substitute_install_rate", "apu_substitute_use_rate", "service_area_charging", "near_zero_carbon_projects",
 )
 
-
-def demo_url(tmp: Path, pg_base_url: str | None) -> str:
-    """An empty database URL: the worker's PostgreSQL database (reset) or a new SQLite file."""
-    if pg_base_url:
-        from conftest import reset_postgres  # type: ignore[import-not-found]
-
-        reset_postgres(pg_base_url)
-        return pg_base_url
-    return f"sqlite:///{(tmp / 'demo.db').as_posix()}"
-
-
-def build_demo_db(url: str) -> sessionmaker[Session]:
-    """Migrate, load the demo (activity, inventories) and the demo reports as approved submissions."""
-    db.upgrade(url)
-    factory = db.session_factory(db.make_engine(url))
-    with db.transaction(factory) as session:
-        build_demo(session, actor="test")
-    return factory

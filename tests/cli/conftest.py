@@ -10,7 +10,6 @@ import pytest
 from rich.console import Console
 from typer.testing import Result
 
-from evaluation_fixtures import build_demo_db, demo_url
 from transcarbon.cli import common
 from transcarbon.settings import get_settings
 
@@ -28,14 +27,12 @@ def use_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], No
 
 
 @pytest.fixture(scope="module")
-def demo_env(tmp_path_factory: pytest.TempPathFactory, pg_base_url: str | None) -> Iterator[str]:
-    """The demo database with approved demo reports, built once per module; the commands use it."""
-    url = demo_url(tmp_path_factory.mktemp("cli_demo"), pg_base_url)
-    build_demo_db(url).kw["bind"].dispose()
+def demo_env(demo_db_url: str) -> Iterator[str]:
+    """A copy of the session's demo database (approved demo reports included) per module; the commands use it."""
     mp = pytest.MonkeyPatch()
-    mp.setenv("TRANSCARBON_DATABASE_URL", url)
+    mp.setenv("TRANSCARBON_DATABASE_URL", demo_db_url)
     get_settings.cache_clear()
-    yield url
+    yield demo_db_url
     mp.undo()
     get_settings.cache_clear()
 

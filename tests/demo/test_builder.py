@@ -1,20 +1,19 @@
-"""The demo database: built once per module; the same inventory on SQLite and PostgreSQL; lineage,
-audit and the CLI against it."""
+"""The demo database (the session's build, copied for this module): the same inventory on SQLite and
+PostgreSQL; lineage, audit and the CLI against it."""
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
 from typer.testing import CliRunner
 
-from dbutil import reset_postgres
+from dbutil import sqlite_url
+from demo_builds import copy_database
 from transcarbon.cli import app
-from transcarbon.demo.builder import build_demo
 from transcarbon.services.accounting import AccountingOptions, inventory_json
 from transcarbon.services.inventory_runs import run_inventory
 from transcarbon.services.lineage import lineage
@@ -22,14 +21,6 @@ from transcarbon.store import db
 from transcarbon.store.models import ActivityRecord, Organisation, Result
 
 runner = CliRunner()
-
-
-def _build(url: str) -> None:
-    db.upgrade(url)
-    engine = db.make_engine(url)
-    with db.transaction(db.session_factory(engine)) as session:
-        build_demo(session, actor="test")
-    engine.dispose()
 
 
 def _inventory(url: str, year: int) -> dict:
@@ -42,29 +33,18 @@ def _inventory(url: str, year: int) -> dict:
     return payload
 
 
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory: pytest.TempPathFactory, pg_base_url: str | None) -> Iterator[str]:
-    if pg_base_url:
-        reset_postgres(pg_base_url)
-        url = pg_base_url
-    else:
-        url = f"sqlite:///{(tmp_path_factory.mktemp('demo') / 'demo.db').as_posix()}"
-    _build(url)
-    yield url
-
-
 @pytest.fixture
-def cli_env(demo_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+def cli_env(demo_db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     from transcarbon.settings import get_settings
 
-    monkeypatch.setenv("TRANSCARBON_DATABASE_URL", demo_url)
+    monkeypatch.setenv("TRANSCARBON_DATABASE_URL", demo_db_url)
     get_settings.cache_clear()
-    yield demo_url  # type: ignore[misc]
+    yield demo_db_url  # type: ignore[misc]
     get_settings.cache_clear()
 
 
-def test_demo_is_synthetic_and_covers_every_sector(demo_url: str) -> None:
-    engine = db.make_engine(demo_url)
+def test_demo_is_synthetic_and_covers_every_sector(demo_db_url: str) -> None:
+    engine = db.make_engine(demo_db_url)
     with db.session_factory(engine)() as s:
         orgs = s.scalars(select(Organisation)).all()
         assert 50 <= len(orgs) <= 80 and all(o.synthetic for o in orgs)
@@ -76,7 +56,7 @@ def test_demo_is_synthetic_and_covers_every_sector(demo_url: str) -> None:
     assert len(periods) == 72 and min(periods) == "2020-01" and max(periods) == "2025-12"
 
 
-def test_demo_inventory_equals_calc_of_the_same_rows(demo_url: str, tmp_path: Path) -> None:
+def test_demo_inventory_equals_calc_of_the_same_rows(demo_db_url: str, tmp_path: Path) -> None:
     from transcarbon.demo.generator import generate, write_csv
 
     paths = write_csv(generate(), tmp_path)
@@ -87,7 +67,7 @@ def test_demo_inventory_equals_calc_of_the_same_rows(demo_url: str, tmp_path: Pa
     rows.write_csv(one_year)
     result = runner.invoke(app, ["calc", str(one_year), "--json"])
     assert result.exit_code == 0, result.stderr
-    calc, stored = json.loads(result.stdout), _inventory(demo_url, 2024)
+    calc, stored = json.loads(result.stdout), _inventory(demo_db_url, 2024)
     assert calc.keys() == stored.keys() and calc["by_sector"].keys() == stored["by_sector"].keys()
     for got, want in [(calc["total"], stored["total"]),
                       *[(calc["by_sector"][k], stored["by_sector"][k]) for k in calc["by_sector"]]]:
@@ -97,15 +77,15 @@ def test_demo_inventory_equals_calc_of_the_same_rows(demo_url: str, tmp_path: Pa
 
 
 @pytest.mark.skipif(not os.environ.get("TRANSCARBON_TEST_DATABASE_URL"), reason="needs PostgreSQL")
-def test_same_inventory_on_sqlite_and_postgresql(demo_url: str, tmp_path: Path) -> None:
-    sqlite_url = f"sqlite:///{(tmp_path / 'other.db').as_posix()}"
-    _build(sqlite_url)
+def test_same_inventory_on_sqlite_and_postgresql(demo_db_url: str, demo_sqlite_template: str, tmp_path: Path) -> None:
+    on_sqlite = sqlite_url(tmp_path / "other.db")
+    copy_database(demo_sqlite_template, on_sqlite)
     for year in (2020, 2025):
-        assert _inventory(sqlite_url, year) == _inventory(demo_url, year)
+        assert _inventory(on_sqlite, year) == _inventory(demo_db_url, year)
 
 
-def test_lineage_of_a_demo_result_lists_exactly_its_rows(demo_url: str) -> None:
-    engine = db.make_engine(demo_url)
+def test_lineage_of_a_demo_result_lists_exactly_its_rows(demo_db_url: str) -> None:
+    engine = db.make_engine(demo_db_url)
     with db.session_factory(engine)() as s:
         result = s.scalars(select(Result).where(Result.year == 2023, Result.sector == "urban_bus",
                                                 Result.month == 7)).one()
@@ -142,11 +122,11 @@ def test_cli_inventory_lineage_and_audit(cli_env: str) -> None:
     assert bad.exit_code == 1 and "tampered" in bad.stderr
 
 
-def test_demo_has_a_ship_run_with_shore_power(demo_url: str) -> None:
+def test_demo_has_a_ship_run_with_shore_power(demo_db_url: str) -> None:
     from transcarbon.store.models import CalculationRun
     from transcarbon.store.models_ships import ShipResult
 
-    engine = db.make_engine(demo_url)
+    engine = db.make_engine(demo_db_url)
     with db.session_factory(engine)() as s:
         run = s.scalars(select(CalculationRun).where(CalculationRun.kind == "ships")).one()
         total = s.scalars(select(ShipResult).where(ShipResult.run_id == run.id, ShipResult.grain == "total")).one()

@@ -125,10 +125,11 @@ def write(snap: dict[str, list[list[Any]]]) -> None:
 if __name__ == "__main__":  # rebuild the demo in a temporary SQLite file and rewrite the snapshot
     import tempfile
 
-    from evaluation_fixtures import build_demo_db  # type: ignore[import-not-found]
+    from demo_builds import build_demo_db  # type: ignore[import-not-found]
+    from transcarbon.store import db
 
     with tempfile.TemporaryDirectory() as tmp:
-        factory = build_demo_db(f"sqlite:///{tmp}/golden.db")
+        factory = db.session_factory(db.make_engine(build_demo_db(f"sqlite:///{tmp}/golden.db")))
         with factory.begin() as s:
             compute(s)
         snap = snapshot(factory)

@@ -3,15 +3,13 @@ ship run) are exactly those recorded in ``golden_demo.json``; a refactoring must
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from golden import compute, digests, load, snapshot
 
-from evaluation_fixtures import build_demo_db, demo_url
+from transcarbon.store import db
 
 
-def test_demo_numbers_match_the_golden_snapshot(tmp_path: Path, pg_base_url: str | None) -> None:
-    factory = build_demo_db(demo_url(tmp_path, pg_base_url))
+def test_demo_numbers_match_the_golden_snapshot(demo_db_url: str) -> None:
+    factory = db.session_factory(db.make_engine(demo_db_url))
     with factory.begin() as session:
         compute(session)
     got, want = digests(snapshot(factory)), load()

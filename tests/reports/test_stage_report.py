@@ -13,23 +13,21 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from demo_builds import DemoSite
 from transcarbon.city.config import load_city
 from transcarbon.reports.stage_report import build_report, render_pdf, render_xlsx
 from transcarbon.store import db
-from transcarbon.web.demo_site import build_demo_site
 
 POPPLER = all(shutil.which(t) for t in ("pdftotext", "pdffonts", "pdftoppm"))
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], bytes, bytes, str]:
-    data_dir = Path(tmp_path_factory.mktemp("report"))
-    url = build_demo_site(data_dir)
-    engine = db.make_engine(url)
+def report(demo_site: DemoSite) -> tuple[dict[str, Any], bytes, bytes, str]:
+    engine = db.make_engine(demo_site.url)
     with db.transaction(db.session_factory(engine)) as session:
         data = build_report(session, load_city(), 2025, actor="report")
     engine.dispose()
-    return data, render_pdf(data), render_xlsx(data), url
+    return data, render_pdf(data), render_xlsx(data), demo_site.url
 
 
 @pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdffonts, pdftoppm) not installed")

@@ -44,16 +44,13 @@ def big_activity_csv(n: int, org: str = "FRT", period: str = "2024-03") -> bytes
 def test_100k_row_upload_validates_and_imports(env) -> None:  # type: ignore[no-untyped-def]
     factory, ctx = env
     data = big_activity_csv(100_000)
-    start = time.perf_counter()
     result = wf.upload(factory, ctx, principal("reporter"), report_type="energy_activity", org_id="FRT",
                        period="2024-03", file_name="big.csv", data=data)
-    elapsed = time.perf_counter() - start
     assert result.submission.row_count == 100_000 and not result.duplicate
     with factory() as s:
         assert s.scalar(select(func.count()).select_from(ActivityRecord)) == 100_000
         total = s.scalar(select(func.sum(ActivityRecord.amount)))
     assert total == pytest.approx(sum(10 + (k % 50) for k in range(100_000)))
-    assert elapsed < 15, f"100k rows took {elapsed:.1f} s"
     # the same bytes again: recognised, nothing new stored
     again = wf.upload(factory, ctx, principal("reporter"), report_type="energy_activity", org_id="FRT",
                       period="2024-03", file_name="big-again.csv", data=data)

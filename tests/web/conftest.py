@@ -1,5 +1,5 @@
-"""A live demo server for the browser tests: the demo database (SQLite, synthetic data) in a temporary
-folder, one demo account per role, and the platform app with the web pages, served by uvicorn on
+"""A live demo server for the browser tests: a copy of the session's demo web site (SQLite, synthetic data,
+one demo account per role) in a temporary folder, and the platform app with the web pages, served by uvicorn on
 127.0.0.1 in a background thread."""
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from demo_builds import DemoSite, copy_site
+
 
 @dataclass(frozen=True)
 class LiveServer:
@@ -18,9 +20,9 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def live_server(demo_site_template: DemoSite, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     from transcarbon.web.demo_site import BackgroundServer, demo_app
 
-    data_dir = tmp_path_factory.mktemp("web")
-    with BackgroundServer(demo_app(data_dir)) as server:
-        yield LiveServer(server.url, data_dir)
+    site = copy_site(demo_site_template, tmp_path_factory.mktemp("web") / "data")
+    with BackgroundServer(demo_app(site.data_dir)) as server:
+        yield LiveServer(server.url, site.data_dir)

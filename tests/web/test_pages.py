@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from demo_builds import DemoSite
 from transcarbon.demo.accounts import DEMO_PASSWORD
 from transcarbon.web.demo_site import demo_app
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    app = demo_app(Path(tmp_path_factory.mktemp("pages")))
+def client(demo_site: DemoSite) -> Iterator[TestClient]:
+    app = demo_app(demo_site.data_dir)
     with TestClient(app, base_url="http://127.0.0.1") as c:
         yield c
 

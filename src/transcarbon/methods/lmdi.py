@@ -102,8 +102,10 @@ def _check_frame(frame: pl.DataFrame) -> None:
 
 
 def _year_table(frame: pl.DataFrame, year: int) -> pl.DataFrame:
-    """Rows of one year with the sector's activity and energy totals."""
-    part = frame.filter(pl.col("year") == year)
+    """Rows of one year, sorted by sector and fuel, with the sector's activity and energy totals.
+
+    Sorted so that every sum runs in one order: the same rows in any order give bit-identical effects."""
+    part = frame.filter(pl.col("year") == year).sort("sector", "fuel")
     if part.height == 0:
         raise ValueError(f"no rows for year {year}")
     spread = part.group_by("sector").agg(
@@ -164,8 +166,8 @@ def lmdi_terms(frame: pl.DataFrame, year_from: int, year_to: int) -> pl.DataFram
 
     arrays = {c: j.get_column(c).to_numpy().astype(np.float64) for c in j.columns if c not in ("sector", "fuel")}
     sectors = j.get_column("sector")
-    q0 = float(t0.group_by("sector").agg(pl.col("q_i").first()).get_column("q_i").sum())
-    q1 = float(t1.group_by("sector").agg(pl.col("q_i").first()).get_column("q_i").sum())
+    q0, q1 = (float(t.group_by("sector", maintain_order=True).agg(pl.col("q_i").first()).get_column("q_i").sum())
+              for t in (t0, t1))
     if not (q0 > 0 and q1 > 0):
         raise ValueError(f"total activity must be positive in both years, got {q0} ({year_from}) "
                          f"and {q1} ({year_to})")

@@ -10,10 +10,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select, update
 
-from evaluation_fixtures import build_demo_db, demo_url
 from transcarbon.city.config import load_city
 from transcarbon.services.evaluation import alerts as wn
 from transcarbon.services.evaluation import evaluate
+from transcarbon.store import db
 from transcarbon.store.models import ReportRow, Submission
 from transcarbon.store.models_evaluation import EvaluationWarning, WarningDepartment
 
@@ -21,8 +21,8 @@ AS_OF = date(2026, 6, 1)
 
 
 @pytest.fixture(scope="module")
-def factory(tmp_path_factory: pytest.TempPathFactory, pg_base_url: str | None) -> Iterator:
-    f = build_demo_db(demo_url(tmp_path_factory.mktemp("warn"), pg_base_url))
+def factory(demo_db_url: str) -> Iterator:
+    f = db.session_factory(db.make_engine(demo_db_url))
     yield f
     f.kw["bind"].dispose()
 

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluation_fixtures import build_demo_db, demo_url
 from transcarbon.methods.lmdi import EFFECTS
 from transcarbon.services.evaluation.decomposition import DecompositionError, decompose, decompose_frame, line_frame
+from transcarbon.store import db
 
 
 def _frame(rows: list[tuple]) -> pl.DataFrame:
@@ -57,8 +57,8 @@ def test_effects_sum_to_the_change(items: list[tuple]) -> None:
 
 
 @pytest.fixture(scope="module")
-def factory(tmp_path_factory: pytest.TempPathFactory, pg_base_url: str | None) -> Iterator:
-    f = build_demo_db(demo_url(tmp_path_factory.mktemp("lmdi"), pg_base_url))
+def factory(demo_db_url: str) -> Iterator:
+    f = db.session_factory(db.make_engine(demo_db_url))
     yield f
     f.kw["bind"].dispose()
 

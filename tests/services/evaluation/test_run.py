@@ -9,11 +9,12 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from evaluation_fixtures import INDICATOR_IDS, build_demo_db, demo_url
+from evaluation_fixtures import INDICATOR_IDS
 from transcarbon.city.config import load_city
 from transcarbon.demo.design_check import design_check
 from transcarbon.demo.generator import generate
 from transcarbon.services.evaluation import evaluate, evaluation_payload
+from transcarbon.store import db
 from transcarbon.store.models import CalculationRun, Result
 from transcarbon.store.models_evaluation import IndicatorValue
 
@@ -21,9 +22,8 @@ CITY = load_city()
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, pg_base_url: str | None) -> Iterator[dict]:
-    url = demo_url(tmp_path_factory.mktemp("ind"), pg_base_url)
-    factory = build_demo_db(url)
+def demo(demo_db_url: str) -> Iterator[dict]:
+    factory = db.session_factory(db.make_engine(demo_db_url))
     with factory() as session, session.begin():
         result = evaluate(session, 2025, actor="test", as_of=date(2026, 6, 1))
     yield {"factory": factory, "result": result, "by_id": {i["id"]: i for i in result.payload["indicators"]}}

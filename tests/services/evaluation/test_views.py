@@ -9,7 +9,6 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from evaluation_fixtures import build_demo_db, demo_url
 from transcarbon.city.config import load_city
 from transcarbon.services import figures
 from transcarbon.services.evaluation import (
@@ -24,13 +23,14 @@ from transcarbon.services.evaluation import (
     year_evaluation,
 )
 from transcarbon.services.evaluation import views as views_module
+from transcarbon.store import db
 
 CITY = load_city()
 
 
 @pytest.fixture(scope="module")
-def factory(tmp_path_factory: pytest.TempPathFactory, pg_base_url: str | None) -> Iterator[sessionmaker[Session]]:
-    f = build_demo_db(demo_url(tmp_path_factory.mktemp("views"), pg_base_url))
+def factory(demo_db_url: str) -> Iterator[sessionmaker[Session]]:
+    f = db.session_factory(db.make_engine(demo_db_url))
     figures.clear_cache()
     yield f
     f.kw["bind"].dispose()
