@@ -50,8 +50,9 @@ def line_frame(session: Session, run_ids: dict[int, int]) -> pl.DataFrame:
     f = pl.DataFrame([tuple(r) for r in rows], orient="row",
                      schema={"year": pl.Int64, "sector": pl.String, "fuel": pl.String, "energy": pl.Float64,
                              "co2": pl.Float64, "tkm": pl.Float64})
+    # a fixed row order, so that the sums below do not depend on the order the database returns the groups in
     f = f.with_columns(pl.col("energy", "co2", "tkm").fill_null(0.0), pl.col("fuel").fill_null(NO_FUEL))
-    f = f.with_columns(activity=pl.col("tkm").sum().over("year", "sector"))
+    f = f.sort("year", "sector", "fuel").with_columns(activity=pl.col("tkm").sum().over("year", "sector"))
     # fuel-less rows carry only activity: keep them only where the sector has no fuel row at all
     has_fuel = (pl.col("fuel") != NO_FUEL).any().over("year", "sector")
     f = f.filter((pl.col("fuel") != NO_FUEL) | ~has_fuel).with_columns(
