@@ -199,11 +199,30 @@ def _user_state(user: User) -> dict[str, object]:
             "department_id": user.department_id, "disabled": user.disabled}
 
 
+def find_user(session: Session, username: str) -> User | None:
+    """The user called ``username``, or ``None``."""
+    return session.scalars(select(User).where(User.username == username)).first()
+
+
 def get_user(session: Session, username: str) -> User:
-    user = session.scalars(select(User).where(User.username == username)).first()
+    """The user called ``username``; :class:`UserError` ``user.not_found`` when there is none."""
+    user = find_user(session, username)
     if user is None:
         raise UserError("user.not_found", username=username)
     return user
+
+
+def get_user_by_id(session: Session, user_id: int) -> User:
+    """The user with database id ``user_id``; :class:`UserError` ``user.not_found`` when there is none."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise UserError("user.not_found", username=str(user_id))
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    """Every user, by id."""
+    return list(session.scalars(select(User).order_by(User.id)))
 
 
 def update_user(session: Session, user: User, *, actor: str, role: str | None = None, disabled: bool | None = None,
@@ -296,7 +315,7 @@ def login(session: Session, username: str, password: str, *, remote: str, policy
         audit.append(session, actor=username[:100], action="login.throttled", object_type="user", object_id=username,
                      details={"remote": remote})
         return LoginOutcome(throttled=True)
-    user = session.scalars(select(User).where(User.username == username)).first()
+    user = find_user(session, username)
     ok = verify_password(user.password_hash if user is not None else None, password)
     ok = ok and user is not None and not user.disabled
     session.add(LoginAttempt(username=username[:80], remote=remote[:64], ok=ok, ts=now))

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from transcarbon.api.deps import CSRF_COOKIE, SESSION_COOKIE
 from transcarbon.services import users
-from transcarbon.store.db import transaction
+from transcarbon.services.database import transaction
 from transcarbon.web.common import Page
 
 router = APIRouter()
