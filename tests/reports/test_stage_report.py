@@ -14,9 +14,9 @@ import pytest
 from openpyxl import load_workbook
 
 from transcarbon.city.config import load_city
+from transcarbon.demo_site import build_demo_site
 from transcarbon.reports.stage_report import build_report, render_pdf, render_xlsx
 from transcarbon.store import db
-from transcarbon.web.demo_site import build_demo_site
 
 POPPLER = all(shutil.which(t) for t in ("pdftotext", "pdffonts", "pdftoppm"))
 

@@ -1,15 +1,18 @@
-"""Users: finding accounts by name and id, and listing them."""
+"""Users: finding accounts by name and id, listing them, and the login policy built from the settings."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
 
 from platform_fixtures import seed
 from transcarbon.services import users
-from transcarbon.services.users import UserError
+from transcarbon.services.users import LoginPolicy, UserError
+from transcarbon.settings import Settings
 from transcarbon.store import db
 
 
@@ -33,4 +36,13 @@ def test_find_get_and_list(session: Session) -> None:
     with pytest.raises(UserError) as exc:
         users.get_user_by_id(session, 10**6)
     assert exc.value.key == "user.not_found" and exc.value.values == {"username": "1000000"}
+
+
+def test_login_policy_from_settings(tmp_path: Path) -> None:
+    assert LoginPolicy.from_settings(Settings(data_dir=tmp_path)) == LoginPolicy()
+    policy = LoginPolicy.from_settings(Settings(data_dir=tmp_path, login_max_failures=3,
+                                                login_max_failures_per_remote=7, login_window_minutes=2.5,
+                                                session_hours=0.5))
+    assert policy == LoginPolicy(max_failures=3, max_failures_per_remote=7, window=timedelta(minutes=2.5),
+                                 session_lifetime=timedelta(minutes=30))
 

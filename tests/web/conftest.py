@@ -19,7 +19,7 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    from transcarbon.web.demo_site import BackgroundServer, demo_app
+    from transcarbon.demo_site import BackgroundServer, demo_app
 
     data_dir = tmp_path_factory.mktemp("web")
     with BackgroundServer(demo_app(data_dir)) as server:

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from transcarbon.demo.accounts import DEMO_PASSWORD
-from transcarbon.web.demo_site import demo_app
+from transcarbon.demo_site import demo_app
 
 
 @pytest.fixture(scope="module")

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from transcarbon.city.reports import ReportCatalog
 from transcarbon.services import audit
+from transcarbon.settings import Settings
 from transcarbon.store.models import ApiToken, LoginAttempt, Organisation, User, WebSession
 
 ROLES: tuple[str, ...] = ("admin", "analyst", "department", "reporter", "auditor", "public")
@@ -286,10 +287,20 @@ def user_for_token(session: Session, token: str) -> User | None:
 
 @dataclass(frozen=True)
 class LoginPolicy:
+    """Login throttling (failures per user name and per address within ``window``) and session lifetime."""
+
     max_failures: int = 5
     max_failures_per_remote: int = 50
     window: timedelta = timedelta(minutes=15)
     session_lifetime: timedelta = timedelta(hours=12)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LoginPolicy:
+        """The policy configured by ``TRANSCARBON_LOGIN_*`` and ``TRANSCARBON_SESSION_HOURS``."""
+        return cls(max_failures=settings.login_max_failures,
+                   max_failures_per_remote=settings.login_max_failures_per_remote,
+                   window=timedelta(minutes=settings.login_window_minutes),
+                   session_lifetime=timedelta(hours=settings.session_hours))
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,7 @@ def submission_upload(page: Page, file: Annotated[UploadFile, File()],
     if not page.csrf_ok(csrf):
         return page.render("error.html", {"title": page.t("web.csrf.title"), "message": page.t("web.csrf.text")},
                            status=403)
-    limit = int(page.state.platform.max_upload_mb * 1024 * 1024)
+    limit = int(page.state.settings.max_upload_mb * 1024 * 1024)
     data = file.file.read(limit + 1)
     name = (file.filename or "upload").replace("\\", "/").rsplit("/", 1)[-1] or "upload"
     form = {"report_type": report_type, "org_id": org_id, "period": period, "file": name}
@@ -93,7 +93,7 @@ def submission_upload(page: Page, file: Annotated[UploadFile, File()],
     status = 200
     try:
         if len(data) > limit:
-            mb = f"{page.state.platform.max_upload_mb:g}"
+            mb = f"{page.state.settings.max_upload_mb:g}"
             raise wf.WorkflowError(413, "upload.too_large", file=name, size_mb=f"> {mb}", limit_mb=mb)
         if dry_run:
             checked = wf.dry_run(page.session, page.state.ctx, page.principal, report_type=report_type, org_id=org_id,

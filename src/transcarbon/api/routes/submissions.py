@@ -32,12 +32,12 @@ FileForm = Annotated[UploadFile, File(description="the filled template: .xlsx or
 
 
 def _read(file: UploadFile, state: StateDep) -> tuple[str, bytes, str]:
-    limit = int(state.platform.max_upload_mb * 1024 * 1024)
+    limit = int(state.settings.max_upload_mb * 1024 * 1024)
     data = file.file.read(limit + 1)
     name = (file.filename or "upload").replace("\\", "/").rsplit("/", 1)[-1] or "upload"
     if len(data) > limit:
-        raise Problem(413, "upload.too_large", file=name, size_mb=f"> {state.platform.max_upload_mb:g}",
-                      limit_mb=f"{state.platform.max_upload_mb:g}")
+        raise Problem(413, "upload.too_large", file=name, size_mb=f"> {state.settings.max_upload_mb:g}",
+                      limit_mb=f"{state.settings.max_upload_mb:g}")
     return name, data, file.content_type or "application/octet-stream"
 
 
