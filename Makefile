@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint types pytest bench clean
+.PHONY: demo test lint types contracts pytest bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,14 +16,17 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/transcarbon start
 
-## test: set up, then lint (ruff), type-check (mypy) and run the tests (pytest)
-test: lint types pytest
+## test: set up, then lint (ruff), type-check (mypy), check the layer rules (import-linter) and run the tests (pytest)
+test: lint types contracts pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 
 types: $(STAMP)
 	$(BIN)/mypy
+
+contracts: $(STAMP)
+	$(BIN)/lint-imports --no-cache
 
 pytest: $(STAMP)
 	$(BIN)/pytest -n 2 --dist loadfile
@@ -32,4 +35,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_inventory.py
 
 clean:
-	rm -rf var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

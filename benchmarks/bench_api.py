@@ -24,9 +24,8 @@ import uvicorn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 import transcarbon.services.submissions as wf
-from platform_fixtures import csv_bytes, example_row, fast_platform, principal, seed, service_context
-from transcarbon.api.app import create_app
-from transcarbon.settings import Settings
+from platform_fixtures import csv_bytes, example_row, fast_settings, principal, seed, service_context
+from transcarbon.app import create_app
 from transcarbon.store import db
 
 
@@ -53,7 +52,7 @@ def main() -> None:
         period = f"{2010 + m // 12}-{m % 12 + 1:02d}"
         wf.upload(factory, ctx, principal("admin"), report_type="shore_power", org_id="PRT", period=period,
                   file_name=f"s{m}.csv", data=csv_bytes(rt, [example_row(rt, kwh=30000 + m)]))
-    app = create_app(Settings(data_dir=tmp / "data", database_url=url), fast_platform())
+    app = create_app(fast_settings(tmp / "data", url))
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, daemon=True)

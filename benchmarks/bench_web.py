@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 
 from transcarbon.demo.accounts import DEMO_PASSWORD
-from transcarbon.web.demo_site import BackgroundServer, demo_app
+from transcarbon.demo_site import BackgroundServer, demo_app
 
 PAGES = {"cockpit": "/cockpit?year=2025",
          "indicator": "/indicators/converted_turnover_co2_intensity?year=2025",

@@ -11,7 +11,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from transcarbon.demo.accounts import DEMO_PASSWORD
-from transcarbon.web.demo_site import BackgroundServer, demo_app
+from transcarbon.demo_site import BackgroundServer, demo_app
 
 OUT = Path(__file__).parent / "screenshots"
 SHOTS = {"cockpit.png": "/cockpit?year=2025",

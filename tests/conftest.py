@@ -13,8 +13,8 @@ import pytest
 
 from dbutil import drop_pg_database, pg_url, reset_postgres, sqlite_url, worker_pg_url
 from demo_builds import DemoSite, build_demo_db, build_once, copy_database, copy_site
+from transcarbon.demo_site import build_demo_site
 from transcarbon.factors.library import FactorLibrary
-from transcarbon.web.demo_site import build_demo_site
 
 PG_URL = os.environ.get("TRANSCARBON_TEST_DATABASE_URL")
 HEADER = "org_id,period,sector,fuel,amount,unit,freight_tkm,passenger_pkm,passenger_kind,region,throughput_t"

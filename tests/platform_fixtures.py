@@ -8,8 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from transcarbon.api.app import create_app
-from transcarbon.api.config import PlatformSettings
+from transcarbon.app import create_app
 from transcarbon.city.reports import ReportType, load_report_types
 from transcarbon.factors.library import FactorLibrary
 from transcarbon.services import users
@@ -38,8 +37,10 @@ ACCOUNTS = {
 PASSWORD = "correct horse battery"
 
 
-def fast_platform(**kw: object) -> PlatformSettings:
-    return PlatformSettings(argon2_time_cost=1, argon2_memory_kib=64, **kw)  # type: ignore[arg-type]
+def fast_settings(data_dir: Path, url: str, **kw: object) -> Settings:
+    """Settings for a test app on ``url``: cheap password hashing, and ``kw`` (login throttling, upload limit …)."""
+    return Settings(data_dir=data_dir, database_url=url, argon2_time_cost=1, argon2_memory_kib=64,
+                    **kw)  # type: ignore[arg-type]
 
 
 def seed(url: str) -> dict[str, str]:
@@ -74,11 +75,10 @@ class Platform:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
 
 
-def make_platform(url: str, tmp_path: Path, **platform_kw: object) -> Platform:
+def make_platform(url: str, tmp_path: Path, **settings_kw: object) -> Platform:
     db.upgrade(url)
     tokens = seed(url)
-    settings = Settings(data_dir=tmp_path / "data", database_url=url)
-    app = create_app(settings, fast_platform(**platform_kw))
+    app = create_app(fast_settings(tmp_path / "data", url, **settings_kw))
     return Platform(app, TestClient(app, raise_server_exceptions=False), tokens, url, tmp_path / "data")
 
 

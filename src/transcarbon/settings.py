@@ -1,4 +1,7 @@
-"""One settings object, read from the environment (prefix ``TRANSCARBON_``) and an optional ``.env``."""
+"""One settings object, read from the environment (prefix ``TRANSCARBON_``) and an optional ``.env``.
+
+Every face reads its configuration here; ``settings`` imports nothing else of the package.
+"""
 
 from __future__ import annotations
 
@@ -12,25 +15,49 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     """Runtime configuration. Secrets come from the environment only, never from the repository.
 
+    Data and accounting:
+
     - ``TRANSCARBON_DATA_DIR``: where the default SQLite database, uploaded files and exports live.
     - ``TRANSCARBON_DATABASE_URL``: SQLAlchemy URL; default ``sqlite:///<data_dir>/transcarbon.db``.
       PostgreSQL: ``postgresql+psycopg://user@host:5432/dbname``.
+    - ``TRANSCARBON_AUTO_MIGRATE``: the web app migrates the database to the newest schema when it starts.
     - ``TRANSCARBON_CITY``: the city configuration (packaged name or a YAML path).
     - ``TRANSCARBON_GWP``: default GWP set for CO2e (AR5: the set China's first Biennial
       Transparency Report uses under the Paris Agreement's reporting rules).
     - ``TRANSCARBON_FACTOR_SET``: default fuel-property set (empty: the library's default).
+    - ``TRANSCARBON_DEFAULT_REGION``: the grid region of records that name none.
     - ``TRANSCARBON_ACTOR``: who the CLI records as the actor of runs and audit entries.
+
+    The web app and the REST API:
+
+    - ``TRANSCARBON_COOKIE_SECURE``: send session cookies over HTTPS only (set true behind TLS).
+    - ``TRANSCARBON_SESSION_HOURS``: browser session lifetime [h].
+    - ``TRANSCARBON_LOGIN_MAX_FAILURES`` / ``TRANSCARBON_LOGIN_WINDOW_MINUTES``: login throttling per user
+      name (failures within the window [min]); ``TRANSCARBON_LOGIN_MAX_FAILURES_PER_REMOTE`` per client address.
+    - ``TRANSCARBON_MAX_UPLOAD_MB``: largest accepted upload [MiB].
+    - ``TRANSCARBON_ARGON2_TIME_COST`` / ``TRANSCARBON_ARGON2_MEMORY_KIB``: password hashing cost
+      (iterations, memory [KiB]).
     """
 
     model_config = SettingsConfigDict(env_prefix="TRANSCARBON_", env_file=".env", extra="ignore")
 
     data_dir: Path = Path("var")
     database_url: str | None = None
+    auto_migrate: bool = True
     city: str = "lianyungang"
     gwp: str = "AR5"
     factor_set: str | None = None
     default_region: str = "CN-JS"
     actor: str = Field(default="cli")
+
+    cookie_secure: bool = False
+    session_hours: float = 12.0
+    login_max_failures: int = 5
+    login_max_failures_per_remote: int = 50
+    login_window_minutes: float = 15.0
+    max_upload_mb: float = 100.0
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
 
     @property
     def effective_database_url(self) -> str:

@@ -13,9 +13,9 @@ from transcarbon.factors.library import FactorLibrary
 from transcarbon.services import audit
 from transcarbon.services.accounting import AccountingOptions
 from transcarbon.services.activity_csv import COLUMNS, read_activity_csv
-from transcarbon.services.inventory_runs import run_inventory
-from transcarbon.services.lineage import LineageNotFound, lineage
-from transcarbon.services.records import UnknownOrganisation, store_activity
+from transcarbon.services.inventory_runs import run_inventory, year_inventory
+from transcarbon.services.lineage import LineageNotFound, lineage, result_org
+from transcarbon.services.records import UnknownOrganisation, has_batch, store_activity
 from transcarbon.store import db
 from transcarbon.store.models import CalculationLine, CalculationRun, ImportBatch, Organisation, Result
 
@@ -103,6 +103,55 @@ def test_same_inputs_same_run_and_numbers(session: Session) -> None:
     assert other.inventory.total["co2_t"] == first.inventory.total["co2_t"]
     assert other.inventory.total["co2e_t"] != first.inventory.total["co2e_t"]
     assert session.scalar(select(func.count()).select_from(CalculationRun)) == 2
+
+
+def test_year_inventory_is_the_newest_run_by_sector_for_the_city_or_one_organisation(session: Session) -> None:
+    assert year_inventory(session, 2023) is None
+    session.rollback()
+    with session.begin():
+        run_inventory(session, 2023, AccountingOptions(gwp="SAR"), actor="tester")
+        run = run_inventory(session, 2023, AccountingOptions(), actor="tester")
+    city = year_inventory(session, 2023)
+    assert city is not None and city["run_id"] == run.run_id
+    assert set(city["by_sector"]) == {"road_freight", "urban_bus", "port"}  # type: ignore[call-overload]
+    total = city["total"]
+    assert isinstance(total, dict) and total["co2e_t"] == pytest.approx(run.inventory.total["co2e_t"])
+    assert session.get(Result, total["result_id"]) is not None
+    bus = year_inventory(session, 2023, org_id="BUS")
+    assert bus is not None and bus["total"] is None and list(bus["by_sector"]) == ["urban_bus"]  # type: ignore[call-overload]
+    assert year_inventory(session, 2023, org_id="NOBODY") == {"run_id": run.run_id, "total": None, "by_sector": {}}
+
+
+def test_result_org_names_whose_rows_a_result_comes_from(session: Session) -> None:
+    with session.begin():
+        run = run_inventory(session, 2023, AccountingOptions(), actor="tester")
+    bus = session.scalars(select(Result).where(Result.run_id == run.run_id, Result.org_id == "BUS")).one()
+    total = session.scalars(select(Result).where(Result.run_id == run.run_id, Result.sector.is_(None),
+                                                 Result.month.is_(None), Result.org_id.is_(None))).one()
+    assert result_org(session, bus.id) == "BUS"
+    assert result_org(session, total.id) is None
+    with pytest.raises(LineageNotFound):
+        result_org(session, 10**9)
+
+
+def test_has_batch_by_kind(session: Session) -> None:
+    assert has_batch(session, "file")
+    assert not has_batch(session, "demo")
+
+
+def test_audit_entries_page_newest_first_by_action_and_object_type(session: Session) -> None:
+    with session.begin():
+        run_inventory(session, 2023, AccountingOptions(), actor="tester")
+        audit.append(session, actor="tester", action="records.import", object_type="other", object_id="x")
+    total, entries = audit.entries(session)
+    assert total == 3 and [e["id"] for e in entries] == [3, 2, 1]
+    assert set(entries[0]) == set(audit.ENTRY_FIELDS) and entries[0]["prev_hash"] == entries[1]["hash"]
+    total, entries = audit.entries(session, action="records.import")
+    assert total == 2 and [e["object_type"] for e in entries] == ["other", "import_batch"]
+    total, entries = audit.entries(session, action="records.import", object_type="import_batch", limit=1)
+    assert total == 1 and [e["id"] for e in entries] == [1]
+    total, entries = audit.entries(session, limit=1, offset=1)
+    assert total == 3 and [e["id"] for e in entries] == [2]
 
 
 def test_only_approved_batches_feed_calculations(session: Session) -> None:

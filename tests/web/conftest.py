@@ -21,7 +21,7 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def live_server(demo_site_template: DemoSite, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    from transcarbon.web.demo_site import BackgroundServer, demo_app
+    from transcarbon.demo_site import BackgroundServer, demo_app
 
     site = copy_site(demo_site_template, tmp_path_factory.mktemp("web") / "data")
     with BackgroundServer(demo_app(site.data_dir)) as server:

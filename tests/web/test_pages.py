@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from demo_builds import DemoSite
 from transcarbon.demo.accounts import DEMO_PASSWORD
-from transcarbon.web.demo_site import demo_app
+from transcarbon.demo_site import demo_app
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,8 @@
 """Request dependencies: database session, who is calling, and role checks (``Annotated`` aliases).
 
+The web pages share them (the same app state, session cookie and sign-in): ``web`` imports this module,
+never the reverse.
+
 Authentication, in order: ``Authorization: Bearer <API token>`` (systems), else the ``tc_session``
 cookie (browsers). Cookie-authenticated unsafe requests (POST, PUT, PATCH, DELETE) must carry the
 session's CSRF token in ``X-CSRF-Token``; the cookie itself is HttpOnly and SameSite=Lax. No
@@ -15,7 +18,6 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session, sessionmaker
 
-from transcarbon.api.config import PlatformSettings
 from transcarbon.api.problems import Problem
 from transcarbon.services import users
 from transcarbon.services.submissions import Context
@@ -30,8 +32,9 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 @dataclass(frozen=True)
 class AppState:
+    """What the app keeps for every request (``app.state.tc``): settings, sessions, report-type context."""
+
     settings: Settings
-    platform: PlatformSettings
     factory: sessionmaker[Session]
     ctx: Context
 

@@ -79,7 +79,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(UserError)
     async def _user(request: Request, exc: UserError) -> JSONResponse:
-        return _keyed(request, 409 if exc.key == "user.exists" else 422, exc.key, exc.values)
+        status = {"user.exists": 409, "user.not_found": 404}.get(exc.key, 422)
+        return _keyed(request, status, exc.key, exc.values)
 
     @app.exception_handler(ValidationError)
     async def _invalid(request: Request, exc: ValidationError) -> JSONResponse:

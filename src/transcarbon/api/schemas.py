@@ -1,4 +1,8 @@
-"""Response and request bodies of the REST API (they make the OpenAPI document)."""
+"""Response and request bodies of the REST API (they make the OpenAPI document).
+
+Models with ``from_attributes`` validate the objects the services return (submissions, attachments, users,
+organisations) or their plain dicts (audit entries); the API never imports the store itself.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,6 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-
-from transcarbon.store.models import Submission
 
 
 class RowErrorOut(BaseModel):
@@ -42,10 +44,6 @@ class SubmissionOut(BaseModel):
     submitted_at: datetime | None
     decided_by: str | None
     decided_at: datetime | None
-
-    @classmethod
-    def of(cls, sub: Submission) -> SubmissionOut:
-        return cls.model_validate(sub)
 
 
 class UploadOut(BaseModel):

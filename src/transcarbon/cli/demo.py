@@ -44,7 +44,7 @@ def start(
     """主任务：建示例库（如需要）、显示清单并启动 Web 服务 / Main job: demo database, inventory, web app."""
     from transcarbon.demo.accounts import DEMO_PASSWORD, ensure_demo_users
     from transcarbon.demo.builder import demo_present
-    from transcarbon.services.records import has_organisations
+    from transcarbon.services.organisations import has_organisations
 
     settings = get_settings()
     with common.open_database(create=True) as database, database.transaction() as session:

@@ -15,7 +15,7 @@ def serve(host: Annotated[str, typer.Option(help="监听地址 / address to list
     """启动 Web 服务 / start the web app (uvicorn) on the configured database."""
     import uvicorn
 
-    from transcarbon.api.app import create_app
+    from transcarbon.app import create_app
 
     common.open_database(create=True).close()  # create or migrate first, as every creating command does
     uvicorn.run(create_app(get_settings()), host=host, port=port, proxy_headers=False)

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from transcarbon.demo.builder import demo_present
 from transcarbon.services import users
-from transcarbon.store.models import Organisation, User
+from transcarbon.services.organisations import organisation_ids
 
 
 @dataclass(frozen=True)
@@ -48,15 +47,13 @@ def ensure_demo_users(session: Session, *, actor: str = "demo") -> list[tuple[st
 
     out = []
     for du in DEMO_USERS:
-        existing = session.scalars(select(User).where(User.username == du.username)).first()
+        existing = users.find_user(session, du.username)
         if existing is None:
             org_id = None
-            if du.org_kind:
-                q = select(Organisation.id).where(Organisation.kind == du.org_kind).order_by(Organisation.id)
-                if du.org_sector:
-                    q = q.where(Organisation.sector == du.org_sector)
-                org_id = session.scalars(q).first() or session.scalars(
-                    select(Organisation.id).where(Organisation.kind == du.org_kind).order_by(Organisation.id)).first()
+            if du.org_kind:  # the first of its kind and sector, else the first of its kind
+                candidates = [*organisation_ids(session, kind=du.org_kind, sector=du.org_sector),
+                              *organisation_ids(session, kind=du.org_kind)]
+                org_id = candidates[0] if candidates else None
             existing = users.create_user(session, username=du.username, role=du.role, actor=actor,
                                          password=du.password, org_id=org_id, department_id=du.department_id,
                                          display_name=f"{du.username} (demo)")

@@ -9,26 +9,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from transcarbon.demo.ais import write_synthetic_ais
 from transcarbon.demo.generator import generate
-from transcarbon.demo.report_submissions import load_demo_reports
-from transcarbon.services import audit
+from transcarbon.demo.report_submissions import DEMO_LABEL, load_demo_reports
 from transcarbon.services.accounting import AccountingOptions
 from transcarbon.services.activity_csv import NUMERIC
 from transcarbon.services.inventory_runs import run_inventory
-from transcarbon.services.records import store_activity
+from transcarbon.services.organisations import import_organisations
+from transcarbon.services.records import has_batch, store_activity
 from transcarbon.services.ship_runs import city_zones, run_ship_inventory
-from transcarbon.store.models import ImportBatch, Organisation
-
-DEMO_LABEL = "示例数据（合成） / synthetic demo data"
 
 
 def demo_present(session: Session) -> bool:
     """True when the database holds the demo data set (its import batch)."""
-    return session.scalars(select(ImportBatch.id).where(ImportBatch.kind == "demo")).first() is not None
+    return has_batch(session, "demo")
 
 
 def build_demo(session: Session, *, actor: str, seed: int = 20200101, options: AccountingOptions | None = None,
@@ -47,9 +43,7 @@ def build_demo(session: Session, *, actor: str, seed: int = 20200101, options: A
     data = generate(seed)
     orgs = data.organisations.select("org_id", "name_zh", "name_en", "kind", "sector", "district",
                                      pl.lit(True).alias("synthetic")).rename({"org_id": "id"})
-    session.execute(insert(Organisation), orgs.to_dicts())
-    audit.append(session, actor=actor, action="organisations.import", object_type="organisation",
-                 object_id="demo", after=orgs.to_dicts(), details={"count": orgs.height, "synthetic": True})
+    import_organisations(session, orgs, actor=actor, source="demo")
     progress("records")
     activity = data.activity.with_columns(pl.col(c).cast(pl.Float64) for c in NUMERIC)
     store_activity(session, activity, kind="demo", label=f"{DEMO_LABEL} seed={seed}", actor=actor)

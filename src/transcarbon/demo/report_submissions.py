@@ -6,12 +6,8 @@ stock), shore power, port throughput, ridership (+ bus fleets) and milestone evi
 them to the report types' fields and stores each (report type, organisation, period) as one approved
 submission (version 1), so that evaluation reads them exactly like reviewed uploads.
 
-DIRECT ORM WRITE (marked): the data-collection services (``services/submissions.py``) take uploads
-one file at a time through the workflow (upload → submit → approve, each with its checks and audit);
-they have no bulk "load approved demo data" entry point. :func:`_store_approved` therefore writes
-``UploadedFile``/``Submission``/``ReportRow`` rows directly, in the caller's transaction, with the same
-row and content hashes as the upload path, one raw file (the mapped CSV) per report type, and one audit
-entry per report type. Replace it with the colleagues' service once one exists.
+They go in through :func:`transcarbon.services.preapproved_reports.store_preapproved`, one call per
+report type: the raw file is the mapped CSV, kept under the data directory like an upload.
 
 Mapping notes (all labelled synthetic):
 - vehicle categories: ``car_private`` → ``private_car``, ``car_public_service`` → ``public_service_car``,
@@ -29,21 +25,17 @@ Mapping notes (all labelled synthetic):
 
 from __future__ import annotations
 
-import hashlib
-from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from transcarbon.city.reports import ReportCatalog, load_report_types
+from transcarbon.city.reports import load_report_types
 from transcarbon.demo.fleets import NEW_ENERGY
 from transcarbon.demo.generator import DemoData
 from transcarbon.demo.seasons import YEARS
 from transcarbon.demo.sectors import rail_aviation_other, road_freight, road_passenger
-from transcarbon.services import audit, filestore
-from transcarbon.store.models import ReportRow, Submission, UploadedFile
+from transcarbon.services.preapproved_reports import store_preapproved
 
 CATEGORY_MAP = {"bus": "bus", "taxi": "taxi", "car_private": "private_car", "car_public_service": "public_service_car",
                 "truck_heavy_short_haul": "heavy_truck_short_haul", "truck": "heavy_truck_long_haul",
@@ -51,7 +43,7 @@ CATEGORY_MAP = {"bus": "bus", "taxi": "taxi", "car_private": "private_car", "car
 POWER_MAP = {"cng": "natural_gas"}
 SHORE_POWER_AVG_KW = 600.0
 PASSENGERS_PER_BUS_TRIP = 50.0
-DEMO_FILE_LABEL = "demo"
+DEMO_LABEL = "示例数据（合成） / synthetic demo data"
 
 
 def _years() -> list[int]:
@@ -148,59 +140,6 @@ def report_frames(data: DemoData) -> dict[str, pl.DataFrame]:
     }
 
 
-def _row_hashes(frame: pl.DataFrame, columns: tuple[str, ...]) -> list[str]:
-    """SHA-256 of each row's canonical JSON (the upload path's row hash)."""
-    encoded = frame.select(pl.struct(list(columns)).struct.json_encode().alias("j"))["j"].to_list()
-    return [hashlib.sha256(j.encode("utf-8")).hexdigest() for j in encoded]
-
-
-def _store_approved(session: Session, catalog: ReportCatalog, report_type: str, frame: pl.DataFrame, *,
-                    actor: str, data_dir: Path | None) -> dict[str, int]:
-    """DIRECT ORM WRITE (see the module docstring): one approved submission per (org, period)."""
-    rt = catalog.get(report_type)
-    columns = rt.columns
-    frame = frame.with_columns(pl.lit(None).alias(c) for c in columns if c not in frame.columns)
-    body = frame.select(list(columns))
-    csv_bytes = frame.select("org_id", "period", *columns).write_csv(null_value="").encode("utf-8")
-    file_name = f"demo_{report_type}.csv"
-    if data_dir is not None:
-        digest, rel = filestore.write_bytes(data_dir, csv_bytes)
-    else:
-        digest, rel = filestore.sha256(csv_bytes), filestore.relative_path(filestore.sha256(csv_bytes))
-    if session.get(UploadedFile, digest) is None:
-        session.add(UploadedFile(sha256=digest, size_bytes=len(csv_bytes), media_type="text/csv",
-                                 first_name=file_name, path=rel, uploaded_by=actor))
-        session.flush()
-    hashes = _row_hashes(body, columns)
-    keyed = frame.select("org_id", "period").with_columns(
-        row_hash=pl.Series(hashes, dtype=pl.String),
-        row_number=(pl.int_range(pl.len()).over("org_id", "period") + 2).cast(pl.Int64))  # sheet row (header = 1)
-    slots = (keyed.group_by("org_id", "period", maintain_order=True)
-             .agg(pl.col("row_hash"), pl.len().alias("row_count")))
-    now = datetime.now(UTC)
-    sub_rows = [{
-        "report_type": rt.id, "org_id": org, "period": period, "version": 1, "state": "approved",
-        "file_sha256": digest, "file_name": file_name, "row_count": int(n),
-        "content_hash": hashlib.sha256("".join(rh).encode("ascii")).hexdigest(), "warnings": [],
-        "comment": "示例数据（合成） / synthetic demo data", "created_by": actor, "created_at": now,
-        "submitted_by": actor, "submitted_at": now, "decided_by": actor, "decided_at": now, "lock_version": 3,
-    } for org, period, rh, n in slots.iter_rows()]
-    ids = session.execute(insert(Submission).returning(Submission.id, Submission.org_id, Submission.period,
-                                                       sort_by_parameter_order=True), sub_rows).all()
-    id_frame = pl.DataFrame([(i, o, p) for i, o, p in ids], schema={"submission_id": pl.Int64, "org_id": pl.String,
-                                                                    "period": pl.String}, orient="row")
-    linked = keyed.join(id_frame, on=["org_id", "period"], how="left", maintain_order="left")
-    report_rows = [{"submission_id": sid, "row_number": rn, "data": d, "row_hash": h}
-                   for sid, rn, h, d in zip(linked["submission_id"].to_list(), linked["row_number"].to_list(),
-                                            linked["row_hash"].to_list(), body.to_dicts(), strict=True)]
-    if report_rows:
-        session.execute(insert(ReportRow), report_rows)
-    audit.append(session, actor=actor, action="demo_reports.load", object_type="report_type", object_id=rt.id,
-                 after={"file_sha256": digest, "submissions": len(sub_rows), "rows": len(report_rows)},
-                 details={"synthetic": True, "state": "approved", "direct_orm_write": True})
-    return {"submissions": len(sub_rows), "rows": len(report_rows)}
-
-
 def load_demo_reports(session: Session, data: DemoData, actor: str, *, data_dir: Path | None = None,
                       city: str = "lianyungang") -> dict[str, dict[str, int]]:
     """Store the demo's report frames as approved submissions + report rows (caller's transaction).
@@ -209,8 +148,8 @@ def load_demo_reports(session: Session, data: DemoData, actor: str, *, data_dir:
     each report type is kept (as uploads are); None keeps only its hash and row. Returns counts per type.
     """
     catalog = load_report_types(city)
-    out: dict[str, dict[str, int]] = {}
-    for report_type, frame in report_frames(data).items():
-        out[report_type] = _store_approved(session, catalog, report_type, frame, actor=actor, data_dir=data_dir)
-    return out
+    return {report_type: store_preapproved(session, catalog.get(report_type), frame, actor=actor, data_dir=data_dir,
+                                           file_name=f"demo_{report_type}.csv", comment=DEMO_LABEL,
+                                           details={"synthetic": True})
+            for report_type, frame in report_frames(data).items()}
 

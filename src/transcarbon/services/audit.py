@@ -87,14 +87,22 @@ def verify(session: Session, batch: int = 5000) -> VerifyResult:
     return VerifyResult(True, count)
 
 
-def entries(session: Session, *, action: str | None = None, limit: int = 100,
+ENTRY_FIELDS = ("id", "ts", "actor", "action", "object_type", "object_id", "before_hash", "after_hash", "details",
+                "prev_hash", "hash")
+"""The fields of an entry as :func:`entries` returns it (``details``: the canonical JSON text that is hashed)."""
+
+
+def entries(session: Session, *, action: str | None = None, object_type: str | None = None, limit: int = 100,
             offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
-    """(number of entries, one page of them newest first), of one ``action`` or all."""
-    conds = [AuditEntry.action == action] if action else []
+    """(number of entries, one page of them newest first), of one ``action`` and ``object_type`` or all."""
+    conds = []
+    if action:
+        conds.append(AuditEntry.action == action)
+    if object_type:
+        conds.append(AuditEntry.object_type == object_type)
     total = session.scalar(select(func.count()).select_from(AuditEntry).where(*conds)) or 0
     rows = session.scalars(select(AuditEntry).where(*conds).order_by(AuditEntry.id.desc()).limit(limit).offset(offset))
-    return total, [{"id": e.id, "ts": e.ts, "actor": e.actor, "action": e.action, "object_type": e.object_type,
-                    "object_id": e.object_id, "details": e.details, "hash": e.hash} for e in rows]
+    return total, [{f: getattr(e, f) for f in ENTRY_FIELDS} for e in rows]
 
 
 def actions(session: Session) -> list[str]:

@@ -74,6 +74,22 @@ def _record(factory: sessionmaker[Session], digest: str, rel: str, data: bytes, 
     return row
 
 
+def record(session: Session, data_dir: Path | None, data: bytes, *, file_name: str, media_type: str,
+           actor: str) -> str:
+    """Keep a file in the caller's transaction, for loads that log one audit entry of their own; return its
+    SHA-256. Without ``data_dir`` only the row (hash, size, name) is kept, not the bytes."""
+    if data_dir is not None:
+        digest, rel = write_bytes(data_dir, data)
+    else:
+        digest = sha256(data)
+        rel = relative_path(digest)
+    if session.get(UploadedFile, digest) is None:
+        session.add(UploadedFile(sha256=digest, size_bytes=len(data), media_type=media_type, first_name=file_name,
+                                 path=rel, uploaded_by=actor))
+        session.flush()
+    return digest
+
+
 def read(data_dir: Path, row: UploadedFile) -> bytes:
     """The kept bytes; ``FileNotFoundError`` when missing, ``ValueError`` when they no longer match the hash."""
     data = (data_dir / row.path).read_bytes()

@@ -127,6 +127,28 @@ def latest_run_id(session: Session, year: int) -> int | None:
     ).first()
 
 
+def _result_row(r: Result) -> dict[str, object]:
+    return {"result_id": r.id, **{m: getattr(r, m) for m in MEASURES}, "throughput_t": r.throughput_t}
+
+
+def year_inventory(session: Session, year: int, *, org_id: str | None = None) -> dict[str, object] | None:
+    """The year-level results of the newest inventory run of ``year`` (``None`` when there is no run):
+    ``run_id``, the city ``total`` and ``by_sector`` (sector → measures with the result id); with ``org_id``,
+    that organisation's results by sector and no total."""
+    run_id = latest_run_id(session, year)
+    if run_id is None:
+        return None
+    yearly = select(Result).where(Result.run_id == run_id, Result.month.is_(None))
+    total = None
+    if org_id is not None:
+        rows = session.scalars(yearly.where(Result.org_id == org_id)).all()
+    else:
+        rows = session.scalars(yearly.where(Result.org_id.is_(None), Result.sector.is_not(None))).all()
+        total = session.scalars(yearly.where(Result.org_id.is_(None), Result.sector.is_(None))).one_or_none()
+    return {"run_id": run_id, "total": _result_row(total) if total else None,
+            "by_sector": {r.sector: _result_row(r) for r in sorted(rows, key=lambda r: str(r.sector))}}
+
+
 def years_with_data(session: Session) -> list[int]:
     """The years that have approved activity records."""
     return list(session.scalars(

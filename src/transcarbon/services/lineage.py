@@ -34,6 +34,15 @@ class LineageNotFound(LookupError):
     pass
 
 
+def result_org(session: Session, result_id: int) -> str | None:
+    """The organisation a stored result belongs to (``None``: a city or sector total, whose inputs are every
+    organisation's rows); :class:`LineageNotFound` when there is no such result."""
+    result = session.get(Result, result_id)
+    if result is None:
+        raise LineageNotFound(f"no result with id {result_id}")
+    return result.org_id
+
+
 def _result_dict(r: Result) -> dict[str, object]:
     dims = {"year": r.year, "month": r.month, "sector": r.sector, "org_id": r.org_id}
     return {"id": r.id, "run_id": r.run_id, **dims, **{m: getattr(r, m) for m in MEASURES},

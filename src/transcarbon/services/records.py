@@ -1,5 +1,4 @@
-"""Use case: store checked activity rows as one import batch, all or nothing, with an audit entry; and
-whether any organisation is registered at all."""
+"""Use case: store checked activity rows as one import batch, all or nothing, with an audit entry."""
 
 from __future__ import annotations
 
@@ -16,9 +15,9 @@ class UnknownOrganisation(ValueError):
     """Rows name organisations that are not registered."""
 
 
-def has_organisations(session: Session) -> bool:
-    """True once any organisation is registered (a database that holds data, demo or real)."""
-    return session.scalars(select(Organisation.id)).first() is not None
+def has_batch(session: Session, kind: str) -> bool:
+    """True when an import batch of ``kind`` (``demo``, ``file``, …) is stored."""
+    return session.scalars(select(ImportBatch.id).where(ImportBatch.kind == kind)).first() is not None
 
 
 def row_hashes(frame: pl.DataFrame) -> pl.Series:

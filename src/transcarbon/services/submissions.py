@@ -144,7 +144,7 @@ def _slot(session: Session, rt: str, org_id: str, period: str, *, lock: bool) ->
     return list(session.scalars(q.with_for_update() if lock else q))
 
 
-def _rows_hash(frame: pl.DataFrame, columns: tuple[str, ...]) -> tuple[list[str], str]:
+def rows_hash(frame: pl.DataFrame, columns: tuple[str, ...]) -> tuple[list[str], str]:
     """SHA-256 of each row's canonical JSON, and of the whole ordered list of row hashes."""
     encoded = frame.select(pl.struct(list(columns)).struct.json_encode().alias("j"))["j"].to_list()
     hashes = [hashlib.sha256(j.encode("utf-8")).hexdigest() for j in encoded]
@@ -199,7 +199,7 @@ def _store(session: Session, ctx: Context, principal: Principal, rt: ReportType,
     if outcome.errors:
         raise ValidationError(outcome.errors)
     frame = outcome.frame
-    row_hashes, content = _rows_hash(frame, rt.columns)
+    row_hashes, content = rows_hash(frame, rt.columns)
     version = (versions[0].version + 1) if versions else 1
     warnings = [w.as_dict() for w in outcome.warnings]
     sub = Submission(report_type=rt.id, org_id=org_id, period=str(p), version=version, state="draft",
@@ -389,6 +389,11 @@ def original_file(session: Session, ctx: Context, principal: Principal, submissi
                  object_id=str(sub.id), after={"sha256": digest}, details={"file_name": name,
                                                                            "attachment_id": attachment_id})
     return name, row.media_type, data
+
+
+def slot_versions(session: Session, sub: Submission) -> list[Submission]:
+    """Every version of ``sub``'s slot (report type × organisation × period), newest first."""
+    return _slot(session, sub.report_type, sub.org_id, sub.period, lock=False)
 
 
 def attachments(session: Session, sub: Submission) -> list[SubmissionAttachment]:

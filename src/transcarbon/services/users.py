@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from transcarbon.city.reports import ReportCatalog
 from transcarbon.services import audit
+from transcarbon.settings import Settings
 from transcarbon.store.models import ApiToken, LoginAttempt, Organisation, User, WebSession
 
 ROLES: tuple[str, ...] = ("admin", "analyst", "department", "reporter", "auditor", "public")
@@ -199,11 +200,30 @@ def _user_state(user: User) -> dict[str, object]:
             "department_id": user.department_id, "disabled": user.disabled}
 
 
+def find_user(session: Session, username: str) -> User | None:
+    """The user called ``username``, or ``None``."""
+    return session.scalars(select(User).where(User.username == username)).first()
+
+
 def get_user(session: Session, username: str) -> User:
-    user = session.scalars(select(User).where(User.username == username)).first()
+    """The user called ``username``; :class:`UserError` ``user.not_found`` when there is none."""
+    user = find_user(session, username)
     if user is None:
         raise UserError("user.not_found", username=username)
     return user
+
+
+def get_user_by_id(session: Session, user_id: int) -> User:
+    """The user with database id ``user_id``; :class:`UserError` ``user.not_found`` when there is none."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise UserError("user.not_found", username=str(user_id))
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    """Every user, by id."""
+    return list(session.scalars(select(User).order_by(User.id)))
 
 
 def update_user(session: Session, user: User, *, actor: str, role: str | None = None, disabled: bool | None = None,
@@ -267,10 +287,20 @@ def user_for_token(session: Session, token: str) -> User | None:
 
 @dataclass(frozen=True)
 class LoginPolicy:
+    """Login throttling (failures per user name and per address within ``window``) and session lifetime."""
+
     max_failures: int = 5
     max_failures_per_remote: int = 50
     window: timedelta = timedelta(minutes=15)
     session_lifetime: timedelta = timedelta(hours=12)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LoginPolicy:
+        """The policy configured by ``TRANSCARBON_LOGIN_*`` and ``TRANSCARBON_SESSION_HOURS``."""
+        return cls(max_failures=settings.login_max_failures,
+                   max_failures_per_remote=settings.login_max_failures_per_remote,
+                   window=timedelta(minutes=settings.login_window_minutes),
+                   session_lifetime=timedelta(hours=settings.session_hours))
 
 
 @dataclass(frozen=True)
@@ -296,7 +326,7 @@ def login(session: Session, username: str, password: str, *, remote: str, policy
         audit.append(session, actor=username[:100], action="login.throttled", object_type="user", object_id=username,
                      details={"remote": remote})
         return LoginOutcome(throttled=True)
-    user = session.scalars(select(User).where(User.username == username)).first()
+    user = find_user(session, username)
     ok = verify_password(user.password_hash if user is not None else None, password)
     ok = ok and user is not None and not user.disabled
     session.add(LoginAttempt(username=username[:80], remote=remote[:64], ok=ok, ts=now))

@@ -26,8 +26,8 @@ from transcarbon.city.config import CityConfig, load_city
 from transcarbon.i18n import Lang, catalog, t
 from transcarbon.i18n.numbers import format_number, format_percent
 from transcarbon.services import audit, users
+from transcarbon.services.database import transaction
 from transcarbon.services.users import Principal
-from transcarbon.store.db import transaction
 
 HERE = Path(__file__).parent
 LANG_COOKIE = "tc_lang"

@@ -7,12 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 
 from transcarbon.services import audit, users
 from transcarbon.services.database import transaction
+from transcarbon.services.organisations import organisation_names
 from transcarbon.services.users import ROLES, UserError
-from transcarbon.store.models import Organisation, User
 from transcarbon.web.common import Page, Table
 
 router = APIRouter()
@@ -41,12 +40,12 @@ def audit_page(page: Page, action: str | None = None, offset: int = 0, verify: i
 def users_page(page: Page, done: str | None = None, error: str | None = None) -> Response:
     if (denied := page.guard("user_admin")) is not None:
         return denied
-    orgs = {o.id: page.name(o.name_zh, o.name_en) for o in page.session.scalars(select(Organisation))}
+    orgs = {org_id: page.name(zh, en) for org_id, (zh, en) in organisation_names(page.session).items()}
     rows = [{"id": u.id, "username": u.username, "display_name": u.display_name, "role": page.t(f"web.role.{u.role}"),
              "role_id": u.role, "org": orgs.get(u.org_id or "", u.org_id or ""),
              "department": page.dept(u.department_id) if u.department_id else "",
              "disabled": page.t("web.yes") if u.disabled else "", "disabled_flag": u.disabled}
-            for u in page.session.scalars(select(User).order_by(User.id))]
+            for u in users.list_users(page.session)]
     table = Table("users", [("id", "#"), ("username", page.t("web.col.username")),
                             ("display_name", page.t("web.col.display_name")), ("role", page.t("web.col.role")),
                             ("org", page.t("web.col.org")), ("department", page.t("web.col.department")),
@@ -94,9 +93,7 @@ def user_change(page: Page, user_id: int, csrf: Annotated[str, Form(max_length=1
     query: dict[str, object] = {}
     try:
         with transaction(page.state.factory) as session:
-            user = session.get(User, user_id)
-            if user is None:
-                raise UserError("user.not_found", username=str(user_id))
+            user = users.get_user_by_id(session, user_id)
             users.update_user(session, user, actor=page.principal.username, role=role or None,
                               disabled=None if disabled == "" else disabled == "1")
             query["done"] = user.username

@@ -13,7 +13,6 @@ from transcarbon.city.config import Indicator
 from transcarbon.i18n import fuel_name, sector_name
 from transcarbon.i18n.numbers import format_number
 from transcarbon.i18n.palette import LIGHT_COLOURS
-from transcarbon.methods.lmdi import EFFECTS
 from transcarbon.reports.stage_report import build_report, render_pdf, render_xlsx
 from transcarbon.services import audit, figures
 from transcarbon.services.database import transaction
@@ -298,13 +297,14 @@ def emissions_page(page: Page, year: int | None = None, year_from: int | None = 
         lmdi_problem = None
     except DecompositionError as exc:  # the same year twice, or a year without inventory
         dec, lmdi_problem = None, page.t(exc.key, **exc.values)
-    waterfall = _waterfall(page, y0, y1, dec["total"]) if dec else None
-    columns = ("co2_from_t", "co2_to_t", "delta_co2_t", *EFFECTS)
+    waterfall = _waterfall(page, y0, y1, dec["effects"], dec["total"]) if dec else None
+    effects: list[str] = dec["effects"] if dec else []
+    columns = ("co2_from_t", "co2_to_t", "delta_co2_t", *effects)
     lmdi_rows = [{"sector": sector_name(r["sector"], lang), **{k: r[k] for k in columns}}
                  for r in (dec["by_sector"] if dec else [])]
     t_lmdi = Table("lmdi", [("sector", page.t("web.col.sector")), ("co2_from_t", f"CO2 {y0} (t)"),
                             ("co2_to_t", f"CO2 {y1} (t)"), ("delta_co2_t", "ΔCO2 (t)"),
-                            *[(e, page.t(f"web.lmdi.{e}")) for e in EFFECTS]], lmdi_rows,
+                            *[(e, page.t(f"web.lmdi.{e}")) for e in effects]], lmdi_rows,
                    numeric=frozenset(columns))
     ctx = {"year": y, "years": ys, "em": em, "year_from": y0, "year_to": y1, "lmdi_problem": lmdi_problem,
            "excluded": [sector_name(o["sector"], lang) for o in (dec["outside"]["sectors"] if dec else [])],
@@ -316,14 +316,14 @@ def emissions_page(page: Page, year: int | None = None, year_from: int | None = 
     return page.render("emissions.html", ctx, tables=[t_sector, t_fuel, t_month, t_org, t_lmdi])
 
 
-def _waterfall(page: Page, y0: int, y1: int, total: dict[str, float]) -> dict[str, Any]:
-    """CO2 of ``y0``, the five LMDI effects and CO2 of ``y1`` [kt] as a waterfall."""
+def _waterfall(page: Page, y0: int, y1: int, effects: list[str], total: dict[str, float]) -> dict[str, Any]:
+    """CO2 of ``y0``, the LMDI ``effects`` and CO2 of ``y1`` [kt] as a waterfall."""
     return figure([{
         "type": "waterfall", "orientation": "v",
-        "x": [str(y0), *[page.t(f"web.lmdi.{e}") for e in EFFECTS], str(y1)],
-        "measure": ["absolute", *["relative"] * len(EFFECTS), "total"],
-        "y": [total["co2_from_t"] / 1000, *[total[e] / 1000 for e in EFFECTS], 0],
-        "text": [f"{total['co2_from_t'] / 1000:,.0f}", *[f"{total[e] / 1000:+,.0f}" for e in EFFECTS],
+        "x": [str(y0), *[page.t(f"web.lmdi.{e}") for e in effects], str(y1)],
+        "measure": ["absolute", *["relative"] * len(effects), "total"],
+        "y": [total["co2_from_t"] / 1000, *[total[e] / 1000 for e in effects], 0],
+        "text": [f"{total['co2_from_t'] / 1000:,.0f}", *[f"{total[e] / 1000:+,.0f}" for e in effects],
                  f"{total['co2_to_t'] / 1000:,.0f}"], "textposition": "outside",
         "increasing": {"marker": {"color": "#c0392b"}}, "decreasing": {"marker": {"color": "#1b7f3b"}},
         "totals": {"marker": {"color": "#1f6f8b"}}, "connector": {"line": {"color": "#888"}}}],

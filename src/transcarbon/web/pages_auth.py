@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from transcarbon.api.deps import CSRF_COOKIE, SESSION_COOKIE
 from transcarbon.services import users
-from transcarbon.store.db import transaction
+from transcarbon.services.database import transaction
 from transcarbon.web.common import Page
 
 router = APIRouter()
@@ -44,7 +44,7 @@ def login_submit(page: Page, username: Annotated[str, Form(max_length=80)],
                  password: Annotated[str, Form(max_length=200)],
                  next: Annotated[str, Form(max_length=500)] = "") -> Response:
     remote = page.request.client.host if page.request.client else "-"
-    policy = page.state.platform.login_policy()
+    policy = users.LoginPolicy.from_settings(page.state.settings)
     with transaction(page.state.factory) as session:
         outcome = users.login(session, username, password, remote=remote, policy=policy)
         role = outcome.user.role if outcome.user is not None else None
@@ -55,7 +55,7 @@ def login_submit(page: Page, username: Annotated[str, Form(max_length=80)],
     target = _safe_next(next, page.path("submissions") if role == "reporter" else page.path("cockpit"))
     response = RedirectResponse(target, status_code=303)
     max_age = int(policy.session_lifetime.total_seconds())
-    secure = page.state.platform.cookie_secure
+    secure = page.state.settings.cookie_secure
     token = outcome.session_token
     response.set_cookie(SESSION_COOKIE, token, max_age=max_age, httponly=True, samesite="lax", secure=secure, path="/")
     response.set_cookie(CSRF_COOKIE, users.csrf_token(token), max_age=max_age, httponly=False, samesite="lax",

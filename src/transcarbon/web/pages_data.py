@@ -9,12 +9,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 
 from transcarbon.services import submissions as wf
+from transcarbon.services.database import transaction
+from transcarbon.services.organisations import organisation_names
 from transcarbon.services.validation import RowError, ValidationError
-from transcarbon.store.db import transaction
-from transcarbon.store.models import Organisation, Submission
 from transcarbon.web.common import Page, Table
 
 router = APIRouter()
@@ -23,7 +22,7 @@ STATE_ORDER = ("draft", "submitted", "approved", "returned", "superseded", "miss
 
 
 def _org_names(page: Page) -> dict[str, str]:
-    return {o.id: page.name(o.name_zh, o.name_en) for o in page.session.scalars(select(Organisation))}
+    return {org_id: page.name(zh, en) for org_id, (zh, en) in organisation_names(page.session).items()}
 
 
 def _orgs_for_upload(page: Page) -> list[tuple[str, str]]:
@@ -85,7 +84,7 @@ def submission_upload(page: Page, file: Annotated[UploadFile, File()],
     if not page.csrf_ok(csrf):
         return page.render("error.html", {"title": page.t("web.csrf.title"), "message": page.t("web.csrf.text")},
                            status=403)
-    limit = int(page.state.platform.max_upload_mb * 1024 * 1024)
+    limit = int(page.state.settings.max_upload_mb * 1024 * 1024)
     data = file.file.read(limit + 1)
     name = (file.filename or "upload").replace("\\", "/").rsplit("/", 1)[-1] or "upload"
     form = {"report_type": report_type, "org_id": org_id, "period": period, "file": name}
@@ -94,7 +93,7 @@ def submission_upload(page: Page, file: Annotated[UploadFile, File()],
     status = 200
     try:
         if len(data) > limit:
-            mb = f"{page.state.platform.max_upload_mb:g}"
+            mb = f"{page.state.settings.max_upload_mb:g}"
             raise wf.WorkflowError(413, "upload.too_large", file=name, size_mb=f"> {mb}", limit_mb=mb)
         if dry_run:
             checked = wf.dry_run(page.session, page.state.ctx, page.principal, report_type=report_type, org_id=org_id,
@@ -133,9 +132,7 @@ def submission_detail(page: Page, submission_id: int, uploaded: str | None = Non
     except wf.WorkflowError:
         return page.render("error.html", {"title": page.t("web.not_found"),
                                           "message": page.t("wf.not_found", id=submission_id)}, status=404)
-    versions = list(page.session.scalars(
-        select(Submission).where(Submission.report_type == sub.report_type, Submission.org_id == sub.org_id,
-                                 Submission.period == sub.period).order_by(Submission.version.desc())))
+    versions = wf.slot_versions(page.session, sub)
     hist_rows = [{"version": v.version, "state": page.t(f"web.state.{v.state}"), "file": v.file_name,
                   "rows": v.row_count, "created_by": v.created_by,
                   "created_at": v.created_at.strftime("%Y-%m-%d %H:%M"), "submitted_by": v.submitted_by or "",

@@ -4,7 +4,7 @@
     app.include_router(web_router)          # pages at /, /cockpit, /emissions …; assets at /static/web/…
 
 Pages are server-rendered (Jinja2), Simplified Chinese first (``?lang=en`` switches and remembers the
-choice in a cookie), and need the app state of :func:`transcarbon.api.app.create_app` (database,
+choice in a cookie), and need the app state of :func:`transcarbon.app.create_app` (database,
 report types). Sign-in uses the platform's browser session (the same cookie as the REST API).
 """
 

@@ -21,7 +21,7 @@ def _me(p: Principal, csrf: str | None = None) -> MeOut:
 @router.post("/login", response_model=MeOut, summary="Log in (sets the session cookie; returns the CSRF token)")
 def login(body: LoginIn, request: Request, response: Response, session: SessionDep, state: StateDep) -> MeOut:
     remote = request.client.host if request.client else "-"
-    policy = state.platform.login_policy()
+    policy = users.LoginPolicy.from_settings(state.settings)
     with session.begin():
         outcome = users.login(session, body.username, body.password, remote=remote, policy=policy)
         user = outcome.user
@@ -33,7 +33,7 @@ def login(body: LoginIn, request: Request, response: Response, session: SessionD
         raise Problem(401, "auth.bad_credentials")
     token = outcome.session_token
     max_age = int(policy.session_lifetime.total_seconds())
-    secure = state.platform.cookie_secure
+    secure = state.settings.cookie_secure
     response.set_cookie(SESSION_COOKIE, token, max_age=max_age, httponly=True, samesite="lax", secure=secure, path="/")
     csrf = users.csrf_token(token)
     response.set_cookie(CSRF_COOKIE, csrf, max_age=max_age, httponly=False, samesite="lax", secure=secure, path="/")

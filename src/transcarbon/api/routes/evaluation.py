@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from transcarbon.api.deps import OptionalUser, SessionDep, StateDep, require
 from transcarbon.api.problems import PROBLEM_RESPONSES, Problem
 from transcarbon.city.config import CityConfig, load_city
+from transcarbon.services.database import transaction
 from transcarbon.services.evaluation import (
     DecompositionError,
     decompose,
@@ -27,7 +28,6 @@ from transcarbon.services.evaluation import (
     warning_json,
 )
 from transcarbon.services.users import Principal
-from transcarbon.store.db import transaction
 
 Year = Annotated[int, Path(ge=1990, le=2100, description="calendar year")]
 YearQuery = Annotated[int | None, Query(ge=1990, le=2100)]

@@ -6,14 +6,13 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from sqlalchemy import func, select
 
 from transcarbon.api.deps import AuditReader, CompletenessReader, ContextDep, OptionalUser, OrgReader, SessionDep
 from transcarbon.api.problems import PROBLEM_RESPONSES
 from transcarbon.api.schemas import AuditEntryOut, AuditPage, AuditVerifyOut, OrganisationOut
 from transcarbon.services import audit
 from transcarbon.services import submissions as wf
-from transcarbon.store.models import AuditEntry, Organisation
+from transcarbon.services.organisations import visible_organisations
 
 router = APIRouter(responses=PROBLEM_RESPONSES)
 
@@ -30,12 +29,7 @@ def completeness(principal: CompletenessReader, session: SessionDep, ctx: Contex
             summary="Reporting organisations (reporters: their own)")
 def organisations(principal: OrgReader, session: SessionDep,
                   kind: Annotated[str | None, Query(max_length=20)] = None) -> list[OrganisationOut]:
-    q = select(Organisation).order_by(Organisation.id)
-    if principal.role == "reporter":
-        q = q.where(Organisation.id == (principal.org_id or ""))
-    if kind:
-        q = q.where(Organisation.kind == kind)
-    return [OrganisationOut.model_validate(o) for o in session.scalars(q)]
+    return [OrganisationOut.model_validate(o) for o in visible_organisations(session, principal, kind=kind)]
 
 
 @router.get("/audit", tags=["audit"], response_model=AuditPage, summary="The audit log, newest first (audited read)")
@@ -44,16 +38,9 @@ def audit_log(principal: AuditReader, session: SessionDep,
               object_type: Annotated[str | None, Query(max_length=60)] = None,
               limit: Annotated[int, Query(ge=1, le=1000)] = 100,
               offset: Annotated[int, Query(ge=0, le=10**9)] = 0) -> AuditPage:
-    conds = []
-    if action:
-        conds.append(AuditEntry.action == action)
-    if object_type:
-        conds.append(AuditEntry.object_type == object_type)
     with session.begin():
-        total = session.scalar(select(func.count()).select_from(AuditEntry).where(*conds)) or 0
-        rows = list(session.scalars(select(AuditEntry).where(*conds).order_by(AuditEntry.id.desc())
-                                    .limit(limit).offset(offset)))
-        items = [AuditEntryOut.model_validate(r) for r in rows]
+        total, entries = audit.entries(session, action=action, object_type=object_type, limit=limit, offset=offset)
+        items = [AuditEntryOut.model_validate(e) for e in entries]
         audit.append(session, actor=principal.username, action="export.audit_log", object_type="audit_log",
                      object_id="-", details={"action": action, "object_type": object_type, "limit": limit,
                                              "offset": offset, "returned": len(items)})

@@ -32,12 +32,12 @@ FileForm = Annotated[UploadFile, File(description="the filled template: .xlsx or
 
 
 def _read(file: UploadFile, state: StateDep) -> tuple[str, bytes, str]:
-    limit = int(state.platform.max_upload_mb * 1024 * 1024)
+    limit = int(state.settings.max_upload_mb * 1024 * 1024)
     data = file.file.read(limit + 1)
     name = (file.filename or "upload").replace("\\", "/").rsplit("/", 1)[-1] or "upload"
     if len(data) > limit:
-        raise Problem(413, "upload.too_large", file=name, size_mb=f"> {state.platform.max_upload_mb:g}",
-                      limit_mb=f"{state.platform.max_upload_mb:g}")
+        raise Problem(413, "upload.too_large", file=name, size_mb=f"> {state.settings.max_upload_mb:g}",
+                      limit_mb=f"{state.settings.max_upload_mb:g}")
     return name, data, file.content_type or "application/octet-stream"
 
 
@@ -61,7 +61,7 @@ def upload(report_type: ReportTypeForm, org_id: OrgForm, period: PeriodForm, fil
                        file_name=name, data=data, media_type=media_type)
     if result.duplicate:
         response.status_code = status.HTTP_200_OK
-    return UploadOut(duplicate=result.duplicate, submission=SubmissionOut.of(result.submission))
+    return UploadOut(duplicate=result.duplicate, submission=SubmissionOut.model_validate(result.submission))
 
 
 @router.get("", response_model=SubmissionList, summary="Submissions the caller may see")
@@ -74,7 +74,7 @@ def list_submissions(principal: Reader, session: SessionDep, ctx: ContextDep,
                      offset: Annotated[int, Query(ge=0, le=10**9)] = 0) -> SubmissionList:
     total, subs = wf.list_submissions(session, ctx.catalog, principal, report_type=report_type, org_id=org_id,
                                       period=period, state=state, limit=limit, offset=offset)
-    return SubmissionList(total=total, items=[SubmissionOut.of(s) for s in subs])
+    return SubmissionList(total=total, items=[SubmissionOut.model_validate(s) for s in subs])
 
 
 
@@ -143,7 +143,7 @@ def _move(session: SessionDep, ctx: ContextDep, principal: Principal, submission
     with session.begin():
         sub = wf.transition(session, ctx, principal, submission_id, action, comment=body.comment if body else None,
                             expected_lock_version=body.lock_version if body else None)
-        return SubmissionOut.of(sub)
+        return SubmissionOut.model_validate(sub)
 
 
 @router.post("/{submission_id}/submit", response_model=SubmissionOut, summary="Send a draft for review")

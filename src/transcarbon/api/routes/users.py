@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from sqlalchemy import select
 
 from transcarbon.api.deps import Admin, DbId, SessionDep
-from transcarbon.api.problems import PROBLEM_RESPONSES, Problem
+from transcarbon.api.problems import PROBLEM_RESPONSES
 from transcarbon.api.schemas import TokenIn, TokenOut, UserIn, UserOut, UserPatch
 from transcarbon.city.config import load_city
 from transcarbon.services import users
-from transcarbon.store.models import User
 
 router = APIRouter(prefix="/users", tags=["users"], responses=PROBLEM_RESPONSES)
 
@@ -22,16 +20,9 @@ def _departments() -> list[str] | None:
         return None
 
 
-def _user(session: SessionDep, user_id: DbId) -> User:
-    user = session.get(User, user_id)
-    if user is None:
-        raise Problem(404, "user.not_found", username=str(user_id))
-    return user
-
-
 @router.get("", response_model=list[UserOut], summary="All users")
 def list_users(_: Admin, session: SessionDep) -> list[UserOut]:
-    return [UserOut.model_validate(u) for u in session.scalars(select(User).order_by(User.id))]
+    return [UserOut.model_validate(u) for u in users.list_users(session)]
 
 
 @router.post("", response_model=UserOut, status_code=201, summary="Add a user")
@@ -46,13 +37,15 @@ def add_user(body: UserIn, principal: Admin, session: SessionDep) -> UserOut:
 @router.patch("/{user_id}", response_model=UserOut, summary="Change role, organisation, department or disable")
 def patch_user(user_id: DbId, body: UserPatch, principal: Admin, session: SessionDep) -> UserOut:
     with session.begin():
-        user = users.update_user(session, _user(session, user_id), actor=principal.username, role=body.role,
-                                 disabled=body.disabled, org_id=body.org_id, department_id=body.department_id)
+        user = users.update_user(session, users.get_user_by_id(session, user_id), actor=principal.username,
+                                 role=body.role, disabled=body.disabled, org_id=body.org_id,
+                                 department_id=body.department_id)
         return UserOut.model_validate(user)
 
 
 @router.post("/{user_id}/tokens", response_model=TokenOut, status_code=201, summary="Issue an API token (shown once)")
 def issue_token(user_id: DbId, body: TokenIn, principal: Admin, session: SessionDep) -> TokenOut:
     with session.begin():
-        token = users.issue_token(session, _user(session, user_id), name=body.name, actor=principal.username)
+        token = users.issue_token(session, users.get_user_by_id(session, user_id), name=body.name,
+                                  actor=principal.username)
     return TokenOut(token=token)

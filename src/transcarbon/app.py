@@ -1,8 +1,15 @@
-"""The FastAPI application: REST API under ``/api/v1`` with OpenAPI at ``/api/v1/openapi.json``.
+"""The composition root: the one FastAPI application that serves the REST API and the web pages.
 
-``create_app(settings)`` opens the configured database (migrating it to the latest schema unless
-``TRANSCARBON_AUTO_MIGRATE=false``), loads the city's report types and the known regions, and mounts
-the routers. Every error answers as RFC 9457 problem details (:mod:`transcarbon.api.problems`).
+``create_app(settings)`` opens the configured database (migrating it to the newest schema unless
+``TRANSCARBON_AUTO_MIGRATE=false``, in which case a database that is not ready is refused), sets the
+password-hashing cost, loads the city's report types and the known regions into the app state
+(:class:`transcarbon.api.deps.AppState`, which both faces read), and mounts the API router under
+``/api/v1`` (OpenAPI at ``/api/v1/openapi.json``) and the pages' router. Every API error answers as
+RFC 9457 problem details (:mod:`transcarbon.api.problems`); :class:`BodyLimit` refuses oversized bodies
+for both faces before they are read.
+
+Only this module (and the demo site built on it) imports both faces: ``web`` uses the API's request
+dependencies, the API knows nothing of the pages.
 """
 
 from __future__ import annotations
@@ -16,19 +23,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import transcarbon
 from transcarbon.api import problems
-from transcarbon.api.config import PlatformSettings
 from transcarbon.api.deps import AppState
-from transcarbon.api.routes import auth, evaluation, inventory, oversight, report_types, submissions, users
+from transcarbon.api.router import API_PREFIX
+from transcarbon.api.router import router as api_router
 from transcarbon.city.reports import load_report_types
-from transcarbon.factors.library import FactorLibrary
 from transcarbon.i18n import t
-from transcarbon.services import users as user_service
+from transcarbon.services import users
+from transcarbon.services.database import Database
+from transcarbon.services.factor_sets import region_codes
 from transcarbon.services.submissions import Context
 from transcarbon.settings import Settings, get_settings
-from transcarbon.store import db
 from transcarbon.web.routes import router as web_router
-
-API_PREFIX = "/api/v1"
 
 
 class BodyLimit:
@@ -69,26 +74,20 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
-def create_app(settings: Settings | None = None, platform: PlatformSettings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The platform's app on ``settings`` (default: the environment's)."""
     settings = settings or get_settings()
-    platform = platform or PlatformSettings()
-    url = settings.effective_database_url
-    engine = db.make_engine(url)
-    if platform.auto_migrate:
-        db.upgrade(url)
-    user_service.configure_hasher(time_cost=platform.argon2_time_cost, memory_cost=platform.argon2_memory_kib)
-    regions = tuple(FactorLibrary.load().default("regions").table["code"].to_list())
-    ctx = Context(catalog=load_report_types(settings.city), data_dir=settings.data_dir, regions=regions)
+    database = Database.open(settings.effective_database_url, create=settings.auto_migrate)
+    users.configure_hasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib)
+    ctx = Context(catalog=load_report_types(settings.city), data_dir=settings.data_dir, regions=tuple(region_codes()))
     app = FastAPI(title="transcarbon API", version=transcarbon.__version__,
                   description="绿色交通碳排放平台 数据填报与审核 / green-transport carbon platform: data collection, "
                               "approval workflow, users, audit, indicators, warnings and scorecards. "
                               "Errors are RFC 9457 problem details.",
                   openapi_url=f"{API_PREFIX}/openapi.json", docs_url=f"{API_PREFIX}/docs", redoc_url=None)
-    app.state.tc = AppState(settings=settings, platform=platform, factory=db.session_factory(engine), ctx=ctx)
-    app.state.engine = engine
+    app.state.tc = AppState(settings=settings, factory=database.factory, ctx=ctx)
     problems.install(app)
-    for module in (auth, report_types, submissions, oversight, users, evaluation, inventory):
-        app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(api_router)
     app.include_router(web_router)
-    app.add_middleware(BodyLimit, limit_bytes=int(platform.max_upload_mb * 2**20) + 2**20)
+    app.add_middleware(BodyLimit, limit_bytes=int(settings.max_upload_mb * 2**20) + 2**20)
     return app

@@ -1,5 +1,6 @@
 """The demo web site for ``start``-like runs in tests, benchmarks and screenshots: a demo database with
-one account per role (:func:`build_demo_site`), its app (:func:`demo_app`) and a background server.
+one account per role (:func:`build_demo_site`), its app (:func:`demo_app`: the composition root's app on
+that database) and a background server.
 
 The demo accounts' passwords are public and their password hashing is cheap: use these only on the
 synthetic demo database.
@@ -13,27 +14,23 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from transcarbon.api.app import create_app
-from transcarbon.api.config import PlatformSettings
+from transcarbon.app import create_app
 from transcarbon.demo.accounts import ensure_demo_users
 from transcarbon.demo.builder import build_demo, demo_present
 from transcarbon.services import users
+from transcarbon.services.database import Database
 from transcarbon.settings import Settings
-from transcarbon.store import db
 
 
 def build_demo_site(data_dir: Path) -> str:
     """A demo database (synthetic data, one account per role) in ``data_dir``; returns its URL."""
     data_dir.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{(data_dir / 'transcarbon.db').as_posix()}"
-    db.upgrade(url)
-    engine = db.make_engine(url)
     users.configure_hasher(time_cost=1, memory_cost=8192, parallelism=1)
-    with db.transaction(db.session_factory(engine)) as session:
+    with Database.open(url, create=True) as database, database.transaction() as session:
         if not demo_present(session):
             build_demo(session, actor="demo")
         ensure_demo_users(session, actor="demo")
-    engine.dispose()
     return url
 
 
@@ -70,5 +67,5 @@ class BackgroundServer:
 def demo_app(data_dir: Path) -> FastAPI:
     """The demo site's app (low password-hashing cost: demo accounts only)."""
     url = build_demo_site(data_dir)
-    return create_app(Settings(data_dir=data_dir, database_url=url),
-                      PlatformSettings(argon2_time_cost=1, argon2_memory_kib=8192, login_max_failures=50))
+    return create_app(Settings(data_dir=data_dir, database_url=url, argon2_time_cost=1, argon2_memory_kib=8192,
+                               login_max_failures=50))
