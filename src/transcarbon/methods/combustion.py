@@ -32,11 +32,12 @@ from typing import TypeVar
 
 import numpy as np
 import polars as pl
+from numpy.typing import NDArray
 
 CO2_PER_C = 44.0 / 12.0
 """Molar mass ratio CO2 / C [t CO2 per t C]."""
 
-ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pl.Expr, pl.Series)
+ArrayLike = TypeVar("ArrayLike", float, NDArray[np.float64], pl.Expr, pl.Series)
 
 
 def co2_from_energy(energy_gj: ArrayLike, carbon_content_tc_per_gj: ArrayLike,

@@ -188,6 +188,10 @@ def _sector_chart(data: dict[str, Any], font: str) -> Drawing:
     return d
 
 
+def _zh(key: str, **values: object) -> str:
+    return t(key, "zh", **values)
+
+
 def _table(rows: list[list[Any]], widths: list[float], font: str, bold: str, *, lights: list[str] | None = None,
            light_col: int | None = None) -> Table:
     tb = Table(rows, colWidths=widths, repeatRows=1)
@@ -207,18 +211,17 @@ def render_pdf(data: dict[str, Any]) -> bytes:
     regular, bold = register(_texts() + json.dumps(data, ensure_ascii=False, default=str))
     st = _styles(regular, bold)
     year, total, base = data["year"], data["total"], data["base"]
-    zh = lambda key, **kw: t(key, "zh", **kw)  # noqa: E731
-    title = Paragraph(zh("report.title_html", city=data["city_zh"], year=year), st["title"])
+    title = Paragraph(_zh("report.title_html", city=data["city_zh"], year=year), st["title"])
     story: list[Any] = [Spacer(1, 20 * mm), title,
-                        Paragraph(zh("report.subtitle", at=data["generated_at"], version=data["code_version"]),
+                        Paragraph(_zh("report.subtitle", at=data["generated_at"], version=data["code_version"]),
                                   st["subtitle"]), Spacer(1, 4 * mm),
-                        Paragraph(zh("report.synthetic"), st["subtitle"])]
-    story.append(Paragraph(zh("report.h_overview"), st["h1"]))
+                        Paragraph(_zh("report.synthetic"), st["subtitle"])]
+    story.append(Paragraph(_zh("report.h_overview"), st["h1"]))
     if total:
         change = (total["co2_t"] / base["co2_t"] - 1) * 100 if base and base["co2_t"] else None
         ichange = ((total["intensity_kgco2_per_converted_tkm"] / base["intensity_kgco2_per_converted_tkm"] - 1) * 100
                    if base and base["intensity_kgco2_per_converted_tkm"] else None)
-        story.append(Paragraph(zh("report.overview", year=year, co2=format_number(total["co2_t"] / 10000, 1),
+        story.append(Paragraph(_zh("report.overview", year=year, co2=format_number(total["co2_t"] / 10000, 1),
                                   intensity=format_number(1000 * total["intensity_kgco2_per_converted_tkm"], 1),
                                   base=base["year"] if base else "—",
                                   change="—" if change is None else f"{change:+.1f}",
@@ -231,62 +234,62 @@ def render_pdf(data: dict[str, Any]) -> bytes:
     if path is not None:
         story.append(path)
     story.append(PageBreak())
-    story.append(Paragraph(zh("report.h_indicators"), st["h1"]))
-    head = [zh("report.col_no"), zh("report.col_indicator"), zh("report.col_value"), zh("report.col_unit"),
-            *[zh("report.col_target", year=y) for y in data["target_years"]], zh("report.col_completion"),
-            zh("report.col_light")]
+    story.append(Paragraph(_zh("report.h_indicators"), st["h1"]))
+    head = [_zh("report.col_no"), _zh("report.col_indicator"), _zh("report.col_value"), _zh("report.col_unit"),
+            *[_zh("report.col_target", year=y) for y in data["target_years"]], _zh("report.col_completion"),
+            _zh("report.col_light")]
     rows: list[list[Any]] = [head]
     for r in data["indicators"]:
         unit = unit_label(r["unit"])
         rows.append([str(r["no"]), Paragraph(r["name_zh"], st["cell"]), format_number(r["value"]), unit,
                      *[format_number(v) for v in r["targets"]],
                      format_percent(r["completion_to_date"]),
-                     zh("web.light." + (r["light"] or "grey"))])
+                     _zh("web.light." + (r["light"] or "grey"))])
     target_mm = 36 / len(data["target_years"])  # the target years share what the other columns leave of 176 mm
     widths = [8 * mm, 80 * mm, 16 * mm, 13 * mm, *[target_mm * mm] * len(data["target_years"]), 13 * mm, 10 * mm]
     story.append(_table(rows, widths, regular, bold, lights=[r["light"] for r in data["indicators"]],
                         light_col=len(head) - 1))
-    story.append(Paragraph(zh("report.indicator_note"), st["small"]))
-    story.append(Paragraph(zh("report.h_warnings"), st["h1"]))
+    story.append(Paragraph(_zh("report.indicator_note"), st["small"]))
+    story.append(Paragraph(_zh("report.h_warnings"), st["h1"]))
     if data["warnings"]:
-        wrows: list[list[Any]] = [[zh("report.col_severity"), zh("report.col_message"), zh("report.col_departments")]]
+        wrows: list[list[Any]] = [[_zh("report.col_severity"), _zh("report.col_message"), _zh("report.col_departments")]]
         for w in data["warnings"]:
-            wrows.append([zh("web.severity." + str(w["severity"])),
+            wrows.append([_zh("web.severity." + str(w["severity"])),
                           Paragraph(w["message_zh"] or "", st["cell"]),
                           Paragraph("、".join(w["departments"]), st["cell"])])
         story.append(_table(wrows, [14 * mm, 112 * mm, 50 * mm], regular, bold))
     else:
-        story.append(Paragraph(zh("report.no_warnings"), st["base"]))
-    story.append(Paragraph(zh("report.h_scorecards"), st["h1"]))
-    srows: list[list[Any]] = [[zh("report.col_department"), zh("report.col_indicators"),
-                               *[zh("web.light." + lt) for lt in LIGHTS],
-                               zh("report.col_score"), zh("report.col_grade")]]
+        story.append(Paragraph(_zh("report.no_warnings"), st["base"]))
+    story.append(Paragraph(_zh("report.h_scorecards"), st["h1"]))
+    srows: list[list[Any]] = [[_zh("report.col_department"), _zh("report.col_indicators"),
+                               *[_zh("web.light." + lt) for lt in LIGHTS],
+                               _zh("report.col_score"), _zh("report.col_grade")]]
     for c in data["scorecards"]:
         srows.append([Paragraph(c["name_zh"], st["cell"]), str(c["indicators"]), str(c["green"]), str(c["yellow"]),
                       str(c["red"]), str(c["grey"]), format_number(c["score"], 1), c["grade_zh"] or "—"])
     story.append(_table(srows, [60 * mm, 18 * mm, 12 * mm, 12 * mm, 12 * mm, 12 * mm, 20 * mm, 20 * mm], regular, bold))
-    story.append(Paragraph(zh("report.score_note"), st["small"]))
-    story.append(KeepTogether([Paragraph(zh("report.h_sectors"), st["h1"]), _sector_chart(data, regular)]))
-    erows: list[list[Any]] = [[zh("report.col_sector"), "CO2（吨）", zh("report.col_energy"),
-                               zh("report.col_ctkm"), "kgCO2/吨公里"]]
+    story.append(Paragraph(_zh("report.score_note"), st["small"]))
+    story.append(KeepTogether([Paragraph(_zh("report.h_sectors"), st["h1"]), _sector_chart(data, regular)]))
+    erows: list[list[Any]] = [[_zh("report.col_sector"), "CO2（吨）", _zh("report.col_energy"),
+                               _zh("report.col_ctkm"), "kgCO2/吨公里"]]
     for r in data["by_sector"]:
         erows.append([r["name_zh"], format_number(r["co2_t"], 0), format_number(r["energy_tce"], 0),
                       format_number(r["converted_tkm"], 0), format_number(r["intensity"], 4)])
     story.append(_table(erows, [34 * mm, 32 * mm, 32 * mm, 44 * mm, 30 * mm], regular, bold))
-    story.append(Paragraph(zh("report.method_note"), st["small"]))
+    story.append(Paragraph(_zh("report.method_note"), st["small"]))
 
     def footer(canvas: Any, doc: Any) -> None:
         canvas.saveState()
         canvas.setFont(regular, 7.5)
-        canvas.drawString(18 * mm, 10 * mm, zh("report.footer", city=data["city_zh"], year=year))
+        canvas.drawString(18 * mm, 10 * mm, _zh("report.footer", city=data["city_zh"], year=year))
         canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"{doc.page}")
         canvas.restoreState()
 
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=16 * mm, rightMargin=16 * mm, topMargin=16 * mm,
                             bottomMargin=18 * mm, initialFontName=regular,
-                            title=zh("report.title", city=data["city_zh"], year=year),
-                            author="transcarbon", subject=zh("report.h_overview"), lang="zh-CN")
+                            title=_zh("report.title", city=data["city_zh"], year=year),
+                            author="transcarbon", subject=_zh("report.h_overview"), lang="zh-CN")
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return out.getvalue()
 
@@ -315,35 +318,34 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Any]], *
 
 def render_xlsx(data: dict[str, Any]) -> bytes:
     """The report's tables as an XLSX workbook (indicators, warnings, scorecards, sectors, notes)."""
-    zh = lambda key, **kw: t(key, "zh", **kw)  # noqa: E731
     wb = Workbook()
-    _sheet(wb, zh("report.sheet_indicators"),
-           [zh("report.col_no"), "id", zh("report.col_indicator"), "indicator", zh("report.col_value"),
-            zh("report.col_unit"), *[zh("report.col_target", year=y) for y in data["target_years"]],
-            zh("report.col_completion"), "status", zh("report.col_light"), "p_meet", zh("report.col_departments")],
+    _sheet(wb, _zh("report.sheet_indicators"),
+           [_zh("report.col_no"), "id", _zh("report.col_indicator"), "indicator", _zh("report.col_value"),
+            _zh("report.col_unit"), *[_zh("report.col_target", year=y) for y in data["target_years"]],
+            _zh("report.col_completion"), "status", _zh("report.col_light"), "p_meet", _zh("report.col_departments")],
            [[r["no"], r["id"], r["name_zh"], r["name_en"], r["value"], r["unit"], *r["targets"],
-             r["completion_to_date"], r["status"], zh("web.light." + (r["light"] or "grey")), r["p_meet"],
+             r["completion_to_date"], r["status"], _zh("web.light." + (r["light"] or "grey")), r["p_meet"],
              "、".join(r["departments"])] for r in data["indicators"]], first=True)
-    _sheet(wb, zh("report.sheet_warnings"),
-           [zh("report.col_severity"), "indicator", "kind", zh("report.col_message"), "message",
-            zh("report.col_departments")],
-           [[zh("web.severity." + str(w["severity"])), w["indicator"], w["kind"], w["message_zh"],
+    _sheet(wb, _zh("report.sheet_warnings"),
+           [_zh("report.col_severity"), "indicator", "kind", _zh("report.col_message"), "message",
+            _zh("report.col_departments")],
+           [[_zh("web.severity." + str(w["severity"])), w["indicator"], w["kind"], w["message_zh"],
              w["message_en"], "、".join(w["departments"])] for w in data["warnings"]])
-    _sheet(wb, zh("report.sheet_scorecards"),
-           [zh("report.col_department"), "department", zh("report.col_indicators"), "green", "yellow", "red", "grey",
-            zh("report.col_score"), zh("report.col_grade")],
+    _sheet(wb, _zh("report.sheet_scorecards"),
+           [_zh("report.col_department"), "department", _zh("report.col_indicators"), "green", "yellow", "red", "grey",
+            _zh("report.col_score"), _zh("report.col_grade")],
            [[c["name_zh"], c["department_id"], c["indicators"], c["green"], c["yellow"], c["red"], c["grey"],
              c["score"], c["grade_zh"]] for c in data["scorecards"]])
-    _sheet(wb, zh("report.sheet_sectors"),
-           [zh("report.col_sector"), "sector", "co2_t", "energy_tce", "converted_tkm",
+    _sheet(wb, _zh("report.sheet_sectors"),
+           [_zh("report.col_sector"), "sector", "co2_t", "energy_tce", "converted_tkm",
             "intensity_kgco2_per_converted_tkm", "result_id"],
            [[r["name_zh"], r["sector"], r["co2_t"], r["energy_tce"], r["converted_tkm"], r["intensity"],
              r["result_id"]] for r in data["by_sector"]])
-    _sheet(wb, zh("report.sheet_notes"), [zh("report.sheet_notes"), ""],
-           [[zh("report.title", city=data["city_zh"], year=data["year"]), ""],
-            [zh("report.generated"), data["generated_at"]], ["code_version", data["code_version"]],
+    _sheet(wb, _zh("report.sheet_notes"), [_zh("report.sheet_notes"), ""],
+           [[_zh("report.title", city=data["city_zh"], year=data["year"]), ""],
+            [_zh("report.generated"), data["generated_at"]], ["code_version", data["code_version"]],
             ["inventory run", data["run_id"]], ["evaluation run", data["evaluation_run"]],
-            [zh("report.synthetic"), ""]])
+            [_zh("report.synthetic"), ""]])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

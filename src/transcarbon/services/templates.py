@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Literal
 
 import fastexcel
 import polars as pl
@@ -96,7 +97,7 @@ def build_xlsx(rt: ReportType) -> bytes:
             dv = DataValidation(type="list", formula1=f"{_LISTS}!${lc}$1:${lc}${len(f.allowed)}", allow_blank=True,
                                 showErrorMessage=True, error=t("tpl.dropdown_error", "zh"), errorTitle=f.label.zh)
         elif f.numeric:
-            kind = "whole" if f.type == "integer" else "decimal"
+            kind: Literal["whole", "decimal"] = "whole" if f.type == "integer" else "decimal"
             lo = f.min if f.min is not None else -1e15
             hi = f.max if f.max is not None else 1e15
             dv = DataValidation(type=kind, operator="between", formula1=f"{lo:g}", formula2=f"{hi:g}",
@@ -254,7 +255,7 @@ def _integral_text(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.col(c).cast(pl.String).str.replace(r"^(-?\d+)\.0$", "${1}") for c in frame.columns)
 
 
-def fill_xlsx(template: bytes, rows: list[dict[str, object]], rt: ReportType) -> bytes:
+def fill_xlsx(template: bytes, rows: list[dict[str, str | float | int | None]], rt: ReportType) -> bytes:
     """Write ``rows`` (field id → value) into a template's data sheet (tests, demos, scripted reporters)."""
     from openpyxl import load_workbook
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
+from numpy.typing import NDArray
 
 from transcarbon.engines.ships.registry import REGISTRY_COLUMNS, validate_registry
 from transcarbon.engines.ships.tables import ShipTables
@@ -38,11 +39,11 @@ def _lookup(keys: pl.DataFrame, table: pl.DataFrame, on: list[str], value: str) 
     return keys.select(on).with_row_index("__i").join(table.select(*on, value), on=on, how="left").sort("__i")[value]
 
 
-def _band_value(df: pl.DataFrame, cols: tuple[str, str, str], band: np.ndarray) -> np.ndarray:
+def _band_value(df: pl.DataFrame, cols: tuple[str, str, str], band: NDArray[np.int8]) -> NDArray[np.float64]:
     """Pick the build-year band's column; 0 (no such combination) falls back to the next later band,
     then earlier ones."""
     vals = np.stack([df[c].fill_null(0).to_numpy().astype(np.float64) for c in cols], axis=1)
-    out = vals[np.arange(len(band)), band]
+    out: NDArray[np.float64] = vals[np.arange(len(band)), band]
     for alt in (2, 1, 0):
         out = np.where(out > 0, out, vals[:, alt])
     return out

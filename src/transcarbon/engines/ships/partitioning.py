@@ -42,9 +42,12 @@ def _sorted_row_groups(path: Path) -> list[tuple[int, int, int | None]] | None:
     bounds: list[tuple[int, int]] = []
     for g in range(meta.num_row_groups):
         st = meta.row_group(g).column(ci).statistics
-        if st is None or not st.has_min_max or not isinstance(st.min, int) or meta.row_group(g).num_rows == 0:
+        if st is None or not st.has_min_max or meta.row_group(g).num_rows == 0:
             return None
-        bounds.append((int(st.min), int(st.max)))
+        lo, hi = st.min, st.max
+        if not isinstance(lo, int) or not isinstance(hi, int):
+            return None
+        bounds.append((lo, hi))
     if any(bounds[g][1] > bounds[g + 1][0] for g in range(len(bounds) - 1)):
         return None
     out: list[tuple[int, int, int | None]] = []

@@ -67,8 +67,9 @@ class CapClasses:
         if self.values.shape[0] == 0:
             return np.zeros(cap_pct.shape[0], dtype=np.int8)
         if self.values.shape[0] == 1:
-            return (cap_pct == self.values[0]).astype(np.int8)
-        idx = np.searchsorted(self.values, cap_pct).astype(np.int8) + 1  # NaN sorts last
+            same: NDArray[np.bool_] = cap_pct == self.values[0]
+            return same.astype(np.int8)
+        idx: NDArray[np.int8] = np.searchsorted(self.values, cap_pct).astype(np.int8) + 1  # NaN sorts last
         idx[np.isnan(cap_pct)] = 0
         return idx
 

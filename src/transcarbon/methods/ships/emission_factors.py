@@ -95,4 +95,5 @@ def eca_switches_to_distillate(fuel: ArrayLike, cap_pct: ArrayLike) -> NDArray[n
     Under a 0.5% cap (China's coastal ECA) HFO stays residual fuel, burnt at 0.5% sulphur.
     """
     cap = np.asarray(cap_pct, dtype=np.float64)
-    return (np.asarray(fuel) == "HFO") & ~np.isnan(cap) & (cap <= ECA_SWITCH_CAP_PCT + 1e-12)
+    is_hfo: NDArray[np.bool_] = np.asarray(fuel) == "HFO"
+    return is_hfo & ~np.isnan(cap) & (cap <= ECA_SWITCH_CAP_PCT + 1e-12)

@@ -28,7 +28,8 @@ def haversine_nm(
         np.radians(np.asarray(a, dtype=np.float64)) for a in (lon1_deg, lat1_deg, lon2_deg, lat2_deg)
     )
     a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_NM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    distance: NDArray[np.float64] = 2 * EARTH_RADIUS_NM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return distance
 
 
 def consecutive_haversine_nm(lon_deg: ArrayLike, lat_deg: ArrayLike) -> NDArray[np.float64]:

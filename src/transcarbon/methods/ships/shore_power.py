@@ -61,9 +61,10 @@ def stayed_without_connecting(
     """Per port call: a shore-power-capable ship stayed longer than ``threshold_h`` [h] at a berth with
     shore power and never connected [1]_.
     """
-    return (
+    flagged: NDArray[np.bool_] = (
         np.asarray(capable, dtype=bool)
         & np.asarray(berth_has_shore_power, dtype=bool)
         & (np.asarray(berth_h, dtype=np.float64) > threshold_h)
         & (np.asarray(connected_h, dtype=np.float64) <= 0.0)
     )
+    return flagged
