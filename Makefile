@@ -16,11 +16,12 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/transcarbon start
 
-## test: set up, then lint (ruff), type-check (mypy), check the layer rules (import-linter) and run the tests (pytest)
+## test: set up, then lint and format check (ruff), type-check (mypy strict), check the layer rules (import-linter) and run the tests (pytest)
 test: lint types contracts pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 
 types: $(STAMP)
 	$(BIN)/mypy

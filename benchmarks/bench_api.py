@@ -50,8 +50,16 @@ def main() -> None:
     rt = ctx.catalog.get("shore_power")
     for m in range(200):
         period = f"{2010 + m // 12}-{m % 12 + 1:02d}"
-        wf.upload(factory, ctx, principal("admin"), report_type="shore_power", org_id="PRT", period=period,
-                  file_name=f"s{m}.csv", data=csv_bytes(rt, [example_row(rt, kwh=30000 + m)]))
+        wf.upload(
+            factory,
+            ctx,
+            principal("admin"),
+            report_type="shore_power",
+            org_id="PRT",
+            period=period,
+            file_name=f"s{m}.csv",
+            data=csv_bytes(rt, [example_row(rt, kwh=30000 + m)]),
+        )
     app = create_app(fast_settings(tmp / "data", url))
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
@@ -61,8 +69,11 @@ def main() -> None:
         time.sleep(0.05)
     base = f"http://127.0.0.1:{port}/api/v1"
     headers = {"Authorization": f"Bearer {tokens['analyst']}"}
-    paths = {"list 50": "/submissions?limit=50", "one": "/submissions/1",
-             "completeness": "/completeness?report_type=shore_power&period=2024-03"}
+    paths = {
+        "list 50": "/submissions?limit=50",
+        "one": "/submissions/1",
+        "completeness": "/completeness?report_type=shore_power&period=2024-03",
+    }
     print(f"requests per endpoint: {args.requests}, concurrency {args.concurrency}, uvicorn 1 worker, SQLite")
     with httpx.Client(headers=headers, timeout=30) as client:
         for name, path in paths.items():
@@ -81,8 +92,10 @@ def main() -> None:
             wall = time.perf_counter() - t0
             assert set(codes) == {200}, set(codes)
             q = statistics.quantiles(lat, n=100)
-            print(f"{name:>13}: {args.requests / wall:7.0f} req/s | p50 {q[49] * 1000:6.1f} ms"
-                  f" | p95 {q[94] * 1000:6.1f} ms")
+            print(
+                f"{name:>13}: {args.requests / wall:7.0f} req/s | p50 {q[49] * 1000:6.1f} ms"
+                f" | p95 {q[94] * 1000:6.1f} ms"
+            )
     server.should_exit = True
     thread.join(timeout=10)
 

@@ -85,8 +85,10 @@ def main() -> None:
         n = sum(r.height for r in records)
         ours = t_load + t_compute
         print(f"records: {n:,} over {len(records)} years")
-        print(f"load from database: {t_load:.3f} s; compute: {t_compute:.3f} s; total {ours:.3f} s "
-              f"({'under' if ours < 2 else 'OVER'} the 2 s target)")
+        print(
+            f"load from database: {t_load:.3f} s; compute: {t_compute:.3f} s; total {ours:.3f} s "
+            f"({'under' if ours < 2 else 'OVER'} the 2 s target)"
+        )
 
         t0 = time.perf_counter()
         with db.transaction(factory) as session:
@@ -98,24 +100,36 @@ def main() -> None:
         t0 = time.perf_counter()
         peer = sum(peer_co2(r, library) for r in records)
         t_peer = time.perf_counter() - t0
-        ours_liquid = sum(float(inv.lines.filter(pl.col("unit").is_in(["t", "kWh", "MWh"])
-                                                 & pl.col("fuel").is_in(["electricity", *library.default(
-                                                     "fuel_properties").table["fuel"].to_list()]))["co2_t"].sum())
-                          for inv in invs)
-        print(f"peer (per-row Python, t and kWh rows only): {t_peer:.3f} s for the arithmetic alone; "
-              f"ours compute {t_compute:.3f} s for all rows and all measures → ratio {t_peer / t_compute:.1f}×")
-        print(f"cross-check CO2 on the same rows: ours {ours_liquid:,.3f} t, peer {peer:,.3f} t, "
-              f"relative difference {abs(ours_liquid - peer) / peer:.2e}")
+        ours_liquid = sum(
+            float(
+                inv.lines.filter(
+                    pl.col("unit").is_in(["t", "kWh", "MWh"])
+                    & pl.col("fuel").is_in(["electricity", *library.default("fuel_properties").table["fuel"].to_list()])
+                )["co2_t"].sum()
+            )
+            for inv in invs
+        )
+        print(
+            f"peer (per-row Python, t and kWh rows only): {t_peer:.3f} s for the arithmetic alone; "
+            f"ours compute {t_compute:.3f} s for all rows and all measures → ratio {t_peer / t_compute:.1f}×"
+        )
+        print(
+            f"cross-check CO2 on the same rows: ours {ours_liquid:,.3f} t, peer {peer:,.3f} t, "
+            f"relative difference {abs(ours_liquid - peer) / peer:.2e}"
+        )
         big = pl.concat([r.drop("row_hash") for r in records] * SCALE).with_columns(
-            record_id=pl.int_range(0, pl.len(), dtype=pl.Int64))
+            record_id=pl.int_range(0, pl.len(), dtype=pl.Int64)
+        )
         t0 = time.perf_counter()
         compute_inventory(big, library, AccountingOptions())
         t_big = time.perf_counter() - t0
         t0 = time.perf_counter()
         peer_co2(big, library)
         t_big_peer = time.perf_counter() - t0
-        print(f"scaled ×{SCALE} ({big.height:,} rows): ours {t_big:.3f} s (all measures), peer {t_big_peer:.3f} s "
-              f"(two measures) → ratio {t_big_peer / t_big:.1f}×")
+        print(
+            f"scaled ×{SCALE} ({big.height:,} rows): ours {t_big:.3f} s (all measures), peer {t_big_peer:.3f} s "
+            f"(two measures) → ratio {t_big_peer / t_big:.1f}×"
+        )
         print(f"peak RSS: {peak_rss_mib():.0f} MiB")
         engine.dispose()
 

@@ -25,14 +25,21 @@ from transcarbon.store import db
 
 def activity_frame(n: int, period: str) -> pl.DataFrame:
     i = pl.int_range(0, n, eager=True)
-    return pl.DataFrame({
-        "org_id": ["FRT"] * n, "period": [period] * n, "sector": ["road_freight"] * n, "fuel": ["diesel"] * n,
-        "amount": (10 + (i % 50)).cast(pl.Float64), "unit": ["t"] * n,
-        "freight_tkm": (400_000 + (i % 50) * 10_000).cast(pl.Float64),
-        "passenger_pkm": pl.Series([None] * n, dtype=pl.Float64),
-        "passenger_kind": pl.Series([None] * n, dtype=pl.String),
-        "region": pl.Series([None] * n, dtype=pl.String), "throughput_t": pl.Series([None] * n, dtype=pl.Float64),
-    })
+    return pl.DataFrame(
+        {
+            "org_id": ["FRT"] * n,
+            "period": [period] * n,
+            "sector": ["road_freight"] * n,
+            "fuel": ["diesel"] * n,
+            "amount": (10 + (i % 50)).cast(pl.Float64),
+            "unit": ["t"] * n,
+            "freight_tkm": (400_000 + (i % 50) * 10_000).cast(pl.Float64),
+            "passenger_pkm": pl.Series([None] * n, dtype=pl.Float64),
+            "passenger_kind": pl.Series([None] * n, dtype=pl.String),
+            "region": pl.Series([None] * n, dtype=pl.String),
+            "throughput_t": pl.Series([None] * n, dtype=pl.Float64),
+        }
+    )
 
 
 def xlsx_bytes(frame: pl.DataFrame) -> bytes:
@@ -82,18 +89,36 @@ def main() -> None:
         build = time.perf_counter() - t0
         with factory() as s:
             t0 = time.perf_counter()
-            out = wf.dry_run(s, ctx, who, report_type="energy_activity", org_id="FRT", period=period,
-                             file_name=f"big.{form}", data=data)
+            out = wf.dry_run(
+                s,
+                ctx,
+                who,
+                report_type="energy_activity",
+                org_id="FRT",
+                period=period,
+                file_name=f"big.{form}",
+                data=data,
+            )
             validate = time.perf_counter() - t0
         assert out.ok, out.errors[:3]
         t0 = time.perf_counter()
-        res = wf.upload(factory, ctx, who, report_type="energy_activity", org_id="FRT", period=period,
-                        file_name=f"big.{form}", data=data)
+        res = wf.upload(
+            factory,
+            ctx,
+            who,
+            report_type="energy_activity",
+            org_id="FRT",
+            period=period,
+            file_name=f"big.{form}",
+            data=data,
+        )
         upload = time.perf_counter() - t0
         assert res.submission.row_count == args.rows
-        print(f"{form:>4}: file {len(data) / 1e6:6.1f} MB (built in {build:5.2f} s) | read+validate {validate:5.2f} s"
-              f" ({args.rows / validate:,.0f} rows/s) | upload (keep + validate + import) {upload:5.2f} s"
-              f" ({args.rows / upload:,.0f} rows/s)")
+        print(
+            f"{form:>4}: file {len(data) / 1e6:6.1f} MB (built in {build:5.2f} s) | read+validate {validate:5.2f} s"
+            f" ({args.rows / validate:,.0f} rows/s) | upload (keep + validate + import) {upload:5.2f} s"
+            f" ({args.rows / upload:,.0f} rows/s)"
+        )
 
 
 if __name__ == "__main__":

@@ -22,9 +22,11 @@ import httpx
 from transcarbon.demo.accounts import DEMO_PASSWORD
 from transcarbon.demo_site import BackgroundServer, demo_app
 
-PAGES = {"cockpit": "/cockpit?year=2025",
-         "indicator": "/indicators/converted_turnover_co2_intensity?year=2025",
-         "emissions": "/emissions?year=2025"}
+PAGES = {
+    "cockpit": "/cockpit?year=2025",
+    "indicator": "/indicators/converted_turnover_co2_intensity?year=2025",
+    "emissions": "/emissions?year=2025",
+}
 
 
 def p95(xs: list[float]) -> float:
@@ -53,8 +55,10 @@ def main() -> None:
                     resp = client.get(path)
                     times.append((time.perf_counter() - t) * 1000)
                     assert resp.status_code == 200
-                print(f"{name:<10} {cold:9.1f} {statistics.median(times):10.1f} {p95(times):8.1f} "
-                      f"{min(times):8.1f}  {len(resp.content) / 1024:.0f}")
+                print(
+                    f"{name:<10} {cold:9.1f} {statistics.median(times):10.1f} {p95(times):8.1f} "
+                    f"{min(times):8.1f}  {len(resp.content) / 1024:.0f}"
+                )
 
 
 if __name__ == "__main__":

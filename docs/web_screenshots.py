@@ -1,6 +1,6 @@
 """Make the screenshots of docs/web.md: cockpit, an indicator page and a lineage view of the demo site.
 
-    .venv/bin/python docs/web_screenshots.py        # needs Debian's chromium at /usr/bin/chromium
+.venv/bin/python docs/web_screenshots.py        # needs Debian's chromium at /usr/bin/chromium
 """
 
 from __future__ import annotations
@@ -14,17 +14,21 @@ from transcarbon.demo.accounts import DEMO_PASSWORD
 from transcarbon.demo_site import BackgroundServer, demo_app
 
 OUT = Path(__file__).parent / "screenshots"
-SHOTS = {"cockpit.png": "/cockpit?year=2025",
-         "indicator.png": "/indicators/converted_turnover_co2_intensity?year=2025",
-         "emissions.png": "/emissions?year=2025"}
+SHOTS = {
+    "cockpit.png": "/cockpit?year=2025",
+    "indicator.png": "/indicators/converted_turnover_co2_intensity?year=2025",
+    "emissions.png": "/emissions?year=2025",
+}
 
 
 def main() -> None:
     OUT.mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp, BackgroundServer(demo_app(Path(tmp))) as server, \
-            sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+    with tempfile.TemporaryDirectory() as tmp, BackgroundServer(demo_app(Path(tmp))) as server, sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
         page.goto(server.url + "/login")
         page.fill("#username", "analyst")
@@ -37,7 +41,7 @@ def main() -> None:
         page.goto(server.url + "/cockpit?year=2025")
         page.click("[data-testid=kpi-co2]")
         page.wait_for_url("**/lineage/*")
-        page.goto(page.url.split("?")[0].replace("/lineage/", "/lineage/") )
+        page.goto(page.url.split("?")[0].replace("/lineage/", "/lineage/"))
         # a smaller figure than the city total: the first sector of the emissions page
         page.goto(server.url + "/emissions?year=2025")
         page.locator("#tbl-by_sector tbody tr").nth(2).locator("a").first.click()

@@ -39,8 +39,7 @@ PASSWORD = "correct horse battery"
 
 def fast_settings(data_dir: Path, url: str, **kw: object) -> Settings:
     """Settings for a test app on ``url``: cheap password hashing, and ``kw`` (login throttling, upload limit …)."""
-    return Settings(data_dir=data_dir, database_url=url, argon2_time_cost=1, argon2_memory_kib=64,
-                    **kw)  # type: ignore[arg-type]
+    return Settings(data_dir=data_dir, database_url=url, argon2_time_cost=1, argon2_memory_kib=64, **kw)  # type: ignore[arg-type]
 
 
 def seed(url: str) -> dict[str, str]:
@@ -49,15 +48,24 @@ def seed(url: str) -> dict[str, str]:
     engine = db.make_engine(url)
     tokens: dict[str, str] = {}
     with db.transaction(db.session_factory(engine)) as s:
-        s.add_all([Organisation(id=o, name_zh=f"{o}（测试）", name_en=f"{o} (test)", kind=k, sector=sec)
-                   for o, k, sec in ORGS])
+        s.add_all(
+            [
+                Organisation(id=o, name_zh=f"{o}（测试）", name_en=f"{o} (test)", kind=k, sector=sec)
+                for o, k, sec in ORGS
+            ]
+        )
         s.flush()
-        accounts = {**ACCOUNTS, "reporter_oth": ("oth", "OTH", None), "reporter_prt": ("prt", "PRT", None),
-                    "reporter_bus": ("bus", "BUS", None)}
+        accounts = {
+            **ACCOUNTS,
+            "reporter_oth": ("oth", "OTH", None),
+            "reporter_prt": ("prt", "PRT", None),
+            "reporter_bus": ("bus", "BUS", None),
+        }
         for key, (name, org, dept) in accounts.items():
             role = key.split("_")[0]
-            u = users.create_user(s, username=name, role=role, actor="setup", password=PASSWORD, org_id=org,
-                                  department_id=dept)
+            u = users.create_user(
+                s, username=name, role=role, actor="setup", password=PASSWORD, org_id=org, department_id=dept
+            )
             tokens[key] = users.issue_token(s, u, name="test", actor="setup")
     engine.dispose()
     return tokens

@@ -14,8 +14,10 @@ def test_defaults_and_database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     settings = Settings(data_dir=tmp_path)
     assert settings.effective_database_url == f"sqlite:///{(tmp_path / 'transcarbon.db').as_posix()}"
     assert (settings.auto_migrate, settings.cookie_secure, settings.max_upload_mb) == (True, False, 100.0)
-    assert Settings(data_dir=tmp_path, database_url="postgresql+psycopg://u@h/db").effective_database_url == \
-        "postgresql+psycopg://u@h/db"
+    assert (
+        Settings(data_dir=tmp_path, database_url="postgresql+psycopg://u@h/db").effective_database_url
+        == "postgresql+psycopg://u@h/db"
+    )
 
 
 def test_web_fields_read_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -26,5 +28,10 @@ def test_web_fields_read_the_environment(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv("TRANSCARBON_ARGON2_TIME_COST", "1")
     monkeypatch.setenv("TRANSCARBON_AUTO_MIGRATE", "false")
     settings = Settings()
-    assert (settings.login_max_failures, settings.cookie_secure, settings.max_upload_mb,
-            settings.argon2_time_cost, settings.auto_migrate) == (9, True, 2.5, 1, False)
+    assert (
+        settings.login_max_failures,
+        settings.cookie_secure,
+        settings.max_upload_mb,
+        settings.argon2_time_cost,
+        settings.auto_migrate,
+    ) == (9, True, 2.5, 1, False)

@@ -8,8 +8,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 TESTS = Path(__file__).parent
-CLOCKS = frozenset({"time", "time_ns", "perf_counter", "perf_counter_ns", "monotonic", "monotonic_ns",
-                    "process_time", "process_time_ns"})
+CLOCKS = frozenset(
+    {
+        "time",
+        "time_ns",
+        "perf_counter",
+        "perf_counter_ns",
+        "monotonic",
+        "monotonic_ns",
+        "process_time",
+        "process_time_ns",
+    }
+)
 
 
 def _reads_clock(node: ast.AST, timed: set[str]) -> bool:
@@ -17,8 +27,12 @@ def _reads_clock(node: ast.AST, timed: set[str]) -> bool:
     for sub in ast.walk(node):
         if isinstance(sub, ast.Call) and not sub.args and not sub.keywords:  # clocks take no arguments
             func = sub.func
-            if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "time"
-                    and func.attr in CLOCKS) or (isinstance(func, ast.Name) and func.id in CLOCKS):
+            if (
+                isinstance(func, ast.Attribute)
+                and isinstance(func.value, ast.Name)
+                and func.value.id == "time"
+                and func.attr in CLOCKS
+            ) or (isinstance(func, ast.Name) and func.id in CLOCKS):
                 return True
         elif isinstance(sub, ast.Name) and sub.id in timed:
             return True
@@ -46,8 +60,14 @@ def _timed_names(scope: ast.AST) -> set[str]:
             assigned.append(([node.target], node.value))
     timed: set[str] = set()
     while True:
-        more = {t.id for targets, value in assigned if _reads_clock(value, timed)
-                for target in targets for t in ast.walk(target) if isinstance(t, ast.Name)} - timed
+        more = {
+            t.id
+            for targets, value in assigned
+            if _reads_clock(value, timed)
+            for target in targets
+            for t in ast.walk(target)
+            if isinstance(t, ast.Name)
+        } - timed
         if not more:
             return timed
         timed |= more
@@ -59,9 +79,15 @@ def timed_assertions(source: str) -> list[int]:
     lines = []
     for scope in [tree, *(n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))]:
         timed = _timed_names(scope)
-        lines += [node.lineno for node in _own_nodes(scope) if isinstance(node, ast.Assert) and any(
-            isinstance(c, ast.Compare) and any(_reads_clock(e, timed) for e in [c.left, *c.comparators])
-            for c in ast.walk(node.test))]
+        lines += [
+            node.lineno
+            for node in _own_nodes(scope)
+            if isinstance(node, ast.Assert)
+            and any(
+                isinstance(c, ast.Compare) and any(_reads_clock(e, timed) for e in [c.left, *c.comparators])
+                for c in ast.walk(node.test)
+            )
+        ]
     return sorted(lines)
 
 
@@ -95,6 +121,9 @@ def helper():
 
 
 def test_no_test_asserts_on_wall_clock_time() -> None:
-    found = {str(path.relative_to(TESTS)): lines for path in sorted(TESTS.rglob("*.py"))
-             if (lines := timed_assertions(path.read_text(encoding="utf-8")))}
+    found = {
+        str(path.relative_to(TESTS)): lines
+        for path in sorted(TESTS.rglob("*.py"))
+        if (lines := timed_assertions(path.read_text(encoding="utf-8")))
+    }
     assert not found, f"assertions on elapsed time (move the timing to benchmarks/): {found}"

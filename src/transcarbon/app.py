@@ -47,8 +47,14 @@ class BodyLimit:
     def _too_large(self, mb: str) -> dict[str, Any]:
         values = {"file": "-", "size_mb": f"> {mb}", "limit_mb": mb}
         zh, en = t("upload.too_large", "zh", **values), t("upload.too_large", "en", **values)
-        return {"type": "urn:transcarbon:problem:upload.too_large", "title": "Content Too Large", "status": 413,
-                "detail": f"{zh} / {en}", "detail_zh": zh, "detail_en": en}
+        return {
+            "type": "urn:transcarbon:problem:upload.too_large",
+            "title": "Content Too Large",
+            "status": 413,
+            "detail": f"{zh} / {en}",
+            "detail_zh": zh,
+            "detail_en": en,
+        }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -80,11 +86,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     database = Database.open(settings.effective_database_url, create=settings.auto_migrate)
     users.configure_hasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib)
     ctx = Context(catalog=load_report_types(settings.city), data_dir=settings.data_dir, regions=tuple(region_codes()))
-    app = FastAPI(title="transcarbon API", version=transcarbon.__version__,
-                  description="绿色交通碳排放平台 数据填报与审核 / green-transport carbon platform: data collection, "
-                              "approval workflow, users, audit, indicators, warnings and scorecards. "
-                              "Errors are RFC 9457 problem details.",
-                  openapi_url=f"{API_PREFIX}/openapi.json", docs_url=f"{API_PREFIX}/docs", redoc_url=None)
+    app = FastAPI(
+        title="transcarbon API",
+        version=transcarbon.__version__,
+        description="绿色交通碳排放平台 数据填报与审核 / green-transport carbon platform: data collection, "
+        "approval workflow, users, audit, indicators, warnings and scorecards. "
+        "Errors are RFC 9457 problem details.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
     app.state.tc = AppState(settings=settings, factory=database.factory, ctx=ctx)
     problems.install(app)
     app.include_router(api_router)

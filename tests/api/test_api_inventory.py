@@ -15,8 +15,11 @@ from transcarbon.services.records import store_activity
 from transcarbon.store import db
 
 API = "/api/v1"
-ROWS = ["FRT,2024-01,road_freight,diesel,100,t,2000000,,,,", "OTH,2024-01,road_freight,diesel,50,t,900000,,,,",
-        "BUS,2024-02,urban_bus,electricity,300,MWh,,4000000,,,"]
+ROWS = [
+    "FRT,2024-01,road_freight,diesel,100,t,2000000,,,,",
+    "OTH,2024-01,road_freight,diesel,50,t,900000,,,,",
+    "BUS,2024-02,urban_bus,electricity,300,MWh,,4000000,,,",
+]
 
 
 @pytest.fixture(scope="module")
@@ -79,8 +82,9 @@ def test_department_lineage_only_within_its_area(p: Platform) -> None:
 
     engine = db.make_engine(p.url)
     with db.transaction(db.session_factory(engine)) as s:
-        u = users.create_user(s, username="police", role="department", actor="test", org_id="GOV",
-                              department_id="public_security_bureau")
+        u = users.create_user(
+            s, username="police", role="department", actor="test", org_id="GOV", department_id="public_security_bureau"
+        )
         token = users.issue_token(s, u, name="test", actor="test")
     engine.dispose()
     police = {"Authorization": f"Bearer {token}"}

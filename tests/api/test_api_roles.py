@@ -65,10 +65,12 @@ def p(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     tmp = tmp_path_factory.mktemp("roles")
     platform = make_platform(f"sqlite:///{(tmp / 'roles.db').as_posix()}", tmp)
     rt = CATALOG.get("energy_activity")
-    r = platform.client.post(f"{API}/submissions", headers=platform.h("reporter"),
-                             data={"report_type": "energy_activity", "org_id": "FRT", "period": "2024-03"},
-                             files={"file": ("a.csv",
-                                             csv_bytes(rt, [example_row(rt, org_id="FRT", period="2024-03")]))})
+    r = platform.client.post(
+        f"{API}/submissions",
+        headers=platform.h("reporter"),
+        data={"report_type": "energy_activity", "org_id": "FRT", "period": "2024-03"},
+        files={"file": ("a.csv", csv_bytes(rt, [example_row(rt, org_id="FRT", period="2024-03")]))},
+    )
     assert r.status_code == 201
     platform.app.state.sid = r.json()["submission"]["id"]
     yield platform
@@ -81,8 +83,10 @@ def _call(p: Platform, role: str, method: str, template: str) -> tuple[int, str]
     kw: dict[str, object] = {}
     if template in ("/submissions", "/submissions/validate"):
         rt = CATALOG.get("energy_activity")
-        kw = {"data": {"report_type": "energy_activity", "org_id": "FRT", "period": "2024-04"},
-              "files": {"file": ("m.csv", csv_bytes(rt, [example_row(rt, org_id="FRT", period="2024-04")]))}}
+        kw = {
+            "data": {"report_type": "energy_activity", "org_id": "FRT", "period": "2024-04"},
+            "files": {"file": ("m.csv", csv_bytes(rt, [example_row(rt, org_id="FRT", period="2024-04")]))},
+        }
     elif template.endswith("/attachments"):
         kw = {"files": {"file": ("e.pdf", b"%PDF")}}
     elif method in ("POST", "PATCH"):
@@ -114,8 +118,16 @@ def test_role_route_matrix(p: Platform, role: str, method: str, template: str, a
 def test_matrix_covers_every_route(p: Platform) -> None:
     spec = p.client.get(f"{API}/openapi.json").json()
     documented = {(m.upper(), path.removeprefix(API)) for path, ops in spec["paths"].items() for m in ops}
-    covered = {(m, t.replace("{rt}", "{report_type}").replace("{sid}", "{submission_id}")
-                .replace("{aid}", "{attachment_id}").replace("{uid}", "{user_id}")
-                .replace("{rid}", "{result_id}")) for m, t, _ in ROUTES}
+    covered = {
+        (
+            m,
+            t.replace("{rt}", "{report_type}")
+            .replace("{sid}", "{submission_id}")
+            .replace("{aid}", "{attachment_id}")
+            .replace("{uid}", "{user_id}")
+            .replace("{rid}", "{result_id}"),
+        )
+        for m, t, _ in ROUTES
+    }
     covered |= {("POST", "/auth/login")}  # open to all: it is how one signs in
     assert documented == covered

@@ -24,8 +24,10 @@ def p(db_url: str, tmp_path: Path) -> Iterator[Platform]:
 
 
 def _form(data: bytes) -> dict[str, Any]:
-    return {"data": {"report_type": "energy_activity", "org_id": "FRT", "period": "2024-03"},
-            "files": {"file": ("big.csv", data, "text/csv")}}
+    return {
+        "data": {"report_type": "energy_activity", "org_id": "FRT", "period": "2024-03"},
+        "files": {"file": ("big.csv", data, "text/csv")},
+    }
 
 
 def test_oversized_body_refused_before_it_is_read(p: Platform) -> None:
@@ -45,24 +47,33 @@ def test_streamed_oversized_body_stops_at_the_limit(p: Platform) -> None:
         for _ in range(40):
             yield b"y" * 65536
 
-    r = p.client.post(f"{API}/submissions", content=chunks(),
-                      headers={**p.h("reporter"), "content-type": "multipart/form-data; boundary=zz"})
+    r = p.client.post(
+        f"{API}/submissions",
+        content=chunks(),
+        headers={**p.h("reporter"), "content-type": "multipart/form-data; boundary=zz"},
+    )
     assert r.status_code == 413 and r.headers["content-type"].startswith("application/problem+json")
 
 
 def test_small_upload_still_works(p: Platform) -> None:
     rt = CATALOG.get("energy_activity")
-    r = p.client.post(f"{API}/submissions", headers=p.h("reporter"),
-                      **_form(csv_bytes(rt, [example_row(rt, org_id="FRT", period="2024-03")])))
+    r = p.client.post(
+        f"{API}/submissions",
+        headers=p.h("reporter"),
+        **_form(csv_bytes(rt, [example_row(rt, org_id="FRT", period="2024-03")])),
+    )
     assert r.status_code == 201, r.text
 
 
 def test_download_never_served_as_html(p: Platform) -> None:
     rt = CATALOG.get("energy_activity")
     data = csv_bytes(rt, [example_row(rt, org_id="FRT", period="2024-04")])
-    r = p.client.post(f"{API}/submissions", headers=p.h("reporter"),
-                      data={"report_type": "energy_activity", "org_id": "FRT", "period": "2024-04"},
-                      files={"file": ("evil.html", data, "text/html")})
+    r = p.client.post(
+        f"{API}/submissions",
+        headers=p.h("reporter"),
+        data={"report_type": "energy_activity", "org_id": "FRT", "period": "2024-04"},
+        files={"file": ("evil.html", data, "text/html")},
+    )
     assert r.status_code == 201, r.text
     sid = r.json()["submission"]["id"]
     d = p.client.get(f"{API}/submissions/{sid}/file", headers=p.h("reporter"))

@@ -36,11 +36,22 @@ def p(db_url: str, tmp_path: Path) -> Platform:
     return make_platform(db_url, tmp_path)
 
 
-def _upload(p: Platform, role: str, rt: str, org: str, period: str, data: bytes, name: str = "r.xlsx",
-            media: str = XLSX_MEDIA_TYPE):
-    return p.client.post(f"{API}/submissions", headers=p.h(role),
-                         data={"report_type": rt, "org_id": org, "period": period},
-                         files={"file": (name, data, media)})
+def _upload(
+    p: Platform,
+    role: str,
+    rt: str,
+    org: str,
+    period: str,
+    data: bytes,
+    name: str = "r.xlsx",
+    media: str = XLSX_MEDIA_TYPE,
+):
+    return p.client.post(
+        f"{API}/submissions",
+        headers=p.h(role),
+        data={"report_type": rt, "org_id": org, "period": period},
+        files={"file": (name, data, media)},
+    )
 
 
 def _filled(p: Platform, role: str, rt_id: str, rows: list[dict[str, object]]) -> bytes:
@@ -57,9 +68,12 @@ def test_template_round_trip(p: Platform, rt_id: str) -> None:
     if rt.feeds == "activity":
         row |= {"org_id": org, "period": period, "amount": 100, "freight_tkm": 2_000_000}
     data = _filled(p, role, rt_id, [row])
-    dry = p.client.post(f"{API}/submissions/validate", headers=p.h(role),
-                        data={"report_type": rt_id, "org_id": org, "period": period},
-                        files={"file": ("r.xlsx", data, XLSX_MEDIA_TYPE)})
+    dry = p.client.post(
+        f"{API}/submissions/validate",
+        headers=p.h(role),
+        data={"report_type": rt_id, "org_id": org, "period": period},
+        files={"file": ("r.xlsx", data, XLSX_MEDIA_TYPE)},
+    )
     assert dry.status_code == 200 and dry.json()["ok"] and dry.json()["rows"] == 1, dry.text
     r = _upload(p, role, rt_id, org, period, data)
     assert r.status_code == 201, r.text
@@ -69,8 +83,11 @@ def test_template_round_trip(p: Platform, rt_id: str) -> None:
     if rt_id == "milestone_evidence":  # the example row names an attachment: submit needs it
         refused = p.client.post(f"{API}/submissions/{sid}/submit", headers=p.h(role))
         assert refused.status_code == 422 and refused.json()["errors"][0]["column"] == "attachments"
-        att = p.client.post(f"{API}/submissions/{sid}/attachments", headers=p.h(role),
-                            files={"file": ("验收报告.pdf", b"%PDF-1.4 evidence", "application/pdf")})
+        att = p.client.post(
+            f"{API}/submissions/{sid}/attachments",
+            headers=p.h(role),
+            files={"file": ("验收报告.pdf", b"%PDF-1.4 evidence", "application/pdf")},
+        )
         assert att.status_code == 201, att.text
     r = p.client.post(f"{API}/submissions/{sid}/submit", headers=p.h(role))
     assert r.status_code == 200 and r.json()["state"] == "submitted", r.text
@@ -145,12 +162,28 @@ def test_duplicate_versions_and_lock(p: Platform) -> None:
     assert s1["state"] == "superseded"  # the old version is kept
     sid = second.json()["submission"]["id"]
     p.client.post(f"{API}/submissions/{sid}/submit", headers=p.h("reporter_prt"))
-    review = _upload(p, "reporter_prt", "shore_power", "PRT", "2024-03", csv_bytes(rt, [example_row(rt, kwh=1)]),
-                     "s3.csv", "text/csv")
+    review = _upload(
+        p,
+        "reporter_prt",
+        "shore_power",
+        "PRT",
+        "2024-03",
+        csv_bytes(rt, [example_row(rt, kwh=1)]),
+        "s3.csv",
+        "text/csv",
+    )
     assert review.status_code == 409 and "under review" in review.json()["detail_en"]
     p.client.post(f"{API}/submissions/{sid}/approve", headers=p.h("analyst"))
-    locked = _upload(p, "reporter_prt", "shore_power", "PRT", "2024-03", csv_bytes(rt, [example_row(rt, kwh=2)]),
-                     "s4.csv", "text/csv")
+    locked = _upload(
+        p,
+        "reporter_prt",
+        "shore_power",
+        "PRT",
+        "2024-03",
+        csv_bytes(rt, [example_row(rt, kwh=2)]),
+        "s4.csv",
+        "text/csv",
+    )
     assert locked.status_code == 409 and locked.json()["type"].endswith("wf.locked")
     again_approve = p.client.post(f"{API}/submissions/{sid}/approve", headers=p.h("analyst"))
     assert again_approve.status_code == 409
@@ -166,15 +199,23 @@ def test_return_needs_comment_and_allows_new_version(p: Platform) -> None:
     assert p.client.post(f"{API}/submissions/{sid}/return", headers=p.h("analyst"), json={}).status_code == 422
     back = p.client.post(f"{API}/submissions/{sid}/return", headers=p.h("analyst"), json={"comment": "请补充江海联运"})
     assert back.status_code == 200 and back.json()["state"] == "returned" and back.json()["comment"] == "请补充江海联运"
-    v2 = _upload(p, "reporter_prt", "port_throughput", "PRT", "2024-03",
-                 csv_bytes(rt, [example_row(rt, river_sea_teu=9000)]), "p2.csv")
+    v2 = _upload(
+        p,
+        "reporter_prt",
+        "port_throughput",
+        "PRT",
+        "2024-03",
+        csv_bytes(rt, [example_row(rt, river_sea_teu=9000)]),
+        "p2.csv",
+    )
     assert v2.status_code == 201 and v2.json()["submission"]["version"] == 2
 
 
 def test_refused_upload_changes_nothing_and_names_the_cell(p: Platform) -> None:
     rt = CATALOG.get("public_transport")
-    bad = _filled(p, "reporter_bus", "public_transport",
-                  [example_row(rt), example_row(rt, mode="metro", passengers="lots")])
+    bad = _filled(
+        p, "reporter_bus", "public_transport", [example_row(rt), example_row(rt, mode="metro", passengers="lots")]
+    )
     r = _upload(p, "reporter_bus", "public_transport", "BUS", "2024-03", bad)
     assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json")
     errs = {(e["row"], e["column"]): e for e in r.json()["errors"]}
@@ -190,23 +231,29 @@ def test_enterprise_cannot_see_or_change_another(p: Platform) -> None:
     rt = CATALOG.get("energy_activity")
     row = example_row(rt, org_id="FRT", period="2024-03")
     sid = _upload(p, "reporter", "energy_activity", "FRT", "2024-03", csv_bytes(rt, [row]), "a.csv").json()[
-        "submission"]["id"]
+        "submission"
+    ]["id"]
     other = p.h("reporter_oth")
     assert p.client.get(f"{API}/submissions", headers=other).json()["total"] == 0
     for path in ("", "/rows", "/file"):
         assert p.client.get(f"{API}/submissions/{sid}{path}", headers=other).status_code == 404
     for action in ("submit", "approve", "return", "unapprove"):
-        assert p.client.post(f"{API}/submissions/{sid}/{action}", headers=other,
-                             json={"comment": "x"}).status_code in (403, 404)
+        assert p.client.post(f"{API}/submissions/{sid}/{action}", headers=other, json={"comment": "x"}).status_code in (
+            403,
+            404,
+        )
     att = p.client.post(f"{API}/submissions/{sid}/attachments", headers=other, files={"file": ("x.pdf", b"x")})
     assert att.status_code == 404
     # nor report for it, nor validate for it
     row_oth = example_row(rt, org_id="FRT", period="2024-03")
     r = _upload(p, "reporter_oth", "energy_activity", "FRT", "2024-03", csv_bytes(rt, [row_oth]), "b.csv")
     assert r.status_code == 403
-    r = p.client.post(f"{API}/submissions/validate", headers=other,
-                      data={"report_type": "energy_activity", "org_id": "FRT", "period": "2024-03"},
-                      files={"file": ("b.csv", csv_bytes(rt, [row_oth]))})
+    r = p.client.post(
+        f"{API}/submissions/validate",
+        headers=other,
+        data={"report_type": "energy_activity", "org_id": "FRT", "period": "2024-03"},
+        files={"file": ("b.csv", csv_bytes(rt, [row_oth]))},
+    )
     assert r.status_code == 403
     orgs = p.client.get(f"{API}/organisations", headers=other).json()
     assert [o["id"] for o in orgs] == ["OTH"]
@@ -220,16 +267,25 @@ def test_enterprise_cannot_see_or_change_another(p: Platform) -> None:
 
 def test_department_reads_its_area_only(p: Platform) -> None:
     rt = CATALOG.get("public_transport")
-    sid = _upload(p, "reporter_bus", "public_transport", "BUS", "2024-03", csv_bytes(rt, [example_row(rt)]),
-                  "b.csv").json()["submission"]["id"]
+    sid = _upload(
+        p, "reporter_bus", "public_transport", "BUS", "2024-03", csv_bytes(rt, [example_row(rt)]), "b.csv"
+    ).json()["submission"]["id"]
     assert p.client.get(f"{API}/submissions/{sid}", headers=p.h("department")).status_code == 200  # supervised
     ea = CATALOG.get("energy_activity")
-    fid = _upload(p, "reporter", "energy_activity", "FRT", "2024-03",
-                  csv_bytes(ea, [example_row(ea, org_id="FRT", period="2024-03")]), "a.csv").json()["submission"]["id"]
+    fid = _upload(
+        p,
+        "reporter",
+        "energy_activity",
+        "FRT",
+        "2024-03",
+        csv_bytes(ea, [example_row(ea, org_id="FRT", period="2024-03")]),
+        "a.csv",
+    ).json()["submission"]["id"]
     assert p.client.get(f"{API}/submissions/{fid}", headers=p.h("department")).status_code == 200  # supervised too
     sp = CATALOG.get("shore_power")
-    pid = _upload(p, "reporter_prt", "shore_power", "PRT", "2024-03", csv_bytes(sp, [example_row(sp)]),
-                  "s.csv").json()["submission"]["id"]
+    pid = _upload(p, "reporter_prt", "shore_power", "PRT", "2024-03", csv_bytes(sp, [example_row(sp)]), "s.csv").json()[
+        "submission"
+    ]["id"]
     assert p.client.get(f"{API}/submissions/{pid}", headers=p.h("department")).status_code == 200
     # the department may not approve anything
     p.client.post(f"{API}/submissions/{sid}/submit", headers=p.h("reporter_bus"))
@@ -238,23 +294,32 @@ def test_department_reads_its_area_only(p: Platform) -> None:
 
 def test_completeness_and_timeliness(p: Platform) -> None:
     rt = CATALOG.get("shore_power")
-    sid = _upload(p, "reporter_prt", "shore_power", "PRT", "2024-03", csv_bytes(rt, [example_row(rt)]),
-                  "s.csv").json()["submission"]["id"]
-    r = p.client.get(f"{API}/completeness", params={"report_type": "shore_power", "period": "2024-03",
-                                                    "as_of": "2024-04-10"}, headers=p.h("analyst")).json()
+    sid = _upload(p, "reporter_prt", "shore_power", "PRT", "2024-03", csv_bytes(rt, [example_row(rt)]), "s.csv").json()[
+        "submission"
+    ]["id"]
+    r = p.client.get(
+        f"{API}/completeness",
+        params={"report_type": "shore_power", "period": "2024-03", "as_of": "2024-04-10"},
+        headers=p.h("analyst"),
+    ).json()
     assert r["due_date"] == "2024-04-15" and r["expected"] == 1 and r["approved"] == 0
     assert r["organisations"][0]["state"] == "draft" and r["organisations"][0]["timeliness"] == "not_due"
-    r = p.client.get(f"{API}/completeness", params={"report_type": "shore_power", "period": "2024-03",
-                                                    "as_of": "2024-05-01"}, headers=p.h("analyst")).json()
+    r = p.client.get(
+        f"{API}/completeness",
+        params={"report_type": "shore_power", "period": "2024-03", "as_of": "2024-05-01"},
+        headers=p.h("analyst"),
+    ).json()
     assert r["organisations"][0]["timeliness"] == "overdue"
     p.client.post(f"{API}/submissions/{sid}/submit", headers=p.h("reporter_prt"))
     p.client.post(f"{API}/submissions/{sid}/approve", headers=p.h("analyst"))
-    r = p.client.get(f"{API}/completeness", params={"report_type": "shore_power", "period": "2024-03"},
-                     headers=p.h("auditor")).json()
+    r = p.client.get(
+        f"{API}/completeness", params={"report_type": "shore_power", "period": "2024-03"}, headers=p.h("auditor")
+    ).json()
     assert r["approved"] == 1 and r["completeness_pct"] == 100.0
     assert r["organisations"][0]["timeliness"] == "late"  # submitted today, long after 2024-04-15
-    ea = p.client.get(f"{API}/completeness", params={"report_type": "energy_activity", "period": "2099-01"},
-                      headers=p.h("analyst")).json()
+    ea = p.client.get(
+        f"{API}/completeness", params={"report_type": "energy_activity", "period": "2099-01"}, headers=p.h("analyst")
+    ).json()
     assert ea["expected"] == 4 and ea["timeliness_pct"] == 0.0
     assert {o["timeliness"] for o in ea["organisations"]} == {"not_due"}
 
@@ -298,11 +363,15 @@ def test_role_change_disable_and_tokens(p: Platform) -> None:
     r = p.client.patch(f"{API}/users/{oth['id']}", headers=p.h("admin"), json={"disabled": True})
     assert r.status_code == 200 and r.json()["disabled"]
     assert p.client.get(f"{API}/auth/me", headers=p.h("reporter_oth")).status_code == 401
-    r = p.client.post(f"{API}/users", headers=p.h("admin"),
-                      json={"username": "new", "role": "reporter", "password": "x" * 12})
+    r = p.client.post(
+        f"{API}/users", headers=p.h("admin"), json={"username": "new", "role": "reporter", "password": "x" * 12}
+    )
     assert r.status_code == 422 and r.json()["type"].endswith("user.org_required")
-    r = p.client.post(f"{API}/users", headers=p.h("admin"),
-                      json={"username": "new", "role": "reporter", "password": "x" * 12, "org_id": "OTH"})
+    r = p.client.post(
+        f"{API}/users",
+        headers=p.h("admin"),
+        json={"username": "new", "role": "reporter", "password": "x" * 12, "org_id": "OTH"},
+    )
     assert r.status_code == 201
     tok = p.client.post(f"{API}/users/{r.json()['id']}/tokens", headers=p.h("admin"), json={"name": "erp"}).json()
     assert p.client.get(f"{API}/auth/me", headers={"Authorization": f"Bearer {tok['token']}"}).json()["org_id"] == "OTH"

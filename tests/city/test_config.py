@@ -115,8 +115,13 @@ def test_plan_text_is_quoted_verbatim(city: CityConfig) -> None:
 
 def test_base_years_and_computation(city: CityConfig) -> None:
     by_kind = {i.id: i for i in city.indicators}
-    for iid in ("converted_turnover_co2_intensity", "truck_co2_intensity", "ship_co2_intensity",
-                "shore_power_use_multiple", "container_multimodal_growth"):
+    for iid in (
+        "converted_turnover_co2_intensity",
+        "truck_co2_intensity",
+        "ship_co2_intensity",
+        "shore_power_use_multiple",
+        "container_multimodal_growth",
+    ):
         assert by_kind[iid].base_year == 2020
     for ind in city.indicators:
         if ind.kind == "reduction":
@@ -157,8 +162,15 @@ def test_scoring_template(city: CityConfig) -> None:
     s = city.scoring
     assert (s.annual_target.points, s.cumulative_progress.points, s.other_measures.points) == (25, 25, 50)
     assert s.annual_target.veto_when_missed
-    assert [s.grade(x).id for x in (95, 90, 89.9, 80, 60, 59.9, 0)] == \
-        ["excellent", "excellent", "good", "good", "pass", "fail", "fail"]
+    assert [s.grade(x).id for x in (95, 90, 89.9, 80, 60, 59.9, 0)] == [
+        "excellent",
+        "excellent",
+        "good",
+        "good",
+        "pass",
+        "fail",
+        "fail",
+    ]
 
 
 # ------------------------------------------------------------------ another city, and errors
@@ -169,8 +181,11 @@ def _dump(data: dict) -> str:
 
 
 def test_another_city_is_another_file(tmp_path: Path, raw: dict) -> None:
-    data = dict(raw, city=dict(raw["city"], id="othercity", name_zh="某市", name_en="Other City"),
-                report_types={"energy_activity": {"title_zh": "能源"}})
+    data = dict(
+        raw,
+        city=dict(raw["city"], id="othercity", name_zh="某市", name_en="Other City"),
+        report_types={"energy_activity": {"title_zh": "能源"}},
+    )
     path = tmp_path / "othercity.yaml"
     path.write_text(_dump(data), encoding="utf-8")
     other = load_city(path)
@@ -196,8 +211,10 @@ def _broken(raw: dict, **changes: object) -> str:
     [
         ({"indicators__1__id": "new_energy_vehicle_share_new"}, "indicator ids must be unique"),
         ({"departments__1__id": "transport_bureau"}, "department ids must be unique"),
-        ({"indicators__14__departments": ["industry_it_bureau", "traffic_police"]},
-         r"indicators\[14\] \(truck_co2_intensity\).departments: unknown department\(s\) \['traffic_police'\]"),
+        (
+            {"indicators__14__departments": ["industry_it_bureau", "traffic_police"]},
+            r"indicators\[14\] \(truck_co2_intensity\).departments: unknown department\(s\) \['traffic_police'\]",
+        ),
         ({"indicators__14__kind": "percentage"}, r"indicators\[14\] \(truck_co2_intensity\)\.kind"),
         ({"indicators__14__direction": "down"}, r"indicators\[14\] \(truck_co2_intensity\)\.direction"),
         ({"indicators__14__id": "Truck CO2"}, "snake_case"),
@@ -210,8 +227,7 @@ def _broken(raw: dict, **changes: object) -> str:
         ({"scoring__other_measures__points": 40}, "add up to 100"),
     ],
 )
-def test_invalid_configurations_are_refused_with_a_clear_message(raw: dict, changes: dict,
-                                                                  message: str) -> None:
+def test_invalid_configurations_are_refused_with_a_clear_message(raw: dict, changes: dict, message: str) -> None:
     with pytest.raises(CityConfigError, match=message):
         parse_city(_broken(raw, **changes), origin="test.yaml")
 
@@ -230,8 +246,12 @@ def test_missing_light_and_target_year(raw: dict) -> None:
 def test_target_years_are_configuration(city: CityConfig, raw: dict) -> None:
     assert city.target_years == [2025, 2030, 2035]
     assert all(sorted(ind.targets) == city.target_years for ind in city.indicators)
-    for years, message in (([2030, 2025, 2035], "ascending"), ([2025, 2025, 2030, 2035], "once each"),
-                           ([], "at least 1"), ([2025, 2030, 2035, 2500], "1990–2100")):
+    for years, message in (
+        ([2030, 2025, 2035], "ascending"),
+        ([2025, 2025, 2030, 2035], "once each"),
+        ([], "at least 1"),
+        ([2025, 2030, 2035, 2500], "1990–2100"),
+    ):
         with pytest.raises(CityConfigError, match=message):
             parse_city(_broken(raw, target_years=years))
     with pytest.raises(CityConfigError, match=r"not a target year \[2028\]"):  # a target outside the years
@@ -245,8 +265,9 @@ def test_target_years_are_configuration(city: CityConfig, raw: dict) -> None:
 
 
 def test_duplicate_yaml_key_and_bad_yaml() -> None:
-    text = PACKAGED.read_text(encoding="utf-8").replace("  timezone: Asia/Shanghai\n",
-                                                        "  timezone: Asia/Shanghai\n  timezone: UTC\n", 1)
+    text = PACKAGED.read_text(encoding="utf-8").replace(
+        "  timezone: Asia/Shanghai\n", "  timezone: Asia/Shanghai\n  timezone: UTC\n", 1
+    )
     with pytest.raises(CityConfigError, match="duplicate key 'timezone'"):
         parse_city(text)
     with pytest.raises(CityConfigError, match="not valid YAML"):

@@ -14,9 +14,11 @@ runner = CliRunner()
 
 
 def test_calc_json_contract(write_csv) -> None:  # type: ignore[no-untyped-def]
-    path = write_csv("A,2023-01,road_freight,diesel,1000,t,25000000,,,CN-JS,",
-                     "P,2023-01,port,electricity,2,MWh,,,,,1000000",
-                     "P,2023-01,port,,,,,,,,5000")
+    path = write_csv(
+        "A,2023-01,road_freight,diesel,1000,t,25000000,,,CN-JS,",
+        "P,2023-01,port,electricity,2,MWh,,,,,1000000",
+        "P,2023-01,port,,,,,,,,5000",
+    )
     result = runner.invoke(app, ["calc", str(path), "--json", "--gwp", "AR4"])
     assert result.exit_code == 0, result.stderr
     out = json.loads(result.stdout)
@@ -65,8 +67,11 @@ def test_each_rule_refuses_its_bad_row(write_csv, row: str, column: str, fragmen
 
 
 def test_every_bad_row_is_reported(write_csv) -> None:  # type: ignore[no-untyped-def]
-    path = write_csv("A,2023-01,road_freight,diesel,x,t,,,,,", "B,2023-01,road_freight,diesel,1,t,,,,,",
-                     "C,20231,bus,diesel,1,t,,,,,")
+    path = write_csv(
+        "A,2023-01,road_freight,diesel,x,t,,,,,",
+        "B,2023-01,road_freight,diesel,1,t,,,,,",
+        "C,20231,bus,diesel,1,t,,,,,",
+    )
     result = runner.invoke(app, ["calc", str(path), "--json"])
     assert result.exit_code == 1 and result.stdout == ""
     assert "row 2, column amount" in result.stderr
@@ -78,8 +83,10 @@ def test_every_bad_row_is_reported(write_csv) -> None:  # type: ignore[no-untype
     ("header", "message"),
     [
         ("org_id,period,sector,fuel,amount,unit,freight_tkm,passenger_pkm,passenger_kind,region", "missing columns"),
-        ("org_id,period,sector,fuel,amount,unit,freight_tkm,passenger_pkm,passenger_kind,region,throughput_t,x",
-         "unknown columns x"),
+        (
+            "org_id,period,sector,fuel,amount,unit,freight_tkm,passenger_pkm,passenger_kind,region,throughput_t,x",
+            "unknown columns x",
+        ),
     ],
 )
 def test_header_must_be_exact(write_csv, header: str, message: str) -> None:  # type: ignore[no-untyped-def]

@@ -44,8 +44,9 @@ def _state(url: str) -> str:
 
 
 @pytest.mark.parametrize("args", USING_COMMANDS, ids=_ids)
-def test_a_missing_database_is_refused_and_not_created(args: list[str], tmp_path: Path,
-                                                       use_database: Callable[[str], None]) -> None:
+def test_a_missing_database_is_refused_and_not_created(
+    args: list[str], tmp_path: Path, use_database: Callable[[str], None]
+) -> None:
     folder = tmp_path / "var"
     use_database(f"sqlite:///{(folder / 'transcarbon.db').as_posix()}")
     res = runner.invoke(app, [a.format(tmp=tmp_path) for a in args])
@@ -57,8 +58,9 @@ def test_a_missing_database_is_refused_and_not_created(args: list[str], tmp_path
 
 
 @pytest.mark.parametrize("args", USING_COMMANDS, ids=_ids)
-def test_an_out_of_date_database_is_refused_and_not_migrated(args: list[str], tmp_path: Path, db_url: str,
-                                                             use_database: Callable[[str], None]) -> None:
+def test_an_out_of_date_database_is_refused_and_not_migrated(
+    args: list[str], tmp_path: Path, db_url: str, use_database: Callable[[str], None]
+) -> None:
     db.upgrade(db_url, "0003")
     use_database(db_url)
     res = runner.invoke(app, [a.format(tmp=tmp_path) for a in args])
@@ -69,8 +71,9 @@ def test_an_out_of_date_database_is_refused_and_not_migrated(args: list[str], tm
     assert not (tmp_path / "report.pdf").exists() and not (tmp_path / "out").exists()
 
 
-def test_db_init_creates_and_db_upgrade_migrates(tmp_path: Path, db_url: str,
-                                                 use_database: Callable[[str], None]) -> None:
+def test_db_init_creates_and_db_upgrade_migrates(
+    tmp_path: Path, db_url: str, use_database: Callable[[str], None]
+) -> None:
     fresh = f"sqlite:///{(tmp_path / 'new' / 'transcarbon.db').as_posix()}"
     use_database(fresh)
     res = runner.invoke(app, ["db", "init"])
@@ -83,8 +86,9 @@ def test_db_init_creates_and_db_upgrade_migrates(tmp_path: Path, db_url: str,
     assert _state(db_url) == "current"
 
 
-def test_serve_creates_the_database_before_starting(tmp_path: Path, use_database: Callable[[str], None],
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_creates_the_database_before_starting(
+    tmp_path: Path, use_database: Callable[[str], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import uvicorn
 
     started: list[tuple[str, int]] = []

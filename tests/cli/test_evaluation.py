@@ -34,8 +34,22 @@ def test_evaluate_json_lists_every_indicator(demo_env: str) -> None:
     assert isinstance(p, dict) and p["year"] == 2025
     ids = [i["id"] for i in p["indicators"]]
     assert sorted(ids) == sorted(INDICATOR_IDS)
-    keys = {"id", "name_zh", "name_en", "value", "unit", "target_2025", "target_2030", "target_2035", "status",
-            "sdg_status", "light", "completion_to_date", "forecast", "departments"}
+    keys = {
+        "id",
+        "name_zh",
+        "name_en",
+        "value",
+        "unit",
+        "target_2025",
+        "target_2030",
+        "target_2035",
+        "status",
+        "sdg_status",
+        "light",
+        "completion_to_date",
+        "forecast",
+        "departments",
+    }
     for i in p["indicators"]:
         assert keys <= set(i)
         if i["forecast"] is not None:
@@ -92,7 +106,8 @@ def test_decompose_and_scorecards_fit_80_columns(demo_env: str, narrow: None) ->
 
 
 def test_years_without_data_are_refused_with_the_years_there_are(
-        demo_env: str, narrow: None, clean_failure: Callable[[Result, int], None]) -> None:
+    demo_env: str, narrow: None, clean_failure: Callable[[Result, int], None]
+) -> None:
     from transcarbon.services.accounting import AccountingOptions
     from transcarbon.services.inventory_runs import run_inventory
     from transcarbon.store import db
@@ -102,8 +117,11 @@ def test_years_without_data_are_refused_with_the_years_there_are(
     with db.transaction(db.session_factory(engine)) as session:
         run_inventory(session, 2019, AccountingOptions(), actor="test")
     engine.dispose()
-    for args in (["decompose", "--from", "2019", "--to", "2025"], ["evaluate", "--year", "2031"],
-                 ["scorecards", "--year", "2031"]):
+    for args in (
+        ["decompose", "--from", "2019", "--to", "2025"],
+        ["evaluate", "--year", "2031"],
+        ["scorecards", "--year", "2031"],
+    ):
         res = runner.invoke(app, args)
         clean_failure(res, 2)
         flat = " ".join(res.output.split())
@@ -111,8 +129,7 @@ def test_years_without_data_are_refused_with_the_years_there_are(
         assert "transcarbon inventory --year" in flat
 
 
-def test_bad_options_say_what_to_fix(demo_env: str, narrow: None,
-                                     clean_failure: Callable[[Result, int], None]) -> None:
+def test_bad_options_say_what_to_fix(demo_env: str, narrow: None, clean_failure: Callable[[Result, int], None]) -> None:
     res = runner.invoke(app, ["evaluate", "--year", "2025", "--as-of", "2025-13-01"])
     clean_failure(res, 2)
     assert "YYYY-MM-DD" in res.output and "2025-13-01" in res.output

@@ -12,16 +12,18 @@ from transcarbon.cli import app
 runner = CliRunner()
 
 
-def test_report_paths_are_checked_before_work(demo_env: str, tmp_path: Path,
-                                              clean_failure: Callable[[Result, int], None]) -> None:
+def test_report_paths_are_checked_before_work(
+    demo_env: str, tmp_path: Path, clean_failure: Callable[[Result, int], None]
+) -> None:
     res = runner.invoke(app, ["report", "--year", "2025", "--pdf", str(tmp_path)])
     clean_failure(res, 2)
     assert "文件夹" in res.output and "folder" in res.output
     res = runner.invoke(app, ["report", "--year", "2025", "--pdf", str(tmp_path / "a.xlsx")])
     clean_failure(res, 2)
     assert ".pdf" in res.output
-    res = runner.invoke(app, ["report", "--year", "2025", "--pdf", str(tmp_path / "a.pdf"),
-                              "--xlsx", str(tmp_path / "a.pdf")])
+    res = runner.invoke(
+        app, ["report", "--year", "2025", "--pdf", str(tmp_path / "a.pdf"), "--xlsx", str(tmp_path / "a.pdf")]
+    )
     clean_failure(res, 2)
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")

@@ -67,10 +67,21 @@ def test_bad_registry_exits_1_with_bilingual_message(tmp_path):
 
 
 def test_ships_summary_is_bilingual_and_bad_options_are_refused(
-        tmp_path: Path, clean_failure: Callable[[Result, int], None]) -> None:
+    tmp_path: Path, clean_failure: Callable[[Result, int], None]
+) -> None:
     paths = write_synthetic_ais(tmp_path / "in", n_ships=6, days=2, ais_format="csv")
-    base = ["ships", "inventory", "--ais", str(paths["ais"]), "--ships", str(paths["ships"]), "--zones", ZONES,
-            "--shore-power", str(paths["shore_power"])]
+    base = [
+        "ships",
+        "inventory",
+        "--ais",
+        str(paths["ais"]),
+        "--ships",
+        str(paths["ships"]),
+        "--zones",
+        ZONES,
+        "--shore-power",
+        str(paths["shore_power"]),
+    ]
     res = runner.invoke(app, base)
     assert res.exit_code == 0, res.output
     for text in ("靠泊", "锚泊", "合计 total", "岸电", "shore power", "剔除", "excluded"):
@@ -92,8 +103,21 @@ def test_store_flag_records_the_run(tmp_path: Path, db_url: str, use_database: C
     paths = write_synthetic_ais(tmp_path / "in", n_ships=8, days=4)
     db.upgrade(db_url)  # --store reads and writes a database that is there (db init), it does not make one
     use_database(db_url)
-    result = runner.invoke(app, ["ships", "inventory", "--ais", str(paths["ais"]), "--ships", str(paths["ships"]),
-                                 "--shore-power", str(paths["shore_power"]), "--json", "--store"])
+    result = runner.invoke(
+        app,
+        [
+            "ships",
+            "inventory",
+            "--ais",
+            str(paths["ais"]),
+            "--ships",
+            str(paths["ships"]),
+            "--shore-power",
+            str(paths["shore_power"]),
+            "--json",
+            "--store",
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["ships"] == 8
     assert "stored in the database" in result.stderr

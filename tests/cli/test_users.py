@@ -13,9 +13,12 @@ from transcarbon.cli import app
 runner = CliRunner()
 
 
-def test_users_password_env_unset_and_no_password(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                  use_database: Callable[[str], None],
-                                                  clean_failure: Callable[[Result, int], None]) -> None:
+def test_users_password_env_unset_and_no_password(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    use_database: Callable[[str], None],
+    clean_failure: Callable[[Result, int], None],
+) -> None:
     use_database(f"sqlite:///{(tmp_path / 'u.db').as_posix()}")
     monkeypatch.delenv("TC_TEST_UNSET_PASSWORD", raising=False)
     assert runner.invoke(app, ["db", "init"]).exit_code == 0
@@ -27,8 +30,9 @@ def test_users_password_env_unset_and_no_password(tmp_path: Path, monkeypatch: p
     assert "svc" in res.output
 
 
-def test_token_printed_once_and_disable(tmp_path: Path, use_database: Callable[[str], None],
-                                        clean_failure: Callable[[Result, int], None]) -> None:
+def test_token_printed_once_and_disable(
+    tmp_path: Path, use_database: Callable[[str], None], clean_failure: Callable[[Result, int], None]
+) -> None:
     use_database(f"sqlite:///{(tmp_path / 'u.db').as_posix()}")
     assert runner.invoke(app, ["db", "init"]).exit_code == 0
     assert runner.invoke(app, ["users", "add", "svc", "--role", "analyst", "--no-password"]).exit_code == 0

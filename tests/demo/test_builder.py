@@ -69,11 +69,14 @@ def test_demo_inventory_equals_calc_of_the_same_rows(demo_db_url: str, tmp_path:
     assert result.exit_code == 0, result.stderr
     calc, stored = json.loads(result.stdout), _inventory(demo_db_url, 2024)
     assert calc.keys() == stored.keys() and calc["by_sector"].keys() == stored["by_sector"].keys()
-    for got, want in [(calc["total"], stored["total"]),
-                      *[(calc["by_sector"][k], stored["by_sector"][k]) for k in calc["by_sector"]]]:
+    for got, want in [
+        (calc["total"], stored["total"]),
+        *[(calc["by_sector"][k], stored["by_sector"][k]) for k in calc["by_sector"]],
+    ]:
         assert {k for k, v in got.items() if v is None} == {k for k, v in want.items() if v is None}
         assert {k: v for k, v in got.items() if v is not None} == pytest.approx(
-            {k: v for k, v in want.items() if v is not None}, rel=1e-12)
+            {k: v for k, v in want.items() if v is not None}, rel=1e-12
+        )
 
 
 @pytest.mark.skipif(not os.environ.get("TRANSCARBON_TEST_DATABASE_URL"), reason="needs PostgreSQL")
@@ -87,10 +90,16 @@ def test_same_inventory_on_sqlite_and_postgresql(demo_db_url: str, demo_sqlite_t
 def test_lineage_of_a_demo_result_lists_exactly_its_rows(demo_db_url: str) -> None:
     engine = db.make_engine(demo_db_url)
     with db.session_factory(engine)() as s:
-        result = s.scalars(select(Result).where(Result.year == 2023, Result.sector == "urban_bus",
-                                                Result.month == 7)).one()
-        expected = set(s.scalars(select(ActivityRecord.id).where(ActivityRecord.period == "2023-07",
-                                                                 ActivityRecord.sector == "urban_bus")))
+        result = s.scalars(
+            select(Result).where(Result.year == 2023, Result.sector == "urban_bus", Result.month == 7)
+        ).one()
+        expected = set(
+            s.scalars(
+                select(ActivityRecord.id).where(
+                    ActivityRecord.period == "2023-07", ActivityRecord.sector == "urban_bus"
+                )
+            )
+        )
         tree = lineage(s, result.id)
     engine.dispose()
     assert {i["record_id"] for i in tree["inputs"]} == expected
@@ -106,8 +115,14 @@ def test_cli_inventory_lineage_and_audit(cli_env: str) -> None:
     assert set(payload["by_sector"]) >= {"road_freight", "port", "urban_bus", "civil_aviation"}
     engine = db.make_engine(cli_env)
     with db.session_factory(engine)() as s:
-        rid = s.scalars(select(Result.id).where(Result.run_id == payload["run_id"], Result.sector == "port",
-                                                Result.month.is_(None), Result.org_id.is_(None))).one()
+        rid = s.scalars(
+            select(Result.id).where(
+                Result.run_id == payload["run_id"],
+                Result.sector == "port",
+                Result.month.is_(None),
+                Result.org_id.is_(None),
+            )
+        ).one()
     shown = runner.invoke(app, ["lineage", str(rid)])
     assert shown.exit_code == 0 and "一致 matches" in shown.stdout and "GB/T 2589" in shown.stdout
     as_json = json.loads(runner.invoke(app, ["lineage", str(rid), "--json"]).stdout)
@@ -153,8 +168,9 @@ def test_inventory_of_a_year_without_data_is_refused(cli_env: str) -> None:
     assert set(ids) >= {"total", "road_freight", "port"}
 
 
-def test_unexpected_errors_are_one_bilingual_line(monkeypatch: pytest.MonkeyPatch,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_unexpected_errors_are_one_bilingual_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import transcarbon.cli as cli
 
     def boom() -> None:

@@ -55,8 +55,19 @@ def test_other_seed_differs_but_keeps_the_shape(data: DemoData) -> None:
 def test_activity_has_exactly_the_contract_columns_and_types(data: DemoData) -> None:
     a = data.activity
     assert tuple(a.columns) == ACTIVITY_COLUMNS
-    assert ACTIVITY_COLUMNS == ("org_id", "period", "sector", "fuel", "amount", "unit", "freight_tkm",
-                                "passenger_pkm", "passenger_kind", "region", "throughput_t")
+    assert ACTIVITY_COLUMNS == (
+        "org_id",
+        "period",
+        "sector",
+        "fuel",
+        "amount",
+        "unit",
+        "freight_tkm",
+        "passenger_pkm",
+        "passenger_kind",
+        "region",
+        "throughput_t",
+    )
     strings = ("org_id", "period", "sector", "fuel", "unit", "passenger_kind", "region")
     for col in ACTIVITY_COLUMNS:
         assert a.schema[col] == (pl.String if col in strings else pl.Float64), col
@@ -110,8 +121,7 @@ def test_every_org_id_exists(data: DemoData) -> None:
 
 
 def test_activity_sector_matches_the_organisation(data: DemoData) -> None:
-    joined = data.activity.join(data.organisations.select("org_id", pl.col("sector").alias("org_sector")),
-                                on="org_id")
+    joined = data.activity.join(data.organisations.select("org_id", pl.col("sector").alias("org_sector")), on="org_id")
     assert (joined["sector"] == joined["org_sector"]).all()
 
 
@@ -176,10 +186,16 @@ def test_seasonality_and_covid_dips(data: DemoData) -> None:
     bus = data.ridership.filter(pl.col("mode") == "bus").sort("period")["trips"].to_list()
     assert bus[1] < 0.6 * bus[0]  # 2020-02: COVID-19 and the New Year
     assert bus[12 * 2 + 3] < bus[12 * 3 + 3]  # 2022-04 below 2023-04
-    freight = (_year(data.activity).filter(pl.col("sector") == "road_freight")
-               .group_by("period").agg(pl.col("freight_tkm").sum()).sort("period")["freight_tkm"].to_list())
+    freight = (
+        _year(data.activity)
+        .filter(pl.col("sector") == "road_freight")
+        .group_by("period")
+        .agg(pl.col("freight_tkm").sum())
+        .sort("period")["freight_tkm"]
+        .to_list()
+    )
     for year_start in range(0, 72, 12):  # the New Year month is the year's weakest January/February
-        jan, feb, mar = freight[year_start: year_start + 3]
+        jan, feb, mar = freight[year_start : year_start + 3]
         assert min(jan, feb) < mar
 
 

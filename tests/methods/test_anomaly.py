@@ -34,15 +34,25 @@ def test_robust_z_per_group_and_zero_mad() -> None:
 
 
 def _series(values: dict[str, float]) -> pl.DataFrame:
-    return pl.DataFrame({"org_id": "A", "period": list(values), "year": [int(p[:4]) for p in values],
-                         "x": list(values.values())})
+    return pl.DataFrame(
+        {"org_id": "A", "period": list(values), "year": [int(p[:4]) for p in values], "x": list(values.values())}
+    )
 
 
 def test_trailing_z_hand_computed() -> None:
     e = math.e
     # ln of the history 1, 2, 3, 4 (a zero is left out): median 2.5, |ln h − 2.5| = 1.5, .5, .5, 1.5 → MAD 1
-    frame = _series({"2024-01": e, "2024-02": e**2, "2024-03": e**3, "2024-04": e**4, "2024-05": 0.0,
-                     "2025-01": e**10, "2025-02": e**4})
+    frame = _series(
+        {
+            "2024-01": e,
+            "2024-02": e**2,
+            "2024-03": e**3,
+            "2024-04": e**4,
+            "2024-05": 0.0,
+            "2025-01": e**10,
+            "2025-02": e**4,
+        }
+    )
     z = trailing_z(frame, "x", ["org_id"], 2025, window=4).sort("period")
     jan, feb = z.row(0, named=True), z.row(1, named=True)
     assert jan["n"] == 4 and jan["mad"] == pytest.approx(1.0)
@@ -64,8 +74,9 @@ def test_trailing_z_flat_history_has_no_score() -> None:
 def test_trailing_robust_z() -> None:
     periods = [f"2024-{m:02d}" for m in range(1, 13)] + ["2025-01", "2025-02"]
     values = [100, 102, 98, 101, 99, 103, 97, 100, 101, 99, 102, 98, 100, 400]
-    frame = pl.DataFrame({"org_id": "A", "period": periods, "year": [int(p[:4]) for p in periods],
-                          "x": [float(v) for v in values]})
+    frame = pl.DataFrame(
+        {"org_id": "A", "period": periods, "year": [int(p[:4]) for p in periods], "x": [float(v) for v in values]}
+    )
     z = trailing_z(frame, "x", ["org_id"], 2025).sort("period")
     assert z["n"].to_list() == [12, 12]
     assert abs(z["z"][0]) < 1.0 and z["z"][1] > 3.5

@@ -56,8 +56,19 @@ def test_t_interval_coverage_near_nominal() -> None:
 def test_p_meet_monotone_in_target(method: str, direction: str) -> None:
     y = np.array([30.0, 33.0, 35.5, 39.0, 41.0, 45.0])
     targets = np.linspace(40, 90, 26)
-    p = [forecast_to_year(YEARS, y, 2030, level=LEVEL, target_value=t, direction=direction, method=method,  # type: ignore[arg-type]
-                          n_boot=500).p_meet for t in targets]
+    p = [
+        forecast_to_year(
+            YEARS,
+            y,
+            2030,
+            level=LEVEL,
+            target_value=t,
+            direction=direction,
+            method=method,  # type: ignore[arg-type]
+            n_boot=500,
+        ).p_meet
+        for t in targets
+    ]
     diffs = np.diff(p)
     if direction == "increase":
         assert np.all(diffs <= 1e-12) and p[0] > 0.95 and p[-1] < 0.05
@@ -67,10 +78,12 @@ def test_p_meet_monotone_in_target(method: str, direction: str) -> None:
 
 def test_bootstrap_is_seeded() -> None:
     y = np.array([1.0, 0.99, 0.985, 0.97, 0.96, 0.957])
-    a = forecast_to_year(YEARS, y, 2030, level=LEVEL, target_value=0.905, direction="decrease",
-                         method="bootstrap", seed=3)
-    b = forecast_to_year(YEARS, y, 2030, level=LEVEL, target_value=0.905, direction="decrease",
-                         method="bootstrap", seed=3)
+    a = forecast_to_year(
+        YEARS, y, 2030, level=LEVEL, target_value=0.905, direction="decrease", method="bootstrap", seed=3
+    )
+    b = forecast_to_year(
+        YEARS, y, 2030, level=LEVEL, target_value=0.905, direction="decrease", method="bootstrap", seed=3
+    )
     assert a == b
     assert a.low <= a.value <= a.high
 
@@ -92,8 +105,7 @@ def test_short_series_and_bounds() -> None:
     f2 = forecast_to_year([2023, 2024], [10.0, 12.0], 2025, level=LEVEL, target_value=20)
     assert_allclose(f2.value, 14.0)
     assert np.isnan(f2.low) and np.isnan(f2.p_meet)
-    f3 = forecast_to_year(YEARS, [80, 85, 91, 94, 98, 99.5], 2030, level=LEVEL, bounds=(0.0, 100.0),
-                          target_value=100)
+    f3 = forecast_to_year(YEARS, [80, 85, 91, 94, 98, 99.5], 2030, level=LEVEL, bounds=(0.0, 100.0), target_value=100)
     assert f3.value == 100.0 and f3.high == 100.0 and f3.low <= 100.0
     nan_dropped = forecast_to_year([2020, 2021, 2022, 2023], [1.0, np.nan, 3.0, 4.0], 2025, level=LEVEL)
     assert nan_dropped.n_points == 3

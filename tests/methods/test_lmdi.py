@@ -52,10 +52,14 @@ def test_hand_worked_two_sector_example() -> None:
            activity = 36.4096 · 0.693147 = 25.2372, structure = 36.4096 · 0.405465 = 14.7628
     city:  activity 94.5519, structure −54.5519, intensity = fuel mix = emission factor = 0; sum 40
     """
-    df = _frame([
-        (2020, "road", "diesel", 100, 50, 100), (2020, "water", "fuel_oil", 100, 10, 20),
-        (2025, "road", "diesel", 100, 50, 100), (2025, "water", "fuel_oil", 300, 30, 60),
-    ])
+    df = _frame(
+        [
+            (2020, "road", "diesel", 100, 50, 100),
+            (2020, "water", "fuel_oil", 100, 10, 20),
+            (2025, "road", "diesel", 100, 50, 100),
+            (2025, "water", "fuel_oil", 300, 30, 60),
+        ]
+    )
     by_sector = lmdi_decompose(df, 2020, 2025)
     road, water = _row(by_sector, "sector", "road"), _row(by_sector, "sector", "water")
     assert_allclose([road["activity"], road["structure"]], [69.3147, -69.3147], atol=1e-4)
@@ -70,21 +74,49 @@ def test_hand_worked_two_sector_example() -> None:
 def test_fuel_switch_intensity_and_emission_factor_effects() -> None:
     """One sector, Q fixed. Diesel (EF 0.074) → LNG (EF 0.056) switch, a 10 % energy-intensity fall
     and an electricity factor fall, each alone moves exactly its own effect."""
-    mix = lmdi_totals(lmdi_decompose(_frame([
-        (0, "truck", "diesel", 100, 80, 80 * 0.074), (0, "truck", "lng", 100, 20, 20 * 0.056),
-        (1, "truck", "diesel", 100, 60, 60 * 0.074), (1, "truck", "lng", 100, 40, 40 * 0.056),
-    ]), 0, 1))
+    mix = lmdi_totals(
+        lmdi_decompose(
+            _frame(
+                [
+                    (0, "truck", "diesel", 100, 80, 80 * 0.074),
+                    (0, "truck", "lng", 100, 20, 20 * 0.056),
+                    (1, "truck", "diesel", 100, 60, 60 * 0.074),
+                    (1, "truck", "lng", 100, 40, 40 * 0.056),
+                ]
+            ),
+            0,
+            1,
+        )
+    )
     assert_allclose(mix["fuel_mix"], (4.44 + 2.24) - (5.92 + 1.12), rtol=1e-12)  # −0.36
     assert_allclose([mix[e] for e in EFFECTS if e != "fuel_mix"], 0.0, atol=1e-12)
 
-    intensity = lmdi_totals(lmdi_decompose(_frame([
-        (0, "bus", "diesel", 100, 50, 50 * 0.074), (1, "bus", "diesel", 100, 45, 45 * 0.074),
-    ]), 0, 1))
+    intensity = lmdi_totals(
+        lmdi_decompose(
+            _frame(
+                [
+                    (0, "bus", "diesel", 100, 50, 50 * 0.074),
+                    (1, "bus", "diesel", 100, 45, 45 * 0.074),
+                ]
+            ),
+            0,
+            1,
+        )
+    )
     assert_allclose(intensity["intensity"], -5 * 0.074, rtol=1e-12)
 
-    ef = lmdi_totals(lmdi_decompose(_frame([
-        (0, "rail", "electricity", 10, 10, 5.8), (1, "rail", "electricity", 10, 10, 5.0),
-    ]), 0, 1))
+    ef = lmdi_totals(
+        lmdi_decompose(
+            _frame(
+                [
+                    (0, "rail", "electricity", 10, 10, 5.8),
+                    (1, "rail", "electricity", 10, 10, 5.0),
+                ]
+            ),
+            0,
+            1,
+        )
+    )
     assert_allclose(ef["emission_factor"], -0.8, rtol=1e-12)
     assert_allclose([ef[e] for e in EFFECTS if e != "emission_factor"], 0.0, atol=1e-12)
 
@@ -93,10 +125,14 @@ def test_fuel_switch_intensity_and_emission_factor_effects() -> None:
 
 
 def test_new_and_vanishing_fuel_go_to_fuel_mix() -> None:
-    df = _frame([
-        (0, "road", "diesel", 100, 100, 7.4), (0, "road", "cng", 100, 10, 0.56),
-        (1, "road", "diesel", 100, 80, 5.92), (1, "road", "lng", 100, 30, 1.68),
-    ])
+    df = _frame(
+        [
+            (0, "road", "diesel", 100, 100, 7.4),
+            (0, "road", "cng", 100, 10, 0.56),
+            (1, "road", "diesel", 100, 80, 5.92),
+            (1, "road", "lng", 100, 30, 1.68),
+        ]
+    )
     terms = lmdi_terms(df, 0, 1)
     lng, cng = _row(terms, "fuel", "lng"), _row(terms, "fuel", "cng")
     assert_allclose(lng["fuel_mix"], 1.68)
@@ -108,11 +144,15 @@ def test_new_and_vanishing_fuel_go_to_fuel_mix() -> None:
 
 
 def test_new_sector_goes_to_structure_and_zero_co2_energy_is_neutral() -> None:
-    df = _frame([
-        (0, "road", "diesel", 100, 50, 3.7), (0, "road", "electricity", 100, 5, 0.0),
-        (1, "road", "diesel", 90, 45, 3.33), (1, "road", "electricity", 90, 9, 0.0),
-        (1, "rail", "diesel", 30, 3, 0.222),
-    ])
+    df = _frame(
+        [
+            (0, "road", "diesel", 100, 50, 3.7),
+            (0, "road", "electricity", 100, 5, 0.0),
+            (1, "road", "diesel", 90, 45, 3.33),
+            (1, "road", "electricity", 90, 9, 0.0),
+            (1, "rail", "diesel", 30, 3, 0.222),
+        ]
+    )
     terms = lmdi_terms(df, 0, 1)
     rail = _row(terms, "sector", "rail")
     assert_allclose(rail["structure"], 0.222)
@@ -158,10 +198,10 @@ _value = st.one_of(st.just(0.0), st.floats(min_value=1e-3, max_value=1e6, allow_
 
 @st.composite
 def _frames(draw: st.DrawFn) -> pl.DataFrame:
-    sectors = draw(st.lists(st.sampled_from(["road", "rail", "water", "air"]), min_size=1, max_size=4,
-                            unique=True))
-    fuels = draw(st.lists(st.sampled_from(["diesel", "gasoline", "lng", "electricity"]), min_size=1,
-                          max_size=3, unique=True))
+    sectors = draw(st.lists(st.sampled_from(["road", "rail", "water", "air"]), min_size=1, max_size=4, unique=True))
+    fuels = draw(
+        st.lists(st.sampled_from(["diesel", "gasoline", "lng", "electricity"]), min_size=1, max_size=3, unique=True)
+    )
     rows = []
     for year in (0, 1):
         for s in sectors:
@@ -181,8 +221,9 @@ def test_effects_sum_to_total_change(df: pl.DataFrame) -> None:
     by_sector = lmdi_decompose(df, 0, 1)
     effects = by_sector.select(list(EFFECTS)).to_numpy().sum(axis=1)
     delta = by_sector.get_column("delta_co2").to_numpy()
-    scale = max(1.0, float(by_sector.select(pl.col("co2_from").abs().max(), pl.col("co2_to").abs().max())
-                           .to_numpy().max()))
+    scale = max(
+        1.0, float(by_sector.select(pl.col("co2_from").abs().max(), pl.col("co2_to").abs().max()).to_numpy().max())
+    )
     assert np.all(np.abs(effects - delta) <= 1e-9 * scale)
     c0 = df.filter(pl.col("year") == 0).get_column("co2").sum()
     c1 = df.filter(pl.col("year") == 1).get_column("co2").sum()

@@ -15,9 +15,17 @@ FREE = p.BandThresholds(on_track=0.015, needs_acceleration=0.005, limited_progre
 
 def _status(**kw: object) -> str:
     args = {"base_year": 2020, "year": 2025, "target_year": 2030, "direction": "increase"} | kw
-    r = p.sdg_progress(args["base_value"], args["value"], args["target_value"], args["base_year"],
-                       args["year"], args["target_year"], args["direction"],
-                       ratio_thresholds=SDG, no_target_thresholds=FREE)
+    r = p.sdg_progress(
+        args["base_value"],
+        args["value"],
+        args["target_value"],
+        args["base_year"],
+        args["year"],
+        args["target_year"],
+        args["direction"],
+        ratio_thresholds=SDG,
+        no_target_thresholds=FREE,
+    )
     return str(r.status)
 
 
@@ -27,16 +35,31 @@ def _status(**kw: object) -> str:
 def test_classify_bands_at_every_edge() -> None:
     below = np.nextafter
     scores = [1.5, 0.95, below(0.95, 0), 0.60, below(0.60, 0), 0.0, below(0.0, -1), -3.0, np.nan]
-    expected = ["on_track", "on_track", "needs_acceleration", "needs_acceleration", "limited_progress",
-                "limited_progress", "deterioration", "deterioration", "no_data"]
+    expected = [
+        "on_track",
+        "on_track",
+        "needs_acceleration",
+        "needs_acceleration",
+        "limited_progress",
+        "limited_progress",
+        "deterioration",
+        "deterioration",
+        "no_data",
+    ]
     assert_array_equal(p.classify_bands(scores, SDG), expected)
 
 
 def test_no_target_bands_at_every_edge() -> None:
     below = np.nextafter
     scores = [0.015, below(0.015, 0), 0.005, below(0.005, 0), 0.0, below(0.0, -1)]
-    expected = ["on_track", "needs_acceleration", "needs_acceleration", "limited_progress",
-                "limited_progress", "deterioration"]
+    expected = [
+        "on_track",
+        "needs_acceleration",
+        "needs_acceleration",
+        "limited_progress",
+        "limited_progress",
+        "deterioration",
+    ]
     assert_array_equal(p.classify_bands(scores, FREE), expected)
 
 
@@ -49,29 +72,33 @@ def test_thresholds_must_decrease() -> None:
     ("value", "expected"),
     [
         # base 0 % → linear rates; target 100 % in 10 years needs 10 points/yr; five years observed.
-        (47.5, "on_track"),            # R = 9.5/10 = 0.95 exactly: the edge is on track
+        (47.5, "on_track"),  # R = 9.5/10 = 0.95 exactly: the edge is on track
         (47.0, "needs_acceleration"),  # R = 0.94
         (30.0, "needs_acceleration"),  # R = 0.60 exactly
-        (29.5, "limited_progress"),    # R = 0.59
-        (0.0, "limited_progress"),     # R = 0 exactly
-        (-0.5, "deterioration"),       # R < 0
-        (100.0, "achieved"),           # target already met
+        (29.5, "limited_progress"),  # R = 0.59
+        (0.0, "limited_progress"),  # R = 0 exactly
+        (-0.5, "deterioration"),  # R < 0
+        (100.0, "achieved"),  # target already met
     ],
 )
 def test_sdg_status_edges_linear_rates(value: float, expected: str) -> None:
     assert _status(base_value=0.0, value=value, target_value=100.0) == expected
 
 
-@pytest.mark.parametrize(("r", "expected"), [(0.95, "on_track"), (0.60, "needs_acceleration"),
-                                             (0.0, "limited_progress")])
+@pytest.mark.parametrize(
+    ("r", "expected"), [(0.95, "on_track"), (0.60, "needs_acceleration"), (0.0, "limited_progress")]
+)
 @pytest.mark.parametrize("direction", ["increase", "decrease"])
 def test_sdg_status_edges_compound(r: float, expected: str, direction: str) -> None:
     """Values built so that R = r ± 1e-9 around each edge, for both directions."""
     base, years_obs, years_req = 1.0, 5, 10
     target = 1.5 if direction == "increase" else 0.8
     req = (target / base) ** (1 / years_req) - 1
-    below = {"on_track": "needs_acceleration", "needs_acceleration": "limited_progress",
-             "limited_progress": "deterioration"}[expected]
+    below = {
+        "on_track": "needs_acceleration",
+        "needs_acceleration": "limited_progress",
+        "limited_progress": "deterioration",
+    }[expected]
     for eps, want in ((1e-9, expected), (-1e-9, below)):
         obs = (r + eps) * abs(req) * (1 if direction == "increase" else -1)
         value = base * (1 + obs) ** years_obs
@@ -81,8 +108,7 @@ def test_sdg_status_edges_compound(r: float, expected: str, direction: str) -> N
 
 def test_sdg_ratio_values_decrease_direction() -> None:
     """Intensity index 1 → target 0.95 in 2025; 0.97 in 2023 against a required −1.02 %/yr."""
-    r = p.sdg_progress(1.0, 0.97, 0.95, 2020, 2023, 2025, "decrease", ratio_thresholds=SDG,
-                       no_target_thresholds=FREE)
+    r = p.sdg_progress(1.0, 0.97, 0.95, 2020, 2023, 2025, "decrease", ratio_thresholds=SDG, no_target_thresholds=FREE)
     obs = 0.97 ** (1 / 3) - 1
     req = 0.95 ** (1 / 5) - 1
     assert_allclose(r.ratio, -obs / abs(req), rtol=1e-12)
@@ -103,16 +129,23 @@ def test_sdg_special_cases() -> None:
     assert _status(base_value=100.0, value=100 * 1.02**5, target_value=np.nan) == "on_track"
     assert _status(base_value=100.0, value=100 * 1.01**5, target_value=np.nan) == "needs_acceleration"
     assert _status(base_value=100.0, value=100 * 1.002**5, target_value=np.nan) == "limited_progress"
-    assert _status(base_value=100.0, value=100 * 1.01**5, target_value=np.nan,
-                   direction="decrease") == "deterioration"
+    assert _status(base_value=100.0, value=100 * 1.01**5, target_value=np.nan, direction="decrease") == "deterioration"
     # no target and a zero base: no CAGR, no status
     assert _status(base_value=0.0, value=5.0, target_value=np.nan) == "no_data"
 
 
 def test_sdg_vectorised_over_indicators() -> None:
-    r = p.sdg_progress([1.0, 1.0, 50.0], [0.97, 1.01, 60.0], [0.95, 0.95, 80.0], 2020, 2023,
-                       [2025, 2025, 2025], ["decrease", "decrease", "increase"],
-                       ratio_thresholds=SDG, no_target_thresholds=FREE)
+    r = p.sdg_progress(
+        [1.0, 1.0, 50.0],
+        [0.97, 1.01, 60.0],
+        [0.95, 0.95, 80.0],
+        2020,
+        2023,
+        [2025, 2025, 2025],
+        ["decrease", "decrease", "increase"],
+        ratio_thresholds=SDG,
+        no_target_thresholds=FREE,
+    )
     assert r.status.shape == (3,)
     assert r.status.tolist() == ["on_track", "deterioration", "needs_acceleration"]
 
@@ -126,8 +159,13 @@ def test_bad_direction_is_refused() -> None:
 
 
 def test_measure_target_by_kind() -> None:
-    got = p.measure_target(["ratio", "count", "reduction", "multiple", "growth"],
-                           [80.0, 2.0, 5.0, 2.0, 10.0], [40.0, 0.0, 2.0, 1.2e6, 100.0], 2020, 2025)
+    got = p.measure_target(
+        ["ratio", "count", "reduction", "multiple", "growth"],
+        [80.0, 2.0, 5.0, 2.0, 10.0],
+        [40.0, 0.0, 2.0, 1.2e6, 100.0],
+        2020,
+        2025,
+    )
     assert_allclose(got, [80.0, 2.0, 1.9, 2.4e6, 100 * 1.1**5], rtol=1e-12)
     with pytest.raises(ValueError, match="unknown indicator kind"):
         p.measure_target("percentage", 1.0, 1.0, 2020, 2025)
@@ -147,8 +185,9 @@ def test_reduction_indicator_end_to_end() -> None:
     base = 60.0
     target = float(p.measure_target("reduction", 5.0, base, 2020, 2025))
     value = 58.0
-    r = p.sdg_progress(base, value, target, 2020, 2023, 2025, "decrease", ratio_thresholds=SDG,
-                       no_target_thresholds=FREE)
+    r = p.sdg_progress(
+        base, value, target, 2020, 2023, 2025, "decrease", ratio_thresholds=SDG, no_target_thresholds=FREE
+    )
     assert str(r.status) == "on_track"  # fell 3.33 % in 3 of 5 years
     assert_allclose(p.reduction_pct(base, value), 100 * 2 / 60)
 
@@ -194,8 +233,7 @@ def test_step_completion_relative_and_absolute() -> None:
 
 def test_traffic_light_edges() -> None:
     c = [1.2, 1.0, np.nextafter(1.0, 0) - 1e-9, 0.9, 0.9 - 1e-9, 0.0, -0.5, np.nan]
-    assert_array_equal(p.traffic_light(c, 0.10),
-                       ["green", "green", "yellow", "yellow", "red", "red", "red", "grey"])
+    assert_array_equal(p.traffic_light(c, 0.10), ["green", "green", "yellow", "yellow", "red", "red", "red", "grey"])
     # a 10 % shortfall computed in floating point stays yellow
     assert str(p.traffic_light(p.completion_to_date(1.0, 0.973, 0.97), 0.10)) == "yellow"
     with pytest.raises(ValueError):
@@ -203,8 +241,15 @@ def test_traffic_light_edges() -> None:
 
 
 def test_status_light_and_worst() -> None:
-    mapping = {"achieved": "green", "on_track": "green", "needs_acceleration": "yellow",
-               "limited_progress": "red", "deterioration": "red", "no_data": "grey", "late": "grey"}
+    mapping = {
+        "achieved": "green",
+        "on_track": "green",
+        "needs_acceleration": "yellow",
+        "limited_progress": "red",
+        "deterioration": "red",
+        "no_data": "grey",
+        "late": "grey",
+    }
     got = p.status_light(["on_track", "late", "needs_acceleration", "deterioration"], mapping)
     assert got.tolist() == ["green", "grey", "yellow", "red"]
     with pytest.raises(ValueError, match="no light configured"):
@@ -219,17 +264,28 @@ def test_data_status_override() -> None:
 
 
 def test_milestone_status() -> None:
-    got = p.milestone_status([2024, np.nan, np.nan, np.nan, 2027], [True, True, False, False, True],
-                             [2025, 2025, 2030, 2025, 2030], [2025, 2025, 2025, 2026, 2025])
+    got = p.milestone_status(
+        [2024, np.nan, np.nan, np.nan, 2027],
+        [True, True, False, False, True],
+        [2025, 2025, 2030, 2025, 2030],
+        [2025, 2025, 2025, 2026, 2025],
+    )
     assert got.tolist() == ["done", "in_progress", "not_started", "overdue", "in_progress"]
 
 
 def test_assessment_score_2014_template() -> None:
-    score, vetoed = p.assessment_score([1.2, 0.9, np.nan], [0.5, 1.0, 1.0], [1.0, 0.6, 0.0],
-                                       annual_points=25, cumulative_points=25, measures_points=50,
-                                       veto_when_missed=True)
+    score, vetoed = p.assessment_score(
+        [1.2, 0.9, np.nan],
+        [0.5, 1.0, 1.0],
+        [1.0, 0.6, 0.0],
+        annual_points=25,
+        cumulative_points=25,
+        measures_points=50,
+        veto_when_missed=True,
+    )
     assert_allclose(score, [25 + 12.5 + 50, 22.5 + 25 + 30, 0 + 25 + 0])
     assert vetoed.tolist() == [False, True, True]
-    _, no_veto = p.assessment_score(0.5, 1, 1, annual_points=25, cumulative_points=25, measures_points=50,
-                                    veto_when_missed=False)
+    _, no_veto = p.assessment_score(
+        0.5, 1, 1, annual_points=25, cumulative_points=25, measures_points=50, veto_when_missed=False
+    )
     assert not bool(no_veto)

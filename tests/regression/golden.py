@@ -61,42 +61,126 @@ def snapshot(factory: sessionmaker[Session]) -> dict[str, list[list[Any]]]:
     with factory() as session:
         inv = select(CalculationRun.id).where(CalculationRun.kind == "inventory")
         ev = select(CalculationRun.id).where(CalculationRun.kind == "evaluation")
-        year_of = {rid: y for rid, y in session.execute(
-            select(CalculationRun.id, CalculationRun.parameters)).all() for y in [dict(y or {}).get("year")]}
-        values = [[year_of[r[0]], *r[1:]] for r in session.execute(
-            select(IndicatorValue.run_id, IndicatorValue.indicator_id, IndicatorValue.year, IndicatorValue.month,
-                   IndicatorValue.measure, IndicatorValue.value, IndicatorValue.status, IndicatorValue.sdg_status,
-                   IndicatorValue.light, IndicatorValue.completion_to_date, IndicatorValue.step_completion,
-                   IndicatorValue.target_year, IndicatorValue.target_value, IndicatorValue.forecast)
-            .where(IndicatorValue.run_id.in_(ev))).all()]
+        year_of = {
+            rid: y
+            for rid, y in session.execute(select(CalculationRun.id, CalculationRun.parameters)).all()
+            for y in [dict(y or {}).get("year")]
+        }
+        values = [
+            [year_of[r[0]], *r[1:]]
+            for r in session.execute(
+                select(
+                    IndicatorValue.run_id,
+                    IndicatorValue.indicator_id,
+                    IndicatorValue.year,
+                    IndicatorValue.month,
+                    IndicatorValue.measure,
+                    IndicatorValue.value,
+                    IndicatorValue.status,
+                    IndicatorValue.sdg_status,
+                    IndicatorValue.light,
+                    IndicatorValue.completion_to_date,
+                    IndicatorValue.step_completion,
+                    IndicatorValue.target_year,
+                    IndicatorValue.target_value,
+                    IndicatorValue.forecast,
+                ).where(IndicatorValue.run_id.in_(ev))
+            ).all()
+        ]
         return {
-            "results": _rows(session, select(
-                Result.year, Result.month, Result.sector, Result.org_id, Result.co2_t, Result.co2e_t,
-                Result.scope1_co2_t, Result.scope2_co2_t, Result.ch4_t, Result.n2o_t, Result.energy_gj,
-                Result.energy_tce, Result.freight_tkm, Result.passenger_pkm, Result.converted_tkm,
-                Result.throughput_t, Result.intensity_kgco2_per_converted_tkm, Result.line_count)
-                .where(Result.run_id.in_(inv))),
+            "results": _rows(
+                session,
+                select(
+                    Result.year,
+                    Result.month,
+                    Result.sector,
+                    Result.org_id,
+                    Result.co2_t,
+                    Result.co2e_t,
+                    Result.scope1_co2_t,
+                    Result.scope2_co2_t,
+                    Result.ch4_t,
+                    Result.n2o_t,
+                    Result.energy_gj,
+                    Result.energy_tce,
+                    Result.freight_tkm,
+                    Result.passenger_pkm,
+                    Result.converted_tkm,
+                    Result.throughput_t,
+                    Result.intensity_kgco2_per_converted_tkm,
+                    Result.line_count,
+                ).where(Result.run_id.in_(inv)),
+            ),
             "indicator_values": sorted(([_round(v) for v in r] for r in values), key=lambda r: json.dumps(r)),
-            "warnings": _rows(session, select(
-                EvaluationWarning.year, EvaluationWarning.kind, EvaluationWarning.severity,
-                EvaluationWarning.indicator_id, EvaluationWarning.org_id, EvaluationWarning.report_type,
-                EvaluationWarning.period, EvaluationWarning.departments, EvaluationWarning.message_zh,
-                EvaluationWarning.message_en, EvaluationWarning.resolved_at.is_(None))),
-            "scorecards": _rows(session, select(
-                DepartmentScore.department_id, DepartmentScore.year, DepartmentScore.annual_completion,
-                DepartmentScore.cumulative_completion, DepartmentScore.measures_share, DepartmentScore.score,
-                DepartmentScore.vetoed, DepartmentScore.grade)),
-            "decomposition": _rows(session, select(
-                DecompositionEffect.year_from, DecompositionEffect.year_to, DecompositionEffect.sector,
-                DecompositionEffect.co2_from_t, DecompositionEffect.co2_to_t, DecompositionEffect.delta_co2_t,
-                DecompositionEffect.activity_t, DecompositionEffect.structure_t, DecompositionEffect.intensity_t,
-                DecompositionEffect.fuel_mix_t, DecompositionEffect.emission_factor_t)),
-            "ships": _rows(session, select(
-                ShipResult.grain, ShipResult.key, ShipResult.year, ShipResult.month, ShipResult.fuel_t,
-                ShipResult.co2_t, ShipResult.ch4_t, ShipResult.n2o_t, ShipResult.nox_t, ShipResult.sox_t,
-                ShipResult.pm10_t, ShipResult.pm25_t, ShipResult.co_t, ShipResult.hc_t, ShipResult.shore_kwh,
-                ShipResult.connected_h, ShipResult.avoided_co2_gross_t, ShipResult.grid_co2_t,
-                ShipResult.avoided_co2_net_t)),
+            "warnings": _rows(
+                session,
+                select(
+                    EvaluationWarning.year,
+                    EvaluationWarning.kind,
+                    EvaluationWarning.severity,
+                    EvaluationWarning.indicator_id,
+                    EvaluationWarning.org_id,
+                    EvaluationWarning.report_type,
+                    EvaluationWarning.period,
+                    EvaluationWarning.departments,
+                    EvaluationWarning.message_zh,
+                    EvaluationWarning.message_en,
+                    EvaluationWarning.resolved_at.is_(None),
+                ),
+            ),
+            "scorecards": _rows(
+                session,
+                select(
+                    DepartmentScore.department_id,
+                    DepartmentScore.year,
+                    DepartmentScore.annual_completion,
+                    DepartmentScore.cumulative_completion,
+                    DepartmentScore.measures_share,
+                    DepartmentScore.score,
+                    DepartmentScore.vetoed,
+                    DepartmentScore.grade,
+                ),
+            ),
+            "decomposition": _rows(
+                session,
+                select(
+                    DecompositionEffect.year_from,
+                    DecompositionEffect.year_to,
+                    DecompositionEffect.sector,
+                    DecompositionEffect.co2_from_t,
+                    DecompositionEffect.co2_to_t,
+                    DecompositionEffect.delta_co2_t,
+                    DecompositionEffect.activity_t,
+                    DecompositionEffect.structure_t,
+                    DecompositionEffect.intensity_t,
+                    DecompositionEffect.fuel_mix_t,
+                    DecompositionEffect.emission_factor_t,
+                ),
+            ),
+            "ships": _rows(
+                session,
+                select(
+                    ShipResult.grain,
+                    ShipResult.key,
+                    ShipResult.year,
+                    ShipResult.month,
+                    ShipResult.fuel_t,
+                    ShipResult.co2_t,
+                    ShipResult.ch4_t,
+                    ShipResult.n2o_t,
+                    ShipResult.nox_t,
+                    ShipResult.sox_t,
+                    ShipResult.pm10_t,
+                    ShipResult.pm25_t,
+                    ShipResult.co_t,
+                    ShipResult.hc_t,
+                    ShipResult.shore_kwh,
+                    ShipResult.connected_h,
+                    ShipResult.avoided_co2_gross_t,
+                    ShipResult.grid_co2_t,
+                    ShipResult.avoided_co2_net_t,
+                ),
+            ),
         }
 
 
@@ -107,10 +191,15 @@ def digests(snap: dict[str, list[list[Any]]]) -> dict[str, Any]:
         groups: dict[str, list[list[Any]]] = {}
         for r in rows:
             groups.setdefault(str(r[GROUP[table]]), []).append(r)
-        out[table] = {g: hashlib.sha256(json.dumps(rs, ensure_ascii=False, default=str).encode()).hexdigest()
-                      for g, rs in sorted(groups.items())}
-    out["totals"] = {str(r[0]): {"co2_t": r[4], "co2e_t": r[5], "energy_tce": r[11]}
-                     for r in snap["results"] if r[1] is None and r[2] is None and r[3] is None}
+        out[table] = {
+            g: hashlib.sha256(json.dumps(rs, ensure_ascii=False, default=str).encode()).hexdigest()
+            for g, rs in sorted(groups.items())
+        }
+    out["totals"] = {
+        str(r[0]): {"co2_t": r[4], "co2e_t": r[5], "energy_tce": r[11]}
+        for r in snap["results"]
+        if r[1] is None and r[2] is None and r[3] is None
+    }
     return out
 
 

@@ -14,7 +14,10 @@ def test_demo_numbers_match_the_golden_snapshot(demo_db_url: str) -> None:
         compute(session)
     got, want = digests(snapshot(factory)), load()
     assert got["totals"] == want["totals"]
-    changed = {t: sorted(g for g in set(want[t]) | set(got[t]) if want[t].get(g) != got[t].get(g))
-               for t in want if t != "totals"}
+    changed = {
+        t: sorted(g for g in set(want[t]) | set(got[t]) if want[t].get(g) != got[t].get(g))
+        for t in want
+        if t != "totals"
+    }
     assert not any(changed.values()), f"changed groups: { {t: g for t, g in changed.items() if g} }"
     factory.kw["bind"].dispose()

@@ -49,8 +49,7 @@ def test_pdf_text_fonts_and_pages(report: tuple[dict[str, Any], bytes, bytes, st
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     cjk = [line for line in fonts.splitlines() if "NotoSansSC" in line]
     assert cjk and all(line.split()[-5] == "yes" for line in cjk)  # emb column
-    subprocess.run(["pdftoppm", "-r", "40", "-png", str(path), str(tmp_path / "page")], check=True,
-                   capture_output=True)
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(path), str(tmp_path / "page")], check=True, capture_output=True)
     pages = sorted(tmp_path.glob("page*.png"))
     assert len(pages) >= 3 and all(p.stat().st_size > 5000 for p in pages)
 
@@ -69,8 +68,9 @@ def test_xlsx_tables(report: tuple[dict[str, Any], bytes, bytes, str]) -> None:
     assert wb["排放构成"].max_row == len(data["by_sector"]) + 1
 
 
-def test_cli_report(report: tuple[dict[str, Any], bytes, bytes, str], tmp_path: Path,
-                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_report(
+    report: tuple[dict[str, Any], bytes, bytes, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import typer
     from typer.testing import CliRunner
 
@@ -83,8 +83,9 @@ def test_cli_report(report: tuple[dict[str, Any], bytes, bytes, str], tmp_path: 
     app = typer.Typer()
     report_commands.register(app)
     app.command("noop")(lambda: None)
-    out = CliRunner().invoke(app, ["report", "--year", "2025", "--pdf", str(tmp_path / "a.pdf"),
-                                   "--xlsx", str(tmp_path / "a.xlsx")])
+    out = CliRunner().invoke(
+        app, ["report", "--year", "2025", "--pdf", str(tmp_path / "a.pdf"), "--xlsx", str(tmp_path / "a.xlsx")]
+    )
     get_settings.cache_clear()
     assert out.exit_code == 0, out.output
     assert (tmp_path / "a.pdf").read_bytes().startswith(b"%PDF") and (tmp_path / "a.xlsx").stat().st_size > 1000

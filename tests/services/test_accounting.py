@@ -27,8 +27,9 @@ def run(library: FactorLibrary, *rows: str, **options: str) -> dict:
     ("factor_set", "ncv", "cc", "of"),
     [("energy_statistics", 42.652, 0.02020, 0.98), ("ndrc_land_2015", 43.33, 0.02020, 0.98)],
 )
-def test_1000_t_diesel_under_each_named_set(library: FactorLibrary, factor_set: str, ncv: float, cc: float,
-                                            of: float) -> None:
+def test_1000_t_diesel_under_each_named_set(
+    library: FactorLibrary, factor_set: str, ncv: float, cc: float, of: float
+) -> None:
     out = run(library, "A,2023-05,road_freight,diesel,1000,t,,,,CN-JS,", factor_set=factor_set, gwp="AR5")
     t = out["total"]
     energy = 1000 * ncv  # GJ
@@ -65,9 +66,16 @@ def test_1000_mwh_with_the_years_regional_factor(library: FactorLibrary) -> None
 
 @pytest.mark.parametrize(
     ("sector", "kind", "coefficient"),
-    [("road_passenger", "", 0.1), ("urban_bus", "", 0.1), ("taxi", "", 0.1), ("rail", "", 1.0),
-     ("waterway_passenger", "berth", 1.0), ("waterway_passenger", "seat", 1 / 3),
-     ("civil_aviation", "domestic", 0.072), ("civil_aviation", "international", 0.075)],
+    [
+        ("road_passenger", "", 0.1),
+        ("urban_bus", "", 0.1),
+        ("taxi", "", 0.1),
+        ("rail", "", 1.0),
+        ("waterway_passenger", "berth", 1.0),
+        ("waterway_passenger", "seat", 1 / 3),
+        ("civil_aviation", "domestic", 0.072),
+        ("civil_aviation", "international", 0.075),
+    ],
 )
 def test_converted_turnover_per_mode(library: FactorLibrary, sector: str, kind: str, coefficient: float) -> None:
     out = run(library, f"C,2023,{sector},,,,500,9000,{kind},,")
@@ -78,11 +86,13 @@ def test_converted_turnover_per_mode(library: FactorLibrary, sector: str, kind: 
 
 
 def test_intensity_and_sector_sums(library: FactorLibrary) -> None:
-    out = run(library,
-              "A,2023-01,road_freight,diesel,100,t,2000000,,,,",
-              "A,2023-02,road_freight,diesel,50,t,1000000,,,,",
-              "T,2023-01,taxi,gasoline,10,t,,400000,,,",
-              "T,2023-01,taxi,electricity,20000,kWh,,100000,,,")
+    out = run(
+        library,
+        "A,2023-01,road_freight,diesel,100,t,2000000,,,,",
+        "A,2023-02,road_freight,diesel,50,t,1000000,,,,",
+        "T,2023-01,taxi,gasoline,10,t,,400000,,,",
+        "T,2023-01,taxi,electricity,20000,kWh,,100000,,,",
+    )
     rf = out["by_sector"]["road_freight"]
     assert rf["intensity_kgco2_per_converted_tkm"] == pytest.approx(rf["co2_t"] * 1000 / 3_000_000)
     for m in ("co2_t", "co2e_t", "energy_gj", "energy_tce", "scope2_co2_t"):
@@ -138,8 +148,12 @@ def test_fuel_missing_from_a_set_is_refused_by_row(library: FactorLibrary) -> No
     from transcarbon.services.validation import ValidationError
 
     with pytest.raises(ValidationError) as exc:
-        run(library, "A,2023,road_freight,diesel,1,t,,,,,", "D,2023,civil_aviation,jet_kerosene,5,t,,,,,",
-            factor_set="ndrc_land_2015")
+        run(
+            library,
+            "A,2023,road_freight,diesel,1,t,,,,,",
+            "D,2023,civil_aviation,jet_kerosene,5,t,,,,,",
+            factor_set="ndrc_land_2015",
+        )
     assert exc.value.errors[0].row == 3
     assert "ndrc_land_2015" in exc.value.errors[0].message_en
     # the set's transcribed LNG NCV (41.868 GJ/t, the fuel-oil value) is withheld: LNG is refused, not mis-counted
@@ -194,8 +208,9 @@ def test_gas_and_liquid_volume_round_trip(m3: float) -> None:
 
 
 @pytest.mark.parametrize(("options", "named"), [({"factor_set": "nope"}, "energy_statistics"), ({"gwp": "AR9"}, "AR5")])
-def test_unknown_sets_are_refused_before_and_during_the_computation(library: FactorLibrary, options: dict[str, str],
-                                                                     named: str) -> None:
+def test_unknown_sets_are_refused_before_and_during_the_computation(
+    library: FactorLibrary, options: dict[str, str], named: str
+) -> None:
     from transcarbon.services.accounting import check_options
     from transcarbon.services.factor_sets import FactorUnavailable
 
@@ -213,7 +228,8 @@ def test_calculate_file_checks_the_options_before_the_rows(library: FactorLibrar
     good = f"{HEADER}\nA,2023,road_freight,diesel,1,t,,,,CN-JS,\n".encode()
     bad = f"{HEADER}\nA,2023,trucks,diesel,1,t,,,,,\n".encode()
     assert inventory_json(calculate_file(good, "a.csv", AccountingOptions())) == run(
-        library, "A,2023,road_freight,diesel,1,t,,,,CN-JS,")
+        library, "A,2023,road_freight,diesel,1,t,,,,CN-JS,"
+    )
     with pytest.raises(FactorUnavailable):
         calculate_file(bad, "a.csv", AccountingOptions(factor_set="nope"))
     with pytest.raises(ValidationError):

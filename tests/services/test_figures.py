@@ -33,8 +33,12 @@ def session(db_url: str, library: FactorLibrary) -> Iterator[Session]:
     engine = db.make_engine(db_url)
     factory = db.session_factory(engine)
     with db.transaction(factory) as s:
-        s.add_all([Organisation(id=o, name_zh=f"{o}公司", name_en=f"{o} Ltd", kind="enterprise", sector=sec)
-                   for o, sec in (("FRT", "road_freight"), ("BUS", "urban_bus"))])
+        s.add_all(
+            [
+                Organisation(id=o, name_zh=f"{o}公司", name_en=f"{o} Ltd", kind="enterprise", sector=sec)
+                for o, sec in (("FRT", "road_freight"), ("BUS", "urban_bus"))
+            ]
+        )
         regions = library.default("regions").table["code"].to_list()
         frame = read_activity_csv(("\n".join([",".join(COLUMNS), *ROWS]) + "\n").encode(), "t.csv", regions=regions)
         store_activity(s, frame, kind="file", label="test", actor="tester", file_name="t.csv", file_sha256="ab" * 32)
@@ -68,7 +72,9 @@ def test_emissions_add_up(session: Session) -> None:
     assert sum(m["co2_t"] for m in em["by_month"]) == pytest.approx(total)
     assert sum(r["co2_t"] for r in em["by_sector_month"]) == pytest.approx(total)
     assert {(r["org_id"], r["name_zh"], r["name_en"]) for r in em["by_org"]} == {
-        ("FRT", "FRT公司", "FRT Ltd"), ("BUS", "BUS公司", "BUS Ltd")}
+        ("FRT", "FRT公司", "FRT Ltd"),
+        ("BUS", "BUS公司", "BUS Ltd"),
+    }
     assert sum(r["co2_t"] for r in em["by_org"]) == pytest.approx(total)
     assert {r["fuel"] for r in em["by_fuel"]} == {"diesel", "electricity", "lng"}
     assert sum(r["co2_t"] for r in em["by_fuel"]) == pytest.approx(total)

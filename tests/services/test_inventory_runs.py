@@ -35,8 +35,12 @@ def session(db_url: str, library: FactorLibrary) -> Iterator[Session]:
     engine = db.make_engine(db_url)
     factory = db.session_factory(engine)
     with db.transaction(factory) as s:
-        s.add_all([Organisation(id=o, name_zh=o, name_en=o, kind="enterprise", sector=sec)
-                   for o, sec in (("FRT", "road_freight"), ("BUS", "urban_bus"), ("PRT", "port"))])
+        s.add_all(
+            [
+                Organisation(id=o, name_zh=o, name_en=o, kind="enterprise", sector=sec)
+                for o, sec in (("FRT", "road_freight"), ("BUS", "urban_bus"), ("PRT", "port"))
+            ]
+        )
         regions = library.default("regions").table["code"].to_list()
         frame = read_activity_csv(("\n".join([",".join(COLUMNS), *ROWS]) + "\n").encode(), "t.csv", regions=regions)
         store_activity(s, frame, kind="file", label="test", actor="tester", file_name="t.csv", file_sha256="ab" * 32)
@@ -53,23 +57,35 @@ def test_run_results_and_lineage_list_exactly_the_inputs(session: Session) -> No
     assert stored is not None and stored.input_count == 5  # the 2022 row is not in 2023
     assert stored.factor_sets["fuel_properties"]["name"] == "energy_statistics"
     assert len(stored.factor_sets["grid"]["sha256"]) == 64
-    road = session.scalars(select(Result).where(Result.run_id == run.run_id, Result.sector == "road_freight",
-                                                Result.month.is_(None), Result.org_id.is_(None))).one()
+    road = session.scalars(
+        select(Result).where(
+            Result.run_id == run.run_id,
+            Result.sector == "road_freight",
+            Result.month.is_(None),
+            Result.org_id.is_(None),
+        )
+    ).one()
     tree = lineage(session, road.id)
     assert [i["row_number"] for i in tree["inputs"]] == [2, 3]
     assert {i["record"]["period"] for i in tree["inputs"]} == {"2023-01", "2023-02"}
     assert tree["check"]["matches"]
     assert road.co2_t == pytest.approx(220 * 42.652 * 0.0202 * 0.98 * 44 / 12)
-    assert any(f["kind"] == "fuel_properties" and f["key"]["fuel"] == "diesel" and "Yearbook" in f["source"]
-               for f in tree["factors"])
-    total = session.scalars(select(Result).where(Result.run_id == run.run_id, Result.sector.is_(None),
-                                                 Result.month.is_(None), Result.org_id.is_(None))).one()
+    assert any(
+        f["kind"] == "fuel_properties" and f["key"]["fuel"] == "diesel" and "Yearbook" in f["source"]
+        for f in tree["factors"]
+    )
+    total = session.scalars(
+        select(Result).where(
+            Result.run_id == run.run_id, Result.sector.is_(None), Result.month.is_(None), Result.org_id.is_(None)
+        )
+    ).one()
     total_tree = lineage(session, total.id)
     assert sorted(i["row_number"] for i in total_tree["inputs"]) == [2, 3, 4, 5, 6]
     grid = [f for f in total_tree["factors"] if f["kind"] == "grid"]
     assert grid == [g for g in grid if g["key"] == {"region": "CN-JS", "year": 2023}] and grid
-    jan = session.scalars(select(Result).where(Result.run_id == run.run_id, Result.month == 1,
-                                               Result.sector == "road_freight")).one()
+    jan = session.scalars(
+        select(Result).where(Result.run_id == run.run_id, Result.month == 1, Result.sector == "road_freight")
+    ).one()
     assert [i["row_number"] for i in lineage(session, jan.id)["inputs"]] == [2]
     bus = session.scalars(select(Result).where(Result.run_id == run.run_id, Result.org_id == "BUS")).one()
     assert [i["row_number"] for i in lineage(session, bus.id)["inputs"]] == [4, 5]
@@ -126,8 +142,11 @@ def test_result_org_names_whose_rows_a_result_comes_from(session: Session) -> No
     with session.begin():
         run = run_inventory(session, 2023, AccountingOptions(), actor="tester")
     bus = session.scalars(select(Result).where(Result.run_id == run.run_id, Result.org_id == "BUS")).one()
-    total = session.scalars(select(Result).where(Result.run_id == run.run_id, Result.sector.is_(None),
-                                                 Result.month.is_(None), Result.org_id.is_(None))).one()
+    total = session.scalars(
+        select(Result).where(
+            Result.run_id == run.run_id, Result.sector.is_(None), Result.month.is_(None), Result.org_id.is_(None)
+        )
+    ).one()
     assert result_org(session, bus.id) == "BUS"
     assert result_org(session, total.id) is None
     with pytest.raises(LineageNotFound):
@@ -159,14 +178,22 @@ def test_only_approved_batches_feed_calculations(session: Session) -> None:
         session.execute(update(ImportBatch).values(status="submitted"))
         run = run_inventory(session, 2023, AccountingOptions(), actor="tester")
     assert run.inventory.total["co2_t"] == 0
-    assert session.scalar(select(func.count()).select_from(CalculationLine)
-                          .where(CalculationLine.run_id == run.run_id)) == 0
+    assert (
+        session.scalar(select(func.count()).select_from(CalculationLine).where(CalculationLine.run_id == run.run_id))
+        == 0
+    )
 
 
 def test_unknown_organisation_refuses_the_whole_batch(session: Session, library: FactorLibrary) -> None:
     regions = library.default("regions").table["code"].to_list()
-    frame = read_activity_csv((",".join(COLUMNS) + "\nFRT,2023-03,road_freight,diesel,1,t,,,,,\n"
-                               "NOPE,2023-03,road_freight,diesel,1,t,,,,,\n").encode(), "u.csv", regions=regions)
+    frame = read_activity_csv(
+        (
+            ",".join(COLUMNS) + "\nFRT,2023-03,road_freight,diesel,1,t,,,,,\n"
+            "NOPE,2023-03,road_freight,diesel,1,t,,,,,\n"
+        ).encode(),
+        "u.csv",
+        regions=regions,
+    )
     before = session.scalar(select(func.count()).select_from(ImportBatch))
     session.rollback()
     with pytest.raises(UnknownOrganisation, match="NOPE"), session.begin():

@@ -20,13 +20,18 @@ from transcarbon.services.organisations import (
 from transcarbon.services.users import Principal
 from transcarbon.store import db
 
-ORGS = pl.DataFrame({
-    "id": ["BUS", "FRT", "FRT2", "GOV"], "name_zh": ["公交", "货运", "货运二", "交通局"],
-    "name_en": ["Bus", "Freight", "Freight 2", "Bureau"],
-    "kind": ["enterprise", "enterprise", "enterprise", "department"],
-    "sector": ["urban_bus", "road_freight", "road_freight", None], "district": [None, "haizhou", None, None],
-    "synthetic": [True, True, True, True],
-}, schema_overrides={"district": pl.String, "sector": pl.String})
+ORGS = pl.DataFrame(
+    {
+        "id": ["BUS", "FRT", "FRT2", "GOV"],
+        "name_zh": ["公交", "货运", "货运二", "交通局"],
+        "name_en": ["Bus", "Freight", "Freight 2", "Bureau"],
+        "kind": ["enterprise", "enterprise", "enterprise", "department"],
+        "sector": ["urban_bus", "road_freight", "road_freight", None],
+        "district": [None, "haizhou", None, None],
+        "synthetic": [True, True, True, True],
+    },
+    schema_overrides={"district": pl.String, "sector": pl.String},
+)
 
 
 @pytest.fixture
@@ -53,8 +58,12 @@ def test_import_registers_every_row_with_one_audit_entry(session: Session) -> No
 def test_reads_for_the_faces(session: Session) -> None:
     with session.begin():
         import_organisations(session, ORGS, actor="tester", source="test")
-    assert organisation_names(session) == {"BUS": ("公交", "Bus"), "FRT": ("货运", "Freight"),
-                                           "FRT2": ("货运二", "Freight 2"), "GOV": ("交通局", "Bureau")}
+    assert organisation_names(session) == {
+        "BUS": ("公交", "Bus"),
+        "FRT": ("货运", "Freight"),
+        "FRT2": ("货运二", "Freight 2"),
+        "GOV": ("交通局", "Bureau"),
+    }
     assert organisation_ids(session) == ["BUS", "FRT", "FRT2", "GOV"]
     assert organisation_ids(session, kind="enterprise", sector="road_freight") == ["FRT", "FRT2"]
     assert organisation_ids(session, kind="department") == ["GOV"]

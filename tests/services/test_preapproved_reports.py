@@ -32,8 +32,10 @@ def session(db_url: str) -> Iterator[Session]:
 
 
 def _frame(rt: ReportType) -> pl.DataFrame:
-    rows = [{"org_id": org, "period": period, **example_row(rt, kwh=kwh)}
-            for org, period, kwh in (("PRT", "2024-01", 100.0), ("PRT", "2024-01", 200.0), ("PRT", "2024-02", 300.0))]
+    rows = [
+        {"org_id": org, "period": period, **example_row(rt, kwh=kwh)}
+        for org, period, kwh in (("PRT", "2024-01", 100.0), ("PRT", "2024-01", 200.0), ("PRT", "2024-02", 300.0))
+    ]
     return pl.DataFrame(rows).drop("connected_hours")  # a field the frame leaves out is stored as null
 
 
@@ -41,12 +43,22 @@ def test_one_approved_submission_per_slot_with_the_upload_hashes(session: Sessio
     rt = load_report_types().get("shore_power")
     frame = _frame(rt)
     with session.begin():
-        counts = store_preapproved(session, rt, frame, actor="loader", data_dir=tmp_path, file_name="sp.csv",
-                                   comment="migrated", details={"source": "test"})
+        counts = store_preapproved(
+            session,
+            rt,
+            frame,
+            actor="loader",
+            data_dir=tmp_path,
+            file_name="sp.csv",
+            comment="migrated",
+            details={"source": "test"},
+        )
     assert counts == {"submissions": 2, "rows": 3}
     subs = session.scalars(select(Submission).order_by(Submission.period)).all()
     assert [(s.org_id, s.period, s.version, s.state, s.row_count) for s in subs] == [
-        ("PRT", "2024-01", 1, "approved", 2), ("PRT", "2024-02", 1, "approved", 1)]
+        ("PRT", "2024-01", 1, "approved", 2),
+        ("PRT", "2024-02", 1, "approved", 1),
+    ]
     assert {s.comment for s in subs} == {"migrated"} and {s.decided_by for s in subs} == {"loader"}
     body = frame.with_columns(pl.lit(None).alias("connected_hours")).select(list(rt.columns))
     hashes, _ = rows_hash(body, rt.columns)
@@ -54,7 +66,10 @@ def test_one_approved_submission_per_slot_with_the_upload_hashes(session: Sessio
     assert subs[0].content_hash == january
     rows = session.scalars(select(ReportRow).order_by(ReportRow.id)).all()
     assert [(r.submission_id, r.row_number, r.row_hash) for r in rows] == [
-        (subs[0].id, 2, hashes[0]), (subs[0].id, 3, hashes[1]), (subs[1].id, 2, hashes[2])]
+        (subs[0].id, 2, hashes[0]),
+        (subs[0].id, 3, hashes[1]),
+        (subs[1].id, 2, hashes[2]),
+    ]
     assert rows[0].data["connected_hours"] is None and rows[2].data["kwh"] == 300.0
     kept = session.get(UploadedFile, subs[0].file_sha256)
     assert kept is not None and kept.first_name == "sp.csv"
@@ -68,8 +83,9 @@ def test_one_approved_submission_per_slot_with_the_upload_hashes(session: Sessio
 def test_without_a_data_dir_only_the_file_row_is_kept_and_an_empty_frame_stores_nothing(session: Session) -> None:
     rt = load_report_types().get("shore_power")
     with session.begin():
-        assert store_preapproved(session, rt, _frame(rt).head(0), actor="loader", data_dir=None, file_name="e.csv",
-                                 comment="-") == {"submissions": 0, "rows": 0}
+        assert store_preapproved(
+            session, rt, _frame(rt).head(0), actor="loader", data_dir=None, file_name="e.csv", comment="-"
+        ) == {"submissions": 0, "rows": 0}
         store_preapproved(session, rt, _frame(rt), actor="loader", data_dir=None, file_name="sp.csv", comment="-")
     kept = session.scalars(select(UploadedFile)).one()
     assert kept.path == filestore.relative_path(kept.sha256)

@@ -40,8 +40,9 @@ def session(db_url: str) -> Iterator[Session]:
 
 def _run(session: Session, files: dict[str, Path]):  # type: ignore[no-untyped-def]
     with session.begin():
-        return run_ship_inventory(session, files["ais"], files["ships"], city_zones(), files["shore_power"],
-                                  actor="tester")
+        return run_ship_inventory(
+            session, files["ais"], files["ships"], city_zones(), files["shore_power"], actor="tester"
+        )
 
 
 def test_stored_aggregates_match_the_summary_and_add_up(session: Session, ais_files: dict[str, Path]) -> None:
@@ -58,16 +59,16 @@ def test_stored_aggregates_match_the_summary_and_add_up(session: Session, ais_fi
     shore = run.summary["shore_power"]
     assert total.avoided_co2_net_t == pytest.approx(shore["avoided_co2_gross_t"] - shore["grid_co2_t"])
     assert total.grid_co2_t == pytest.approx(shore["kwh"] * 0.5827 / 1000)  # CN-JS 2023 factor for May 2024
-    assert {r.key for r in rows if r.grain == "mode"} == {"berth", "anchorage", "manoeuvring", "slow_cruise",
-                                                          "cruise"}
+    assert {r.key for r in rows if r.grain == "mode"} == {"berth", "anchorage", "manoeuvring", "slow_cruise", "cruise"}
     calls = [r for r in rows if r.grain == "call"]
     assert calls and all(r.year == 2024 and r.month == 5 for r in calls)
 
 
 def test_lineage_names_the_input_files_and_grid_fallback(session: Session, ais_files: dict[str, Path]) -> None:
     run = _run(session, ais_files)
-    total_id = session.scalars(select(ShipResult.id).where(ShipResult.run_id == run.run_id,
-                                                           ShipResult.grain == "total")).one()
+    total_id = session.scalars(
+        select(ShipResult.id).where(ShipResult.run_id == run.run_id, ShipResult.grain == "total")
+    ).one()
     tree = ship_lineage(session, total_id)
     params = tree["run"]["parameters"]
     for role in ("ais", "ships", "shore_power", "zones"):

@@ -33,9 +33,13 @@ def _row(rt_id: str, **over: object) -> dict[str, object]:
     return base | over
 
 
-FIRST = {"vehicle_additions": {"category": "private_car"}, "shore_power": {"ship_name": "首行轮"},
-         "port_throughput": {"port_area": "guanhe"}, "public_transport": {"mode": "ferry"},
-         "milestone_evidence": {"milestone_id": "near_zero_carbon_projects"}}
+FIRST = {
+    "vehicle_additions": {"category": "private_car"},
+    "shore_power": {"ship_name": "首行轮"},
+    "port_throughput": {"port_area": "guanhe"},
+    "public_transport": {"mode": "ferry"},
+    "milestone_evidence": {"milestone_id": "near_zero_carbon_projects"},
+}
 
 
 def _first(rt_id: str) -> dict[str, object]:
@@ -46,63 +50,129 @@ def _first(rt_id: str) -> dict[str, object]:
 def _check(rt_id: str, rows: list[dict[str, object]], history: pl.DataFrame | None = None) -> CheckOutcome:
     rt = CATALOG.get(rt_id)
     raw, sheet = read_upload(rt, csv_bytes(rt, rows), "t.csv")
-    return check_report(rt, raw, file="t.csv", sheet=sheet, org_id=ORG, period=_period(rt_id), regions=["CN-JS"],
-                        history=history)
+    return check_report(
+        rt, raw, file="t.csv", sheet=sheet, org_id=ORG, period=_period(rt_id), regions=["CN-JS"], history=history
+    )
 
 
 # (report type, bad overrides, column that must fail, text in the English message, good overrides)
 CASES = [
-    ("energy_activity", {"amount": 1000, "freight_tkm": 1000}, "amount", "road_freight_diesel_intensity",
-     {"amount": 10, "freight_tkm": 1_000_000}),
-    ("energy_activity", {"sector": "waterway_freight", "fuel": "hfo", "amount": 100, "freight_tkm": 1000}, "amount",
-     "waterway_freight_fuel_intensity", {"sector": "waterway_freight", "fuel": "hfo", "amount": 100,
-                                         "freight_tkm": 20_000_000}),
+    (
+        "energy_activity",
+        {"amount": 1000, "freight_tkm": 1000},
+        "amount",
+        "road_freight_diesel_intensity",
+        {"amount": 10, "freight_tkm": 1_000_000},
+    ),
+    (
+        "energy_activity",
+        {"sector": "waterway_freight", "fuel": "hfo", "amount": 100, "freight_tkm": 1000},
+        "amount",
+        "waterway_freight_fuel_intensity",
+        {"sector": "waterway_freight", "fuel": "hfo", "amount": 100, "freight_tkm": 20_000_000},
+    ),
     ("energy_activity", {"org_id": "OTH"}, "org_id", "must be FRT", {"org_id": "FRT"}),
     ("energy_activity", {"period": "2024-04"}, "period", "must be 2024-03", {"period": "2024-03"}),
-    ("energy_activity", {"sector": "waterway_passenger", "freight_tkm": "", "passenger_pkm": 5000}, "passenger_kind",
-     "passenger_kind is required", {"sector": "waterway_passenger", "freight_tkm": "", "passenger_pkm": 5000,
-                                    "passenger_kind": "seat"}),
+    (
+        "energy_activity",
+        {"sector": "waterway_passenger", "freight_tkm": "", "passenger_pkm": 5000},
+        "passenger_kind",
+        "passenger_kind is required",
+        {"sector": "waterway_passenger", "freight_tkm": "", "passenger_pkm": 5000, "passenger_kind": "seat"},
+    ),
     ("energy_activity", {"unit": "kWh"}, "unit", "cannot be used for fuel diesel", {"unit": "t"}),
     ("vehicle_additions", {"category": ""}, "category", "required", {"category": "taxi"}),
     ("vehicle_additions", {"power_type": "steam"}, "power_type", "use one of", {"power_type": "fcev"}),
     ("vehicle_additions", {"added_count": "2.5"}, "added_count", "whole number", {"added_count": "2"}),
     ("vehicle_additions", {"added_count": "many"}, "added_count", "must be a number", {"added_count": "3"}),
     ("vehicle_additions", {"added_count": -1}, "added_count", "below 0", {"added_count": 0}),
-    ("vehicle_additions", {"added_count": 100001}, "added_count", "above 100000",
-     {"added_count": 100000, "in_service_count": 100000}),
-    ("vehicle_additions", {"category": "inland_vessel", "power_type": "phev"}, "power_type", "vessel_power_types",
-     {"category": "inland_vessel", "power_type": "lng"}),
-    ("vehicle_additions", {"in_service_count": 1}, "in_service_count", "in_service_not_below_added",
-     {"in_service_count": 25}),
+    (
+        "vehicle_additions",
+        {"added_count": 100001},
+        "added_count",
+        "above 100000",
+        {"added_count": 100000, "in_service_count": 100000},
+    ),
+    (
+        "vehicle_additions",
+        {"category": "inland_vessel", "power_type": "phev"},
+        "power_type",
+        "vessel_power_types",
+        {"category": "inland_vessel", "power_type": "lng"},
+    ),
+    (
+        "vehicle_additions",
+        {"in_service_count": 1},
+        "in_service_count",
+        "in_service_not_below_added",
+        {"in_service_count": 25},
+    ),
     ("shore_power", {"connections": 0}, "connections", "kwh_needs_connection", {"connections": 1}),
     ("shore_power", {"connected_hours": ""}, "connected_hours", "hours_needed", {"connected_hours": 10}),
-    ("shore_power", {"kwh": 1_000_000, "connected_hours": 10}, "kwh", "power_within_capacity",
-     {"kwh": 160_000, "connected_hours": 10}),
+    (
+        "shore_power",
+        {"kwh": 1_000_000, "connected_hours": 10},
+        "kwh",
+        "power_within_capacity",
+        {"kwh": 160_000, "connected_hours": 10},
+    ),
     ("shore_power", {"ship_mmsi": "41234AB78"}, "ship_mmsi", "mmsi_digits", {"ship_mmsi": ""}),
     ("shore_power", {"port_area": "shanghai"}, "port_area", "use one of", {"port_area": "xuwei"}),
-    ("port_throughput", {"sea_rail_teu": 600000}, "sea_rail_teu", "multimodal_within_containers",
-     {"sea_rail_teu": 512000}),
-    ("port_throughput", {"container_teu": ""}, "sea_rail_teu", "multimodal_within_containers",
-     {"container_teu": "", "sea_rail_teu": "", "river_sea_teu": ""}),
+    (
+        "port_throughput",
+        {"sea_rail_teu": 600000},
+        "sea_rail_teu",
+        "multimodal_within_containers",
+        {"sea_rail_teu": 512000},
+    ),
+    (
+        "port_throughput",
+        {"container_teu": ""},
+        "sea_rail_teu",
+        "multimodal_within_containers",
+        {"container_teu": "", "sea_rail_teu": "", "river_sea_teu": ""},
+    ),
     ("port_throughput", {"bulk_total_t": 20_000_000}, "bulk_rail_water_t", "bulk_share", {"bulk_total_t": 18_500_000}),
     ("port_throughput", {"cargo_t": 2e8}, "cargo_t", "above 1e+08", {"cargo_t": 1e8}),
-    ("public_transport", {"new_energy_fleet": 1500}, "new_energy_fleet", "new_energy_within_fleet",
-     {"new_energy_fleet": 1450}),
-    ("public_transport", {"vehicle_trips": ""}, "vehicle_trips", "passengers_need_trips", {"passengers": 0,
-                                                                                            "vehicle_trips": ""}),
+    (
+        "public_transport",
+        {"new_energy_fleet": 1500},
+        "new_energy_fleet",
+        "new_energy_within_fleet",
+        {"new_energy_fleet": 1450},
+    ),
+    (
+        "public_transport",
+        {"vehicle_trips": ""},
+        "vehicle_trips",
+        "passengers_need_trips",
+        {"passengers": 0, "vehicle_trips": ""},
+    ),
     ("public_transport", {"passengers": 90_000_000}, "vehicle_trips", "at most 400", {"passengers": 84_000_000}),
-    ("milestone_evidence", {"status": "done", "attachments": ""}, "attachments", "done_needs_attachment",
-     {"status": "in_progress", "attachments": ""}),
+    (
+        "milestone_evidence",
+        {"status": "done", "attachments": ""},
+        "attachments",
+        "done_needs_attachment",
+        {"status": "in_progress", "attachments": ""},
+    ),
     ("milestone_evidence", {"evidence_text": "  "}, "evidence_text", "required", {"evidence_text": "见附件"}),
-    ("milestone_evidence", {"milestone_id": "moon_base"}, "milestone_id", "use one of",
-     {"milestone_id": "hsr_in_national_plan"}),
+    (
+        "milestone_evidence",
+        {"milestone_id": "moon_base"},
+        "milestone_id",
+        "use one of",
+        {"milestone_id": "hsr_in_national_plan"},
+    ),
 ]
 
 
-@pytest.mark.parametrize(("rt_id", "bad", "column", "text", "good"), CASES,
-                         ids=[f"{c[0]}:{c[1 + 1]}:{c[3][:24]}" for c in CASES])
-def test_rule_fails_and_passes(rt_id: str, bad: dict[str, object], column: str, text: str,
-                               good: dict[str, object]) -> None:
+@pytest.mark.parametrize(
+    ("rt_id", "bad", "column", "text", "good"), CASES, ids=[f"{c[0]}:{c[1 + 1]}:{c[3][:24]}" for c in CASES]
+)
+def test_rule_fails_and_passes(
+    rt_id: str, bad: dict[str, object], column: str, text: str, good: dict[str, object]
+) -> None:
     failing = _check(rt_id, [_first(rt_id), _row(rt_id, **bad)])
     hits = [e for e in failing.errors if e.column == column and text in e.message_en]
     assert hits, [e.render() for e in failing.errors]
@@ -168,9 +238,14 @@ def test_range_from_history_warns_outside_mean_k_sd() -> None:
 
 
 def test_history_range_can_block(tmp_path: Path) -> None:
-    text = (Path(__file__).resolve().parents[2] / "src/transcarbon/data/cities/lianyungang.reports.yaml").read_text(
-        encoding="utf-8").replace("history: {k: 3, by: [berth_id], min_points: 6, severity: warning}",
-                                  "history: {k: 3, by: [berth_id], min_points: 6, severity: error}")
+    text = (
+        (Path(__file__).resolve().parents[2] / "src/transcarbon/data/cities/lianyungang.reports.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "history: {k: 3, by: [berth_id], min_points: 6, severity: warning}",
+            "history: {k: 3, by: [berth_id], min_points: 6, severity: error}",
+        )
+    )
     rt = parse_report_types(text).get("shore_power")
     hist = _history("shore_power", [38000, 40000, 36000, 39000, 37000, 41000], "kwh", berth_id="LYG-B12")
     raw, _ = read_upload(rt, csv_bytes(rt, [_row("shore_power", kwh=90000)]), "s.csv")
@@ -179,35 +254,51 @@ def test_history_range_can_block(tmp_path: Path) -> None:
 
 
 def test_month_on_month_and_year_on_year_jumps_warn() -> None:
-    hist = pl.concat([_history("port_throughput", [18_000_000], "cargo_t", port_area="lianyungang",
-                               container_teu=500_000.0).with_columns(pl.lit("2024-02").alias("period")),
-                      _history("port_throughput", [9_000_000], "cargo_t", port_area="lianyungang",
-                               container_teu=500_000.0).with_columns(pl.lit("2023-03").alias("period"))])
+    hist = pl.concat(
+        [
+            _history(
+                "port_throughput", [18_000_000], "cargo_t", port_area="lianyungang", container_teu=500_000.0
+            ).with_columns(pl.lit("2024-02").alias("period")),
+            _history(
+                "port_throughput", [9_000_000], "cargo_t", port_area="lianyungang", container_teu=500_000.0
+            ).with_columns(pl.lit("2023-03").alias("period")),
+        ]
+    )
     out = _check("port_throughput", [_row("port_throughput")], hist)
     assert out.errors == []
     jumps = [w for w in out.warnings if "does not block" in w.message_en]
     assert len(jumps) == 1 and "a year before (2023-03" in jumps[0].message_en and "+105.6%" in jumps[0].message_en
     assert "上年同期" in jumps[0].message_zh and jumps[0].column == "cargo_t"
-    calm = hist.with_columns(pl.when(pl.col("period") == "2023-03").then(17_000_000.0).otherwise(pl.col("cargo_t"))
-                             .alias("cargo_t"))
-    assert [w for w in _check("port_throughput", [_row("port_throughput")], calm).warnings
-            if "does not block" in w.message_en] == []
-    drop = hist.with_columns(pl.when(pl.col("period") == "2024-02").then(60_000_000.0).otherwise(pl.col("cargo_t"))
-                             .alias("cargo_t"))
-    mom = [w for w in _check("port_throughput", [_row("port_throughput")], drop).warnings
-           if "month before" in w.message_en]
+    calm = hist.with_columns(
+        pl.when(pl.col("period") == "2023-03").then(17_000_000.0).otherwise(pl.col("cargo_t")).alias("cargo_t")
+    )
+    assert [
+        w
+        for w in _check("port_throughput", [_row("port_throughput")], calm).warnings
+        if "does not block" in w.message_en
+    ] == []
+    drop = hist.with_columns(
+        pl.when(pl.col("period") == "2024-02").then(60_000_000.0).otherwise(pl.col("cargo_t")).alias("cargo_t")
+    )
+    mom = [
+        w for w in _check("port_throughput", [_row("port_throughput")], drop).warnings if "month before" in w.message_en
+    ]
     assert len(mom) == 1 and "-69.2%" in mom[0].message_en
 
 
 def test_configuration_is_checked() -> None:
     assert CATALOG.get("energy_activity").columns == COLUMNS
-    milestones = {i.id for i in load_city().indicators if i.kind == "milestone" or
-                  (i.computation.report_type == "milestone_evidence")}
+    milestones = {
+        i.id
+        for i in load_city().indicators
+        if i.kind == "milestone" or (i.computation.report_type == "milestone_evidence")
+    }
     assert set(CATALOG.get("milestone_evidence").field("milestone_id").allowed or []) == milestones
     referenced = {i.computation.report_type for i in load_city().indicators if i.computation.report_type}
     assert referenced <= set(CATALOG.ids)
     good = (Path(__file__).resolve().parents[2] / "src/transcarbon/data/cities/lianyungang.reports.yaml").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     with pytest.raises(ReportConfigError, match=r"report_types\[2\] \(shore_power\).*unknown fields \['kw'\]"):
         parse_report_types(good.replace('require: "connections >= 1"', 'require: "connections >= 1 and kw > 0"'))
     with pytest.raises(ReportConfigError, match="Attribute is not allowed"):

@@ -31,29 +31,59 @@ def env(db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def big_activity_csv(n: int, org: str = "FRT", period: str = "2024-03") -> bytes:
     i = pl.int_range(0, n, eager=True)
-    frame = pl.DataFrame({
-        "org_id": [org] * n, "period": [period] * n, "sector": ["road_freight"] * n, "fuel": ["diesel"] * n,
-        "amount": (10 + (i % 50)).cast(pl.Float64), "unit": ["t"] * n,
-        "freight_tkm": (400_000 + (i % 50) * 10_000).cast(pl.Float64),
-        "passenger_pkm": [None] * n, "passenger_kind": [None] * n, "region": [None] * n, "throughput_t": [None] * n,
-    }, schema_overrides={"passenger_pkm": pl.Float64, "passenger_kind": pl.String, "region": pl.String,
-                         "throughput_t": pl.Float64})
+    frame = pl.DataFrame(
+        {
+            "org_id": [org] * n,
+            "period": [period] * n,
+            "sector": ["road_freight"] * n,
+            "fuel": ["diesel"] * n,
+            "amount": (10 + (i % 50)).cast(pl.Float64),
+            "unit": ["t"] * n,
+            "freight_tkm": (400_000 + (i % 50) * 10_000).cast(pl.Float64),
+            "passenger_pkm": [None] * n,
+            "passenger_kind": [None] * n,
+            "region": [None] * n,
+            "throughput_t": [None] * n,
+        },
+        schema_overrides={
+            "passenger_pkm": pl.Float64,
+            "passenger_kind": pl.String,
+            "region": pl.String,
+            "throughput_t": pl.Float64,
+        },
+    )
     return frame.write_csv().encode("utf-8")
 
 
 def test_100k_row_upload_validates_and_imports(env) -> None:  # type: ignore[no-untyped-def]
     factory, ctx = env
     data = big_activity_csv(100_000)
-    result = wf.upload(factory, ctx, principal("reporter"), report_type="energy_activity", org_id="FRT",
-                       period="2024-03", file_name="big.csv", data=data)
+    result = wf.upload(
+        factory,
+        ctx,
+        principal("reporter"),
+        report_type="energy_activity",
+        org_id="FRT",
+        period="2024-03",
+        file_name="big.csv",
+        data=data,
+    )
     assert result.submission.row_count == 100_000 and not result.duplicate
     with factory() as s:
         assert s.scalar(select(func.count()).select_from(ActivityRecord)) == 100_000
         total = s.scalar(select(func.sum(ActivityRecord.amount)))
     assert total == pytest.approx(sum(10 + (k % 50) for k in range(100_000)))
     # the same bytes again: recognised, nothing new stored
-    again = wf.upload(factory, ctx, principal("reporter"), report_type="energy_activity", org_id="FRT",
-                      period="2024-03", file_name="big-again.csv", data=data)
+    again = wf.upload(
+        factory,
+        ctx,
+        principal("reporter"),
+        report_type="energy_activity",
+        org_id="FRT",
+        period="2024-03",
+        file_name="big-again.csv",
+        data=data,
+    )
     assert again.duplicate and again.submission.id == result.submission.id
     with factory() as s:
         assert s.scalar(select(func.count()).select_from(ActivityRecord)) == 100_000
@@ -74,8 +104,16 @@ def test_failure_mid_import_leaves_no_rows_and_keeps_the_file(env, monkeypatch: 
     rt = ctx.catalog.get("shore_power")
     data = csv_bytes(rt, [example_row(rt)])
     with pytest.raises(RuntimeError, match="disk full"):
-        wf.upload(factory, ctx, principal("admin"), report_type="shore_power", org_id="PRT", period="2024-03",
-                  file_name="s.csv", data=data)
+        wf.upload(
+            factory,
+            ctx,
+            principal("admin"),
+            report_type="shore_power",
+            org_id="PRT",
+            period="2024-03",
+            file_name="s.csv",
+            data=data,
+        )
     with factory() as s:
         assert s.scalar(select(func.count()).select_from(ReportRow)) == 0
         assert s.scalar(select(func.count()).select_from(Submission)) == 0
@@ -84,11 +122,26 @@ def test_failure_mid_import_leaves_no_rows_and_keeps_the_file(env, monkeypatch: 
     # the activity path too: no records, no batch
     ea = ctx.catalog.get("energy_activity")
     data2 = csv_bytes(ea, [example_row(ea, org_id="FRT", period="2024-03")])
-    monkeypatch.setattr(audit, "append", lambda session, **kw: (_ for _ in ()).throw(RuntimeError("boom"))
-                        if kw.get("action") == "submission.create" else real_append(session, **kw))
+    monkeypatch.setattr(
+        audit,
+        "append",
+        lambda session, **kw: (
+            (_ for _ in ()).throw(RuntimeError("boom"))
+            if kw.get("action") == "submission.create"
+            else real_append(session, **kw)
+        ),
+    )
     with pytest.raises(RuntimeError):
-        wf.upload(factory, ctx, principal("reporter"), report_type="energy_activity", org_id="FRT",
-                  period="2024-03", file_name="a.csv", data=data2)
+        wf.upload(
+            factory,
+            ctx,
+            principal("reporter"),
+            report_type="energy_activity",
+            org_id="FRT",
+            period="2024-03",
+            file_name="a.csv",
+            data=data2,
+        )
     with factory() as s:
         assert s.scalar(select(func.count()).select_from(ActivityRecord)) == 0
         assert s.scalar(select(func.count()).select_from(ImportBatch)) == 0
@@ -100,8 +153,16 @@ def test_refused_upload_keeps_file_and_logs(env) -> None:  # type: ignore[no-unt
     rt = ctx.catalog.get("public_transport")
     data = csv_bytes(rt, [example_row(rt, passengers=-5)])
     with pytest.raises(wf.ValidationError) as exc:
-        wf.upload(factory, ctx, principal("admin"), report_type="public_transport", org_id="BUS", period="2024-03",
-                  file_name="bad.csv", data=data)
+        wf.upload(
+            factory,
+            ctx,
+            principal("admin"),
+            report_type="public_transport",
+            org_id="BUS",
+            period="2024-03",
+            file_name="bad.csv",
+            data=data,
+        )
     assert [(e.row, e.column) for e in exc.value.errors] == [(2, "passengers")]
     with factory() as s:
         assert s.scalar(select(func.count()).select_from(Submission)) == 0
@@ -113,21 +174,41 @@ def test_refused_upload_keeps_file_and_logs(env) -> None:  # type: ignore[no-unt
 def test_slot_versions_newest_first(env) -> None:  # type: ignore[no-untyped-def]
     factory, ctx = env
     rt = ctx.catalog.get("shore_power")
-    sent = [wf.upload(factory, ctx, principal("admin"), report_type="shore_power", org_id="PRT",
-                      period=period, file_name=f"s{k}.csv", data=csv_bytes(rt, [example_row(rt, kwh=30000 + k)]))
-            for k, period in enumerate(("2024-03", "2024-03", "2024-04"))]
+    sent = [
+        wf.upload(
+            factory,
+            ctx,
+            principal("admin"),
+            report_type="shore_power",
+            org_id="PRT",
+            period=period,
+            file_name=f"s{k}.csv",
+            data=csv_bytes(rt, [example_row(rt, kwh=30000 + k)]),
+        )
+        for k, period in enumerate(("2024-03", "2024-03", "2024-04"))
+    ]
     with factory() as s:
         slot = wf.slot_versions(s, sent[0].submission)
-        assert [(v.id, v.version, v.state) for v in slot] == [(sent[1].submission.id, 2, "draft"),
-                                                              (sent[0].submission.id, 1, "superseded")]
+        assert [(v.id, v.version, v.state) for v in slot] == [
+            (sent[1].submission.id, 2, "draft"),
+            (sent[0].submission.id, 1, "superseded"),
+        ]
         assert [v.id for v in wf.slot_versions(s, sent[2].submission)] == [sent[2].submission.id]
 
 
 def test_audit_verify_catches_an_edited_row(env) -> None:  # type: ignore[no-untyped-def]
     factory, ctx = env
     rt = ctx.catalog.get("port_throughput")
-    res = wf.upload(factory, ctx, principal("admin"), report_type="port_throughput", org_id="PRT", period="2024-03",
-                    file_name="p.csv", data=csv_bytes(rt, [example_row(rt)]))
+    res = wf.upload(
+        factory,
+        ctx,
+        principal("admin"),
+        report_type="port_throughput",
+        org_id="PRT",
+        period="2024-03",
+        file_name="p.csv",
+        data=csv_bytes(rt, [example_row(rt)]),
+    )
     with db.transaction(factory) as s:
         wf.transition(s, ctx, principal("admin"), res.submission.id, "submit")
     with db.transaction(factory) as s:
@@ -148,8 +229,16 @@ def test_concurrent_approvals_exactly_one_wins(env, db_url: str) -> None:  # typ
         pytest.skip("needs TRANSCARBON_TEST_DATABASE_URL (PostgreSQL)")
     factory, ctx = env
     rt = ctx.catalog.get("shore_power")
-    res = wf.upload(factory, ctx, principal("admin"), report_type="shore_power", org_id="PRT", period="2024-03",
-                    file_name="s.csv", data=csv_bytes(rt, [example_row(rt)]))
+    res = wf.upload(
+        factory,
+        ctx,
+        principal("admin"),
+        report_type="shore_power",
+        org_id="PRT",
+        period="2024-03",
+        file_name="s.csv",
+        data=csv_bytes(rt, [example_row(rt)]),
+    )
     with db.transaction(factory) as s:
         wf.transition(s, ctx, principal("admin"), res.submission.id, "submit")
     barrier = threading.Barrier(2)
@@ -161,8 +250,7 @@ def test_concurrent_approvals_exactly_one_wins(env, db_url: str) -> None:  # typ
                 sub = wf.get_visible(s, ctx.catalog, principal("analyst"), res.submission.id)
                 seen = sub.lock_version
                 barrier.wait(timeout=10)  # both have read the same version before either writes
-                wf.transition(s, ctx, principal("analyst"), res.submission.id, "approve",
-                              expected_lock_version=seen)
+                wf.transition(s, ctx, principal("analyst"), res.submission.id, "approve", expected_lock_version=seen)
                 time.sleep(0.2)  # hold the row lock a moment so the other must wait on it
             outcomes.append("won")
         except WorkflowError as exc:
@@ -176,6 +264,7 @@ def test_concurrent_approvals_exactly_one_wins(env, db_url: str) -> None:  # typ
     assert sorted(outcomes) == ["wf.conflict", "won"]
     with factory() as s:
         assert s.get(Submission, res.submission.id).state == "approved"  # type: ignore[union-attr]
-        approvals = s.scalar(select(func.count()).select_from(audit.AuditEntry)
-                             .where(audit.AuditEntry.action == "submission.approve"))
+        approvals = s.scalar(
+            select(func.count()).select_from(audit.AuditEntry).where(audit.AuditEntry.action == "submission.approve")
+        )
         assert approvals == 1 and audit.verify(s).ok

@@ -40,9 +40,15 @@ def test_find_get_and_list(session: Session) -> None:
 
 def test_login_policy_from_settings(tmp_path: Path) -> None:
     assert LoginPolicy.from_settings(Settings(data_dir=tmp_path)) == LoginPolicy()
-    policy = LoginPolicy.from_settings(Settings(data_dir=tmp_path, login_max_failures=3,
-                                                login_max_failures_per_remote=7, login_window_minutes=2.5,
-                                                session_hours=0.5))
-    assert policy == LoginPolicy(max_failures=3, max_failures_per_remote=7, window=timedelta(minutes=2.5),
-                                 session_lifetime=timedelta(minutes=30))
-
+    policy = LoginPolicy.from_settings(
+        Settings(
+            data_dir=tmp_path,
+            login_max_failures=3,
+            login_max_failures_per_remote=7,
+            login_window_minutes=2.5,
+            session_hours=0.5,
+        )
+    )
+    assert policy == LoginPolicy(
+        max_failures=3, max_failures_per_remote=7, window=timedelta(minutes=2.5), session_lifetime=timedelta(minutes=30)
+    )

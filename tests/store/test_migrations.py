@@ -20,5 +20,13 @@ def test_models_match_migrations_and_round_trip(db_url: str) -> None:
     engine = db.make_engine(db_url)
     tables = set(inspect(engine).get_table_names())
     engine.dispose()
-    assert {"organisations", "activity_records", "calculation_runs", "results", "audit_log", "submissions",
-            "users", "ship_results"} <= tables
+    assert {
+        "organisations",
+        "activity_records",
+        "calculation_runs",
+        "results",
+        "audit_log",
+        "submissions",
+        "users",
+        "ship_results",
+    } <= tables

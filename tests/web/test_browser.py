@@ -37,10 +37,19 @@ EXPECTED_PAGES = {
 def browser() -> Iterator[Any]:
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                               args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                     "--disable-component-update", "--disable-sync", "--no-first-run",
-                                     "--disable-quic"])
+        b = pw.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
         yield b
         b.close()
 
@@ -100,10 +109,18 @@ def test_each_role_opens_its_pages(live_server: Any, new_page: Any) -> None:
 
 def test_bad_upload_shows_row_errors(live_server: Any, new_page: Any, tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
-    bad.write_text("\n".join([HEADER, "LYG-FRT-001,2026-01,road_freight,diesel,-5,t,1000,,,CN-JS,",
-                              "LYG-FRT-001,2026-01,lorry,diesel,12,t,1000,,,CN-JS,",
-                              "LYG-FRT-001,2026-01,road_freight,petrol,12,kg,1000,,,CN-JS,"]) + "\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "\n".join(
+            [
+                HEADER,
+                "LYG-FRT-001,2026-01,road_freight,diesel,-5,t,1000,,,CN-JS,",
+                "LYG-FRT-001,2026-01,lorry,diesel,12,t,1000,,,CN-JS,",
+                "LYG-FRT-001,2026-01,road_freight,petrol,12,kg,1000,,,CN-JS,",
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     page = new_page()
     login(page, live_server.url, "reporter")
     page.goto(live_server.url + "/submissions")
@@ -121,8 +138,9 @@ def test_bad_upload_shows_row_errors(live_server: Any, new_page: Any, tmp_path: 
 
 def test_upload_submit_and_approve(live_server: Any, new_page: Any, tmp_path: Path) -> None:
     good = tmp_path / "good.csv"
-    good.write_text("\n".join([HEADER, "LYG-FRT-001,2026-01,road_freight,diesel,120.5,t,2500000,,,CN-JS,"]) + "\n",
-                    encoding="utf-8")
+    good.write_text(
+        "\n".join([HEADER, "LYG-FRT-001,2026-01,road_freight,diesel,120.5,t,2500000,,,CN-JS,"]) + "\n", encoding="utf-8"
+    )
     page = new_page()
     login(page, live_server.url, "reporter")
     page.goto(live_server.url + "/submissions")
@@ -143,8 +161,10 @@ def test_upload_submit_and_approve(live_server: Any, new_page: Any, tmp_path: Pa
     reviewer.wait_for_selector("#action-done")
     assert reviewer.inner_text("[data-testid=submission-state]") == "已审核"
     reviewer.goto(live_server.url + "/submissions?state=approved")
-    assert "LYG-FRT-001" in reviewer.inner_text("#tbl-submissions") or \
-        reviewer.locator("#tbl-submissions tbody tr").count() >= 1
+    assert (
+        "LYG-FRT-001" in reviewer.inner_text("#tbl-submissions")
+        or reviewer.locator("#tbl-submissions tbody tr").count() >= 1
+    )
 
 
 def test_figure_to_lineage_input_rows(live_server: Any, new_page: Any) -> None:
@@ -182,6 +202,9 @@ def test_language_switch(live_server: Any, new_page: Any) -> None:
 
 def test_no_request_left_loopback(live_server: Any, requests_seen: list[str]) -> None:
     assert requests_seen, "no request was recorded"
-    outside = [u for u in requests_seen
-               if urlparse(u).scheme not in ("data", "blob", "about") and urlparse(u).hostname != "127.0.0.1"]
+    outside = [
+        u
+        for u in requests_seen
+        if urlparse(u).scheme not in ("data", "blob", "about") and urlparse(u).hostname != "127.0.0.1"
+    ]
     assert not outside, outside[:10]

@@ -26,9 +26,20 @@ def login(client: TestClient, username: str) -> None:
     assert r.status_code == 303, r.text
 
 
-PAGES = ["/cockpit", "/indicators/converted_turnover_co2_intensity", "/indicators/nev_sales_share", "/emissions",
-         "/emissions?year_from=2021&year_to=2024", "/warnings", "/scorecards", "/reports", "/submissions",
-         "/completeness?year=2025", "/audit", "/users"]
+PAGES = [
+    "/cockpit",
+    "/indicators/converted_turnover_co2_intensity",
+    "/indicators/nev_sales_share",
+    "/emissions",
+    "/emissions?year_from=2021&year_to=2024",
+    "/warnings",
+    "/scorecards",
+    "/reports",
+    "/submissions",
+    "/completeness?year=2025",
+    "/audit",
+    "/users",
+]
 
 
 def test_analyst_pages_and_csv(client: TestClient) -> None:
@@ -59,7 +70,7 @@ def test_lineage_from_a_figure(client: TestClient) -> None:
     login(client, "analyst")
     html = client.get("/emissions").text
     start = html.index('data-testid="emissions-total"')
-    href = html[html.rindex('href="', 0, start) + 6:start].split('"')[0]
+    href = html[html.rindex('href="', 0, start) + 6 : start].split('"')[0]
     r = client.get(href)
     assert r.status_code == 200 and "tbl-inputs" in r.text and "✓" in r.text
     full = client.get(href + "?csv=inputs").content.decode("utf-8-sig").splitlines()
@@ -100,8 +111,11 @@ def test_forms_need_csrf(client: TestClient) -> None:
     assert r.status_code == 403
     page: Any = client.get("/users").text
     csrf = page.split('name="csrf" value="')[1].split('"')[0]
-    r = client.post("/users", data={"username": "x1", "role": "analyst", "password": "long-enough-1", "csrf": csrf},
-                    follow_redirects=False)
+    r = client.post(
+        "/users",
+        data={"username": "x1", "role": "analyst", "password": "long-enough-1", "csrf": csrf},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and "done=x1" in r.headers["location"]
 
 
@@ -136,11 +150,18 @@ def test_department_outside_its_area(client: TestClient) -> None:
     factory = client.app.state.tc.factory  # type: ignore[attr-defined]
     with transaction(factory) as s:
         gov = s.scalars(select(Organisation.id).where(Organisation.kind == "department")).first()
-        users.create_user(s, username="police", role="department", actor="test", password=DEMO_PASSWORD,
-                          org_id=gov, department_id="public_security_bureau")
+        users.create_user(
+            s,
+            username="police",
+            role="department",
+            actor="test",
+            password=DEMO_PASSWORD,
+            org_id=gov,
+            department_id="public_security_bureau",
+        )
     login(client, "department")  # the transport bureau supervises energy reports: every organisation
     html = client.get("/emissions").text
-    href = html[html.rindex('href="', 0, html.index('data-testid="emissions-total"')) + 6:].split('"')[0]
+    href = html[html.rindex('href="', 0, html.index('data-testid="emissions-total"')) + 6 :].split('"')[0]
     assert client.get(href).status_code == 200
     org_csv = client.get("/emissions?csv=by_org").content.decode("utf-8-sig").splitlines()
     assert len(org_csv) > 2
@@ -157,8 +178,19 @@ def test_csv_export_is_audited_and_formula_safe(client: TestClient) -> None:
     r = client.get("/emissions?csv=by_sector&year=2024")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     assert _audit_actions(client)[-1] == ("analyst", "export.csv", "/emissions")
-    tb = Table("t", [("a", "A")], [{"a": "=HYPERLINK(\"http://x\")"}, {"a": "+1+cmd"}, {"a": "@SUM(A1)"},
-                                    {"a": "-2+3"}, {"a": "-2.5"}, {"a": -4}, {"a": "plain"}])
+    tb = Table(
+        "t",
+        [("a", "A")],
+        [
+            {"a": '=HYPERLINK("http://x")'},
+            {"a": "+1+cmd"},
+            {"a": "@SUM(A1)"},
+            {"a": "-2+3"},
+            {"a": "-2.5"},
+            {"a": -4},
+            {"a": "plain"},
+        ],
+    )
     cells = tb.csv().decode("utf-8-sig").splitlines()[1:]
     assert cells == ['"\'=HYPERLINK(""http://x"")"', "'+1+cmd", "'@SUM(A1)", "'-2+3", "-2.5", "-4", "plain"]
 

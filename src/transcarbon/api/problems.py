@@ -53,17 +53,33 @@ class Problem(Exception):
         super().__init__(key)
 
 
-def problem(request: Request, status: int, zh: str, en: str, *, type_: str = "about:blank",
-            headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
-    body: dict[str, Any] = {"type": type_, "title": HTTPStatus(status).phrase, "status": status,
-                            "detail": f"{zh} / {en}", "detail_zh": zh, "detail_en": en,
-                            "instance": request.url.path, **extra}
+def problem(
+    request: Request,
+    status: int,
+    zh: str,
+    en: str,
+    *,
+    type_: str = "about:blank",
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": type_,
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": f"{zh} / {en}",
+        "detail_zh": zh,
+        "detail_en": en,
+        "instance": request.url.path,
+        **extra,
+    }
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
 def _keyed(request: Request, status: int, key: str, values: dict[str, object], **kw: Any) -> JSONResponse:
-    return problem(request, status, t(key, "zh", **values), t(key, "en", **values),
-                   type_=f"urn:transcarbon:problem:{key}", **kw)
+    return problem(
+        request, status, t(key, "zh", **values), t(key, "en", **values), type_=f"urn:transcarbon:problem:{key}", **kw
+    )
 
 
 def install(app: FastAPI) -> None:
@@ -85,8 +101,13 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ValidationError)
     async def _invalid(request: Request, exc: ValidationError) -> JSONResponse:
         file = exc.errors[0].file if exc.errors else "-"
-        return _keyed(request, 422, "wf.invalid", {"file": file, "count": len(exc.errors)},
-                      errors=[e.as_dict() for e in exc.errors])
+        return _keyed(
+            request,
+            422,
+            "wf.invalid",
+            {"file": file, "count": len(exc.errors)},
+            errors=[e.as_dict() for e in exc.errors],
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _request(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -97,8 +118,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         key = "http.not_found" if exc.status_code == 404 else "http.error"
-        return _keyed(request, exc.status_code, key, {"status": exc.status_code},
-                      headers=getattr(exc, "headers", None))
+        return _keyed(request, exc.status_code, key, {"status": exc.status_code}, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:

@@ -79,8 +79,9 @@ class SubmissionDetail(SubmissionOut):
 
 
 class ReviewIn(BaseModel):
-    comment: str | None = Field(default=None, max_length=2000, description="required to return (comment) "
-                                "and to un-approve (reason)")
+    comment: str | None = Field(
+        default=None, max_length=2000, description="required to return (comment) and to un-approve (reason)"
+    )
     lock_version: int | None = Field(default=None, description="the lock_version you saw; a stale value conflicts")
 
 

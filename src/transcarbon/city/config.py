@@ -33,8 +33,15 @@ Direction = Literal["increase", "decrease"]
 ComputationSource = Literal["inventory", "report_type", "milestone", "none"]
 LightName = Literal["green", "yellow", "red", "grey"]
 
-PROGRESS_STATUSES: tuple[str, ...] = ("achieved", "on_track", "needs_acceleration", "limited_progress",
-                                      "deterioration", "no_data", "late")
+PROGRESS_STATUSES: tuple[str, ...] = (
+    "achieved",
+    "on_track",
+    "needs_acceleration",
+    "limited_progress",
+    "deterioration",
+    "no_data",
+    "late",
+)
 MILESTONE_STATUSES: tuple[str, ...] = ("done", "in_progress", "not_started", "overdue")
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -186,13 +193,16 @@ class ProgressSettings(_Strict):
 
     @model_validator(mode="after")
     def _all_statuses_lit(self) -> ProgressSettings:
-        for name, mapping, expected in (("lights", self.lights, PROGRESS_STATUSES),
-                                        ("milestone_lights", self.milestone_lights, MILESTONE_STATUSES)):
+        for name, mapping, expected in (
+            ("lights", self.lights, PROGRESS_STATUSES),
+            ("milestone_lights", self.milestone_lights, MILESTONE_STATUSES),
+        ):
             missing = [s for s in expected if s not in mapping]
             unknown = [s for s in mapping if s not in expected]
             if missing or unknown:
-                raise ValueError(f"progress.{name} must map exactly {list(expected)}; "
-                                 f"missing {missing}, unknown {unknown}")
+                raise ValueError(
+                    f"progress.{name} must map exactly {list(expected)}; missing {missing}, unknown {unknown}"
+                )
         return self
 
 
@@ -251,8 +261,10 @@ class Target(_Strict):
     @model_validator(mode="after")
     def _value_or_reason(self) -> Target:
         if self.value is None and not self.provincial:
-            raise ValueError("a target needs a value (or provincial: true when the province sets it); "
-                             "write null for no target that year")
+            raise ValueError(
+                "a target needs a value (or provincial: true when the province sets it); "
+                "write null for no target that year"
+            )
         return self
 
 
@@ -364,9 +376,11 @@ class CityConfig(BaseModel):
 
     @model_validator(mode="after")
     def _references(self) -> CityConfig:
-        for what, ids in (("department", [d.id for d in self.departments]),
-                          ("indicator", [i.id for i in self.indicators]),
-                          ("district", [d.id for d in self.city.districts])):
+        for what, ids in (
+            ("department", [d.id for d in self.departments]),
+            ("indicator", [i.id for i in self.indicators]),
+            ("district", [d.id for d in self.city.districts]),
+        ):
             dup = sorted(k for k, n in Counter(ids).items() if n > 1)
             if dup:
                 raise ValueError(f"{what} ids must be unique; repeated: {dup}")
@@ -374,14 +388,18 @@ class CityConfig(BaseModel):
         for k, ind in enumerate(self.indicators):
             unknown = [d for d in ind.departments if d not in known]
             if unknown:
-                raise ValueError(f"indicators[{k}] ({ind.id}).departments: unknown department(s) {unknown}; "
-                                 f"declare them under departments (known: {sorted(known)})")
+                raise ValueError(
+                    f"indicators[{k}] ({ind.id}).departments: unknown department(s) {unknown}; "
+                    f"declare them under departments (known: {sorted(known)})"
+                )
             missing = [y for y in self.target_years if y not in ind.targets]
             extra = sorted(y for y in ind.targets if y not in self.target_years)
             if missing or extra:
-                raise ValueError(f"indicators[{k}] ({ind.id}).targets must list every target year "
-                                 f"{self.target_years} (null where none) and no other; missing {missing}, "
-                                 f"not a target year {extra}")
+                raise ValueError(
+                    f"indicators[{k}] ({ind.id}).targets must list every target year "
+                    f"{self.target_years} (null where none) and no other; missing {missing}, "
+                    f"not a target year {extra}"
+                )
         return self
 
     def indicator(self, indicator_id: str) -> Indicator:
@@ -401,8 +419,11 @@ class CityConfig(BaseModel):
     def indicators_of(self, department_id: str, *, lead_only: bool = False) -> list[Indicator]:
         """Indicators a department is responsible for (``lead_only``: named first)."""
         self.department(department_id)
-        return [i for i in self.indicators
-                if (i.departments[0] == department_id if lead_only else department_id in i.departments)]
+        return [
+            i
+            for i in self.indicators
+            if (i.departments[0] == department_id if lead_only else department_id in i.departments)
+        ]
 
     def base_year_of(self, indicator: Indicator) -> int:
         """The indicator's base year, or the city's default base year."""
@@ -429,8 +450,8 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                "while constructing a mapping", node.start_mark, f"found duplicate key {key!r}",
-                key_node.start_mark)
+                "while constructing a mapping", node.start_mark, f"found duplicate key {key!r}", key_node.start_mark
+            )
         seen[key] = True
     loader.flatten_mapping(node)
     mapping: dict[Any, Any] = loader.construct_mapping(node, deep=deep)
@@ -481,7 +502,8 @@ def parse_city(text: str, origin: str = "<string>") -> CityConfig:
         lines = [f"- {_loc(data, tuple(e['loc']))}: {e['msg']}" for e in exc.errors()]
         raise CityConfigError(
             f"{origin}: invalid city configuration, {len(lines)} problem(s) / 城市配置有误（{len(lines)}处）:\n"
-            + "\n".join(lines)) from exc
+            + "\n".join(lines)
+        ) from exc
 
 
 def load_city(name_or_path: str | Path = DEFAULT_CITY) -> CityConfig:
@@ -491,8 +513,9 @@ def load_city(name_or_path: str | Path = DEFAULT_CITY) -> CityConfig:
     or the path of a YAML file (anything with a path separator or ending in ``.yaml``/``.yml``).
     """
     text_arg = str(name_or_path)
-    is_path = isinstance(name_or_path, Path) or "/" in text_arg or "\\" in text_arg \
-        or text_arg.endswith((".yaml", ".yml"))
+    is_path = (
+        isinstance(name_or_path, Path) or "/" in text_arg or "\\" in text_arg or text_arg.endswith((".yaml", ".yml"))
+    )
     if is_path:
         path = Path(name_or_path)
         if not path.is_file():
@@ -502,6 +525,8 @@ def load_city(name_or_path: str | Path = DEFAULT_CITY) -> CityConfig:
         raise CityConfigError(f"not a city name / 城市名称无效: {text_arg!r}")
     res = resources.files("transcarbon") / "data" / "cities" / f"{text_arg}.yaml"
     if not res.is_file():
-        raise CityConfigError(f"unknown city {text_arg!r} / 未知城市; packaged cities: {available_cities()}, "
-                              "or give the path of a YAML file")
+        raise CityConfigError(
+            f"unknown city {text_arg!r} / 未知城市; packaged cities: {available_cities()}, "
+            "or give the path of a YAML file"
+        )
     return parse_city(res.read_text(encoding="utf-8"), origin=f"transcarbon/data/cities/{text_arg}.yaml")

@@ -29,8 +29,11 @@ from transcarbon.cli import (
 )
 from transcarbon.i18n import lines
 
-app = typer.Typer(help="transcarbon 绿色交通与碳排放管理平台 / green-transport and carbon platform",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="transcarbon 绿色交通与碳排放管理平台 / green-transport and carbon platform",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 for group in (server, evaluation, reports, accounting, database, demo, factors, audit, ships, users):
     group.register(app)  # in this order: the order of the commands and of the groups in --help
 
@@ -42,6 +45,10 @@ def main() -> None:
     except Exception as exc:  # anything a command did not turn into a user message
         if os.environ.get("TRANSCARBON_DEBUG"):
             raise
-        common.err.print(lines("cli.internal_error", kind=type(exc).__name__, detail=str(exc)[:300]), markup=False,
-                         highlight=False, soft_wrap=True)
+        common.err.print(
+            lines("cli.internal_error", kind=type(exc).__name__, detail=str(exc)[:300]),
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
         raise SystemExit(70) from None

@@ -49,17 +49,23 @@ def _print_inventory(payload: dict[str, object], title: str, ids: dict[str | Non
     columns = _LARGE if abs(float(str(total["co2_t"] or 0))) >= 1.0e4 else _SMALL
     table = Table(title=title)
     if ids:
-        table.add_column("id", justify="right", no_wrap=True, style="dim",
-                         min_width=len(str(max(ids.values()))))
+        table.add_column("id", justify="right", no_wrap=True, style="dim", min_width=len(str(max(ids.values()))))
     table.add_column("子行业", no_wrap=True)
     for _, header, _, _ in columns:
         table.add_column(header, justify="right", no_wrap=True)
     rows: dict[str, dict[str, object]] = payload["by_sector"]  # type: ignore[assignment]
     for sector, m in rows.items():
-        table.add_row(*([str(ids.get(sector, ""))] if ids else []), sector_name(sector),
-                      *[_fmt(m[c], d, n) for c, _, d, n in columns])
-    table.add_row(*([str(ids.get(None, ""))] if ids else []), "合计",
-                  *[_fmt(total[c], d, n) for c, _, d, n in columns], style="bold")
+        table.add_row(
+            *([str(ids.get(sector, ""))] if ids else []),
+            sector_name(sector),
+            *[_fmt(m[c], d, n) for c, _, d, n in columns],
+        )
+    table.add_row(
+        *([str(ids.get(None, ""))] if ids else []),
+        "合计",
+        *[_fmt(total[c], d, n) for c, _, d, n in columns],
+        style="bold",
+    )
     common.out.print(table)
 
 
@@ -77,8 +83,9 @@ def calc(
     try:
         inv = calculate_file(data, activity.name, common.accounting_options(get_settings(), factor_set, gwp))
     except ValidationError as exc:
-        raise common.fail_with([*(e.render() for e in exc.errors), lines("cli.errors_found", count=len(exc.errors))],
-                               1) from exc
+        raise common.fail_with(
+            [*(e.render() for e in exc.errors), lines("cli.errors_found", count=len(exc.errors))], 1
+        ) from exc
     except FactorUnavailable as exc:
         raise common.fail_with([str(exc)], 2) from exc
     payload = inventory_json(inv)
@@ -103,8 +110,9 @@ def inventory(
         if year not in years:
             raise common.fail("cli.no_data_year", 2, year=year, years=", ".join(map(str, years)) or "—")
         try:
-            run = run_inventory(session, year, common.accounting_options(settings, factor_set, gwp),
-                                actor=settings.actor)
+            run = run_inventory(
+                session, year, common.accounting_options(settings, factor_set, gwp), actor=settings.actor
+            )
         except ValidationError as exc:
             raise common.fail_with([e.render() for e in exc.errors], 1) from exc
         except FactorUnavailable as exc:
@@ -143,10 +151,11 @@ def _print_lineage(tree: dict[str, object]) -> None:
     res: dict[str, object] = tree["result"]  # type: ignore[assignment]
     run: dict[str, object] = tree["run"]  # type: ignore[assignment]
     dims = ", ".join(f"{k}={res[k]}" for k in ("year", "month", "sector", "org_id") if res[k] is not None)
-    out.print(f"[bold]结果 / result {res['id']}[/bold] ({dims}): co2_t={res['co2_t']:.6f}, "
-              f"co2e_t={res['co2e_t']:.6f}")
-    out.print(f"计算批次 / run {run['id']}: {run['method_version']}, code {run['code_version']}, "
-              f"by {run['actor']} at {run['finished_at']}")
+    out.print(f"[bold]结果 / result {res['id']}[/bold] ({dims}): co2_t={res['co2_t']:.6f}, co2e_t={res['co2e_t']:.6f}")
+    out.print(
+        f"计算批次 / run {run['id']}: {run['method_version']}, code {run['code_version']}, "
+        f"by {run['actor']} at {run['finished_at']}"
+    )
     out.print(f"参数 / parameters: {json.dumps(run['parameters'], ensure_ascii=False)}")
     for kind, ref in run["factor_sets"].items():  # type: ignore[attr-defined]
         out.print(f"  因子集 / factor set {kind}: {ref['name']} {ref['version']} sha256={ref['sha256'][:16]}…")
@@ -164,13 +173,24 @@ def _print_lineage(tree: dict[str, object]) -> None:
         rec: dict[str, object] = i["record"]  # type: ignore[assignment]
         batch: dict[str, object] = i["batch"]  # type: ignore[assignment]
         comp: dict[str, object] = i["computed"]  # type: ignore[assignment]
-        table.add_row(str(i["record_id"]), str(batch["file_name"] or batch["label"]), str(i["row_number"]),
-                      str(rec["org_id"]), str(rec["period"]), str(rec["fuel"] or ""), str(rec["amount"] or ""),
-                      str(rec["unit"] or ""), f"{comp['co2_t']:.6f}", str(i["notes"] or ""))
+        table.add_row(
+            str(i["record_id"]),
+            str(batch["file_name"] or batch["label"]),
+            str(i["row_number"]),
+            str(rec["org_id"]),
+            str(rec["period"]),
+            str(rec["fuel"] or ""),
+            str(rec["amount"] or ""),
+            str(rec["unit"] or ""),
+            f"{comp['co2_t']:.6f}",
+            str(i["notes"] or ""),
+        )
     out.print(table)
     check: dict[str, object] = tree["check"]  # type: ignore[assignment]
-    out.print(f"输入合计 / sum of inputs co2_t = {check['co2_t_sum_of_inputs']:.6f} "
-              f"({'一致 matches' if check['matches'] else '不一致 MISMATCH'})")
+    out.print(
+        f"输入合计 / sum of inputs co2_t = {check['co2_t_sum_of_inputs']:.6f} "
+        f"({'一致 matches' if check['matches'] else '不一致 MISMATCH'})"
+    )
 
 
 def register(root: typer.Typer) -> None:

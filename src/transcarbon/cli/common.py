@@ -55,14 +55,18 @@ def print_json(payload: object, *, indent: int | None = 2) -> None:
 
 def progress(*columns: ProgressColumn | str) -> Progress:
     """A progress display on stderr that disappears when done; by default a spinner, the task and the time."""
-    return Progress(*(columns or (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())),
-                    console=err, transient=True)
+    return Progress(
+        *(columns or (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())),
+        console=err,
+        transient=True,
+    )
 
 
 def accounting_options(settings: Settings, factor_set: str | None, gwp: str | None) -> AccountingOptions:
     """The accounting choices of a command: its options, else the configured defaults."""
-    return AccountingOptions(factor_set=factor_set or settings.factor_set, gwp=gwp or settings.gwp,
-                             default_region=settings.default_region)
+    return AccountingOptions(
+        factor_set=factor_set or settings.factor_set, gwp=gwp or settings.gwp, default_region=settings.default_region
+    )
 
 
 def open_database(*, create: bool = False) -> Database:

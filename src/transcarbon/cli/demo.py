@@ -22,17 +22,25 @@ def build(
     from transcarbon.demo.builder import build_demo, demo_present
 
     settings = get_settings()
-    with (common.open_database(create=True) as database, database.transaction() as session,
-          common.progress() as progress):
+    with (
+        common.open_database(create=True) as database,
+        database.transaction() as session,
+        common.progress() as progress,
+    ):
         if demo_present(session):
             if if_missing:
                 common.say(common.err, "cli.demo_present")
                 return
             raise common.fail("cli.demo_already", 2)
         task = progress.add_task(lines("cli.demo_building"), total=None)
-        runs = build_demo(session, actor=settings.actor, seed=seed,
-                          options=common.accounting_options(settings, None, None), data_dir=settings.data_dir,
-                          progress=lambda msg: progress.update(task, description=f"demo: {msg}"))
+        runs = build_demo(
+            session,
+            actor=settings.actor,
+            seed=seed,
+            options=common.accounting_options(settings, None, None),
+            data_dir=settings.data_dir,
+            progress=lambda msg: progress.update(task, description=f"demo: {msg}"),
+        )
     common.say(common.err, "cli.demo_built", runs=len(runs), url=settings.effective_database_url)
 
 
@@ -58,8 +66,12 @@ def start(
         return
     common.say(common.out, "cli.web_address", url=f"http://{host}:{port}/")
     for username, role, org in accounts:
-        common.out.print(f"  {username:<11} / {DEMO_PASSWORD}   ({role}{', ' + org if org else ''})", soft_wrap=True,
-                         highlight=False, markup=False)
+        common.out.print(
+            f"  {username:<11} / {DEMO_PASSWORD}   ({role}{', ' + org if org else ''})",
+            soft_wrap=True,
+            highlight=False,
+            markup=False,
+        )
     serve(host=host, port=port)
 
 

@@ -102,10 +102,12 @@ def evaluate(
         value = "—" if i["value"] is None else f"{_n(i['value'])} {_unit(i['unit'])}"
         p_meet = fc.get("p_meet")
         table.add_row(
-            f"{i['name_zh']}\n[dim]{i['id']}[/dim]", value,
+            f"{i['name_zh']}\n[dim]{i['id']}[/dim]",
+            value,
             f"{_n(i['target_2025'], 1)} / {_n(i['target_2030'], 1)}",
             f"[{_LIGHT_STYLE[light]}]{_LIGHT_MARK[light]}[/] {t('eval.status.' + i['status'], 'zh')}",
-            "—" if p_meet is None else f"{float(p_meet):.0%}")
+            "—" if p_meet is None else f"{float(p_meet):.0%}",
+        )
     common.out.print(table)
     _print_warnings(p["warnings"])
     common.say(common.err, "eval.cli.synthetic")
@@ -122,10 +124,16 @@ def _print_warnings(rows: list[dict[str, Any]]) -> None:
     for w in rows:
         sev = w["severity"]
         depts = "、".join(names.get(d, d) for d in w["departments"]) or "—"
-        out.print(f"[{_SEVERITY_STYLE.get(sev, 'default')}]#{w['id']} {_label('web.severity.' + sev)} {sev}[/] · "
-                  f"{_label('cli.warn_kind.' + w['kind'])} {w['kind']}", highlight=False)
-        for line, style in ((t("cli.warn_departments", "zh", departments=depts), ""),
-                            (w["message_zh"], ""), (w["message_en"], "dim")):
+        out.print(
+            f"[{_SEVERITY_STYLE.get(sev, 'default')}]#{w['id']} {_label('web.severity.' + sev)} {sev}[/] · "
+            f"{_label('cli.warn_kind.' + w['kind'])} {w['kind']}",
+            highlight=False,
+        )
+        for line, style in (
+            (t("cli.warn_departments", "zh", departments=depts), ""),
+            (w["message_zh"], ""),
+            (w["message_en"], "dim"),
+        ):
             out.print(Padding(Text(line, style=style), (0, 0, 0, 4)))
 
 
@@ -157,8 +165,7 @@ def decompose(
     table.add_column(_h("cli.col.sector"), no_wrap=True)
     table.add_column(_h("cli.col.delta"), justify="right", no_wrap=True)
     for e in effects:
-        table.add_column(_h(f"cli.effect.{e}") if f"cli.effect.{e}" in catalog() else e, justify="right",
-                         no_wrap=True)
+        table.add_column(_h(f"cli.effect.{e}") if f"cli.effect.{e}" in catalog() else e, justify="right", no_wrap=True)
     cols = ("delta_co2_t", *effects)
 
     def wan(x: object) -> str:
@@ -168,12 +175,24 @@ def decompose(
         table.add_row(sector_name(r["sector"]), *[wan(r[c]) for c in cols])
     table.add_row("合计 total", *[wan(tot[c]) for c in cols], style="bold")
     common.out.print(table)
-    common.say(common.out, "cli.decomp_totals", year_from=year_from, year_to=year_to,
-               co2_from=wan(tot["co2_from_t"])[1:], co2_to=wan(tot["co2_to_t"])[1:], delta=wan(tot["delta_co2_t"]))
+    common.say(
+        common.out,
+        "cli.decomp_totals",
+        year_from=year_from,
+        year_to=year_to,
+        co2_from=wan(tot["co2_from_t"])[1:],
+        co2_to=wan(tot["co2_to_t"])[1:],
+        delta=wan(tot["delta_co2_t"]),
+    )
     if p["outside"]["sectors"]:
-        common.say(common.out, "eval.decomp.no_activity", sectors=", ".join(
-            f"{sector_name(s['sector'])} {s['sector']} {s['delta_co2_t'] / 1e4:+,.2f} 万t"
-            for s in p["outside"]["sectors"]))
+        common.say(
+            common.out,
+            "eval.decomp.no_activity",
+            sectors=", ".join(
+                f"{sector_name(s['sector'])} {s['sector']} {s['delta_co2_t'] / 1e4:+,.2f} 万t"
+                for s in p["outside"]["sectors"]
+            ),
+        )
 
 
 def scorecards(
@@ -191,8 +210,7 @@ def scorecards(
         ev = run_evaluation(session, year, actor=settings.actor, city=city)
         cards = stored_scorecards(session, ev.run_id, city)
     if as_json:
-        common.print_json({"year": year, "run_id": ev.run_id, "template": city.scoring.template,
-                           "scorecards": cards})
+        common.print_json({"year": year, "run_id": ev.run_id, "template": city.scoring.template, "scorecards": cards})
         return
     table = _table(both("eval.cli.scorecards_title", year=year, template=city.scoring.template))
     table.add_column(_h("cli.col.department"), overflow="fold", ratio=1, min_width=12)
@@ -201,10 +219,15 @@ def scorecards(
     table.add_column(_h("cli.col.veto"), justify="center", no_wrap=True)
     table.add_column(_h("cli.col.grade"), no_wrap=True)
     for c in cards:
-        table.add_row(f"{c['name_zh']}\n[dim]{c['department_id']}[/dim]", _n(c["annual_completion"]),
-                      _n(c["cumulative_completion"]), _n(c["measures_share"]), _n(c["score"], 1),
-                      "[red]✗[/red]" if c["vetoed"] else "",
-                      f"{c['grade_zh'] or '—'} {c['grade_en'] or ''}".rstrip())
+        table.add_row(
+            f"{c['name_zh']}\n[dim]{c['department_id']}[/dim]",
+            _n(c["annual_completion"]),
+            _n(c["cumulative_completion"]),
+            _n(c["measures_share"]),
+            _n(c["score"], 1),
+            "[red]✗[/red]" if c["vetoed"] else "",
+            f"{c['grade_zh'] or '—'} {c['grade_en'] or ''}".rstrip(),
+        )
     common.out.print(table)
 
 
@@ -220,8 +243,12 @@ def warnings(
         if department not in names:
             raise common.fail("cli.unknown_department", 2, department=department, allowed=", ".join(names))
     with common.open_database() as database, database.transaction() as session:
-        rows = [warning_service.warning_json(w) for w in warning_service.list_warnings(
-            session, year=year, include_resolved=include_resolved, department=department)]
+        rows = [
+            warning_service.warning_json(w)
+            for w in warning_service.list_warnings(
+                session, year=year, include_resolved=include_resolved, department=department
+            )
+        ]
     if as_json:
         common.print_json(rows)
         return

@@ -13,11 +13,19 @@ from transcarbon.services.factor_sets import FactorUnavailable, factor_set, fact
 def list_sets() -> None:
     """列出因子集 / List factor sets."""
     out = common.out
-    out.print(f"{'name':<20} {'default':<7} {'kind':<20} {'version':<12} {'sha256':<12}  标题 / title",
-              style="bold", soft_wrap=True)
+    out.print(
+        f"{'name':<20} {'default':<7} {'kind':<20} {'version':<12} {'sha256':<12}  标题 / title",
+        style="bold",
+        soft_wrap=True,
+    )
     for s in factor_sets():
-        out.print(f"{s.name:<20} {'✓' if s.default else '':<7} {s.kind:<20} {s.version:<12} {s.content_hash[:12]}  "
-                  f"{s.title_zh} / {s.title_en}", soft_wrap=True, markup=False, highlight=False)
+        out.print(
+            f"{s.name:<20} {'✓' if s.default else '':<7} {s.kind:<20} {s.version:<12} {s.content_hash[:12]}  "
+            f"{s.title_zh} / {s.title_en}",
+            soft_wrap=True,
+            markup=False,
+            highlight=False,
+        )
 
 
 def show(name: Annotated[str, typer.Argument(help="因子集名称 / set name")]) -> None:
@@ -30,8 +38,12 @@ def show(name: Annotated[str, typer.Argument(help="因子集名称 / set name")]
     out.print(f"[bold]{s.name}[/bold] {s.version} ({s.kind}) sha256={s.content_hash}\n{s.title_zh}\n{s.title_en}")
     for row in s.table.iter_rows(named=True):
         values = "  ".join(f"{k}={v}" for k, v in row.items() if k not in ("source", "status") and v is not None)
-        out.print(f"{values}  [{row.get('status') or '-'}]\n    {row['source']}", soft_wrap=True, markup=False,
-                  highlight=False)
+        out.print(
+            f"{values}  [{row.get('status') or '-'}]\n    {row['source']}",
+            soft_wrap=True,
+            markup=False,
+            highlight=False,
+        )
 
 
 def register(root: typer.Typer) -> None:

@@ -41,8 +41,14 @@ def report(
         for path, body in files:
             _write(path, body)
             written.append(str(path))
-        audit.append(session, actor=settings.actor, action="export.report", object_type="report",
-                     object_id=f"stage_evaluation/{year}", details={"files": written, "via": "cli"})
+        audit.append(
+            session,
+            actor=settings.actor,
+            action="export.report",
+            object_type="report",
+            object_id=f"stage_evaluation/{year}",
+            details={"files": written, "via": "cli"},
+        )
     common.say(common.err, "report.cli_written", files=", ".join(written))
 
 

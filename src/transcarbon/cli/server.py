@@ -10,8 +10,10 @@ from transcarbon.cli import common
 from transcarbon.settings import get_settings
 
 
-def serve(host: Annotated[str, typer.Option(help="监听地址 / address to listen on")] = "127.0.0.1",
-          port: Annotated[int, typer.Option(help="端口 / port")] = 8000) -> None:
+def serve(
+    host: Annotated[str, typer.Option(help="监听地址 / address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口 / port")] = 8000,
+) -> None:
     """启动 Web 服务 / start the web app (uvicorn) on the configured database."""
     import uvicorn
 

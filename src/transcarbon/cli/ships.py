@@ -68,14 +68,26 @@ def inventory(
         if out:
             out.mkdir(parents=True, exist_ok=True)
         try:
-            with common.progress(TextColumn("[bold]AIS[/bold] partitions"), BarColumn(),
-                                 TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn()) as progress:
+            with common.progress(
+                TextColumn("[bold]AIS[/bold] partitions"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                TimeElapsedColumn(),
+            ) as progress:
                 task = progress.add_task("ais", total=None)
                 result = compute_ship_inventory(
-                    ais, ships, zones, shore_power, method="epa" if method == "epa" else "imo4",
-                    grid_region=grid_region, grid_year=grid_year, boilers_on_shore_power=boilers_on_shore_power,
-                    gap_limit_h=gap_limit_h, intervals_path=intervals_path,
-                    progress=lambda done, total: progress.update(task, completed=done, total=total))
+                    ais,
+                    ships,
+                    zones,
+                    shore_power,
+                    method="epa" if method == "epa" else "imo4",
+                    grid_region=grid_region,
+                    grid_year=grid_year,
+                    boilers_on_shore_power=boilers_on_shore_power,
+                    gap_limit_h=gap_limit_h,
+                    intervals_path=intervals_path,
+                    progress=lambda done, total: progress.update(task, completed=done, total=total),
+                )
         except ShipFilesRefused as exc:
             raise common.fail_with([str(exc)], 1) from exc
         except FactorUnavailable as exc:
@@ -86,16 +98,19 @@ def inventory(
             result.zones.write_parquet(out / "zones.parquet")
             result.grid.write_parquet(out / "grid.parquet")
             result.ships.write_parquet(out / "ships.parquet")
-            (out / "summary.json").write_text(json.dumps(result.summary, ensure_ascii=False, indent=2),
-                                              encoding="utf-8")
-            (out / "lineage.json").write_text(json.dumps(result.lineage, ensure_ascii=False, indent=2, default=str),
-                                              encoding="utf-8")
+            (out / "summary.json").write_text(
+                json.dumps(result.summary, ensure_ascii=False, indent=2), encoding="utf-8"
+            )
+            (out / "lineage.json").write_text(
+                json.dumps(result.lineage, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+            )
         if database is not None:
             files = {"ais": ais, "ships": ships, "zones": zones, "shore_power": shore_power}
             with database.transaction() as session:
                 run = record_ship_run(session, result, files, actor=get_settings().actor)
-            common.say(common.err, "cli.ships.stored_reused" if run.reused else "cli.ships_stored", run=run.run_id,
-                       reused="")
+            common.say(
+                common.err, "cli.ships.stored_reused" if run.reused else "cli.ships_stored", run=run.run_id, reused=""
+            )
     if as_json:
         common.print_json(result.summary, indent=None)
     else:
@@ -103,8 +118,13 @@ def inventory(
 
 
 _MODES = ("berth", "anchorage", "manoeuvring", "slow_cruise", "cruise")
-_COLUMNS = (("fuel_t", "cli.ships.col.fuel"), ("co2_t", "CO2 t"), ("nox_t", "NOx t"), ("sox_t", "SOx t"),
-            ("pm25_t", "PM2.5 t"))
+_COLUMNS = (
+    ("fuel_t", "cli.ships.col.fuel"),
+    ("co2_t", "CO2 t"),
+    ("nox_t", "NOx t"),
+    ("sox_t", "SOx t"),
+    ("pm25_t", "PM2.5 t"),
+)
 
 
 def _print_summary(s: dict[str, object], method: str) -> None:
@@ -114,8 +134,9 @@ def _print_summary(s: dict[str, object], method: str) -> None:
     def num(x: object, digits: int = 1) -> str:
         return f"{float(str(x)):,.{digits}f}"
 
-    table = Table(title=both("cli.ships.title", method=method.upper()), box=box.SIMPLE_HEAD, pad_edge=False,
-                  title_justify="left")
+    table = Table(
+        title=both("cli.ships.title", method=method.upper()), box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left"
+    )
     table.add_column(f"{t('cli.ships.col.mode', 'zh')}\n{t('cli.ships.col.mode', 'en')}", no_wrap=True)
     for _, key in _COLUMNS:
         label = f"{t(key, 'zh')}\n{t(key, 'en')}" if key.startswith("cli.") else key
@@ -127,13 +148,26 @@ def _print_summary(s: dict[str, object], method: str) -> None:
         if m is not None:
             table.add_row(f"{t('cli.ships.mode.' + mode, 'zh')} {mode}", *[num(m[c]) for c, _ in _COLUMNS])
     table.add_row("合计 total", *[num(total[c]) for c, _ in _COLUMNS], style="bold")
-    common.say(console, "cli.ships.counts", ships=s["ships"], positions=f"{int(str(s['positions'])):,}",
-               interpolated_h=num(s["interpolated_h"]), excluded_h=num(s["excluded_h"]))
+    common.say(
+        console,
+        "cli.ships.counts",
+        ships=s["ships"],
+        positions=f"{int(str(s['positions'])):,}",
+        interpolated_h=num(s["interpolated_h"]),
+        excluded_h=num(s["excluded_h"]),
+    )
     console.print(table)
     sp: dict[str, float] = s["shore_power"]  # type: ignore[assignment]
-    common.say(console, "cli.ships.shore", kwh=num(sp["kwh"], 0), connected_h=num(sp["connected_h"]),
-               gross=num(sp["avoided_co2_gross_t"]), grid=num(sp["grid_co2_t"]), net=num(sp["avoided_co2_net_t"]),
-               calls=sp["calls_over_3h_not_connected"])
+    common.say(
+        console,
+        "cli.ships.shore",
+        kwh=num(sp["kwh"], 0),
+        connected_h=num(sp["connected_h"]),
+        gross=num(sp["avoided_co2_gross_t"]),
+        grid=num(sp["grid_co2_t"]),
+        net=num(sp["avoided_co2_net_t"]),
+        calls=sp["calls_over_3h_not_connected"],
+    )
     common.say(console, "cli.ships.more")
 
 

@@ -24,14 +24,15 @@ _HELP = {
 }
 
 
-def add(username: Annotated[str, typer.Argument(help="登录名 / login name")],
-        role: Annotated[str, typer.Option(help=f"角色 / role: {', '.join(users.ROLES)}")],
-        org: Annotated[str | None, typer.Option(help=_HELP["org"])] = None,
-        department: Annotated[str | None, typer.Option(help=_HELP["department"])] = None,
-        name: Annotated[str | None, typer.Option(help="显示名称 / display name")] = None,
-        password_env: Annotated[str | None, typer.Option(help=_HELP["password_env"])] = None,
-        no_password: Annotated[bool, typer.Option("--no-password", help=_HELP["no_password"])] = False,
-        ) -> None:
+def add(
+    username: Annotated[str, typer.Argument(help="登录名 / login name")],
+    role: Annotated[str, typer.Option(help=f"角色 / role: {', '.join(users.ROLES)}")],
+    org: Annotated[str | None, typer.Option(help=_HELP["org"])] = None,
+    department: Annotated[str | None, typer.Option(help=_HELP["department"])] = None,
+    name: Annotated[str | None, typer.Option(help="显示名称 / display name")] = None,
+    password_env: Annotated[str | None, typer.Option(help=_HELP["password_env"])] = None,
+    no_password: Annotated[bool, typer.Option("--no-password", help=_HELP["no_password"])] = False,
+) -> None:
     """添加用户 / add a user."""
     password: str | None = None
     if not no_password:
@@ -49,20 +50,30 @@ def add(username: Annotated[str, typer.Argument(help="登录名 / login name")],
     try:
         with common.open_database() as database, database.transaction() as session:
             users.configure_hasher()
-            users.create_user(session, username=username, role=role, actor=get_settings().actor, password=password,
-                              org_id=org, department_id=department, display_name=name, departments=departments)
+            users.create_user(
+                session,
+                username=username,
+                role=role,
+                actor=get_settings().actor,
+                password=password,
+                org_id=org,
+                department_id=department,
+                display_name=name,
+                departments=departments,
+            )
     except users.UserError as exc:
         raise common.fail(exc.key, 1, **exc.values) from None
     common.say(common.out, "user.added", username=username, role=role)
 
 
-def token(username: Annotated[str, typer.Argument(help="登录名 / login name")],
-          name: Annotated[str, typer.Option(help="令牌用途 / what the token is for")] = "api") -> None:
+def token(
+    username: Annotated[str, typer.Argument(help="登录名 / login name")],
+    name: Annotated[str, typer.Option(help="令牌用途 / what the token is for")] = "api",
+) -> None:
     """签发 API 令牌 / issue an API token (printed once)."""
     try:
         with common.open_database() as database, database.transaction() as session:
-            value = users.issue_token(session, users.get_user(session, username), name=name,
-                                      actor=get_settings().actor)
+            value = users.issue_token(session, users.get_user(session, username), name=name, actor=get_settings().actor)
     except users.UserError as exc:
         raise common.fail(exc.key, 1, **exc.values) from None
     common.say(common.err, "user.token_issued", username=username)

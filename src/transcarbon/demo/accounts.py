@@ -51,11 +51,20 @@ def ensure_demo_users(session: Session, *, actor: str = "demo") -> list[tuple[st
         if existing is None:
             org_id = None
             if du.org_kind:  # the first of its kind and sector, else the first of its kind
-                candidates = [*organisation_ids(session, kind=du.org_kind, sector=du.org_sector),
-                              *organisation_ids(session, kind=du.org_kind)]
+                candidates = [
+                    *organisation_ids(session, kind=du.org_kind, sector=du.org_sector),
+                    *organisation_ids(session, kind=du.org_kind),
+                ]
                 org_id = candidates[0] if candidates else None
-            existing = users.create_user(session, username=du.username, role=du.role, actor=actor,
-                                         password=du.password, org_id=org_id, department_id=du.department_id,
-                                         display_name=f"{du.username} (demo)")
+            existing = users.create_user(
+                session,
+                username=du.username,
+                role=du.role,
+                actor=actor,
+                password=du.password,
+                org_id=org_id,
+                department_id=du.department_id,
+                display_name=f"{du.username} (demo)",
+            )
         out.append((existing.username, existing.role, existing.org_id))
     return out

@@ -27,8 +27,15 @@ def demo_present(session: Session) -> bool:
     return has_batch(session, "demo")
 
 
-def build_demo(session: Session, *, actor: str, seed: int = 20200101, options: AccountingOptions | None = None,
-               data_dir: Path | None = None, progress: Callable[[str], None] = lambda _msg: None) -> list[int]:
+def build_demo(
+    session: Session,
+    *,
+    actor: str,
+    seed: int = 20200101,
+    options: AccountingOptions | None = None,
+    data_dir: Path | None = None,
+    progress: Callable[[str], None] = lambda _msg: None,
+) -> list[int]:
     """Load the demo data set, compute every year's inventory and the AIS ship run; return the run ids.
 
     Organisations and activity records go in as one approved batch; the other report types (vehicle
@@ -41,8 +48,9 @@ def build_demo(session: Session, *, actor: str, seed: int = 20200101, options: A
         raise RuntimeError("the demo data set is already loaded in this database")
     progress("generate")
     data = generate(seed)
-    orgs = data.organisations.select("org_id", "name_zh", "name_en", "kind", "sector", "district",
-                                     pl.lit(True).alias("synthetic")).rename({"org_id": "id"})
+    orgs = data.organisations.select(
+        "org_id", "name_zh", "name_en", "kind", "sector", "district", pl.lit(True).alias("synthetic")
+    ).rename({"org_id": "id"})
     import_organisations(session, orgs, actor=actor, source="demo")
     progress("records")
     activity = data.activity.with_columns(pl.col(c).cast(pl.Float64) for c in NUMERIC)
@@ -75,5 +83,6 @@ def _demo_ship_run(session: Session, actor: str, data_dir: Path | None) -> int:
 
 def _ship_run_from(session: Session, actor: str, folder: Path) -> int:
     files = write_synthetic_ais(folder)
-    return run_ship_inventory(session, files["ais"], files["ships"], city_zones(), files["shore_power"],
-                              actor=actor).run_id
+    return run_ship_inventory(
+        session, files["ais"], files["ships"], city_zones(), files["shore_power"], actor=actor
+    ).run_id

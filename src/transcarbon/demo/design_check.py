@@ -15,11 +15,16 @@ from transcarbon.domain import Sector
 
 def _design_co2_expr() -> pl.Expr:
     """CO2 [t] of an activity row under the design factors."""
-    grid = pl.col("period").str.slice(0, 4).cast(pl.Int64).replace_strict(
-        dict(zip(YEARS.tolist(), DESIGN_GRID_KG_PER_KWH.tolist(), strict=True)))
+    grid = (
+        pl.col("period")
+        .str.slice(0, 4)
+        .cast(pl.Int64)
+        .replace_strict(dict(zip(YEARS.tolist(), DESIGN_GRID_KG_PER_KWH.tolist(), strict=True)))
+    )
     kwh = pl.when(pl.col("unit") == "MWh").then(pl.col("amount") * 1000.0).otherwise(pl.col("amount"))
     return (
-        pl.when(pl.col("fuel") == "electricity").then(kwh * grid / 1000.0)
+        pl.when(pl.col("fuel") == "electricity")
+        .then(kwh * grid / 1000.0)
         .otherwise(pl.col("amount") * pl.col("fuel").replace_strict(DESIGN_TCO2, default=None))
         .fill_null(0.0)
     )
@@ -31,21 +36,28 @@ def sector_summary(data: DemoData) -> pl.DataFrame:
     a = data.activity.with_columns(
         year=pl.col("period").str.slice(0, 4).cast(pl.Int64),
         co2_t=_design_co2_expr(),
-        mwh=pl.when(pl.col("unit") == "MWh").then(pl.col("amount"))
-        .when(pl.col("unit") == "kWh").then(pl.col("amount") / 1000.0),
+        mwh=pl.when(pl.col("unit") == "MWh")
+        .then(pl.col("amount"))
+        .when(pl.col("unit") == "kWh")
+        .then(pl.col("amount") / 1000.0),
     )
     aggs = [
         pl.col("amount").filter(pl.col("fuel") == f).sum().alias(f"{f}_{FUEL_UNITS[f]}")
-        for f in FUEL_ORDER if f != "electricity"
+        for f in FUEL_ORDER
+        if f != "electricity"
     ]
-    return a.group_by("sector", "year").agg(
-        *aggs,
-        pl.col("mwh").sum().alias("electricity_MWh"),
-        pl.col("freight_tkm").sum(),
-        pl.col("passenger_pkm").sum(),
-        pl.col("throughput_t").sum(),
-        pl.col("co2_t").sum(),
-    ).sort("sector", "year")
+    return (
+        a.group_by("sector", "year")
+        .agg(
+            *aggs,
+            pl.col("mwh").sum().alias("electricity_MWh"),
+            pl.col("freight_tkm").sum(),
+            pl.col("passenger_pkm").sum(),
+            pl.col("throughput_t").sum(),
+            pl.col("co2_t").sum(),
+        )
+        .sort("sector", "year")
+    )
 
 
 _TKM_PER_PKM = {"road": 0.1, "rail": 1.0, "seat": 1 / 3, "berth": 1.0, "domestic": 0.072, "international": 0.075}
@@ -56,8 +68,10 @@ def design_check(data: DemoData) -> dict[str, dict[int, float]]:
     a = data.activity.with_columns(year=pl.col("period").str.slice(0, 4).cast(pl.Int64), co2_t=_design_co2_expr())
     road = [Sector.ROAD_PASSENGER, Sector.URBAN_BUS, Sector.TAXI]
     coef = (
-        pl.when(pl.col("sector").is_in([s.value for s in road])).then(_TKM_PER_PKM["road"])
-        .when(pl.col("sector") == Sector.RAIL.value).then(_TKM_PER_PKM["rail"])
+        pl.when(pl.col("sector").is_in([s.value for s in road]))
+        .then(_TKM_PER_PKM["road"])
+        .when(pl.col("sector") == Sector.RAIL.value)
+        .then(_TKM_PER_PKM["rail"])
         .otherwise(pl.col("passenger_kind").replace_strict(_TKM_PER_PKM, default=0.0))
     )
     a = a.with_columns(conv=pl.col("freight_tkm").fill_null(0) + pl.col("passenger_pkm").fill_null(0) * coef)
@@ -72,70 +86,113 @@ def design_check(data: DemoData) -> dict[str, dict[int, float]]:
 
     out: dict[str, dict[int, float]] = {
         "converted_turnover_co2_intensity_change": index(
-            per_year(a.filter(pl.col("sector").is_in(operating)), "co2_t", "conv")),
+            per_year(a.filter(pl.col("sector").is_in(operating)), "co2_t", "conv")
+        ),
         "truck_co2_intensity_change": index(
-            per_year(a.filter(pl.col("sector") == "road_freight"), "co2_t", "freight_tkm")),
+            per_year(a.filter(pl.col("sector") == "road_freight"), "co2_t", "freight_tkm")
+        ),
         "ship_co2_intensity_change": index(
-            per_year(a.filter(pl.col("sector") == "waterway_freight"), "co2_t", "freight_tkm")),
+            per_year(a.filter(pl.col("sector") == "waterway_freight"), "co2_t", "freight_tkm")
+        ),
         "port_co2_per_t_change": index(per_year(a.filter(pl.col("sector") == "port"), "co2_t", "throughput_t")),
     }
     st = data.fleet_stock
-    bus = st.filter(pl.col("category") == "bus").group_by("year").agg(
-        (pl.col("count").filter(pl.col("power_type").is_in(list(NEW_ENERGY))).sum() / pl.col("count").sum())
-        .alias("share")).sort("year")
+    bus = (
+        st.filter(pl.col("category") == "bus")
+        .group_by("year")
+        .agg(
+            (pl.col("count").filter(pl.col("power_type").is_in(list(NEW_ENERGY))).sum() / pl.col("count").sum()).alias(
+                "share"
+            )
+        )
+        .sort("year")
+    )
     out["new_energy_bus_share"] = dict(zip(bus["year"].to_list(), bus["share"].to_list(), strict=True))
 
     def stock_share(category: str, num: pl.Expr, den_category: str | None = None) -> dict[int, float]:
         n = st.filter(pl.col("category") == category).group_by("year").agg(num.sum().alias("n"))
-        d = st.filter(pl.col("category") == (den_category or category)).group_by("year").agg(
-            pl.col("count").sum().alias("d"))
+        d = (
+            st.filter(pl.col("category") == (den_category or category))
+            .group_by("year")
+            .agg(pl.col("count").sum().alias("d"))
+        )
         j = n.join(d, on="year").sort("year")
         return dict(zip(j["year"].to_list(), (j["n"] / j["d"]).to_list(), strict=True))
 
     out["airport_electric_ground_equipment_share"] = stock_share(
-        "airport_equipment", pl.col("count").filter(pl.col("power_type") == "bev"))
-    out["ship_shore_power_retrofit_600gt"] = stock_share(
-        "vessel_shore_power_ready", pl.col("count"), "vessel")
+        "airport_equipment", pl.col("count").filter(pl.col("power_type") == "bev")
+    )
+    out["ship_shore_power_retrofit_600gt"] = stock_share("vessel_shore_power_ready", pl.col("count"), "vessel")
     out["port_container_truck_clean_share"] = stock_share(
-        "truck_container_port", pl.col("count").filter(pl.col("power_type") != "diesel"))
+        "truck_container_port", pl.col("count").filter(pl.col("power_type") != "diesel")
+    )
 
     add = data.vehicle_additions.with_columns(year=pl.col("period").str.slice(0, 4).cast(pl.Int64))
 
     def add_share(cats: list[str], powers: frozenset[str]) -> dict[int, float]:
-        g = add.filter(pl.col("category").is_in(cats)).group_by("year").agg(
-            (pl.col("count").filter(pl.col("power_type").is_in(list(powers))).sum() / pl.col("count").sum())
-            .alias("s")).sort("year")
+        g = (
+            add.filter(pl.col("category").is_in(cats))
+            .group_by("year")
+            .agg(
+                (pl.col("count").filter(pl.col("power_type").is_in(list(powers))).sum() / pl.col("count").sum()).alias(
+                    "s"
+                )
+            )
+            .sort("year")
+        )
         return dict(zip(g["year"].to_list(), g["s"].to_list(), strict=True))
 
     out["short_haul_heavy_truck_nev_share"] = add_share(["truck_heavy_short_haul"], NEW_ENERGY)
     out["public_service_ev_share"] = add_share(["bus", "taxi", "car_public_service"], frozenset({"bev", "fcev"}))
     out["new_energy_vehicle_share_new"] = add_share(
         ["bus", "taxi", "truck_heavy_short_haul", "truck", "car_public_service", "vessel", "airport_equipment"],
-        NEW_ENERGY | {"lng", "cng"})
+        NEW_ENERGY | {"lng", "cng"},
+    )
     out["nev_sales_share"] = add_share(["car_private"], NEW_ENERGY)
 
-    sp = data.shore_power.with_columns(year=pl.col("period").str.slice(0, 4).cast(pl.Int64)).group_by("year").agg(
-        pl.col("kwh").sum()).sort("year")
-    out["shore_power_use_multiple"] = dict(zip(sp["year"].to_list(), (sp["kwh"] / sp["kwh"][0]).to_list(),
-                                               strict=True))
-    pt = data.port_throughput.with_columns(year=pl.col("period").str.slice(0, 4).cast(pl.Int64)).group_by(
-        "year").agg(pl.col("bulk_by_rail_t", "bulk_by_water_t", "bulk_cargo_t", "cargo_t").sum(),
-                    (pl.col("sea_rail_teu") + pl.col("sea_river_teu")).sum().alias("multimodal_teu")).sort("year")
-    out["rail_water_bulk_share"] = dict(zip(
-        pt["year"].to_list(),
-        ((pt["bulk_by_rail_t"] + pt["bulk_by_water_t"]) / pt["bulk_cargo_t"]).to_list(), strict=True))
+    sp = (
+        data.shore_power.with_columns(year=pl.col("period").str.slice(0, 4).cast(pl.Int64))
+        .group_by("year")
+        .agg(pl.col("kwh").sum())
+        .sort("year")
+    )
+    out["shore_power_use_multiple"] = dict(zip(sp["year"].to_list(), (sp["kwh"] / sp["kwh"][0]).to_list(), strict=True))
+    pt = (
+        data.port_throughput.with_columns(year=pl.col("period").str.slice(0, 4).cast(pl.Int64))
+        .group_by("year")
+        .agg(
+            pl.col("bulk_by_rail_t", "bulk_by_water_t", "bulk_cargo_t", "cargo_t").sum(),
+            (pl.col("sea_rail_teu") + pl.col("sea_river_teu")).sum().alias("multimodal_teu"),
+        )
+        .sort("year")
+    )
+    out["rail_water_bulk_share"] = dict(
+        zip(
+            pt["year"].to_list(),
+            ((pt["bulk_by_rail_t"] + pt["bulk_by_water_t"]) / pt["bulk_cargo_t"]).to_list(),
+            strict=True,
+        )
+    )
     out["port_cargo_mt"] = dict(zip(pt["year"].to_list(), (pt["cargo_t"] / 1e6).to_list(), strict=True))
     mm = pt["multimodal_teu"].to_list()
     out["container_multimodal_cagr"] = {
         int(y): (mm[i] / mm[0]) ** (1.0 / i) - 1.0 for i, y in enumerate(pt["year"].to_list()) if i > 0
     }
     r = data.ridership.with_columns(year=pl.col("period").str.slice(0, 4).cast(pl.Int64))
-    rs = r.group_by("year").agg(
-        (pl.col("trips").filter(pl.col("mode").is_in(list(road_passenger.PUBLIC_TRANSPORT_MODES))).sum()
-         / pl.col("trips").filter(pl.col("motorised")).sum()).alias("pt"),
-        (pl.col("trips").filter(pl.col("mode").is_in(list(road_passenger.GREEN_MODES))).sum()
-         / pl.col("trips").sum()).alias("green"),
-    ).sort("year")
+    rs = (
+        r.group_by("year")
+        .agg(
+            (
+                pl.col("trips").filter(pl.col("mode").is_in(list(road_passenger.PUBLIC_TRANSPORT_MODES))).sum()
+                / pl.col("trips").filter(pl.col("motorised")).sum()
+            ).alias("pt"),
+            (
+                pl.col("trips").filter(pl.col("mode").is_in(list(road_passenger.GREEN_MODES))).sum()
+                / pl.col("trips").sum()
+            ).alias("green"),
+        )
+        .sort("year")
+    )
     out["public_transport_mode_share"] = dict(zip(rs["year"].to_list(), rs["pt"].to_list(), strict=True))
     out["green_travel_share_core"] = dict(zip(rs["year"].to_list(), rs["green"].to_list(), strict=True))
     return out

@@ -72,20 +72,42 @@ DEFAULT_SEED = 20200101
 
 #: The activity CSV contract's header, in order.
 ACTIVITY_COLUMNS: tuple[str, ...] = (
-    "org_id", "period", "sector", "fuel", "amount", "unit", "freight_tkm", "passenger_pkm",
-    "passenger_kind", "region", "throughput_t",
+    "org_id",
+    "period",
+    "sector",
+    "fuel",
+    "amount",
+    "unit",
+    "freight_tkm",
+    "passenger_pkm",
+    "passenger_kind",
+    "region",
+    "throughput_t",
 )
 ACTIVITY_SCHEMA: dict[str, type[pl.DataType]] = {
-    "org_id": pl.String, "period": pl.String, "sector": pl.String, "fuel": pl.String, "amount": pl.Float64,
-    "unit": pl.String, "freight_tkm": pl.Float64, "passenger_pkm": pl.Float64, "passenger_kind": pl.String,
-    "region": pl.String, "throughput_t": pl.Float64,
+    "org_id": pl.String,
+    "period": pl.String,
+    "sector": pl.String,
+    "fuel": pl.String,
+    "amount": pl.Float64,
+    "unit": pl.String,
+    "freight_tkm": pl.Float64,
+    "passenger_pkm": pl.Float64,
+    "passenger_kind": pl.String,
+    "region": pl.String,
+    "throughput_t": pl.Float64,
 }
 REGION = "CN-JS"
 
 #: Contract unit of each fuel (electricity: kWh, or MWh for organisations using ≥ 1 GWh a month).
 FUEL_UNITS: dict[str, str] = {
-    "diesel": "t", "gasoline": "t", "fuel_oil": "t", "jet_kerosene": "t", "lng": "t",
-    "natural_gas": "10^4m3", "electricity": "kWh",
+    "diesel": "t",
+    "gasoline": "t",
+    "fuel_oil": "t",
+    "jet_kerosene": "t",
+    "lng": "t",
+    "natural_gas": "10^4m3",
+    "electricity": "kWh",
 }
 FUEL_ORDER = ("diesel", "gasoline", "fuel_oil", "jet_kerosene", "lng", "natural_gas", "electricity")
 """The order of an organisation's fuel rows."""
@@ -94,8 +116,12 @@ _DECIMALS = {"t": 3, "10^4m3": 4, "kWh": 0, "MWh": 3}
 #: Design CO2 factors [t CO2 per contract unit] used to calibrate intensities: the default factor set
 #: ``energy_statistics`` (NCV × carbon content × oxidation × 44/12, ``data/factors``).
 DESIGN_TCO2: dict[str, float] = {
-    "gasoline": 2.9251, "diesel": 3.0959, "fuel_oil": 3.1705, "jet_kerosene": 3.0795,
-    "natural_gas": 21.650, "lng": 2.8639,
+    "gasoline": 2.9251,
+    "diesel": 3.0959,
+    "fuel_oil": 3.1705,
+    "jet_kerosene": 3.0795,
+    "natural_gas": 21.650,
+    "lng": 2.8639,
 }
 #: Design grid factors [kg CO2/kWh], CN-JS (grid_mee.csv): 2020 takes 2021's, 2024–25 take 2023's.
 DESIGN_GRID_KG_PER_KWH = np.array([0.6451, 0.6451, 0.5978, 0.5827, 0.5827, 0.5827])
@@ -220,19 +246,24 @@ def _activity_frame(series: list[OrgSeries]) -> pl.DataFrame:
             def col(x: FloatArray | None, first: bool = first) -> list[float | None] | FloatArray:
                 return x if (first and x is not None) else [None] * n
 
-            frames.append(pl.DataFrame({
-                "org_id": [s.org_id] * n,
-                "period": PERIODS,
-                "sector": [s.sector.value] * n,
-                "fuel": [fuel] * n,
-                "amount": amount if amount is not None else [None] * n,
-                "unit": [unit] * n,
-                "freight_tkm": col(s.freight_tkm),
-                "passenger_pkm": col(s.passenger_pkm),
-                "passenger_kind": [s.passenger_kind if first and s.passenger_pkm is not None else None] * n,
-                "region": [REGION] * n,
-                "throughput_t": col(s.throughput_t),
-            }, schema=ACTIVITY_SCHEMA))
+            frames.append(
+                pl.DataFrame(
+                    {
+                        "org_id": [s.org_id] * n,
+                        "period": PERIODS,
+                        "sector": [s.sector.value] * n,
+                        "fuel": [fuel] * n,
+                        "amount": amount if amount is not None else [None] * n,
+                        "unit": [unit] * n,
+                        "freight_tkm": col(s.freight_tkm),
+                        "passenger_pkm": col(s.passenger_pkm),
+                        "passenger_kind": [s.passenger_kind if first and s.passenger_pkm is not None else None] * n,
+                        "region": [REGION] * n,
+                        "throughput_t": col(s.throughput_t),
+                    },
+                    schema=ACTIVITY_SCHEMA,
+                )
+            )
     return pl.concat(frames).sort("org_id", "period", maintain_order=True)
 
 
@@ -242,8 +273,15 @@ def _activity_frame(series: list[OrgSeries]) -> pl.DataFrame:
 
 #: The register of seagoing and inland transport ships ≥ 600 GT (assumed ≈ 430 → 480), reported by the
 #: maritime administration; LNG and electric ships appear from 2021.
-VESSELS_600GT = Fleet("LYG-GOV-007", "vessel", (425, 430, 440, 452, 461, 470, 478), {"diesel": 1.0},
-                      {"diesel": 0.90, "lng": 0.10}, {"diesel": 0.60, "lng": 0.30, "bev": 0.10}, retire_rate=0.04)
+VESSELS_600GT = Fleet(
+    "LYG-GOV-007",
+    "vessel",
+    (425, 430, 440, 452, 461, 470, 478),
+    {"diesel": 1.0},
+    {"diesel": 0.90, "lng": 0.10},
+    {"diesel": 0.60, "lng": 0.30, "bev": 0.10},
+    retire_rate=0.04,
+)
 #: Share of ships ≥ 600 GT with shore-power receiving equipment, 2020 … 2025 (assumed; electric ships: all).
 SHORE_POWER_READY = (0.18, 0.30, 0.45, 0.62, 0.76, 0.88)
 
@@ -256,7 +294,10 @@ PRIVATE_CAR_NEV_SHARE = (0.06, 0.12, 0.22, 0.30, 0.38, 0.44)
 _ADD_MONTH_WEIGHTS = np.array([0.6, 0.5, 0.9, 1.0, 1.0, 1.1, 1.0, 0.9, 1.1, 1.1, 1.3, 1.5])
 
 ADDITIONS_SCHEMA: dict[str, type[pl.DataType]] = {
-    "period": pl.String, "org_id": pl.String, "category": pl.String, "power_type": pl.String,
+    "period": pl.String,
+    "org_id": pl.String,
+    "category": pl.String,
+    "power_type": pl.String,
     "count": pl.Int64,
 }
 
@@ -264,27 +305,33 @@ ADDITIONS_SCHEMA: dict[str, type[pl.DataType]] = {
 def additions_fleets() -> list[Fleet]:
     """Every fleet whose additions are reported (buses, taxis, trucks, public-service, ships, airport)."""
     return [
-        *road_passenger.BUS_FLEETS, *road_passenger.TAXI_FLEETS, *(t.fleet for t in road_freight.TRUCK_FLEETS),
-        rail_aviation_other.OFFICIAL_CARS, rail_aviation_other.SANITATION, VESSELS_600GT,
+        *road_passenger.BUS_FLEETS,
+        *road_passenger.TAXI_FLEETS,
+        *(t.fleet for t in road_freight.TRUCK_FLEETS),
+        rail_aviation_other.OFFICIAL_CARS,
+        rail_aviation_other.SANITATION,
+        VESSELS_600GT,
         rail_aviation_other.AIRPORT_EQUIPMENT,
     ]
 
 
-def _spread_months(rng: np.random.Generator, org_id: str, category: str, power: str,
-                   per_year: np.ndarray, weights: np.ndarray) -> pl.DataFrame | None:
-    counts = np.concatenate([
-        rng.multinomial(int(n), weights / weights.sum()) for n in per_year
-    ])
+def _spread_months(
+    rng: np.random.Generator, org_id: str, category: str, power: str, per_year: np.ndarray, weights: np.ndarray
+) -> pl.DataFrame | None:
+    counts = np.concatenate([rng.multinomial(int(n), weights / weights.sum()) for n in per_year])
     keep = counts > 0
     if not keep.any():
         return None
-    return pl.DataFrame({
-        "period": np.asarray(PERIODS)[keep],
-        "org_id": org_id,
-        "category": category,
-        "power_type": power,
-        "count": counts[keep].astype(np.int64),
-    }, schema=ADDITIONS_SCHEMA)
+    return pl.DataFrame(
+        {
+            "period": np.asarray(PERIODS)[keep],
+            "org_id": org_id,
+            "category": category,
+            "power_type": power,
+            "count": counts[keep].astype(np.int64),
+        },
+        schema=ADDITIONS_SCHEMA,
+    )
 
 
 def _vehicle_additions(rng: np.random.Generator) -> pl.DataFrame:
@@ -318,16 +365,20 @@ def _fleet_stock() -> pl.DataFrame:
         add(fleet.category, fleet.stock())
     add("truck_container_port", road_freight.TRUCK_FLEETS[0].fleet.stock())
     ready = np.array([0.12, *SHORE_POWER_READY])
-    add("vessel_shore_power_ready", {
-        p: (s if p == "bev" else np.rint(s * ready).astype(np.int64)) for p, s in VESSELS_600GT.stock().items()
-    })
+    add(
+        "vessel_shore_power_ready",
+        {p: (s if p == "bev" else np.rint(s * ready).astype(np.int64)) for p, s in VESSELS_600GT.stock().items()},
+    )
     keys = sorted(rows)
-    return pl.DataFrame({
-        "year": [k[0] for k in keys],
-        "category": [k[1] for k in keys],
-        "power_type": [k[2] for k in keys],
-        "count": [rows[k] for k in keys],
-    }, schema={"year": pl.Int64, "category": pl.String, "power_type": pl.String, "count": pl.Int64})
+    return pl.DataFrame(
+        {
+            "year": [k[0] for k in keys],
+            "category": [k[1] for k in keys],
+            "power_type": [k[2] for k in keys],
+            "count": [rows[k] for k in keys],
+        },
+        schema={"year": pl.Int64, "category": pl.String, "power_type": pl.String, "count": pl.Int64},
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -335,53 +386,162 @@ def _fleet_stock() -> pl.DataFrame:
 # ---------------------------------------------------------------------------------------------------
 
 _MILESTONES: tuple[tuple[str, str, str, str, str, str], ...] = (
-    ("repair_emission_systems_linked", "LYG-GOV-003", "in_progress", "2022-06-30",
-     "汽车维修电子健康档案系统与排放检验系统对接方案印发", "plan for linking repair records and emission tests issued"),
-    ("repair_emission_systems_linked", "LYG-GOV-003", "done", "2024-09-30",
-     "两系统完成数据对接并上线运行（I/M闭环）", "the two systems exchange data in production (I/M loop closed)"),
-    ("inland_container_routes_four_provinces", "LYG-GOV-001", "in_progress", "2021-12-31",
-     "开通至江苏、山东内河港口集装箱航线", "container routes to inland ports of Jiangsu and Shandong opened"),
-    ("inland_container_routes_four_provinces", "LYG-GOV-001", "in_progress", "2023-06-30",
-     "开通至河南内河港口集装箱航线", "container route to an inland port of Henan opened"),
-    ("inland_container_routes_four_provinces", "LYG-GOV-001", "in_progress", "2025-12-31",
-     "至安徽内河港口航线仍在论证，2025年目标未完成", "route to Anhui still under study; the 2025 target is missed"),
-    ("hsr_in_national_plan", "LYG-GOV-002", "in_progress", "2021-03-31",
-     "沿海高铁、连临高铁纳入省级规划并报送国家", "coastal and Lianyungang–Linyi HSR in the provincial plan and "
-     "submitted"),
-    ("hsr_in_national_plan", "LYG-GOV-002", "done", "2023-11-30",
-     "两条线路纳入国家级中长期铁路规划调整", "both lines included in the national rail plan revision"),
-    ("infrastructure_greening", "LYG-GOV-001", "in_progress", "2023-12-31",
-     "新建交通工程全面执行绿色公路、绿色港口标准", "new transport works follow green road and green port standards"),
-    ("infrastructure_greening", "LYG-GOV-001", "done", "2025-10-31",
-     "绿色交通基础设施评估报告通过验收", "assessment report on green transport infrastructure accepted"),
-    ("land_transport_oil_peak", "LYG-GOV-001", "in_progress", "2025-12-31",
-     "陆路交通石油消费达峰路径研究完成，2030年前力争达峰", "study of the land-transport oil peak path completed"),
-    ("direct_emission_growth_slowing", "LYG-GOV-005", "in_progress", "2025-06-30",
-     "交通直接碳排放年度增速监测报告", "annual monitoring report of direct transport emission growth"),
-    ("low_carbon_transport_structure", "LYG-GOV-001", "not_started", "2022-12-31",
-     "运输结构调整方案编制中", "transport-structure adjustment plan being drafted"),
-    ("low_carbon_transport_structure", "LYG-GOV-001", "in_progress", "2024-12-31",
-     "运输结构调整方案印发实施", "transport-structure adjustment plan issued"),
-    ("port_collection_system_formed", "LYG-PORT-001", "in_progress", "2024-06-30",
-     "疏港铁路、疏港航道工程推进中", "port rail and waterway links under construction"),
-    ("port_park_equipment_clean_replaced", "LYG-PORT-001", "in_progress", "2025-09-30",
-     "港区场内作业机械新能源替代约六成", "about 60% of port handling machinery switched to new energy"),
-    ("inland_ship_green_smart_tech", "LYG-GOV-007", "not_started", "2022-12-31",
-     "内河船舶绿色智能技术推广方案待编制", "roll-out plan for green and smart inland-ship technology pending"),
-    ("inland_ship_green_smart_tech", "LYG-GOV-007", "in_progress", "2024-12-31",
-     "首批内河电动、LNG船舶投入运营", "first electric and LNG inland ships in service"),
-    ("rail_passenger_system_built", "LYG-GOV-002", "in_progress", "2025-12-31",
-     "连徐、连淮扬镇、青盐铁路运营，客运枢纽改造推进", "high-speed lines in service; passenger hub upgrade ongoing"),
+    (
+        "repair_emission_systems_linked",
+        "LYG-GOV-003",
+        "in_progress",
+        "2022-06-30",
+        "汽车维修电子健康档案系统与排放检验系统对接方案印发",
+        "plan for linking repair records and emission tests issued",
+    ),
+    (
+        "repair_emission_systems_linked",
+        "LYG-GOV-003",
+        "done",
+        "2024-09-30",
+        "两系统完成数据对接并上线运行（I/M闭环）",
+        "the two systems exchange data in production (I/M loop closed)",
+    ),
+    (
+        "inland_container_routes_four_provinces",
+        "LYG-GOV-001",
+        "in_progress",
+        "2021-12-31",
+        "开通至江苏、山东内河港口集装箱航线",
+        "container routes to inland ports of Jiangsu and Shandong opened",
+    ),
+    (
+        "inland_container_routes_four_provinces",
+        "LYG-GOV-001",
+        "in_progress",
+        "2023-06-30",
+        "开通至河南内河港口集装箱航线",
+        "container route to an inland port of Henan opened",
+    ),
+    (
+        "inland_container_routes_four_provinces",
+        "LYG-GOV-001",
+        "in_progress",
+        "2025-12-31",
+        "至安徽内河港口航线仍在论证，2025年目标未完成",
+        "route to Anhui still under study; the 2025 target is missed",
+    ),
+    (
+        "hsr_in_national_plan",
+        "LYG-GOV-002",
+        "in_progress",
+        "2021-03-31",
+        "沿海高铁、连临高铁纳入省级规划并报送国家",
+        "coastal and Lianyungang–Linyi HSR in the provincial plan and submitted",
+    ),
+    (
+        "hsr_in_national_plan",
+        "LYG-GOV-002",
+        "done",
+        "2023-11-30",
+        "两条线路纳入国家级中长期铁路规划调整",
+        "both lines included in the national rail plan revision",
+    ),
+    (
+        "infrastructure_greening",
+        "LYG-GOV-001",
+        "in_progress",
+        "2023-12-31",
+        "新建交通工程全面执行绿色公路、绿色港口标准",
+        "new transport works follow green road and green port standards",
+    ),
+    (
+        "infrastructure_greening",
+        "LYG-GOV-001",
+        "done",
+        "2025-10-31",
+        "绿色交通基础设施评估报告通过验收",
+        "assessment report on green transport infrastructure accepted",
+    ),
+    (
+        "land_transport_oil_peak",
+        "LYG-GOV-001",
+        "in_progress",
+        "2025-12-31",
+        "陆路交通石油消费达峰路径研究完成，2030年前力争达峰",
+        "study of the land-transport oil peak path completed",
+    ),
+    (
+        "direct_emission_growth_slowing",
+        "LYG-GOV-005",
+        "in_progress",
+        "2025-06-30",
+        "交通直接碳排放年度增速监测报告",
+        "annual monitoring report of direct transport emission growth",
+    ),
+    (
+        "low_carbon_transport_structure",
+        "LYG-GOV-001",
+        "not_started",
+        "2022-12-31",
+        "运输结构调整方案编制中",
+        "transport-structure adjustment plan being drafted",
+    ),
+    (
+        "low_carbon_transport_structure",
+        "LYG-GOV-001",
+        "in_progress",
+        "2024-12-31",
+        "运输结构调整方案印发实施",
+        "transport-structure adjustment plan issued",
+    ),
+    (
+        "port_collection_system_formed",
+        "LYG-PORT-001",
+        "in_progress",
+        "2024-06-30",
+        "疏港铁路、疏港航道工程推进中",
+        "port rail and waterway links under construction",
+    ),
+    (
+        "port_park_equipment_clean_replaced",
+        "LYG-PORT-001",
+        "in_progress",
+        "2025-09-30",
+        "港区场内作业机械新能源替代约六成",
+        "about 60% of port handling machinery switched to new energy",
+    ),
+    (
+        "inland_ship_green_smart_tech",
+        "LYG-GOV-007",
+        "not_started",
+        "2022-12-31",
+        "内河船舶绿色智能技术推广方案待编制",
+        "roll-out plan for green and smart inland-ship technology pending",
+    ),
+    (
+        "inland_ship_green_smart_tech",
+        "LYG-GOV-007",
+        "in_progress",
+        "2024-12-31",
+        "首批内河电动、LNG船舶投入运营",
+        "first electric and LNG inland ships in service",
+    ),
+    (
+        "rail_passenger_system_built",
+        "LYG-GOV-002",
+        "in_progress",
+        "2025-12-31",
+        "连徐、连淮扬镇、青盐铁路运营，客运枢纽改造推进",
+        "high-speed lines in service; passenger hub upgrade ongoing",
+    ),
 )
 
 
 def _milestones() -> pl.DataFrame:
     m = _MILESTONES
-    return pl.DataFrame({
-        "indicator_id": [r[0] for r in m],
-        "org_id": [r[1] for r in m],
-        "status": [r[2] for r in m],
-        "date": [r[3] for r in m],
-        "evidence_zh": [f"【示例】{r[4]}" for r in m],
-        "evidence_en": [f"[synthetic] {r[5]}" for r in m],
-    })
+    return pl.DataFrame(
+        {
+            "indicator_id": [r[0] for r in m],
+            "org_id": [r[1] for r in m],
+            "status": [r[2] for r in m],
+            "date": [r[3] for r in m],
+            "evidence_zh": [f"【示例】{r[4]}" for r in m],
+            "evidence_en": [f"[synthetic] {r[5]}" for r in m],
+        }
+    )

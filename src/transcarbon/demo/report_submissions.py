@@ -37,9 +37,16 @@ from transcarbon.demo.seasons import YEARS
 from transcarbon.demo.sectors import rail_aviation_other, road_freight, road_passenger
 from transcarbon.services.preapproved_reports import store_preapproved
 
-CATEGORY_MAP = {"bus": "bus", "taxi": "taxi", "car_private": "private_car", "car_public_service": "public_service_car",
-                "truck_heavy_short_haul": "heavy_truck_short_haul", "truck": "heavy_truck_long_haul",
-                "vessel": "coastal_vessel", "airport_equipment": "airside_equipment"}
+CATEGORY_MAP = {
+    "bus": "bus",
+    "taxi": "taxi",
+    "car_private": "private_car",
+    "car_public_service": "public_service_car",
+    "truck_heavy_short_haul": "heavy_truck_short_haul",
+    "truck": "heavy_truck_long_haul",
+    "vessel": "coastal_vessel",
+    "airport_equipment": "airside_equipment",
+}
 POWER_MAP = {"cng": "natural_gas"}
 SHORE_POWER_AVG_KW = 600.0
 PASSENGERS_PER_BUS_TRIP = 50.0
@@ -52,41 +59,68 @@ def _years() -> list[int]:
 
 def vehicle_additions_rows(data: DemoData) -> pl.DataFrame:
     """Report rows of ``vehicle_additions`` (org_id, period + the report's fields)."""
-    add = (data.vehicle_additions
-           .with_columns(pl.col("category").replace_strict(CATEGORY_MAP),
-                         pl.col("power_type").replace(POWER_MAP))
-           .group_by("org_id", "period", "category", "power_type").agg(pl.col("count").sum().alias("added_count")))
+    add = (
+        data.vehicle_additions.with_columns(
+            pl.col("category").replace_strict(CATEGORY_MAP), pl.col("power_type").replace(POWER_MAP)
+        )
+        .group_by("org_id", "period", "category", "power_type")
+        .agg(pl.col("count").sum().alias("added_count"))
+    )
     stock = data.fleet_stock.with_columns(pl.col("power_type").replace(POWER_MAP))
-    in_service = pl.concat([
-        stock.filter(pl.col("category") == "airport_equipment").with_columns(
-            org_id=pl.lit(rail_aviation_other.AIRPORT_EQUIPMENT.org_id), category=pl.lit("airside_equipment")),
-        stock.filter(pl.col("category") == "truck_container_port").with_columns(
-            org_id=pl.lit(road_freight.TRUCK_FLEETS[0].fleet.org_id), category=pl.lit("port_container_truck")),
-    ]).select("org_id", (pl.col("year").cast(pl.String) + "-12").alias("period"), "category", "power_type",
-              pl.col("count").alias("in_service_count"))
+    in_service = pl.concat(
+        [
+            stock.filter(pl.col("category") == "airport_equipment").with_columns(
+                org_id=pl.lit(rail_aviation_other.AIRPORT_EQUIPMENT.org_id), category=pl.lit("airside_equipment")
+            ),
+            stock.filter(pl.col("category") == "truck_container_port").with_columns(
+                org_id=pl.lit(road_freight.TRUCK_FLEETS[0].fleet.org_id), category=pl.lit("port_container_truck")
+            ),
+        ]
+    ).select(
+        "org_id",
+        (pl.col("year").cast(pl.String) + "-12").alias("period"),
+        "category",
+        "power_type",
+        pl.col("count").alias("in_service_count"),
+    )
     rows = add.join(in_service, on=["org_id", "period", "category", "power_type"], how="full", coalesce=True)
     return rows.select(
-        "org_id", "period", "category", "power_type",
-        pl.col("added_count").fill_null(0).cast(pl.Int64), pl.col("in_service_count").cast(pl.Int64),
+        "org_id",
+        "period",
+        "category",
+        "power_type",
+        pl.col("added_count").fill_null(0).cast(pl.Int64),
+        pl.col("in_service_count").cast(pl.Int64),
     ).sort("org_id", "period", "category", "power_type")
 
 
 def shore_power_rows(data: DemoData) -> pl.DataFrame:
     sp = data.shore_power
     return sp.select(
-        "org_id", "period", "berth_id", pl.lit("lianyungang").alias("port_area"),
-        pl.lit("【示例】多船合计").alias("ship_name"), pl.lit(None, pl.String).alias("ship_mmsi"),
-        pl.lit("other").alias("ship_type"), pl.lit(None, pl.Float64).alias("ship_gt"),
+        "org_id",
+        "period",
+        "berth_id",
+        pl.lit("lianyungang").alias("port_area"),
+        pl.lit("【示例】多船合计").alias("ship_name"),
+        pl.lit(None, pl.String).alias("ship_mmsi"),
+        pl.lit("other").alias("ship_type"),
+        pl.lit(None, pl.Float64).alias("ship_gt"),
         pl.col("ship_calls_connected").alias("connections"),
-        (pl.col("kwh") / SHORE_POWER_AVG_KW).round(1).alias("connected_hours"), "kwh",
+        (pl.col("kwh") / SHORE_POWER_AVG_KW).round(1).alias("connected_hours"),
+        "kwh",
     ).sort("org_id", "period", "berth_id")
 
 
 def port_throughput_rows(data: DemoData) -> pl.DataFrame:
     pt = data.port_throughput
     return pt.select(
-        "org_id", "period", "port_area", "cargo_t", pl.col("containers_teu").cast(pl.Float64).alias("container_teu"),
-        pl.col("sea_rail_teu").cast(pl.Float64), pl.col("sea_river_teu").cast(pl.Float64).alias("river_sea_teu"),
+        "org_id",
+        "period",
+        "port_area",
+        "cargo_t",
+        pl.col("containers_teu").cast(pl.Float64).alias("container_teu"),
+        pl.col("sea_rail_teu").cast(pl.Float64),
+        pl.col("sea_river_teu").cast(pl.Float64).alias("river_sea_teu"),
         (pl.col("bulk_by_rail_t") + pl.col("bulk_by_water_t")).alias("bulk_rail_water_t"),
         pl.col("bulk_cargo_t").alias("bulk_total_t"),
     ).sort("org_id", "period", "port_area")
@@ -102,16 +136,27 @@ def public_transport_rows(data: DemoData) -> pl.DataFrame:
             total = int(sum(int(v[y + 1]) for v in stock.values()))
             ne = int(sum(int(v[y + 1]) for p, v in stock.items() if p in NEW_ENERGY))
             fleet_rows.append((fleet.org_id, year, total, ne))
-    fleets = pl.DataFrame(fleet_rows, schema={"org_id": pl.String, "year": pl.Int64, "fleet_size": pl.Int64,
-                                              "new_energy_fleet": pl.Int64}, orient="row")
-    trips = (data.ridership.filter(pl.col("mode") == "bus").group_by("period").agg(pl.col("trips").sum())
-             .with_columns(year=pl.col("period").str.slice(0, 4).cast(pl.Int64)))
+    fleets = pl.DataFrame(
+        fleet_rows,
+        schema={"org_id": pl.String, "year": pl.Int64, "fleet_size": pl.Int64, "new_energy_fleet": pl.Int64},
+        orient="row",
+    )
+    trips = (
+        data.ridership.filter(pl.col("mode") == "bus")
+        .group_by("period")
+        .agg(pl.col("trips").sum())
+        .with_columns(year=pl.col("period").str.slice(0, 4).cast(pl.Int64))
+    )
     rows = trips.join(fleets, on="year").with_columns(
-        share=pl.col("fleet_size") / pl.col("fleet_size").sum().over("period"))
+        share=pl.col("fleet_size") / pl.col("fleet_size").sum().over("period")
+    )
     rows = rows.with_columns(passengers=(pl.col("trips") * pl.col("share")).round(0).cast(pl.Int64))
     december = pl.col("period").str.ends_with("-12")
     return rows.select(
-        "org_id", "period", pl.lit("urban_bus").alias("mode"), "passengers",
+        "org_id",
+        "period",
+        pl.lit("urban_bus").alias("mode"),
+        "passengers",
         (pl.col("passengers") / PASSENGERS_PER_BUS_TRIP).ceil().cast(pl.Int64).alias("vehicle_trips"),
         pl.lit(None, pl.Float64).alias("vehicle_km"),
         pl.when(december).then(pl.col("fleet_size")).alias("fleet_size"),
@@ -122,8 +167,11 @@ def public_transport_rows(data: DemoData) -> pl.DataFrame:
 def milestone_rows(data: DemoData) -> pl.DataFrame:
     m = data.milestones
     return m.select(
-        "org_id", pl.col("date").str.slice(0, 4).alias("period"), pl.col("indicator_id").alias("milestone_id"),
-        "status", pl.lit(None, pl.Int64).alias("count"),
+        "org_id",
+        pl.col("date").str.slice(0, 4).alias("period"),
+        pl.col("indicator_id").alias("milestone_id"),
+        "status",
+        pl.lit(None, pl.Int64).alias("count"),
         (pl.col("evidence_zh") + " / " + pl.col("evidence_en") + "（" + pl.col("date") + "）").alias("evidence_text"),
         pl.lit(None, pl.String).alias("attachments"),
     ).sort("org_id", "period", "milestone_id")
@@ -140,16 +188,25 @@ def report_frames(data: DemoData) -> dict[str, pl.DataFrame]:
     }
 
 
-def load_demo_reports(session: Session, data: DemoData, actor: str, *, data_dir: Path | None = None,
-                      city: str = "lianyungang") -> dict[str, dict[str, int]]:
+def load_demo_reports(
+    session: Session, data: DemoData, actor: str, *, data_dir: Path | None = None, city: str = "lianyungang"
+) -> dict[str, dict[str, int]]:
     """Store the demo's report frames as approved submissions + report rows (caller's transaction).
 
     Needs the demo organisations (``build_demo`` loads them first). ``data_dir``: where the raw CSV of
     each report type is kept (as uploads are); None keeps only its hash and row. Returns counts per type.
     """
     catalog = load_report_types(city)
-    return {report_type: store_preapproved(session, catalog.get(report_type), frame, actor=actor, data_dir=data_dir,
-                                           file_name=f"demo_{report_type}.csv", comment=DEMO_LABEL,
-                                           details={"synthetic": True})
-            for report_type, frame in report_frames(data).items()}
-
+    return {
+        report_type: store_preapproved(
+            session,
+            catalog.get(report_type),
+            frame,
+            actor=actor,
+            data_dir=data_dir,
+            file_name=f"demo_{report_type}.csv",
+            comment=DEMO_LABEL,
+            details={"synthetic": True},
+        )
+        for report_type, frame in report_frames(data).items()
+    }

@@ -57,11 +57,26 @@ CNY_DATES = {
 
 # City-wide COVID-19 shock index (0 = none, 1 = standstill), by period. Synthetic shape.
 _COVID_SHOCK = {
-    "2020-01": 0.06, "2020-02": 0.60, "2020-03": 0.30, "2020-04": 0.13, "2020-05": 0.07, "2020-06": 0.04,
-    "2020-07": 0.02, "2020-08": 0.02, "2020-09": 0.01,
-    "2021-08": 0.10, "2021-09": 0.03,
-    "2022-03": 0.10, "2022-04": 0.32, "2022-05": 0.20, "2022-06": 0.06, "2022-10": 0.03, "2022-11": 0.10,
-    "2022-12": 0.28, "2023-01": 0.14, "2023-02": 0.04,
+    "2020-01": 0.06,
+    "2020-02": 0.60,
+    "2020-03": 0.30,
+    "2020-04": 0.13,
+    "2020-05": 0.07,
+    "2020-06": 0.04,
+    "2020-07": 0.02,
+    "2020-08": 0.02,
+    "2020-09": 0.01,
+    "2021-08": 0.10,
+    "2021-09": 0.03,
+    "2022-03": 0.10,
+    "2022-04": 0.32,
+    "2022-05": 0.20,
+    "2022-06": 0.06,
+    "2022-10": 0.03,
+    "2022-11": 0.10,
+    "2022-12": 0.28,
+    "2023-01": 0.14,
+    "2023-02": 0.04,
 }
 
 # Seasonal base shapes by month (Jan … Dec), before the Chinese New Year and COVID factors.
@@ -98,8 +113,9 @@ def cny_weight(before_days: int = 7, after_days: int = 8) -> FloatArray:
     return weight / DAYS_IN_MONTH
 
 
-def profile(seasonal: str = "flat", cny_depth: float = 0.0, covid_sensitivity: float = 0.0,
-            by_days: bool = True) -> FloatArray:
+def profile(
+    seasonal: str = "flat", cny_depth: float = 0.0, covid_sensitivity: float = 0.0, by_days: bool = True
+) -> FloatArray:
     """Monthly activity shape: days × seasonal base × Chinese New Year × COVID-19 (mean ≈ 1 per day).
 
     ``cny_depth`` is the fall of activity inside the holiday window (negative for a holiday peak);

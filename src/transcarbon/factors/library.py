@@ -89,9 +89,13 @@ def _read_set(directory: Path, spec: dict[str, object]) -> FactorSet:
     missing = [c for c in (*REQUIRED_COLUMNS[kind], "source") if c not in table.columns]
     if missing:
         raise FactorError(f"{path.name}: missing columns {missing}")
-    numeric = [c for c in REQUIRED_COLUMNS[kind] if c.endswith(("_per_gj", "_per_t", "_per_tj", "_per_unit",
-                                                               "_per_kwh", "_per_pkm", "ncv", "oxidation",
-                                                               "gwp100", "year"))]
+    numeric = [
+        c
+        for c in REQUIRED_COLUMNS[kind]
+        if c.endswith(
+            ("_per_gj", "_per_t", "_per_tj", "_per_unit", "_per_kwh", "_per_pkm", "ncv", "oxidation", "gwp100", "year")
+        )
+    ]
     try:
         table = table.with_columns(
             [pl.col(c).cast(pl.Int64 if c == "year" else pl.Float64, strict=True) for c in numeric]
@@ -160,8 +164,10 @@ class FactorLibrary:
         regions = self.default("regions").table
         parents = dict(zip(regions["code"].to_list(), regions["parent"].to_list(), strict=True))
         if region not in parents:
-            raise FactorError(f"unknown region {region!r}; use a province code (e.g. CN-JS), "
-                              f"a regional grid (e.g. east_china) or national")
+            raise FactorError(
+                f"unknown region {region!r}; use a province code (e.g. CN-JS), "
+                f"a regional grid (e.g. east_china) or national"
+            )
         chain = [region]
         while parents.get(chain[-1]):
             chain.append(str(parents[chain[-1]]))
@@ -183,21 +189,27 @@ class FactorLibrary:
         raise FactorError(f"no grid factor for {region} in set {grid.name}")
 
 
-def _grid_lookup(grid: FactorSet, region: str, year: int, row: dict[str, object],
-                 chain: list[str]) -> GridLookup:
+def _grid_lookup(grid: FactorSet, region: str, year: int, row: dict[str, object], chain: list[str]) -> GridLookup:
     used_region, used_year = str(row["region"]), int(str(row["year"]))
     fallbacks: list[str] = []
     if used_region != region:
-        fallbacks.append(f"region {region} → {used_region} (no factor published for "
-                         f"{' / '.join(chain[: chain.index(used_region)])})")
+        fallbacks.append(
+            f"region {region} → {used_region} (no factor published for {' / '.join(chain[: chain.index(used_region)])})"
+        )
     if used_year < year:
         fallbacks.append(f"year {year} → {used_year} (latest earlier year published)")
     elif used_year > year:
         fallbacks.append(f"year {year} → {used_year} (no earlier year published; earliest later year)")
     return GridLookup(
-        region_asked=region, year_asked=year, region=used_region, year=used_year,
-        kgco2_per_kwh=float(str(row["kgco2_per_kwh"])), source=str(row["source"]),
-        status=str(row.get("status") or ""), fallbacks=tuple(fallbacks), factor_set=grid.name,
+        region_asked=region,
+        year_asked=year,
+        region=used_region,
+        year=used_year,
+        kgco2_per_kwh=float(str(row["kgco2_per_kwh"])),
+        source=str(row["source"]),
+        status=str(row.get("status") or ""),
+        fallbacks=tuple(fallbacks),
+        factor_set=grid.name,
     )
 
 

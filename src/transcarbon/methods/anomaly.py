@@ -46,12 +46,14 @@ def robust_z(frame: pl.DataFrame, value: str, group: list[str]) -> pl.DataFrame:
     g = group or [pl.lit(0).alias("_all")]  # type: ignore[list-item]
     f = frame.with_columns(pl.col(value).median().over(g).alias("median"), pl.len().over(g).alias("n"))
     f = f.with_columns((pl.col(value) - pl.col("median")).abs().median().over(g).alias("mad"))
-    return f.with_columns(pl.when(pl.col("mad") > 0).then(MAD_SCALE * (pl.col(value) - pl.col("median"))
-                                                          / pl.col("mad")).alias("z"))
+    return f.with_columns(
+        pl.when(pl.col("mad") > 0).then(MAD_SCALE * (pl.col(value) - pl.col("median")) / pl.col("mad")).alias("z")
+    )
 
 
-def trailing_z(frame: pl.DataFrame, value: str, group: list[str], year: int, *,
-               window: int = TRAILING_WINDOW) -> pl.DataFrame:
+def trailing_z(
+    frame: pl.DataFrame, value: str, group: list[str], year: int, *, window: int = TRAILING_WINDOW
+) -> pl.DataFrame:
     """The modified z-score on logarithms of each period of ``year`` against the same group's previous
     ``window`` periods [1]_.
 
@@ -61,16 +63,24 @@ def trailing_z(frame: pl.DataFrame, value: str, group: list[str], year: int, *,
     ``z = 0.6745 (ln x − median ln h) / MAD(ln h)`` [–] (null where the MAD is 0) and
     ``ratio = x / median`` [–].
     """
-    f = frame.filter(pl.col(value) > 0).sort([*group, "period"]).with_columns(
-        idx=pl.int_range(pl.len()).over(group), lx=pl.col(value).log())
+    f = (
+        frame.filter(pl.col(value) > 0)
+        .sort([*group, "period"])
+        .with_columns(idx=pl.int_range(pl.len()).over(group), lx=pl.col(value).log())
+    )
     cur = f.filter(pl.col("year") == year)
     hist = f.select(*group, pl.col("idx").alias("h_idx"), pl.col("lx").alias("h_lx"), pl.col(value).alias("h_x"))
     j = cur.join(hist, on=group).filter((pl.col("idx") - pl.col("h_idx")).is_between(1, window))
     keys = [*group, "period"]
-    stats = j.group_by(keys).agg(pl.col("h_lx").median().alias("h_med"), pl.col("h_x").median().alias("median"),
-                                 pl.len().alias("n"), pl.col("h_lx"))
+    stats = j.group_by(keys).agg(
+        pl.col("h_lx").median().alias("h_med"),
+        pl.col("h_x").median().alias("median"),
+        pl.len().alias("n"),
+        pl.col("h_lx"),
+    )
     stats = stats.with_columns(
-        mad=pl.col("h_lx").list.eval((pl.element() - pl.element().median()).abs().median()).list.first())
+        mad=pl.col("h_lx").list.eval((pl.element() - pl.element().median()).abs().median()).list.first()
+    )
     out = cur.join(stats.drop("h_lx"), on=keys)
     z = pl.when(pl.col("mad") > 0).then(MAD_SCALE * (pl.col("lx") - pl.col("h_med")) / pl.col("mad"))
     return out.with_columns(z=z, ratio=pl.col(value) / pl.col("median"))

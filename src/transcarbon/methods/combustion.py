@@ -40,8 +40,7 @@ CO2_PER_C = 44.0 / 12.0
 ArrayLike = TypeVar("ArrayLike", float, NDArray[np.float64], pl.Expr, pl.Series)
 
 
-def co2_from_energy(energy_gj: ArrayLike, carbon_content_tc_per_gj: ArrayLike,
-                    oxidation: ArrayLike) -> ArrayLike:
+def co2_from_energy(energy_gj: ArrayLike, carbon_content_tc_per_gj: ArrayLike, oxidation: ArrayLike) -> ArrayLike:
     """CO2 [t] = E [GJ] · CC [tC/GJ] · OF · 44/12 [1]_."""
     return energy_gj * carbon_content_tc_per_gj * oxidation * CO2_PER_C
 
@@ -56,7 +55,6 @@ def gas_from_energy(energy_gj: ArrayLike, ef_kg_per_tj: ArrayLike) -> ArrayLike:
     return energy_gj * ef_kg_per_tj / 1.0e6
 
 
-def co2e(co2_t: ArrayLike, ch4_t: ArrayLike, n2o_t: ArrayLike, gwp_ch4: float,
-         gwp_n2o: float) -> ArrayLike:
+def co2e(co2_t: ArrayLike, ch4_t: ArrayLike, n2o_t: ArrayLike, gwp_ch4: float, gwp_n2o: float) -> ArrayLike:
     """CO2e [t] = CO2 + CH4 · GWP_CH4 + N2O · GWP_N2O [4]_."""
     return co2_t + ch4_t * gwp_ch4 + n2o_t * gwp_n2o

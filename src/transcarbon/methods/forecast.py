@@ -73,8 +73,7 @@ class Forecast:
 
     def as_dict(self) -> dict[str, float | int]:
         """The ``forecast`` object of ``evaluate --json``."""
-        return {"year": self.year, "value": self.value, "low": self.low, "high": self.high,
-                "p_meet": self.p_meet}
+        return {"year": self.year, "value": self.value, "low": self.low, "high": self.high, "p_meet": self.p_meet}
 
 
 def theil_sen(x: ArrayLike, y: ArrayLike) -> tuple[float, float]:
@@ -93,8 +92,7 @@ def theil_sen(x: ArrayLike, y: ArrayLike) -> tuple[float, float]:
     return b, a
 
 
-def _theil_sen_batch(x: NDArray[np.float64], y: NDArray[np.float64]) -> tuple[NDArray[np.float64],
-                                                                                NDArray[np.float64]]:
+def _theil_sen_batch(x: NDArray[np.float64], y: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Theil–Sen of many series at once: x shape (n,), y shape (B, n) → slopes, intercepts (B,)."""
     i, j = np.triu_indices(x.size, k=1)
     dx = x[j] - x[i]
@@ -105,10 +103,19 @@ def _theil_sen_batch(x: NDArray[np.float64], y: NDArray[np.float64]) -> tuple[ND
     return b, a
 
 
-def forecast_to_year(years: ArrayLike, values: ArrayLike, target_year: int, *, level: float,
-                     target_value: float | None = None, direction: str = "increase",
-                     method: Literal["t", "bootstrap"] = "t", bounds: tuple[float, float] | None = None,
-                     n_boot: int = 2000, seed: int = 20240160) -> Forecast:
+def forecast_to_year(
+    years: ArrayLike,
+    values: ArrayLike,
+    target_year: int,
+    *,
+    level: float,
+    target_value: float | None = None,
+    direction: str = "increase",
+    method: Literal["t", "bootstrap"] = "t",
+    bounds: tuple[float, float] | None = None,
+    n_boot: int = 2000,
+    seed: int = 20240160,
+) -> Forecast:
     """Forecast a series to ``target_year`` (model in the module docstring).
 
     Parameters

@@ -43,8 +43,18 @@ GJ_PER_TCE = 29.3076
 MARINE_FUELS = (Fuel.HFO.value, Fuel.MDO.value)
 
 MEASURES = (
-    "co2_t", "ch4_t", "n2o_t", "co2e_t", "scope1_co2_t", "scope2_co2_t", "energy_tce", "energy_gj",
-    "freight_tkm", "passenger_pkm", "converted_tkm", "intensity_kgco2_per_converted_tkm",
+    "co2_t",
+    "ch4_t",
+    "n2o_t",
+    "co2e_t",
+    "scope1_co2_t",
+    "scope2_co2_t",
+    "energy_tce",
+    "energy_gj",
+    "freight_tkm",
+    "passenger_pkm",
+    "converted_tkm",
+    "intensity_kgco2_per_converted_tkm",
 )
 """The measures of every inventory aggregate, in the order of the JSON contract."""
 
@@ -68,9 +78,11 @@ class InventoryFactors:
 
 
 def _mode_column() -> pl.Expr:
-    return pl.col("sector").replace_strict(
-        {s.value: m.value for s, m in SECTOR_MODE.items()}, return_dtype=pl.String
-    ).alias("mode")
+    return (
+        pl.col("sector")
+        .replace_strict({s.value: m.value for s, m in SECTOR_MODE.items()}, return_dtype=pl.String)
+        .alias("mode")
+    )
 
 
 def _factor_tables(f: InventoryFactors) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
@@ -79,22 +91,33 @@ def _factor_tables(f: InventoryFactors) -> tuple[pl.DataFrame, pl.DataFrame, pl.
     Returns (per fuel: properties, marine Cf/LCV, density, standard coal), (per mode × fuel: CH4 and N2O
     with the off-road row alongside), and (per mode × passenger kind: converted-turnover coefficient).
     """
-    fuels = pl.concat([f.fuel_properties.select("fuel"), f.marine_fuels.select("fuel"), f.densities.select("fuel"),
-                       f.standard_coal.select("fuel"), f.ch4_n2o.select("fuel")]).unique()
+    fuels = pl.concat(
+        [
+            f.fuel_properties.select("fuel"),
+            f.marine_fuels.select("fuel"),
+            f.densities.select("fuel"),
+            f.standard_coal.select("fuel"),
+            f.ch4_n2o.select("fuel"),
+        ]
+    ).unique()
     per_fuel = (
-        fuels.join(f.fuel_properties.select("fuel", "ncv", "ncv_unit", "carbon_content_tc_per_gj", "oxidation"),
-                   on="fuel", how="left")
+        fuels.join(
+            f.fuel_properties.select("fuel", "ncv", "ncv_unit", "carbon_content_tc_per_gj", "oxidation"),
+            on="fuel",
+            how="left",
+        )
         .join(f.marine_fuels.select("fuel", "cf_tco2_per_t", "lcv_gj_per_t"), on="fuel", how="left")
         .join(f.densities.select("fuel", pl.col("t_per_unit").alias("t_per_m3")), on="fuel", how="left")
-        .join(f.standard_coal.select("fuel", pl.col("unit").alias("coal_unit"), "kgce_per_unit"), on="fuel",
-              how="left")
+        .join(f.standard_coal.select("fuel", pl.col("unit").alias("coal_unit"), "kgce_per_unit"), on="fuel", how="left")
     )
     ghg = f.ch4_n2o.select("mode", "fuel", "ch4_kg_per_tj", "n2o_kg_per_tj")
     offroad = ghg.filter(pl.col("mode") == "none").select(
-        "fuel", pl.col("ch4_kg_per_tj").alias("ch4_offroad"), pl.col("n2o_kg_per_tj").alias("n2o_offroad"))
+        "fuel", pl.col("ch4_kg_per_tj").alias("ch4_offroad"), pl.col("n2o_kg_per_tj").alias("n2o_offroad")
+    )
     modes = pl.DataFrame({"mode": sorted({m.value for m in SECTOR_MODE.values()})})
-    per_mode_fuel = modes.join(fuels, how="cross").join(ghg, on=["mode", "fuel"], how="left").join(
-        offroad, on="fuel", how="left")
+    per_mode_fuel = (
+        modes.join(fuels, how="cross").join(ghg, on=["mode", "fuel"], how="left").join(offroad, on="fuel", how="left")
+    )
     turn = f.turnover.select("mode", pl.col("passenger_kind").fill_null(""), "tkm_per_pkm")
     return per_fuel, per_mode_fuel, turn
 
@@ -123,58 +146,89 @@ def compute_lines(activity: pl.DataFrame, f: InventoryFactors) -> pl.DataFrame:
 
     a = a.with_columns(
         kwh=pl.when(is_elec).then(
-            pl.when(unit == "kWh").then(amount).when(unit == "MWh").then(amount * 1000.0)
-            .when(unit == "GJ").then(amount / GJ_PER_KWH)
-            .when(unit == "tce").then(amount * 1000.0 / pl.col("kgce_per_unit"))
+            pl.when(unit == "kWh")
+            .then(amount)
+            .when(unit == "MWh")
+            .then(amount * 1000.0)
+            .when(unit == "GJ")
+            .then(amount / GJ_PER_KWH)
+            .when(unit == "tce")
+            .then(amount * 1000.0 / pl.col("kgce_per_unit"))
         ),
         volume_m3=pl.when(is_gas).then(
-            pl.when(unit == "m3").then(amount).when(unit == "10^4m3").then(amount * 1.0e4)
-            .when(unit == "t").then(amount / pl.col("t_per_m3"))
-            .when(unit == "kg").then(amount / 1000.0 / pl.col("t_per_m3"))
+            pl.when(unit == "m3")
+            .then(amount)
+            .when(unit == "10^4m3")
+            .then(amount * 1.0e4)
+            .when(unit == "t")
+            .then(amount / pl.col("t_per_m3"))
+            .when(unit == "kg")
+            .then(amount / 1000.0 / pl.col("t_per_m3"))
         ),
         mass_t=pl.when(~is_elec & ~is_gas).then(
-            pl.when(unit == "t").then(amount).when(unit == "kg").then(amount / 1000.0)
-            .when(unit == "L").then(amount / 1000.0 * pl.col("t_per_m3"))
-            .when(unit == "m3").then(amount * pl.col("t_per_m3"))
-            .when(is_marine & given_energy).then(gj_given / pl.col("lcv_gj_per_t"))
+            pl.when(unit == "t")
+            .then(amount)
+            .when(unit == "kg")
+            .then(amount / 1000.0)
+            .when(unit == "L")
+            .then(amount / 1000.0 * pl.col("t_per_m3"))
+            .when(unit == "m3")
+            .then(amount * pl.col("t_per_m3"))
+            .when(is_marine & given_energy)
+            .then(gj_given / pl.col("lcv_gj_per_t"))
         ),
     )
     energy_from_quantity = (
-        pl.when(is_elec).then(pl.col("kwh") * GJ_PER_KWH)
-        .when(is_marine).then(pl.col("mass_t") * pl.col("lcv_gj_per_t"))
-        .when(pl.col("ncv_unit") == "GJ/10^4m3").then(pl.col("volume_m3") / 1.0e4 * pl.col("ncv"))
-        .when(pl.col("ncv_unit") == "GJ/t").then(pl.col("mass_t") * pl.col("ncv"))
+        pl.when(is_elec)
+        .then(pl.col("kwh") * GJ_PER_KWH)
+        .when(is_marine)
+        .then(pl.col("mass_t") * pl.col("lcv_gj_per_t"))
+        .when(pl.col("ncv_unit") == "GJ/10^4m3")
+        .then(pl.col("volume_m3") / 1.0e4 * pl.col("ncv"))
+        .when(pl.col("ncv_unit") == "GJ/t")
+        .then(pl.col("mass_t") * pl.col("ncv"))
     )
     tce_from_quantity = (
-        pl.when(pl.col("coal_unit") == "kg").then(pl.col("mass_t") * pl.col("kgce_per_unit"))
-        .when(pl.col("coal_unit") == "m3").then(pl.col("volume_m3") * pl.col("kgce_per_unit") / 1000.0)
-        .when(pl.col("coal_unit") == "kWh").then(pl.col("kwh") * pl.col("kgce_per_unit") / 1000.0)
+        pl.when(pl.col("coal_unit") == "kg")
+        .then(pl.col("mass_t") * pl.col("kgce_per_unit"))
+        .when(pl.col("coal_unit") == "m3")
+        .then(pl.col("volume_m3") * pl.col("kgce_per_unit") / 1000.0)
+        .when(pl.col("coal_unit") == "kWh")
+        .then(pl.col("kwh") * pl.col("kgce_per_unit") / 1000.0)
     )
     has_fuel = fuel.is_not_null()
     a = a.with_columns(
-        energy_gj=pl.when(~has_fuel).then(0.0)
-        .when(given_energy & ~is_elec).then(gj_given).otherwise(energy_from_quantity),
-        energy_tce=pl.when(~has_fuel).then(0.0)
-        .when(given_energy).then(gj_given / GJ_PER_TCE).otherwise(tce_from_quantity),
+        energy_gj=pl.when(~has_fuel)
+        .then(0.0)
+        .when(given_energy & ~is_elec)
+        .then(gj_given)
+        .otherwise(energy_from_quantity),
+        energy_tce=pl.when(~has_fuel)
+        .then(0.0)
+        .when(given_energy)
+        .then(gj_given / GJ_PER_TCE)
+        .otherwise(tce_from_quantity),
         ch4_ef=pl.coalesce("ch4_kg_per_tj", "ch4_offroad"),
         n2o_ef=pl.coalesce("n2o_kg_per_tj", "n2o_offroad"),
     )
     a = a.with_columns(
-        scope1_co2_t=pl.when(~has_fuel | is_elec).then(0.0)
-        .when(is_marine).then(co2_from_mass(pl.col("mass_t"), pl.col("cf_tco2_per_t")))
-        .otherwise(co2_from_energy(pl.col("energy_gj"), pl.col("carbon_content_tc_per_gj"),
-                                   pl.col("oxidation"))),
-        scope2_co2_t=pl.when(is_elec).then(scope2_co2(pl.col("kwh"), pl.col("kgco2_per_kwh")))
-        .otherwise(0.0),
-        ch4_t=pl.when(~has_fuel | is_elec).then(0.0).otherwise(gas_from_energy(pl.col("energy_gj"),
-                                                                               pl.col("ch4_ef"))),
-        n2o_t=pl.when(~has_fuel | is_elec).then(0.0).otherwise(gas_from_energy(pl.col("energy_gj"),
-                                                                               pl.col("n2o_ef"))),
+        scope1_co2_t=pl.when(~has_fuel | is_elec)
+        .then(0.0)
+        .when(is_marine)
+        .then(co2_from_mass(pl.col("mass_t"), pl.col("cf_tco2_per_t")))
+        .otherwise(co2_from_energy(pl.col("energy_gj"), pl.col("carbon_content_tc_per_gj"), pl.col("oxidation"))),
+        scope2_co2_t=pl.when(is_elec).then(scope2_co2(pl.col("kwh"), pl.col("kgco2_per_kwh"))).otherwise(0.0),
+        ch4_t=pl.when(~has_fuel | is_elec).then(0.0).otherwise(gas_from_energy(pl.col("energy_gj"), pl.col("ch4_ef"))),
+        n2o_t=pl.when(~has_fuel | is_elec).then(0.0).otherwise(gas_from_energy(pl.col("energy_gj"), pl.col("n2o_ef"))),
         converted_tkm=pl.when(pl.col("freight_tkm").is_null() & pl.col("passenger_pkm").is_null())
         .then(None)
-        .otherwise(converted_turnover(pl.col("freight_tkm").fill_null(0.0),
-                                      pl.col("passenger_pkm").fill_null(0.0),
-                                      pl.col("tkm_per_pkm").fill_null(0.0))),
+        .otherwise(
+            converted_turnover(
+                pl.col("freight_tkm").fill_null(0.0),
+                pl.col("passenger_pkm").fill_null(0.0),
+                pl.col("tkm_per_pkm").fill_null(0.0),
+            )
+        ),
         notes=pl.concat_str(
             pl.when(has_fuel & ~is_elec & pl.col("ch4_kg_per_tj").is_null() & pl.col("ch4_offroad").is_not_null())
             .then(pl.format("CH4/N2O: no {} row for {}, off-road row used; ", pl.col("mode"), fuel))
@@ -186,10 +240,34 @@ def compute_lines(activity: pl.DataFrame, f: InventoryFactors) -> pl.DataFrame:
     a = a.with_columns(co2_t=pl.col("scope1_co2_t") + pl.col("scope2_co2_t"))
     a = a.with_columns(co2e_t=co2e(pl.col("co2_t"), pl.col("ch4_t"), pl.col("n2o_t"), f.gwp_ch4, f.gwp_n2o))
     keep = [c for c in activity.columns if c != "amount"] + [
-        "amount", "mode", "mass_t", "volume_m3", "kwh", "energy_gj", "energy_tce", "scope1_co2_t",
-        "scope2_co2_t", "co2_t", "ch4_t", "n2o_t", "co2e_t", "converted_tkm", "ncv", "ncv_unit",
-        "carbon_content_tc_per_gj", "oxidation", "cf_tco2_per_t", "lcv_gj_per_t", "kgce_per_unit",
-        "ch4_ef", "n2o_ef", "tkm_per_pkm", "kgco2_per_kwh", "grid_region", "grid_year", "notes",
+        "amount",
+        "mode",
+        "mass_t",
+        "volume_m3",
+        "kwh",
+        "energy_gj",
+        "energy_tce",
+        "scope1_co2_t",
+        "scope2_co2_t",
+        "co2_t",
+        "ch4_t",
+        "n2o_t",
+        "co2e_t",
+        "converted_tkm",
+        "ncv",
+        "ncv_unit",
+        "carbon_content_tc_per_gj",
+        "oxidation",
+        "cf_tco2_per_t",
+        "lcv_gj_per_t",
+        "kgce_per_unit",
+        "ch4_ef",
+        "n2o_ef",
+        "tkm_per_pkm",
+        "kgco2_per_kwh",
+        "grid_region",
+        "grid_year",
+        "notes",
     ]
     return a.select(keep).sort("record_id").collect()
 
@@ -202,17 +280,25 @@ def missing_factor_rows(lines: pl.DataFrame) -> pl.DataFrame:
     """
     has_fuel = pl.col("fuel").is_not_null()
     reasons = [
-        (has_fuel & pl.col("energy_gj").is_null(), "fuel",
-         "energy: no fuel property, density or NCV for this fuel/unit"),
+        (
+            has_fuel & pl.col("energy_gj").is_null(),
+            "fuel",
+            "energy: no fuel property, density or NCV for this fuel/unit",
+        ),
         (has_fuel & pl.col("scope1_co2_t").is_null(), "fuel", "CO2: no carbon factor for this fuel in the set"),
         (has_fuel & (pl.col("ch4_t").is_null() | pl.col("n2o_t").is_null()), "fuel", "CH4/N2O: no factor row"),
         (pl.col("scope2_co2_t").is_null(), "region", "electricity: no grid factor for region/year"),
         (has_fuel & pl.col("energy_tce").is_null(), "fuel", "tce: no standard-coal coefficient"),
-        ((pl.col("passenger_pkm").fill_null(0) > 0) & pl.col("tkm_per_pkm").is_null(), "passenger_kind",
-         "turnover: no converted-turnover coefficient for this mode/passenger kind"),
+        (
+            (pl.col("passenger_pkm").fill_null(0) > 0) & pl.col("tkm_per_pkm").is_null(),
+            "passenger_kind",
+            "turnover: no converted-turnover coefficient for this mode/passenger kind",
+        ),
     ]
-    frames = [lines.filter(cond).select("record_id", pl.lit(col).alias("column"), pl.lit(why).alias("reason"))
-              for cond, col, why in reasons]
+    frames = [
+        lines.filter(cond).select("record_id", pl.lit(col).alias("column"), pl.lit(why).alias("reason"))
+        for cond, col, why in reasons
+    ]
     return pl.concat(frames)
 
 
@@ -229,8 +315,10 @@ def aggregate(lines: pl.DataFrame, by: list[str]) -> pl.DataFrame:
     extra = [pl.col("throughput_t").sum().alias("throughput_t"), pl.len().alias("lines")]
     exprs = [*sums, *acts, *counts, *extra]
     grouped = lines.group_by(by).agg(exprs).sort(by) if by else lines.select(exprs)
-    return grouped.with_columns(
-        [pl.when(pl.col(f"_n_{c}") > 0).then(pl.col(c)).alias(c) for c in _ACTIVITY]
-    ).drop([f"_n_{c}" for c in _ACTIVITY]).with_columns(
-        intensity_kg_per_unit(pl.col("co2_t"), pl.col("converted_tkm"))
-        .alias("intensity_kgco2_per_converted_tkm"))
+    return (
+        grouped.with_columns([pl.when(pl.col(f"_n_{c}") > 0).then(pl.col(c)).alias(c) for c in _ACTIVITY])
+        .drop([f"_n_{c}" for c in _ACTIVITY])
+        .with_columns(
+            intensity_kg_per_unit(pl.col("co2_t"), pl.col("converted_tkm")).alias("intensity_kgco2_per_converted_tkm")
+        )
+    )

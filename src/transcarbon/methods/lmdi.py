@@ -108,15 +108,16 @@ def _year_table(frame: pl.DataFrame, year: int) -> pl.DataFrame:
     part = frame.filter(pl.col("year") == year).sort("sector", "fuel")
     if part.height == 0:
         raise ValueError(f"no rows for year {year}")
-    spread = part.group_by("sector").agg(
-        pl.col("activity").min().alias("lo"), pl.col("activity").max().alias("hi"))
+    spread = part.group_by("sector").agg(pl.col("activity").min().alias("lo"), pl.col("activity").max().alias("hi"))
     bad = spread.filter((pl.col("hi") - pl.col("lo")) > _REL_TOL * pl.col("hi").abs())
     if bad.height:
         raise ValueError(
             f"year {year}: activity must be the sector's total, repeated on each of its fuel rows; "
-            f"it differs within sector(s) {sorted(bad.get_column('sector').to_list())}")
+            f"it differs within sector(s) {sorted(bad.get_column('sector').to_list())}"
+        )
     return part.select(
-        "sector", "fuel",
+        "sector",
+        "fuel",
         pl.col("activity").cast(pl.Float64).max().over("sector").alias("q_i"),
         pl.col("energy").cast(pl.Float64).sum().over("sector").alias("e_i"),
         pl.col("energy").cast(pl.Float64).alias("e_ij"),
@@ -124,17 +125,20 @@ def _year_table(frame: pl.DataFrame, year: int) -> pl.DataFrame:
     )
 
 
-def _factors(q: float, q_i: NDArray[np.float64], e_i: NDArray[np.float64], e_ij: NDArray[np.float64],
-             c_ij: NDArray[np.float64]) -> NDArray[np.float64]:
+def _factors(
+    q: float, q_i: NDArray[np.float64], e_i: NDArray[np.float64], e_ij: NDArray[np.float64], c_ij: NDArray[np.float64]
+) -> NDArray[np.float64]:
     """Factors (Q, S, I, M, U) of each term, shape (5, n); NaN where undefined (0/0)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.stack([
-            np.full_like(q_i, q),
-            q_i / q,
-            np.where(q_i > 0, e_i / np.where(q_i > 0, q_i, 1.0), np.nan),
-            np.where(e_i > 0, e_ij / np.where(e_i > 0, e_i, 1.0), np.nan),
-            np.where(e_ij > 0, c_ij / np.where(e_ij > 0, e_ij, 1.0), np.nan),
-        ])
+        return np.stack(
+            [
+                np.full_like(q_i, q),
+                q_i / q,
+                np.where(q_i > 0, e_i / np.where(q_i > 0, q_i, 1.0), np.nan),
+                np.where(e_i > 0, e_ij / np.where(e_i > 0, e_i, 1.0), np.nan),
+                np.where(e_ij > 0, c_ij / np.where(e_ij > 0, e_ij, 1.0), np.nan),
+            ]
+        )
 
 
 def lmdi_terms(frame: pl.DataFrame, year_from: int, year_to: int) -> pl.DataFrame:
@@ -159,29 +163,33 @@ def lmdi_terms(frame: pl.DataFrame, year_from: int, year_to: int) -> pl.DataFram
     j = t0.join(t1, on=["sector", "fuel"], how="full", coalesce=True, suffix="_T")
     # Fill sector totals for terms absent in one year from the sector's other rows of that year.
     j = j.with_columns(
-        pl.col(c).fill_null(pl.col(c).max().over("sector")).fill_null(0.0)
-        for c in ("q_i", "e_i", "q_i_T", "e_i_T"))
+        pl.col(c).fill_null(pl.col(c).max().over("sector")).fill_null(0.0) for c in ("q_i", "e_i", "q_i_T", "e_i_T")
+    )
     j = j.with_columns(pl.col(c).fill_null(0.0) for c in ("e_ij", "c_ij", "e_ij_T", "c_ij_T"))
     j = j.sort(["sector", "fuel"])
 
     arrays = {c: j.get_column(c).to_numpy().astype(np.float64) for c in j.columns if c not in ("sector", "fuel")}
     sectors = j.get_column("sector")
-    q0, q1 = (float(t.group_by("sector", maintain_order=True).agg(pl.col("q_i").first()).get_column("q_i").sum())
-              for t in (t0, t1))
+    q0, q1 = (
+        float(t.group_by("sector", maintain_order=True).agg(pl.col("q_i").first()).get_column("q_i").sum())
+        for t in (t0, t1)
+    )
     if not (q0 > 0 and q1 > 0):
-        raise ValueError(f"total activity must be positive in both years, got {q0} ({year_from}) "
-                         f"and {q1} ({year_to})")
+        raise ValueError(f"total activity must be positive in both years, got {q0} ({year_from}) and {q1} ({year_to})")
     for sfx, yr in (("", year_from), ("_T", year_to)):
         q_i, e_ij, c_ij = (arrays[f"{c}{sfx}"] for c in ("q_i", "e_ij", "c_ij"))
         bad_e = (e_ij > 0) & (q_i <= 0)
         bad_c = (c_ij > 0) & (e_ij <= 0)
         if bad_e.any():
-            raise ValueError(f"year {yr}: energy without activity in sector(s) "
-                             f"{sorted(set(sectors.filter(pl.Series(bad_e)).to_list()))}; "
-                             "give the sector's activity or leave it out")
+            raise ValueError(
+                f"year {yr}: energy without activity in sector(s) "
+                f"{sorted(set(sectors.filter(pl.Series(bad_e)).to_list()))}; "
+                "give the sector's activity or leave it out"
+            )
         if bad_c.any():
-            raise ValueError(f"year {yr}: CO2 without energy in sector(s) "
-                             f"{sorted(set(sectors.filter(pl.Series(bad_c)).to_list()))}")
+            raise ValueError(
+                f"year {yr}: CO2 without energy in sector(s) {sorted(set(sectors.filter(pl.Series(bad_c)).to_list()))}"
+            )
 
     c0, c1 = arrays["c_ij"], arrays["c_ij_T"]
     x0 = _factors(q0, arrays["q_i"], arrays["e_i"], arrays["e_ij"], c0)
@@ -207,11 +215,16 @@ def lmdi_terms(frame: pl.DataFrame, year_from: int, year_to: int) -> pl.DataFram
     onehot = np.arange(len(EFFECTS))[:, None] == target[None, :]
     effects = np.where(one_sided[None, :], np.where(onehot, delta[None, :], 0.0), effects)
 
-    out = pl.DataFrame({
-        "sector": sectors, "fuel": j.get_column("fuel"),
-        "co2_from": c0, "co2_to": c1, "delta_co2": delta,
-        **{name: effects[k] for k, name in enumerate(EFFECTS)},
-    })
+    out = pl.DataFrame(
+        {
+            "sector": sectors,
+            "fuel": j.get_column("fuel"),
+            "co2_from": c0,
+            "co2_to": c1,
+            "delta_co2": delta,
+            **{name: effects[k] for k, name in enumerate(EFFECTS)},
+        }
+    )
     return out
 
 

@@ -176,8 +176,9 @@ def cagr(start_value: ArrayLike, end_value: ArrayLike, years: ArrayLike) -> Floa
     y0, y1, n = np.broadcast_arrays(_f(start_value), _f(end_value), _f(years))
     ok = (y0 > 0) & (y1 >= 0) & (n > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(ok, np.power(np.where(ok, y1 / np.where(ok, y0, 1.0), 1.0),
-                                    1.0 / np.where(ok, n, 1.0)) - 1.0, np.nan)
+        out = np.where(
+            ok, np.power(np.where(ok, y1 / np.where(ok, y0, 1.0), 1.0), 1.0 / np.where(ok, n, 1.0)) - 1.0, np.nan
+        )
     return np.asarray(out, dtype=np.float64)
 
 
@@ -195,8 +196,9 @@ def multiple_of_base(base_value: ArrayLike, value: ArrayLike) -> FloatArray:
         return np.where(y0 > 0, y / y0, np.nan)
 
 
-def measure_target(kind: ArrayLike, plan_target: ArrayLike, base_value: ArrayLike,
-                   base_year: ArrayLike, target_year: ArrayLike) -> FloatArray:
+def measure_target(
+    kind: ArrayLike, plan_target: ArrayLike, base_value: ArrayLike, base_year: ArrayLike, target_year: ArrayLike
+) -> FloatArray:
     """Target value of the measure from the plan's target, by indicator kind (table above).
 
     Parameters
@@ -230,19 +232,25 @@ def classify_bands(score: ArrayLike, thresholds: BandThresholds) -> StrArray:
     """
     s = _f(score)
     out = np.select(
-        [np.isnan(s), s >= thresholds.on_track, s >= thresholds.needs_acceleration,
-         s >= thresholds.limited_progress],
-        [Status.NO_DATA.value, Status.ON_TRACK.value, Status.NEEDS_ACCELERATION.value,
-         Status.LIMITED_PROGRESS.value],
+        [np.isnan(s), s >= thresholds.on_track, s >= thresholds.needs_acceleration, s >= thresholds.limited_progress],
+        [Status.NO_DATA.value, Status.ON_TRACK.value, Status.NEEDS_ACCELERATION.value, Status.LIMITED_PROGRESS.value],
         default=Status.DETERIORATION.value,
     )
     return np.asarray(out, dtype=np.str_)
 
 
-def sdg_progress(base_value: ArrayLike, value: ArrayLike, target_value: ArrayLike,
-                 base_year: ArrayLike, year: ArrayLike, target_year: ArrayLike,
-                 direction: ArrayLike, *, ratio_thresholds: BandThresholds,
-                 no_target_thresholds: BandThresholds) -> SdgProgress:
+def sdg_progress(
+    base_value: ArrayLike,
+    value: ArrayLike,
+    target_value: ArrayLike,
+    base_year: ArrayLike,
+    year: ArrayLike,
+    target_year: ArrayLike,
+    direction: ArrayLike,
+    *,
+    ratio_thresholds: BandThresholds,
+    no_target_thresholds: BandThresholds,
+) -> SdgProgress:
     """Open SDG progress status from the CAGR ratio [1]_ [2]_ (equations in the module docstring).
 
     Parameters
@@ -261,8 +269,8 @@ def sdg_progress(base_value: ArrayLike, value: ArrayLike, target_value: ArrayLik
     required rates [fraction/yr for compound, measure unit/yr for linear].
     """
     y0, y, ys, t0, t, tt, d = np.broadcast_arrays(
-        _f(base_value), _f(value), _f(target_value), _f(base_year), _f(year), _f(target_year),
-        direction_sign(direction))
+        _f(base_value), _f(value), _f(target_value), _f(base_year), _f(year), _f(target_year), direction_sign(direction)
+    )
     has_data = ~np.isnan(y0) & ~np.isnan(y) & (t > t0)
     has_target = ~np.isnan(ys)
     compound = y0 > 0
@@ -281,8 +289,11 @@ def sdg_progress(base_value: ArrayLike, value: ArrayLike, target_value: ArrayLik
     s_target = classify_bands(ratio, ratio_thresholds)
     directed = np.where(compound & has_data, d * obs_c, np.nan)
     s_free = classify_bands(directed, no_target_thresholds)
-    status = np.where(~has_data, Status.NO_DATA.value,
-                      np.where(achieved, Status.ACHIEVED.value, np.where(has_target, s_target, s_free)))
+    status = np.where(
+        ~has_data,
+        Status.NO_DATA.value,
+        np.where(achieved, Status.ACHIEVED.value, np.where(has_target, s_target, s_free)),
+    )
     rate_kind = np.where(~has_data, "", np.where(compound, "compound", np.where(has_target, "linear", "")))
     return SdgProgress(
         status=np.asarray(status, dtype=np.str_),
@@ -296,8 +307,12 @@ def sdg_progress(base_value: ArrayLike, value: ArrayLike, target_value: ArrayLik
 # --------------------------------------------------------------------------- target path
 
 
-def target_path(waypoint_years: Sequence[float], waypoint_values: Sequence[float], years: ArrayLike,
-                shape: Literal["linear", "compound"] = "linear") -> FloatArray:
+def target_path(
+    waypoint_years: Sequence[float],
+    waypoint_values: Sequence[float],
+    years: ArrayLike,
+    shape: Literal["linear", "compound"] = "linear",
+) -> FloatArray:
     """Value of the target path in ``years`` through the waypoints [3]_.
 
     ``waypoint_years`` ascending, the first the base year; ``waypoint_values`` the measure there
@@ -338,8 +353,9 @@ def completion_to_date(base_value: ArrayLike, value: ArrayLike, path_value: Arra
         return np.where(need != 0, (y - y0) / np.where(need != 0, need, 1.0), np.nan)
 
 
-def step_completion(previous_value: ArrayLike, value: ArrayLike, path_previous: ArrayLike,
-                    path_value: ArrayLike) -> FloatArray:
+def step_completion(
+    previous_value: ArrayLike, value: ArrayLike, path_previous: ArrayLike, path_value: ArrayLike
+) -> FloatArray:
     """Completion of the annual step [fraction]: ``(y_t/y_{t−1} − 1) / (p_t/p_{t−1} − 1)``.
 
     The weather chart judges the year's rate of change [4]_. Where ``y_{t−1} ≤ 0`` or
@@ -414,33 +430,41 @@ def worst_light(*lights: ArrayLike) -> StrArray:
 def with_data_status(status: ArrayLike, has_data: ArrayLike, is_late: ArrayLike) -> StrArray:
     """Override statuses where the year's data are missing: ``late`` if past the deadline of the
     reporting calendar, else ``no_data``."""
-    s, h, late = np.broadcast_arrays(np.asarray(status, dtype=np.str_), np.asarray(has_data, dtype=bool),
-                                     np.asarray(is_late, dtype=bool))
+    s, h, late = np.broadcast_arrays(
+        np.asarray(status, dtype=np.str_), np.asarray(has_data, dtype=bool), np.asarray(is_late, dtype=bool)
+    )
     out = np.where(h, s, np.where(late, Status.LATE.value, Status.NO_DATA.value))
     return np.asarray(out, dtype=np.str_)
 
 
-def milestone_status(done_year: ArrayLike, started: ArrayLike, due_year: ArrayLike,
-                     as_of_year: ArrayLike) -> StrArray:
+def milestone_status(done_year: ArrayLike, started: ArrayLike, due_year: ArrayLike, as_of_year: ArrayLike) -> StrArray:
     """Milestone status from reviewed evidence.
 
     ``done`` when the evidence shows completion in or before ``as_of_year``; otherwise ``overdue``
     when ``as_of_year`` is past ``due_year`` (NaN due year: never overdue); otherwise
     ``in_progress`` when work has started, else ``not_started``.
     """
-    dy, st, due, now = np.broadcast_arrays(_f(done_year), np.asarray(started, dtype=bool), _f(due_year),
-                                           _f(as_of_year))
+    dy, st, due, now = np.broadcast_arrays(_f(done_year), np.asarray(started, dtype=bool), _f(due_year), _f(as_of_year))
     done = ~np.isnan(dy) & (dy <= now)
     overdue = ~done & ~np.isnan(due) & (now > due)
-    out = np.select([done, overdue, st], [MilestoneStatus.DONE.value, MilestoneStatus.OVERDUE.value,
-                                          MilestoneStatus.IN_PROGRESS.value],
-                    default=MilestoneStatus.NOT_STARTED.value)
+    out = np.select(
+        [done, overdue, st],
+        [MilestoneStatus.DONE.value, MilestoneStatus.OVERDUE.value, MilestoneStatus.IN_PROGRESS.value],
+        default=MilestoneStatus.NOT_STARTED.value,
+    )
     return np.asarray(out, dtype=np.str_)
 
 
-def assessment_score(annual_completion: ArrayLike, cumulative_completion: ArrayLike,
-                     measures_done_share: ArrayLike, *, annual_points: float, cumulative_points: float,
-                     measures_points: float, veto_when_missed: bool) -> tuple[FloatArray, NDArray[np.bool_]]:
+def assessment_score(
+    annual_completion: ArrayLike,
+    cumulative_completion: ArrayLike,
+    measures_done_share: ArrayLike,
+    *,
+    annual_points: float,
+    cumulative_points: float,
+    measures_points: float,
+    veto_when_missed: bool,
+) -> tuple[FloatArray, NDArray[np.bool_]]:
     """Score [points] and veto flag of each department-year (equation in the module docstring).
 
     Completions are fractions (1 = target met); NaN completions score 0. Points come from the city

@@ -25,8 +25,7 @@ import polars as pl
 from transcarbon.methods.combustion import ArrayLike
 
 
-def converted_turnover(freight_tkm: ArrayLike, passenger_pkm: ArrayLike,
-                       tkm_per_pkm: ArrayLike) -> ArrayLike:
+def converted_turnover(freight_tkm: ArrayLike, passenger_pkm: ArrayLike, tkm_per_pkm: ArrayLike) -> ArrayLike:
     """T_conv [t·km] = freight [t·km] + passengers [p·km] · k [t·km/p·km] [1]_."""
     return freight_tkm + passenger_pkm * tkm_per_pkm
 

@@ -36,8 +36,10 @@ def font_path() -> Path:
     try:
         root = resources.files(PACKAGE)
     except ModuleNotFoundError as exc:
-        raise FontMissing("the CJK font package is missing: pip install justmytype-intl-cjk / "
-                          "缺少中文字体包：pip install justmytype-intl-cjk") from exc
+        raise FontMissing(
+            "the CJK font package is missing: pip install justmytype-intl-cjk / "
+            "缺少中文字体包：pip install justmytype-intl-cjk"
+        ) from exc
     path = Path(str(root.joinpath(*FONT_FILE)))
     if not path.is_file():
         raise FontMissing(f"font file not found in {PACKAGE}: {path} / 字体文件不存在")
@@ -65,8 +67,13 @@ def _cut(chars: str, weight: int) -> bytes:
     for rec in list(names.names):
         if rec.nameID in (1, 2, 3, 4, 6, 16, 17):
             names.removeNames(nameID=rec.nameID)
-    for name_id, value in ((1, "Noto Sans SC"), (2, style), (3, f"NotoSansSC-{style};transcarbon-subset"),
-                           (4, f"Noto Sans SC {style}"), (6, f"NotoSansSC-{style}")):
+    for name_id, value in (
+        (1, "Noto Sans SC"),
+        (2, style),
+        (3, f"NotoSansSC-{style};transcarbon-subset"),
+        (4, f"Noto Sans SC {style}"),
+        (6, f"NotoSansSC-{style}"),
+    ):
         names.setName(value, name_id, 3, 1, 0x409)
         names.setName(value, name_id, 1, 0, 0)
     out = io.BytesIO()

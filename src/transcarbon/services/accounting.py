@@ -42,8 +42,12 @@ class AccountingOptions:
     default_region: str = "CN-JS"
 
     def as_dict(self, library: FactorLibrary) -> dict[str, str]:
-        return {"factor_set": self.resolved_set(library), "gwp": self.gwp,
-                "default_region": self.default_region, "method": METHOD_VERSION}
+        return {
+            "factor_set": self.resolved_set(library),
+            "gwp": self.gwp,
+            "default_region": self.default_region,
+            "method": METHOD_VERSION,
+        }
 
     def resolved_set(self, library: FactorLibrary) -> str:
         return self.factor_set or library.default("fuel_properties").name
@@ -64,8 +68,7 @@ class Inventory:
 def factor_sets_used(library: FactorLibrary, options: AccountingOptions) -> dict[str, dict[str, str]]:
     """``kind → {name, version, sha256}`` of every set an inventory under ``options`` reads."""
     fuel = library.get(options.resolved_set(library), "fuel_properties")
-    kinds = ("marine_fuels", "densities", "ch4_n2o", "standard_coal", "grid", "gwp",
-             "converted_turnover", "regions")
+    kinds = ("marine_fuels", "densities", "ch4_n2o", "standard_coal", "grid", "gwp", "converted_turnover", "regions")
     return {"fuel_properties": fuel.ref, **{k: library.default(k).ref for k in kinds}}
 
 
@@ -73,12 +76,22 @@ def resolve_grid(library: FactorLibrary, pairs: pl.DataFrame) -> tuple[pl.DataFr
     """Grid factors for the distinct (region, year) pairs, with fallbacks as text for the lines."""
     lookups = [library.resolve_grid(r, y) for r, y in pairs.unique().sort(["region", "year"]).iter_rows()]
     frame = pl.DataFrame(
-        {"region": [g.region_asked for g in lookups], "year": [g.year_asked for g in lookups],
-         "kgco2_per_kwh": [g.kgco2_per_kwh for g in lookups], "grid_region": [g.region for g in lookups],
-         "grid_year": [g.year for g in lookups],
-         "grid_fallback": ["; ".join(g.fallbacks) for g in lookups]},
-        schema={"region": pl.String, "year": pl.Int64, "kgco2_per_kwh": pl.Float64, "grid_region": pl.String,
-                "grid_year": pl.Int64, "grid_fallback": pl.String},
+        {
+            "region": [g.region_asked for g in lookups],
+            "year": [g.year_asked for g in lookups],
+            "kgco2_per_kwh": [g.kgco2_per_kwh for g in lookups],
+            "grid_region": [g.region for g in lookups],
+            "grid_year": [g.year for g in lookups],
+            "grid_fallback": ["; ".join(g.fallbacks) for g in lookups],
+        },
+        schema={
+            "region": pl.String,
+            "year": pl.Int64,
+            "kgco2_per_kwh": pl.Float64,
+            "grid_region": pl.String,
+            "grid_year": pl.Int64,
+            "grid_fallback": pl.String,
+        },
     )
     return frame, lookups
 
@@ -99,13 +112,15 @@ def calculate_file(data: bytes, file_name: str, options: AccountingOptions) -> I
     library = FactorLibrary.load()
     check_options(library, options)
     frame = read_activity_csv(data, file_name, regions=region_codes())
-    return compute_inventory(frame.rename({"row": "record_id"}).with_columns(row=frame["row"]), library, options,
-                             file=file_name)
+    return compute_inventory(
+        frame.rename({"row": "record_id"}).with_columns(row=frame["row"]), library, options, file=file_name
+    )
 
 
 @library_refusals()
-def compute_inventory(activity: pl.DataFrame, library: FactorLibrary, options: AccountingOptions,
-                      *, file: str = "activity") -> Inventory:
+def compute_inventory(
+    activity: pl.DataFrame, library: FactorLibrary, options: AccountingOptions, *, file: str = "activity"
+) -> Inventory:
     """Inventory of ``activity`` (contract columns plus ``record_id``, ``year``; ``row`` if from a file).
 
     Raises :class:`ValidationError` naming every row whose factors cannot all be found, and
@@ -132,17 +147,29 @@ def compute_inventory(activity: pl.DataFrame, library: FactorLibrary, options: A
         raise ValidationError(_missing_errors(lines, missing, set_name, file))
     by_sector = aggregate(lines, ["sector"])
     total = aggregate(lines, []).row(0, named=True)
-    return Inventory(options.as_dict(library), lines, by_sector, {m: total[m] for m in MEASURES},
-                     factor_sets_used(library, options), lookups)
+    return Inventory(
+        options.as_dict(library),
+        lines,
+        by_sector,
+        {m: total[m] for m in MEASURES},
+        factor_sets_used(library, options),
+        lookups,
+    )
 
 
 def _missing_errors(lines: pl.DataFrame, missing: pl.DataFrame, set_name: str, file: str) -> list[RowError]:
-    rows = lines.select("record_id", "fuel", "region", "passenger_kind",
-                        *(["row"] if "row" in lines.columns else [])).join(missing, on="record_id")
+    rows = lines.select(
+        "record_id", "fuel", "region", "passenger_kind", *(["row"] if "row" in lines.columns else [])
+    ).join(missing, on="record_id")
     return [
-        RowError(file, int(r.get("row") or r["record_id"]), r["column"], str(r[r["column"]] or ""),
-                 t("val.no_factor", "zh", factor_set=set_name, reason=r["reason"]),
-                 t("val.no_factor", "en", factor_set=set_name, reason=r["reason"]))
+        RowError(
+            file,
+            int(r.get("row") or r["record_id"]),
+            r["column"],
+            str(r[r["column"]] or ""),
+            t("val.no_factor", "zh", factor_set=set_name, reason=r["reason"]),
+            t("val.no_factor", "en", factor_set=set_name, reason=r["reason"]),
+        )
         for r in rows.iter_rows(named=True)
     ]
 
@@ -155,5 +182,9 @@ def inventory_json(inv: Inventory) -> dict[str, object]:
     """The ``calc --json`` / ``inventory --json`` contract: factor_set, gwp, total, by_sector."""
     by_sector = {r["sector"]: {m: _clean(r[m]) for m in MEASURES} for r in inv.by_sector.iter_rows(named=True)}
     ordered = {s.value: by_sector[s.value] for s in Sector if s.value in by_sector}
-    return {"factor_set": inv.options["factor_set"], "gwp": inv.options["gwp"],
-            "total": {m: _clean(v) for m, v in inv.total.items()}, "by_sector": ordered}
+    return {
+        "factor_set": inv.options["factor_set"],
+        "gwp": inv.options["gwp"],
+        "total": {m: _clean(v) for m, v in inv.total.items()},
+        "by_sector": ordered,
+    }

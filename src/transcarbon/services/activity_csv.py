@@ -25,8 +25,19 @@ import polars as pl
 from transcarbon.domain import PERIOD_PATTERN, SECTOR_MODE, Fuel, Mode, PassengerKind, Sector, Unit
 from transcarbon.services.validation import Check, RowError, ValidationError, file_error, run_checks
 
-COLUMNS = ("org_id", "period", "sector", "fuel", "amount", "unit", "freight_tkm", "passenger_pkm",
-           "passenger_kind", "region", "throughput_t")
+COLUMNS = (
+    "org_id",
+    "period",
+    "sector",
+    "fuel",
+    "amount",
+    "unit",
+    "freight_tkm",
+    "passenger_pkm",
+    "passenger_kind",
+    "region",
+    "throughput_t",
+)
 NUMERIC = ("amount", "freight_tkm", "passenger_pkm", "throughput_t")
 
 _LIQUID_UNITS = ("t", "kg", "L", "m3", "GJ", "tce")
@@ -62,9 +73,11 @@ def read_activity_csv(data: bytes, file: str, *, regions: Iterable[str]) -> pl.D
     if raw.is_empty():
         raise ValidationError([file_error(file, "csv.empty", row=2)])
     frame = typed_activity(raw)
-    checked = frame.with_columns(pl.col("fuel").replace_strict(
-        {f: ", ".join(us) for f, us in UNITS_BY_FUEL.items()}, default=None, return_dtype=pl.String
-    ).alias("_units_allowed"))
+    checked = frame.with_columns(
+        pl.col("fuel")
+        .replace_strict({f: ", ".join(us) for f, us in UNITS_BY_FUEL.items()}, default=None, return_dtype=pl.String)
+        .alias("_units_allowed")
+    )
     errors = run_checks(checked, activity_checks(raw, regions), file, raw=raw)
     if errors:
         raise ValidationError(errors)
@@ -77,11 +90,17 @@ def _header_errors(columns: list[str], file: str) -> list[RowError]:
     unknown = [c for c in columns if c not in COLUMNS]
     errors = []
     if missing:
-        errors.append(file_error(file, "csv.header_missing", column=",".join(missing),
-                                 columns=",".join(missing), expected=expected))
+        errors.append(
+            file_error(
+                file, "csv.header_missing", column=",".join(missing), columns=",".join(missing), expected=expected
+            )
+        )
     if unknown:
-        errors.append(file_error(file, "csv.header_unknown", column=",".join(unknown),
-                                 columns=",".join(unknown), expected=expected))
+        errors.append(
+            file_error(
+                file, "csv.header_unknown", column=",".join(unknown), columns=",".join(unknown), expected=expected
+            )
+        )
     return errors
 
 
@@ -91,8 +110,7 @@ def typed_activity(raw: pl.DataFrame) -> pl.DataFrame:
     return raw.select(
         pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias("row"),
         *[pl.col(c).str.strip_chars().replace("", None).alias(c) for c in text],
-        *[pl.col(c).str.strip_chars().replace("", None).cast(pl.Float64, strict=False).alias(c)
-          for c in NUMERIC],
+        *[pl.col(c).str.strip_chars().replace("", None).cast(pl.Float64, strict=False).alias(c) for c in NUMERIC],
     ).with_columns(pl.col("period").str.slice(0, 4).cast(pl.Int64, strict=False).alias("year"))
 
 
@@ -106,27 +124,45 @@ def activity_checks(raw: pl.DataFrame, regions: Iterable[str]) -> list[Check]:
     units = [u.value for u in Unit]
     kinds = [k.value for k in PassengerKind]
     raw_given = {c: raw.get_column(c).str.strip_chars().replace("", None).is_not_null() for c in NUMERIC}
-    mode = pl.col("sector").replace_strict({s.value: m.value for s, m in SECTOR_MODE.items()},
-                                           default=None, return_dtype=pl.String)
-    activity_given = pl.any_horizontal(pl.col(c).is_not_null() for c in ("freight_tkm", "passenger_pkm",
-                                                                          "throughput_t"))
+    mode = pl.col("sector").replace_strict(
+        {s.value: m.value for s, m in SECTOR_MODE.items()}, default=None, return_dtype=pl.String
+    )
+    activity_given = pl.any_horizontal(
+        pl.col(c).is_not_null() for c in ("freight_tkm", "passenger_pkm", "throughput_t")
+    )
     has_pkm = pl.col("passenger_pkm").fill_null(0) > 0
     unit_ok = pl.concat_str("fuel", pl.lit("|"), "unit").is_in(
-        [f"{f}|{u}" for f, us in UNITS_BY_FUEL.items() for u in us])
+        [f"{f}|{u}" for f, us in UNITS_BY_FUEL.items() for u in us]
+    )
     checks = [
         Check("org_id", pl.col("org_id").is_null(), "val.required"),
         Check("period", pl.col("period").is_null(), "val.required"),
-        Check("period", pl.col("period").is_not_null() & ~pl.col("period").str.contains(PERIOD_PATTERN),
-              "val.period"),
+        Check("period", pl.col("period").is_not_null() & ~pl.col("period").str.contains(PERIOD_PATTERN), "val.period"),
         Check("sector", pl.col("sector").is_null(), "val.required"),
-        Check("sector", pl.col("sector").is_not_null() & ~pl.col("sector").is_in(sectors), "val.enum",
-              {"allowed": _allowed(sectors)}),
-        Check("fuel", pl.col("fuel").is_not_null() & ~pl.col("fuel").is_in(fuels), "val.enum",
-              {"allowed": _allowed(fuels)}),
-        Check("unit", pl.col("unit").is_not_null() & ~pl.col("unit").is_in(units), "val.enum",
-              {"allowed": _allowed(units)}),
-        Check("passenger_kind", pl.col("passenger_kind").is_not_null() & ~pl.col("passenger_kind").is_in(kinds),
-              "val.enum", {"allowed": _allowed(kinds)}),
+        Check(
+            "sector",
+            pl.col("sector").is_not_null() & ~pl.col("sector").is_in(sectors),
+            "val.enum",
+            {"allowed": _allowed(sectors)},
+        ),
+        Check(
+            "fuel",
+            pl.col("fuel").is_not_null() & ~pl.col("fuel").is_in(fuels),
+            "val.enum",
+            {"allowed": _allowed(fuels)},
+        ),
+        Check(
+            "unit",
+            pl.col("unit").is_not_null() & ~pl.col("unit").is_in(units),
+            "val.enum",
+            {"allowed": _allowed(units)},
+        ),
+        Check(
+            "passenger_kind",
+            pl.col("passenger_kind").is_not_null() & ~pl.col("passenger_kind").is_in(kinds),
+            "val.enum",
+            {"allowed": _allowed(kinds)},
+        ),
         Check("region", pl.col("region").is_not_null() & ~pl.col("region").is_in(list(regions)), "val.region"),
     ]
     for c in NUMERIC:
@@ -136,20 +172,42 @@ def activity_checks(raw: pl.DataFrame, regions: Iterable[str]) -> list[Check]:
     checks += [
         Check("amount", fuel_ok & pl.col("amount").is_null() & ~pl.lit(raw_given["amount"]), "val.required"),
         Check("unit", fuel_ok & pl.col("unit").is_null(), "val.required"),
-        Check("unit", fuel_ok & pl.col("unit").is_in(units) & ~unit_ok, "val.unit_for_fuel",
-              row_params={"fuel": "fuel", "unit": "unit", "allowed": "_units_allowed"}),
-        Check("fuel", pl.col("fuel").is_null() & (pl.lit(raw_given["amount"]) | pl.col("unit").is_not_null()),
-              "val.amount_without_fuel"),
-        Check("fuel", pl.col("fuel").is_null() & ~activity_given & ~pl.lit(raw_given["amount"]),
-              "val.empty_row"),
-        Check("passenger_pkm", has_pkm & mode.is_in([Mode.NONE.value]), "val.passenger_not_allowed",
-              row_params={"sector": "sector"}),
+        Check(
+            "unit",
+            fuel_ok & pl.col("unit").is_in(units) & ~unit_ok,
+            "val.unit_for_fuel",
+            row_params={"fuel": "fuel", "unit": "unit", "allowed": "_units_allowed"},
+        ),
+        Check(
+            "fuel",
+            pl.col("fuel").is_null() & (pl.lit(raw_given["amount"]) | pl.col("unit").is_not_null()),
+            "val.amount_without_fuel",
+        ),
+        Check("fuel", pl.col("fuel").is_null() & ~activity_given & ~pl.lit(raw_given["amount"]), "val.empty_row"),
+        Check(
+            "passenger_pkm",
+            has_pkm & mode.is_in([Mode.NONE.value]),
+            "val.passenger_not_allowed",
+            row_params={"sector": "sector"},
+        ),
     ]
     for m, allowed in PASSENGER_KINDS_BY_MODE.items():
         kind_ok = pl.col("passenger_kind").is_in(allowed).fill_null(False)
-        checks.append(Check("passenger_kind", (mode == m) & has_pkm & ~kind_ok, "val.passenger_kind_needed",
-                            {"allowed": _allowed(allowed)}, {"sector": "sector"}))
-    checks.append(Check("passenger_kind", ~mode.is_in(list(PASSENGER_KINDS_BY_MODE)) & mode.is_not_null()
-                        & pl.col("passenger_kind").is_not_null(), "val.passenger_kind_not_allowed",
-                        row_params={"sector": "sector"}))
+        checks.append(
+            Check(
+                "passenger_kind",
+                (mode == m) & has_pkm & ~kind_ok,
+                "val.passenger_kind_needed",
+                {"allowed": _allowed(allowed)},
+                {"sector": "sector"},
+            )
+        )
+    checks.append(
+        Check(
+            "passenger_kind",
+            ~mode.is_in(list(PASSENGER_KINDS_BY_MODE)) & mode.is_not_null() & pl.col("passenger_kind").is_not_null(),
+            "val.passenger_kind_not_allowed",
+            row_params={"sector": "sector"},
+        )
+    )
     return checks

@@ -35,13 +35,21 @@ def content_hash(value: object) -> str:
 
 
 def _entry_hash(prev_hash: str, e: AuditEntry) -> str:
-    body = canonical_json([e.ts, e.actor, e.action, e.object_type, e.object_id, e.before_hash,
-                           e.after_hash, e.details])
+    body = canonical_json([e.ts, e.actor, e.action, e.object_type, e.object_id, e.before_hash, e.after_hash, e.details])
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
-def append(session: Session, *, actor: str, action: str, object_type: str, object_id: str,
-           before: object = None, after: object = None, details: dict[str, object] | None = None) -> AuditEntry:
+def append(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    before: object = None,
+    after: object = None,
+    details: dict[str, object] | None = None,
+) -> AuditEntry:
     """Add one entry in the caller's transaction (it commits or rolls back with the change itself)."""
     head = session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one_or_none()
     if head is None:
@@ -49,11 +57,16 @@ def append(session: Session, *, actor: str, action: str, object_type: str, objec
         session.add(head)
         session.flush()
     entry = AuditEntry(
-        ts=datetime.now(UTC).isoformat(timespec="microseconds"), actor=actor, action=action,
-        object_type=object_type, object_id=str(object_id),
+        ts=datetime.now(UTC).isoformat(timespec="microseconds"),
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
         before_hash=None if before is None else content_hash(before),
         after_hash=None if after is None else content_hash(after),
-        details=canonical_json(details or {}), prev_hash=head.last_hash, hash="",
+        details=canonical_json(details or {}),
+        prev_hash=head.last_hash,
+        hash="",
     )
     entry.hash = _entry_hash(head.last_hash, entry)
     session.add(entry)
@@ -75,25 +88,45 @@ def verify(session: Session, batch: int = 5000) -> VerifyResult:
     prev, count = GENESIS, 0
     for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=batch)):
         if e.prev_hash != prev:
-            return VerifyResult(False, count, e.id, "prev_hash does not match the previous entry "
-                                "(an entry was removed, inserted or edited)")
+            return VerifyResult(
+                False,
+                count,
+                e.id,
+                "prev_hash does not match the previous entry (an entry was removed, inserted or edited)",
+            )
         if _entry_hash(prev, e) != e.hash:
             return VerifyResult(False, count, e.id, "hash does not match the entry's content (edited)")
         prev, count = e.hash, count + 1
     head = session.get(AuditHead, 1)
     if head is not None and head.last_hash != prev:
-        return VerifyResult(False, count, head.last_id, "the chain head does not match the last entry "
-                            "(entries were removed from the end)")
+        return VerifyResult(
+            False,
+            count,
+            head.last_id,
+            "the chain head does not match the last entry (entries were removed from the end)",
+        )
     return VerifyResult(True, count)
 
 
-ENTRY_FIELDS = ("id", "ts", "actor", "action", "object_type", "object_id", "before_hash", "after_hash", "details",
-                "prev_hash", "hash")
+ENTRY_FIELDS = (
+    "id",
+    "ts",
+    "actor",
+    "action",
+    "object_type",
+    "object_id",
+    "before_hash",
+    "after_hash",
+    "details",
+    "prev_hash",
+    "hash",
+)
 """The fields of an entry as :func:`entries` returns it (``details``: the canonical JSON text that is hashed)."""
 
 
-def entries(session: Session, *, action: str | None = None, object_type: str | None = None, limit: int = 100,
-            offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+def entries(
+    session: Session, *, action: str | None = None, object_type: str | None = None, limit: int = 100, offset: int = 0
+) -> tuple[int, list[dict[str, Any]]]:
     """(number of entries, one page of them newest first), of one ``action`` and ``object_type`` or all."""
     conds = []
     if action:

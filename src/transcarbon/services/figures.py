@@ -22,8 +22,17 @@ from transcarbon.store.models import CalculationLine, CalculationRun, Organisati
 
 Row = dict[str, Any]
 
-_MEASURES = ("co2_t", "co2e_t", "energy_tce", "converted_tkm", "freight_tkm", "passenger_pkm",
-             "intensity_kgco2_per_converted_tkm", "scope1_co2_t", "scope2_co2_t")
+_MEASURES = (
+    "co2_t",
+    "co2e_t",
+    "energy_tce",
+    "converted_tkm",
+    "freight_tkm",
+    "passenger_pkm",
+    "intensity_kgco2_per_converted_tkm",
+    "scope1_co2_t",
+    "scope2_co2_t",
+)
 _CACHE_SIZE = 256
 
 
@@ -68,8 +77,11 @@ def clear_cache() -> None:
 def latest_runs(session: Session) -> dict[int, int]:
     """Year → id of the newest inventory run of that year that has results."""
     rows = session.execute(
-        select(Result.year, func.max(Result.run_id)).join(CalculationRun, CalculationRun.id == Result.run_id)
-        .where(CalculationRun.kind == "inventory").group_by(Result.year)).all()
+        select(Result.year, func.max(Result.run_id))
+        .join(CalculationRun, CalculationRun.id == Result.run_id)
+        .where(CalculationRun.kind == "inventory")
+        .group_by(Result.year)
+    ).all()
     return {int(y): int(r) for y, r in rows}
 
 
@@ -79,8 +91,16 @@ def years(session: Session) -> list[int]:
 
 
 def _res(r: Result) -> Row:
-    return {"result_id": r.id, "run_id": r.run_id, "year": r.year, "month": r.month, "sector": r.sector,
-            "org_id": r.org_id, **{m: getattr(r, m) for m in _MEASURES}, "line_count": r.line_count}
+    return {
+        "result_id": r.id,
+        "run_id": r.run_id,
+        "year": r.year,
+        "month": r.month,
+        "sector": r.sector,
+        "org_id": r.org_id,
+        **{m: getattr(r, m) for m in _MEASURES},
+        "line_count": r.line_count,
+    }
 
 
 def city_series(session: Session) -> list[Row]:
@@ -89,8 +109,9 @@ def city_series(session: Session) -> list[Row]:
     runs = latest_runs(session)
     if not runs:
         return []
-    q = select(Result).where(Result.run_id.in_(runs.values()), Result.sector.is_(None), Result.month.is_(None),
-                             Result.org_id.is_(None))
+    q = select(Result).where(
+        Result.run_id.in_(runs.values()), Result.sector.is_(None), Result.month.is_(None), Result.org_id.is_(None)
+    )
     out = [_res(r) for r in session.scalars(q) if runs.get(r.year) == r.run_id]
     return sorted(out, key=lambda r: r["year"])
 
@@ -100,12 +121,21 @@ def emissions(session: Session, year: int) -> dict[str, Any]:
     sector × month, and fuel (summed from the run's calculation lines)."""
     run = latest_runs(session).get(year)
     if run is None:
-        return {"year": year, "run_id": None, "total": None, "by_sector": [], "by_month": [], "by_org": [],
-                "by_fuel": [], "by_sector_month": []}
+        return {
+            "year": year,
+            "run_id": None,
+            "total": None,
+            "by_sector": [],
+            "by_month": [],
+            "by_org": [],
+            "by_fuel": [],
+            "by_sector_month": [],
+        }
     rows = [_res(r) for r in session.scalars(select(Result).where(Result.run_id == run, Result.year == year))]
     total = next((r for r in rows if r["sector"] is None and r["month"] is None and r["org_id"] is None), None)
-    by_sector = sorted((r for r in rows if r["sector"] and r["month"] is None and r["org_id"] is None),
-                       key=lambda r: -r["co2_t"])
+    by_sector = sorted(
+        (r for r in rows if r["sector"] and r["month"] is None and r["org_id"] is None), key=lambda r: -r["co2_t"]
+    )
     sector_month = [r for r in rows if r["sector"] and r["month"] is not None and r["org_id"] is None]
     month_tot: dict[int, float] = {}
     for r in sector_month:
@@ -113,14 +143,35 @@ def emissions(session: Session, year: int) -> dict[str, Any]:
     by_month = [{"month": m, "co2_t": v} for m, v in sorted(month_tot.items())]
     org_rows = [r for r in rows if r["org_id"] is not None and r["month"] is None]
     names = {o.id: (o.name_zh, o.name_en) for o in session.scalars(select(Organisation))}
-    by_org = sorted(({**r, "name_zh": names.get(r["org_id"], (r["org_id"],) * 2)[0],
-                      "name_en": names.get(r["org_id"], (r["org_id"],) * 2)[1]} for r in org_rows),
-                    key=lambda r: -r["co2_t"])
+    by_org = sorted(
+        (
+            {
+                **r,
+                "name_zh": names.get(r["org_id"], (r["org_id"],) * 2)[0],
+                "name_en": names.get(r["org_id"], (r["org_id"],) * 2)[1],
+            }
+            for r in org_rows
+        ),
+        key=lambda r: -r["co2_t"],
+    )
     fuels = session.execute(
-        select(CalculationLine.fuel, func.sum(CalculationLine.co2_t), func.sum(CalculationLine.energy_tce),
-               func.count()).where(CalculationLine.run_id == run).group_by(CalculationLine.fuel)).all()
-    by_fuel: list[Row] = sorted(({"fuel": f, "co2_t": float(c or 0), "energy_tce": float(e or 0), "lines": int(n)}
-                                 for f, c, e, n in fuels), key=lambda r: -float(r["co2_t"]))
-    return {"year": year, "run_id": run, "total": total, "by_sector": by_sector, "by_month": by_month,
-            "by_org": by_org, "by_fuel": by_fuel,
-            "by_sector_month": sorted(sector_month, key=lambda r: (r["sector"], r["month"]))}
+        select(
+            CalculationLine.fuel, func.sum(CalculationLine.co2_t), func.sum(CalculationLine.energy_tce), func.count()
+        )
+        .where(CalculationLine.run_id == run)
+        .group_by(CalculationLine.fuel)
+    ).all()
+    by_fuel: list[Row] = sorted(
+        ({"fuel": f, "co2_t": float(c or 0), "energy_tce": float(e or 0), "lines": int(n)} for f, c, e, n in fuels),
+        key=lambda r: -float(r["co2_t"]),
+    )
+    return {
+        "year": year,
+        "run_id": run,
+        "total": total,
+        "by_sector": by_sector,
+        "by_month": by_month,
+        "by_org": by_org,
+        "by_fuel": by_fuel,
+        "by_sector_month": sorted(sector_month, key=lambda r: (r["sector"], r["month"])),
+    }

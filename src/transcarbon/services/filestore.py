@@ -47,8 +47,16 @@ def write_bytes(data_dir: Path, data: bytes) -> tuple[str, str]:
     return digest, rel
 
 
-def keep(factory: sessionmaker[Session], data_dir: Path, data: bytes, *, file_name: str, media_type: str,
-         actor: str, purpose: str) -> UploadedFile:
+def keep(
+    factory: sessionmaker[Session],
+    data_dir: Path,
+    data: bytes,
+    *,
+    file_name: str,
+    media_type: str,
+    actor: str,
+    purpose: str,
+) -> UploadedFile:
     """Keep the raw file (bytes and row) and log the upload, committed on its own."""
     digest, rel = write_bytes(data_dir, data)
     try:
@@ -57,25 +65,44 @@ def keep(factory: sessionmaker[Session], data_dir: Path, data: bytes, *, file_na
         return _record(factory, digest, rel, data, file_name, media_type, actor, purpose)
 
 
-def _record(factory: sessionmaker[Session], digest: str, rel: str, data: bytes, file_name: str, media_type: str,
-            actor: str, purpose: str) -> UploadedFile:
+def _record(
+    factory: sessionmaker[Session],
+    digest: str,
+    rel: str,
+    data: bytes,
+    file_name: str,
+    media_type: str,
+    actor: str,
+    purpose: str,
+) -> UploadedFile:
     with transaction(factory) as session:
         row = session.get(UploadedFile, digest)
         known = row is not None
         if row is None:
-            row = UploadedFile(sha256=digest, size_bytes=len(data), media_type=media_type, first_name=file_name[:300],
-                               path=rel, uploaded_by=actor)
+            row = UploadedFile(
+                sha256=digest,
+                size_bytes=len(data),
+                media_type=media_type,
+                first_name=file_name[:300],
+                path=rel,
+                uploaded_by=actor,
+            )
             session.add(row)
-        audit.append(session, actor=actor, action="file.upload", object_type="uploaded_file", object_id=digest,
-                     after={"sha256": digest, "size_bytes": len(data)},
-                     details={"file_name": file_name, "purpose": purpose, "already_kept": known})
+        audit.append(
+            session,
+            actor=actor,
+            action="file.upload",
+            object_type="uploaded_file",
+            object_id=digest,
+            after={"sha256": digest, "size_bytes": len(data)},
+            details={"file_name": file_name, "purpose": purpose, "already_kept": known},
+        )
         session.flush()
         session.expunge(row)
     return row
 
 
-def record(session: Session, data_dir: Path | None, data: bytes, *, file_name: str, media_type: str,
-           actor: str) -> str:
+def record(session: Session, data_dir: Path | None, data: bytes, *, file_name: str, media_type: str, actor: str) -> str:
     """Keep a file in the caller's transaction, for loads that log one audit entry of their own; return its
     SHA-256. Without ``data_dir`` only the row (hash, size, name) is kept, not the bytes."""
     if data_dir is not None:
@@ -84,8 +111,16 @@ def record(session: Session, data_dir: Path | None, data: bytes, *, file_name: s
         digest = sha256(data)
         rel = relative_path(digest)
     if session.get(UploadedFile, digest) is None:
-        session.add(UploadedFile(sha256=digest, size_bytes=len(data), media_type=media_type, first_name=file_name,
-                                 path=rel, uploaded_by=actor))
+        session.add(
+            UploadedFile(
+                sha256=digest,
+                size_bytes=len(data),
+                media_type=media_type,
+                first_name=file_name,
+                path=rel,
+                uploaded_by=actor,
+            )
+        )
         session.flush()
     return digest
 

@@ -29,10 +29,34 @@ from transcarbon.services import audit
 from transcarbon.services.accounting import METHOD_VERSION, AccountingOptions, Inventory, compute_inventory
 from transcarbon.store.models import ActivityRecord, CalculationLine, CalculationRun, ImportBatch, Result
 
-RECORD_COLUMNS = ("org_id", "period", "sector", "fuel", "amount", "unit", "freight_tkm", "passenger_pkm",
-                  "passenger_kind", "region", "throughput_t")
-FACTOR_COLUMNS = ("ncv", "ncv_unit", "carbon_content_tc_per_gj", "oxidation", "cf_tco2_per_t", "lcv_gj_per_t",
-                  "kgce_per_unit", "ch4_ef", "n2o_ef", "tkm_per_pkm", "kgco2_per_kwh", "grid_region", "grid_year")
+RECORD_COLUMNS = (
+    "org_id",
+    "period",
+    "sector",
+    "fuel",
+    "amount",
+    "unit",
+    "freight_tkm",
+    "passenger_pkm",
+    "passenger_kind",
+    "region",
+    "throughput_t",
+)
+FACTOR_COLUMNS = (
+    "ncv",
+    "ncv_unit",
+    "carbon_content_tc_per_gj",
+    "oxidation",
+    "cf_tco2_per_t",
+    "lcv_gj_per_t",
+    "kgce_per_unit",
+    "ch4_ef",
+    "n2o_ef",
+    "tkm_per_pkm",
+    "kgco2_per_kwh",
+    "grid_region",
+    "grid_year",
+)
 _LINE_COLUMNS = ("mass_t", "volume_m3", "kwh", *MEASURES[:-1], "throughput_t")
 _GRAINS: tuple[tuple[str, ...], ...] = (("sector",), (), ("month", "sector"), ("org_id", "sector"))
 
@@ -42,8 +66,13 @@ def code_version() -> str:
     """Package version, plus the git commit when running from a checkout (``+g<sha>``)."""
     root = Path(transcarbon.__file__).resolve().parents[2]
     try:
-        sha = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"], capture_output=True,
-                             text=True, timeout=5, check=True).stdout.strip()
+        sha = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return transcarbon.__version__
     return f"{transcarbon.__version__}+g{sha}" if sha else transcarbon.__version__
@@ -51,15 +80,29 @@ def code_version() -> str:
 
 def load_approved_records(session: Session, year: int) -> pl.DataFrame:
     """Approved activity records of ``year`` as a frame (``record_id``, ``year``, ``month``, ``row_hash``)."""
-    cols = [ActivityRecord.id.label("record_id"), ActivityRecord.year, ActivityRecord.month,
-            ActivityRecord.row_hash, *[getattr(ActivityRecord, c) for c in RECORD_COLUMNS]]
+    cols = [
+        ActivityRecord.id.label("record_id"),
+        ActivityRecord.year,
+        ActivityRecord.month,
+        ActivityRecord.row_hash,
+        *[getattr(ActivityRecord, c) for c in RECORD_COLUMNS],
+    ]
     rows = session.execute(
-        select(*cols).join(ImportBatch, ImportBatch.id == ActivityRecord.batch_id)
-        .where(ActivityRecord.year == year, ImportBatch.status == "approved").order_by(ActivityRecord.id)
+        select(*cols)
+        .join(ImportBatch, ImportBatch.id == ActivityRecord.batch_id)
+        .where(ActivityRecord.year == year, ImportBatch.status == "approved")
+        .order_by(ActivityRecord.id)
     ).all()
-    schema = {"record_id": pl.Int64, "year": pl.Int64, "month": pl.Int64, "row_hash": pl.String,
-              **{c: pl.Float64 if c in ("amount", "freight_tkm", "passenger_pkm", "throughput_t") else pl.String
-                 for c in RECORD_COLUMNS}}
+    schema = {
+        "record_id": pl.Int64,
+        "year": pl.Int64,
+        "month": pl.Int64,
+        "row_hash": pl.String,
+        **{
+            c: pl.Float64 if c in ("amount", "freight_tkm", "passenger_pkm", "throughput_t") else pl.String
+            for c in RECORD_COLUMNS
+        },
+    }
     return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
 
 
@@ -70,8 +113,9 @@ class InventoryRun:
     inventory: Inventory
 
 
-def run_inventory(session: Session, year: int, options: AccountingOptions, *, actor: str,
-                  library: FactorLibrary | None = None) -> InventoryRun:
+def run_inventory(
+    session: Session, year: int, options: AccountingOptions, *, actor: str, library: FactorLibrary | None = None
+) -> InventoryRun:
     """Compute (or reuse) the city inventory of ``year``, in the caller's transaction."""
     library = library or FactorLibrary.load()
     records = load_approved_records(session, year)
@@ -79,31 +123,66 @@ def run_inventory(session: Session, year: int, options: AccountingOptions, *, ac
     inventory = compute_inventory(records.drop("row_hash"), library, options, file=f"records {year}")
     params = {**inventory.options, "year": year}
     input_hash = audit.content_hash(records.select("record_id", "row_hash").rows())
-    fingerprint = audit.content_hash(["inventory", METHOD_VERSION, code_version(), params,
-                                      inventory.factor_sets, input_hash])
+    fingerprint = audit.content_hash(
+        ["inventory", METHOD_VERSION, code_version(), params, inventory.factor_sets, input_hash]
+    )
     existing = session.scalars(select(CalculationRun.id).where(CalculationRun.fingerprint == fingerprint)).first()
     if existing is not None:
         return InventoryRun(existing, True, inventory)
-    fallbacks = [{"region": g.region_asked, "year": g.year_asked, "used_region": g.region, "used_year": g.year,
-                  "fallbacks": list(g.fallbacks)} for g in inventory.grid_lookups if g.fallbacks]
-    run = CalculationRun(kind="inventory", fingerprint=fingerprint, method_version=METHOD_VERSION,
-                         code_version=code_version(), parameters=params, factor_sets=inventory.factor_sets,
-                         fallbacks=fallbacks, input_hash=input_hash, input_count=records.height, actor=actor,
-                         started_at=started, finished_at=datetime.now(UTC))
+    fallbacks = [
+        {
+            "region": g.region_asked,
+            "year": g.year_asked,
+            "used_region": g.region,
+            "used_year": g.year,
+            "fallbacks": list(g.fallbacks),
+        }
+        for g in inventory.grid_lookups
+        if g.fallbacks
+    ]
+    run = CalculationRun(
+        kind="inventory",
+        fingerprint=fingerprint,
+        method_version=METHOD_VERSION,
+        code_version=code_version(),
+        parameters=params,
+        factor_sets=inventory.factor_sets,
+        fallbacks=fallbacks,
+        input_hash=input_hash,
+        input_count=records.height,
+        actor=actor,
+        started_at=started,
+        finished_at=datetime.now(UTC),
+    )
     session.add(run)
     session.flush()
     _store_lines(session, run.id, inventory.lines)
     _store_results(session, run.id, year, inventory.lines)
-    audit.append(session, actor=actor, action="inventory.run", object_type="calculation_run",
-                 object_id=str(run.id), after={"fingerprint": fingerprint, "total": inventory.total},
-                 details={"year": year, "inputs": records.height, "parameters": params})
+    audit.append(
+        session,
+        actor=actor,
+        action="inventory.run",
+        object_type="calculation_run",
+        object_id=str(run.id),
+        after={"fingerprint": fingerprint, "total": inventory.total},
+        details={"year": year, "inputs": records.height, "parameters": params},
+    )
     return InventoryRun(run.id, False, inventory)
 
 
 def _store_lines(session: Session, run_id: int, lines: pl.DataFrame) -> None:
     factors = lines.select(pl.struct(list(FACTOR_COLUMNS)).alias("factors"))["factors"].to_list()
-    base = lines.select("record_id", "org_id", "year", "month", "sector", "fuel", "region",
-                        *_LINE_COLUMNS, pl.col("notes").fill_null("")).to_dicts()
+    base = lines.select(
+        "record_id",
+        "org_id",
+        "year",
+        "month",
+        "sector",
+        "fuel",
+        "region",
+        *_LINE_COLUMNS,
+        pl.col("notes").fill_null(""),
+    ).to_dicts()
     rows = [{**b, "run_id": run_id, "factors": f} for b, f in zip(base, factors, strict=True)]
     if rows:
         session.execute(insert(CalculationLine), rows)
@@ -113,8 +192,9 @@ def _store_results(session: Session, run_id: int, year: int, lines: pl.DataFrame
     rows: list[dict[str, object]] = []
     for grain in _GRAINS:
         agg = aggregate(lines, list(grain)).rename({"lines": "line_count"})
-        rows += [{"run_id": run_id, "year": year, "month": None, "sector": None, "org_id": None, **r}
-                 for r in agg.to_dicts()]
+        rows += [
+            {"run_id": run_id, "year": year, "month": None, "sector": None, "org_id": None, **r} for r in agg.to_dicts()
+        ]
     if rows:
         session.execute(insert(Result), rows)
 
@@ -122,8 +202,10 @@ def _store_results(session: Session, run_id: int, year: int, lines: pl.DataFrame
 def latest_run_id(session: Session, year: int) -> int | None:
     """The newest inventory run of ``year``, if any."""
     return session.scalars(
-        select(CalculationRun.id).where(CalculationRun.kind == "inventory")
-        .where(CalculationRun.parameters["year"].as_integer() == year).order_by(CalculationRun.id.desc())
+        select(CalculationRun.id)
+        .where(CalculationRun.kind == "inventory")
+        .where(CalculationRun.parameters["year"].as_integer() == year)
+        .order_by(CalculationRun.id.desc())
     ).first()
 
 
@@ -145,15 +227,24 @@ def year_inventory(session: Session, year: int, *, org_id: str | None = None) ->
     else:
         rows = session.scalars(yearly.where(Result.org_id.is_(None), Result.sector.is_not(None))).all()
         total = session.scalars(yearly.where(Result.org_id.is_(None), Result.sector.is_(None))).one_or_none()
-    return {"run_id": run_id, "total": _result_row(total) if total else None,
-            "by_sector": {r.sector: _result_row(r) for r in sorted(rows, key=lambda r: str(r.sector))}}
+    return {
+        "run_id": run_id,
+        "total": _result_row(total) if total else None,
+        "by_sector": {r.sector: _result_row(r) for r in sorted(rows, key=lambda r: str(r.sector))},
+    }
 
 
 def years_with_data(session: Session) -> list[int]:
     """The years that have approved activity records."""
-    return list(session.scalars(
-        select(ActivityRecord.year).join(ImportBatch, ImportBatch.id == ActivityRecord.batch_id)
-        .where(ImportBatch.status == "approved").distinct().order_by(ActivityRecord.year)))
+    return list(
+        session.scalars(
+            select(ActivityRecord.year)
+            .join(ImportBatch, ImportBatch.id == ActivityRecord.batch_id)
+            .where(ImportBatch.status == "approved")
+            .distinct()
+            .order_by(ActivityRecord.year)
+        )
+    )
 
 
 def years_with_results(session: Session) -> list[int]:
@@ -163,6 +254,7 @@ def years_with_results(session: Session) -> list[int]:
 
 def result_ids(session: Session, run_id: int) -> dict[str | None, int]:
     """Ids of a run's year-level results by sector (``None``: the total), for pointing at their lineage."""
-    rows = session.execute(select(Result.sector, Result.id).where(
-        Result.run_id == run_id, Result.month.is_(None), Result.org_id.is_(None))).all()
+    rows = session.execute(
+        select(Result.sector, Result.id).where(Result.run_id == run_id, Result.month.is_(None), Result.org_id.is_(None))
+    ).all()
     return {sector: rid for sector, rid in rows}

@@ -45,8 +45,14 @@ def result_org(session: Session, result_id: int) -> str | None:
 
 def _result_dict(r: Result) -> dict[str, object]:
     dims = {"year": r.year, "month": r.month, "sector": r.sector, "org_id": r.org_id}
-    return {"id": r.id, "run_id": r.run_id, **dims, **{m: getattr(r, m) for m in MEASURES},
-            "throughput_t": r.throughput_t, "line_count": r.line_count}
+    return {
+        "id": r.id,
+        "run_id": r.run_id,
+        **dims,
+        **{m: getattr(r, m) for m in MEASURES},
+        "throughput_t": r.throughput_t,
+        "line_count": r.line_count,
+    }
 
 
 def _factor_sources(library: FactorLibrary, run: CalculationRun, lines: pl.DataFrame) -> list[dict[str, object]]:
@@ -60,10 +66,19 @@ def _factor_sources(library: FactorLibrary, run: CalculationRun, lines: pl.DataF
         fs = library.get(str(ref["name"]))
         changed = fs.content_hash != ref["sha256"]
         for row in fs.table.filter(pl.col(key_col).is_in(keys)).iter_rows(named=True):
-            out.append({"kind": kind, "set": fs.name, "version": ref["version"], "sha256": ref["sha256"],
-                        "key": {k: row[k] for k in fs.table.columns if k not in (*value_cols, "source", "status")},
-                        "values": {c: row[c] for c in value_cols}, "source": row["source"],
-                        "status": row.get("status"), "set_changed_since_run": changed})
+            out.append(
+                {
+                    "kind": kind,
+                    "set": fs.name,
+                    "version": ref["version"],
+                    "sha256": ref["sha256"],
+                    "key": {k: row[k] for k in fs.table.columns if k not in (*value_cols, "source", "status")},
+                    "values": {c: row[c] for c in value_cols},
+                    "source": row["source"],
+                    "status": row.get("status"),
+                    "set_changed_since_run": changed,
+                }
+            )
 
     add("fuel_properties", "fuel", fuels, ["ncv", "carbon_content_tc_per_gj", "oxidation"])
     add("marine_fuels", "fuel", fuels, ["cf_tco2_per_t", "lcv_gj_per_t"])
@@ -74,9 +89,17 @@ def _factor_sources(library: FactorLibrary, run: CalculationRun, lines: pl.DataF
     grid_set = library.get(sets["grid"]["name"])
     for region, year in grid.iter_rows():
         row = grid_set.table.filter((pl.col("region") == region) & (pl.col("year") == year)).row(0, named=True)
-        out.append({"kind": "grid", "set": grid_set.name, "key": {"region": region, "year": year},
-                    "values": {"kgco2_per_kwh": row["kgco2_per_kwh"]}, "source": row["source"],
-                    "status": row["status"], "sha256": sets["grid"]["sha256"]})
+        out.append(
+            {
+                "kind": "grid",
+                "set": grid_set.name,
+                "key": {"region": region, "year": year},
+                "values": {"kgco2_per_kwh": row["kgco2_per_kwh"]},
+                "source": row["source"],
+                "status": row["status"],
+                "sha256": sets["grid"]["sha256"],
+            }
+        )
     return out
 
 
@@ -88,38 +111,86 @@ def lineage(session: Session, result_id: int, library: FactorLibrary | None = No
         raise LineageNotFound(f"no result with id {result_id}")
     run = session.get(CalculationRun, result.run_id)
     assert run is not None  # foreign key
-    q = select(CalculationLine, ActivityRecord, ImportBatch).join(
-        ActivityRecord, ActivityRecord.id == CalculationLine.record_id).join(
-        ImportBatch, ImportBatch.id == ActivityRecord.batch_id).where(CalculationLine.run_id == run.id)
+    q = (
+        select(CalculationLine, ActivityRecord, ImportBatch)
+        .join(ActivityRecord, ActivityRecord.id == CalculationLine.record_id)
+        .join(ImportBatch, ImportBatch.id == ActivityRecord.batch_id)
+        .where(CalculationLine.run_id == run.id)
+    )
     for dim in ("month", "sector", "org_id"):
         value = getattr(result, dim)
         if value is not None:
             q = q.where(getattr(CalculationLine, dim) == value)
     inputs: list[dict[str, Any]] = []
     for line, rec, batch in session.execute(q.order_by(CalculationLine.record_id)).all():
-        inputs.append({
-            "record_id": rec.id, "row_number": rec.row_number, "row_hash": rec.row_hash,
-            "batch": {"id": batch.id, "kind": batch.kind, "label": batch.label, "file_name": batch.file_name,
-                      "file_sha256": batch.file_sha256},
-            "record": {c: getattr(rec, c) for c in ("org_id", "period", "sector", "fuel", "amount", "unit",
-                                                     "freight_tkm", "passenger_pkm", "passenger_kind", "region",
-                                                     "throughput_t")},
-            "computed": {c: getattr(line, c) for c in ("mass_t", "volume_m3", "kwh", *MEASURES[:-1])},
-            "factors": line.factors, "notes": line.notes,
-        })
-    frame = pl.DataFrame([{**i["computed"], "fuel": i["record"]["fuel"], "grid_region": i["factors"]["grid_region"],
-                           "grid_year": i["factors"]["grid_year"]} for i in inputs], infer_schema_length=None)
+        inputs.append(
+            {
+                "record_id": rec.id,
+                "row_number": rec.row_number,
+                "row_hash": rec.row_hash,
+                "batch": {
+                    "id": batch.id,
+                    "kind": batch.kind,
+                    "label": batch.label,
+                    "file_name": batch.file_name,
+                    "file_sha256": batch.file_sha256,
+                },
+                "record": {
+                    c: getattr(rec, c)
+                    for c in (
+                        "org_id",
+                        "period",
+                        "sector",
+                        "fuel",
+                        "amount",
+                        "unit",
+                        "freight_tkm",
+                        "passenger_pkm",
+                        "passenger_kind",
+                        "region",
+                        "throughput_t",
+                    )
+                },
+                "computed": {c: getattr(line, c) for c in ("mass_t", "volume_m3", "kwh", *MEASURES[:-1])},
+                "factors": line.factors,
+                "notes": line.notes,
+            }
+        )
+    frame = pl.DataFrame(
+        [
+            {
+                **i["computed"],
+                "fuel": i["record"]["fuel"],
+                "grid_region": i["factors"]["grid_region"],
+                "grid_year": i["factors"]["grid_year"],
+            }
+            for i in inputs
+        ],
+        infer_schema_length=None,
+    )
     co2_sum = float(frame["co2_t"].sum()) if inputs else 0.0
     return {
         "result": _result_dict(result),
-        "run": {"id": run.id, "kind": run.kind, "method_version": run.method_version,
-                "code_version": run.code_version, "parameters": run.parameters, "factor_sets": run.factor_sets,
-                "fallbacks": run.fallbacks, "input_hash": run.input_hash, "input_count": run.input_count,
-                "actor": run.actor, "started_at": run.started_at.isoformat(),
-                "finished_at": run.finished_at.isoformat()},
+        "run": {
+            "id": run.id,
+            "kind": run.kind,
+            "method_version": run.method_version,
+            "code_version": run.code_version,
+            "parameters": run.parameters,
+            "factor_sets": run.factor_sets,
+            "fallbacks": run.fallbacks,
+            "input_hash": run.input_hash,
+            "input_count": run.input_count,
+            "actor": run.actor,
+            "started_at": run.started_at.isoformat(),
+            "finished_at": run.finished_at.isoformat(),
+        },
         "formula": FORMULA,
         "inputs": inputs,
         "factors": _factor_sources(library, run, frame) if inputs else [],
-        "check": {"co2_t_sum_of_inputs": co2_sum, "co2_t_result": result.co2_t,
-                  "matches": abs(co2_sum - result.co2_t) <= 1e-9 * max(1.0, abs(result.co2_t))},
+        "check": {
+            "co2_t_sum_of_inputs": co2_sum,
+            "co2_t_result": result.co2_t,
+            "matches": abs(co2_sum - result.co2_t) <= 1e-9 * max(1.0, abs(result.co2_t)),
+        },
     }

@@ -21,8 +21,15 @@ def import_organisations(session: Session, frame: pl.DataFrame, *, actor: str, s
     rows = frame.select(COLUMNS).to_dicts()
     if rows:
         session.execute(insert(Organisation), rows)
-    audit.append(session, actor=actor, action="organisations.import", object_type="organisation", object_id=source,
-                 after=rows, details={"count": len(rows), "synthetic": bool(frame["synthetic"].all())})
+    audit.append(
+        session,
+        actor=actor,
+        action="organisations.import",
+        object_type="organisation",
+        object_id=source,
+        after=rows,
+        details={"count": len(rows), "synthetic": bool(frame["synthetic"].all())},
+    )
     return len(rows)
 
 

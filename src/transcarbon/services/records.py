@@ -26,9 +26,17 @@ def row_hashes(frame: pl.DataFrame) -> pl.Series:
     return pl.Series("row_hash", [audit.content_hash(list(r)) for r in rows], dtype=pl.String)
 
 
-def store_activity(session: Session, frame: pl.DataFrame, *, kind: str, label: str, actor: str,
-                   file_name: str | None = None, file_sha256: str | None = None,
-                   status: str = "approved") -> ImportBatch:
+def store_activity(
+    session: Session,
+    frame: pl.DataFrame,
+    *,
+    kind: str,
+    label: str,
+    actor: str,
+    file_name: str | None = None,
+    file_sha256: str | None = None,
+    status: str = "approved",
+) -> ImportBatch:
     """Insert ``frame`` (typed contract columns, ``row`` numbers) as one batch in the caller's transaction.
 
     Refuses the whole frame if any ``org_id`` is not a registered organisation.
@@ -37,20 +45,37 @@ def store_activity(session: Session, frame: pl.DataFrame, *, kind: str, label: s
     unknown = sorted(set(frame["org_id"].unique().to_list()) - known)
     if unknown:
         raise UnknownOrganisation(f"unknown org_id: {', '.join(unknown[:20])}")
-    batch = ImportBatch(kind=kind, label=label, file_name=file_name, file_sha256=file_sha256, status=status,
-                        row_count=frame.height, actor=actor)
+    batch = ImportBatch(
+        kind=kind,
+        label=label,
+        file_name=file_name,
+        file_sha256=file_sha256,
+        status=status,
+        row_count=frame.height,
+        actor=actor,
+    )
     session.add(batch)
     session.flush()
-    rows = frame.with_columns(
-        row_hashes(frame),
-        pl.col("period").str.slice(0, 4).cast(pl.Int64).alias("year"),
-        pl.col("period").str.slice(5, 2).replace("", None).cast(pl.Int64, strict=False).alias("month"),
-        pl.lit(batch.id).alias("batch_id"),
-        (pl.col("row") if "row" in frame.columns else pl.int_range(2, pl.len() + 2)).alias("row_number"),
-    ).select("batch_id", "row_number", "year", "month", "row_hash", *COLUMNS).to_dicts()
+    rows = (
+        frame.with_columns(
+            row_hashes(frame),
+            pl.col("period").str.slice(0, 4).cast(pl.Int64).alias("year"),
+            pl.col("period").str.slice(5, 2).replace("", None).cast(pl.Int64, strict=False).alias("month"),
+            pl.lit(batch.id).alias("batch_id"),
+            (pl.col("row") if "row" in frame.columns else pl.int_range(2, pl.len() + 2)).alias("row_number"),
+        )
+        .select("batch_id", "row_number", "year", "month", "row_hash", *COLUMNS)
+        .to_dicts()
+    )
     if rows:
         session.execute(insert(ActivityRecord), rows)
-    audit.append(session, actor=actor, action="records.import", object_type="import_batch",
-                 object_id=str(batch.id), after={"file_sha256": file_sha256, "rows": frame.height},
-                 details={"kind": kind, "label": label, "file_name": file_name, "status": status})
+    audit.append(
+        session,
+        actor=actor,
+        action="records.import",
+        object_type="import_batch",
+        object_id=str(batch.id),
+        after={"file_sha256": file_sha256, "rows": frame.height},
+        details={"kind": kind, "label": label, "file_name": file_name, "status": status},
+    )
     return batch

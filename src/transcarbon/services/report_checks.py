@@ -85,8 +85,11 @@ def _rule_checks(rt: ReportType, severity: str) -> list[Check]:
             continue
         when = compile_expression(r.when).fill_null(False) if r.when else pl.lit(True)
         require = compile_expression(r.require).fill_null(False)
-        checks.append(Check(r.column, when & ~require, "val.rule",
-                            {"rule": r.id, "text_zh": r.message.zh, "text_en": r.message.en}))
+        checks.append(
+            Check(
+                r.column, when & ~require, "val.rule", {"rule": r.id, "text_zh": r.message.zh, "text_en": r.message.en}
+            )
+        )
     return checks
 
 
@@ -99,8 +102,9 @@ def _unique_check(rt: ReportType) -> tuple[list[pl.Expr], list[Check]]:
     return cols, [Check(keys[0], bad, "val.duplicate_row", {"fields": ", ".join(keys)}, {"first": "_first_row"})]
 
 
-def _history_columns(rt: ReportType, frame: pl.DataFrame, history: pl.DataFrame | None
-                     ) -> tuple[pl.DataFrame, list[Check], list[Check]]:
+def _history_columns(
+    rt: ReportType, frame: pl.DataFrame, history: pl.DataFrame | None
+) -> tuple[pl.DataFrame, list[Check], list[Check]]:
     """Join each history-ranged field's mean ± k·sd per group; checks split by severity."""
     errors: list[Check] = []
     warns: list[Check] = []
@@ -114,20 +118,30 @@ def _history_columns(rt: ReportType, frame: pl.DataFrame, history: pl.DataFrame 
         per_period = history.filter(pl.col(f.id).is_not_null()).group_by([*by, "period"]).agg(pl.col(f.id).sum())
         keys: list[str | pl.Expr] = list(by) or [pl.lit(1).alias("_k")]
         stats = per_period.group_by(keys).agg(
-            pl.col(f.id).mean().alias("_m"), pl.col(f.id).std().alias("_s"), pl.len().alias("_n"))
+            pl.col(f.id).mean().alias("_m"), pl.col(f.id).std().alias("_s"), pl.len().alias("_n")
+        )
         stats = stats.filter(pl.col("_n") >= h.min_points).select(
-            *(by or ["_k"]), (pl.col("_m") - h.k * pl.col("_s")).alias(f"_lo_{f.id}"),
-            (pl.col("_m") + h.k * pl.col("_s")).alias(f"_hi_{f.id}"))
+            *(by or ["_k"]),
+            (pl.col("_m") - h.k * pl.col("_s")).alias(f"_lo_{f.id}"),
+            (pl.col("_m") + h.k * pl.col("_s")).alias(f"_hi_{f.id}"),
+        )
         if not by:
             frame = frame.with_columns(pl.lit(1).alias("_k"))
         frame = frame.join(stats, on=by or ["_k"], how="left", nulls_equal=True, maintain_order="left")
         if not by:
             frame = frame.drop("_k")
         lo, hi = pl.col(f"_lo_{f.id}"), pl.col(f"_hi_{f.id}")
-        frame = frame.with_columns(lo.round_sig_figs(6).cast(pl.String).alias(f"_lo_txt_{f.id}"),
-                                   hi.round_sig_figs(6).cast(pl.String).alias(f"_hi_txt_{f.id}"))
-        check = Check(f.id, pl.col(f.id).is_not_null() & lo.is_not_null() & ((pl.col(f.id) < lo) | (pl.col(f.id) > hi)),
-                      "val.history_range", {"k": _fmt(h.k)}, {"low": f"_lo_txt_{f.id}", "high": f"_hi_txt_{f.id}"})
+        frame = frame.with_columns(
+            lo.round_sig_figs(6).cast(pl.String).alias(f"_lo_txt_{f.id}"),
+            hi.round_sig_figs(6).cast(pl.String).alias(f"_hi_txt_{f.id}"),
+        )
+        check = Check(
+            f.id,
+            pl.col(f.id).is_not_null() & lo.is_not_null() & ((pl.col(f.id) < lo) | (pl.col(f.id) > hi)),
+            "val.history_range",
+            {"k": _fmt(h.k)},
+            {"low": f"_lo_txt_{f.id}", "high": f"_hi_txt_{f.id}"},
+        )
         (errors if h.severity == "error" else warns).append(check)
     return frame, errors, warns
 
@@ -141,8 +155,9 @@ def _previous(period: Period, kind: str) -> Period | None:
     return Period(period.year - 1, period.month)
 
 
-def jump_warnings(rt: ReportType, frame: pl.DataFrame, history: pl.DataFrame | None, period: Period,
-                  file: str, sheet: str | None) -> list[RowError]:
+def jump_warnings(
+    rt: ReportType, frame: pl.DataFrame, history: pl.DataFrame | None, period: Period, file: str, sheet: str | None
+) -> list[RowError]:
     """Changes of the group sums beyond the thresholds against the previous month and a year before."""
     j = rt.jumps
     if j is None or history is None or history.is_empty() or frame.is_empty():
@@ -166,18 +181,39 @@ def jump_warnings(rt: ReportType, frame: pl.DataFrame, history: pl.DataFrame | N
             hits = joined.filter(pl.col(f"{f}_prev") > 0, change.abs() > limit).with_columns(change.alias("_chg"))
             for r in hits.sort("_row").to_dicts():  # one per flagged group, not per row
                 group = ", ".join(f"{k}={r[k] if r[k] is not None else '-'}" for k in by)
-                values = {"field": f, "current": _fmt(r[f]), "previous": _fmt(r[f"{f}_prev"]),
-                          "previous_period": str(prev), "change_pct": f"{r['_chg'] * 100:+.1f}",
-                          "limit_pct": f"{limit * 100:.0f}"}
-                out.append(RowError(file, int(r["_row"]), f, _fmt(r[f]),
-                                    t(f"val.jump_{kind}", "zh", group=group or t("val.all_rows", "zh"), **values),
-                                    t(f"val.jump_{kind}", "en", group=group or t("val.all_rows", "en"), **values),
-                                    sheet))
+                values = {
+                    "field": f,
+                    "current": _fmt(r[f]),
+                    "previous": _fmt(r[f"{f}_prev"]),
+                    "previous_period": str(prev),
+                    "change_pct": f"{r['_chg'] * 100:+.1f}",
+                    "limit_pct": f"{limit * 100:.0f}",
+                }
+                out.append(
+                    RowError(
+                        file,
+                        int(r["_row"]),
+                        f,
+                        _fmt(r[f]),
+                        t(f"val.jump_{kind}", "zh", group=group or t("val.all_rows", "zh"), **values),
+                        t(f"val.jump_{kind}", "en", group=group or t("val.all_rows", "en"), **values),
+                        sheet,
+                    )
+                )
     return out
 
 
-def check_report(rt: ReportType, raw: pl.DataFrame, *, file: str, sheet: str | None, org_id: str, period: Period,
-                 regions: Iterable[str], history: pl.DataFrame | None = None) -> CheckOutcome:
+def check_report(
+    rt: ReportType,
+    raw: pl.DataFrame,
+    *,
+    file: str,
+    sheet: str | None,
+    org_id: str,
+    period: Period,
+    regions: Iterable[str],
+    history: pl.DataFrame | None = None,
+) -> CheckOutcome:
     """Check ``raw`` (text cells, the report type's columns, header = row 1) for ``org_id`` and ``period``.
 
     ``history``: the organisation's approved data of this report type in other periods (``period``
@@ -188,14 +224,28 @@ def check_report(rt: ReportType, raw: pl.DataFrame, *, file: str, sheet: str | N
         return CheckOutcome(frame)
     checks: list[Check] = []
     if rt.feeds == "activity":
-        frame = frame.with_columns(pl.col("fuel").replace_strict(
-            {f: ", ".join(us) for f, us in UNITS_BY_FUEL.items()}, default=None, return_dtype=pl.String
-        ).alias("_units_allowed"))
+        frame = frame.with_columns(
+            pl.col("fuel")
+            .replace_strict({f: ", ".join(us) for f, us in UNITS_BY_FUEL.items()}, default=None, return_dtype=pl.String)
+            .alias("_units_allowed")
+        )
         checks += activity_checks(raw, regions)
-        checks.append(Check("org_id", pl.col("org_id").is_not_null() & (pl.col("org_id") != org_id),
-                            "val.org_mismatch", {"org": org_id}))
-        checks.append(Check("period", pl.col("period").is_not_null() & (pl.col("period") != str(period)),
-                            "val.period_mismatch", {"period": str(period)}))
+        checks.append(
+            Check(
+                "org_id",
+                pl.col("org_id").is_not_null() & (pl.col("org_id") != org_id),
+                "val.org_mismatch",
+                {"org": org_id},
+            )
+        )
+        checks.append(
+            Check(
+                "period",
+                pl.col("period").is_not_null() & (pl.col("period") != str(period)),
+                "val.period_mismatch",
+                {"period": str(period)},
+            )
+        )
     else:
         for f in rt.fields:
             checks += _field_checks(f, raw)

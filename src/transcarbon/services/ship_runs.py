@@ -55,12 +55,16 @@ class ShipRun:
 def _rows(run_id: int, grain: str, frame: pl.DataFrame, key: pl.Expr, *, shore: bool) -> list[dict[str, Any]]:
     if frame.is_empty():
         return []
-    extra_cols = [c for c in ("hours", "distance_nm", "berth_h", "berth_id", "over_limit_not_connected")
-                  if c in frame.columns]
+    extra_cols = [
+        c for c in ("hours", "distance_nm", "berth_h", "berth_id", "over_limit_not_connected") if c in frame.columns
+    ]
     cols = [key.alias("key"), *[pl.col(c).cast(pl.Float64) for c in SHIP_MEASURES]]
     if shore:
-        cols += [pl.col("shore_kwh_metered").alias("shore_kwh"), pl.col("connected_h"),
-                 pl.col("avoided_co2_t").alias("avoided_co2_gross_t")]
+        cols += [
+            pl.col("shore_kwh_metered").alias("shore_kwh"),
+            pl.col("connected_h"),
+            pl.col("avoided_co2_t").alias("avoided_co2_gross_t"),
+        ]
         if "grid_co2_t" in frame.columns:
             cols += [pl.col("grid_co2_t"), pl.col("avoided_co2_net_t")]
     when = "arrival" if "arrival" in frame.columns else "day" if "day" in frame.columns else None
@@ -74,21 +78,40 @@ def _store(session: Session, run_id: int, res: ShipInventoryResult) -> None:
     summary = res.summary
     total: dict[str, float] = summary["total"]  # type: ignore[assignment]
     shore: dict[str, float] = summary["shore_power"]  # type: ignore[assignment]
-    rows: list[dict[str, Any]] = [{
-        "run_id": run_id, "grain": "total", "key": "all", **total, "shore_kwh": shore["kwh"],
-        "connected_h": shore["connected_h"], "avoided_co2_gross_t": shore["avoided_co2_gross_t"],
-        "grid_co2_t": shore["grid_co2_t"], "avoided_co2_net_t": shore["avoided_co2_net_t"],
-        "extra": {k: summary[k] for k in ("ships", "positions", "interpolated_h", "excluded_h")}
-        | {"calls_over_3h_not_connected": shore["calls_over_3h_not_connected"]},
-    }]
+    rows: list[dict[str, Any]] = [
+        {
+            "run_id": run_id,
+            "grain": "total",
+            "key": "all",
+            **total,
+            "shore_kwh": shore["kwh"],
+            "connected_h": shore["connected_h"],
+            "avoided_co2_gross_t": shore["avoided_co2_gross_t"],
+            "grid_co2_t": shore["grid_co2_t"],
+            "avoided_co2_net_t": shore["avoided_co2_net_t"],
+            "extra": {k: summary[k] for k in ("ships", "positions", "interpolated_h", "excluded_h")}
+            | {"calls_over_3h_not_connected": shore["calls_over_3h_not_connected"]},
+        }
+    ]
     by_mode: dict[str, dict[str, float]] = summary["by_mode"]  # type: ignore[assignment]
-    rows += [{"run_id": run_id, "grain": "mode", "key": mode, **values, "extra": {}}
-             for mode, values in by_mode.items()]
+    rows += [
+        {"run_id": run_id, "grain": "mode", "key": mode, **values, "extra": {}} for mode, values in by_mode.items()
+    ]
     rows += _rows(run_id, "zone", res.zones, pl.col("zone_id"), shore=True)
-    rows += _rows(run_id, "call", res.calls, pl.format("{}|{}", "mmsi", pl.col("arrival").dt.to_string(
-        "%Y-%m-%dT%H:%M:%SZ")), shore=True)
-    rows += _rows(run_id, "ship_day_mode", res.ship_day_mode,
-                  pl.format("{}|{}|{}", "mmsi", pl.col("day").cast(pl.String), "mode"), shore=True)
+    rows += _rows(
+        run_id,
+        "call",
+        res.calls,
+        pl.format("{}|{}", "mmsi", pl.col("arrival").dt.to_string("%Y-%m-%dT%H:%M:%SZ")),
+        shore=True,
+    )
+    rows += _rows(
+        run_id,
+        "ship_day_mode",
+        res.ship_day_mode,
+        pl.format("{}|{}|{}", "mmsi", pl.col("day").cast(pl.String), "mode"),
+        shore=True,
+    )
     session.execute(insert(ShipResult), rows)
 
 
@@ -102,8 +125,14 @@ def city_zones(city: str = "lianyungang") -> Path | None:
     return Path(str(resources.files("transcarbon") / "data" / "cities" / name)) if name else None
 
 
-def record_ship_run(session: Session, res: ShipInventoryResult, files: dict[str, Path | None], *,
-                    actor: str, started: datetime | None = None) -> ShipRun:
+def record_ship_run(
+    session: Session,
+    res: ShipInventoryResult,
+    files: dict[str, Path | None],
+    *,
+    actor: str,
+    started: datetime | None = None,
+) -> ShipRun:
     """Store a computed inventory as a run of kind ``ships`` (or return the run with its fingerprint).
 
     ``files``: the input paths by role (ais, ships, zones, shore_power) as given to the engine.
@@ -112,44 +141,79 @@ def record_ship_run(session: Session, res: ShipInventoryResult, files: dict[str,
     grid: dict[str, Any] = lin["grid_factor"]  # type: ignore[assignment]
     factor_sets = {"ship_tables": lin["tables"], "grid": {"name": grid["factor_set"]}}
     input_hashes: dict[str, str] = lin["inputs_sha256"]  # type: ignore[assignment]
-    params = {"method": lin["method"], "options": lin["parameters"],
-              "files": {k: Path(v).name for k, v in files.items() if v}}
+    params = {
+        "method": lin["method"],
+        "options": lin["parameters"],
+        "files": {k: Path(v).name for k, v in files.items() if v},
+    }
     fingerprint = audit.content_hash(["ships", code_version(), params, factor_sets, input_hashes])
     existing = session.scalars(select(CalculationRun.id).where(CalculationRun.fingerprint == fingerprint)).first()
     if existing is not None:
         return ShipRun(existing, True, res.summary)
     method: dict[str, str] = lin["method"]  # type: ignore[assignment]
-    recorded = {**params, "inputs_sha256": input_hashes, "registry_sha256": lin["registry_sha256"],
-                "grid_factor": grid, "data_quality": lin["data_quality"]}
+    recorded = {
+        **params,
+        "inputs_sha256": input_hashes,
+        "registry_sha256": lin["registry_sha256"],
+        "grid_factor": grid,
+        "data_quality": lin["data_quality"],
+    }
     run = CalculationRun(
-        kind="ships", fingerprint=fingerprint, method_version=f"{method['name']}/{method['version']}",
-        code_version=code_version(), parameters=recorded, factor_sets=factor_sets,
+        kind="ships",
+        fingerprint=fingerprint,
+        method_version=f"{method['name']}/{method['version']}",
+        code_version=code_version(),
+        parameters=recorded,
+        factor_sets=factor_sets,
         fallbacks=[{"grid": grid}] if grid["fallbacks"] else [],
-        input_hash=audit.content_hash(input_hashes), input_count=int(str(res.summary["positions"])), actor=actor,
-        started_at=started or datetime.now(UTC), finished_at=datetime.now(UTC),
+        input_hash=audit.content_hash(input_hashes),
+        input_count=int(str(res.summary["positions"])),
+        actor=actor,
+        started_at=started or datetime.now(UTC),
+        finished_at=datetime.now(UTC),
     )
     session.add(run)
     session.flush()
     _store(session, run.id, res)
-    audit.append(session, actor=actor, action="ships.run", object_type="calculation_run", object_id=str(run.id),
-                 after={"fingerprint": fingerprint, "total": res.summary["total"]},
-                 details={"inputs_sha256": input_hashes, "method": lin["method"]})
+    audit.append(
+        session,
+        actor=actor,
+        action="ships.run",
+        object_type="calculation_run",
+        object_id=str(run.id),
+        after={"fingerprint": fingerprint, "total": res.summary["total"]},
+        details={"inputs_sha256": input_hashes, "method": lin["method"]},
+    )
     return ShipRun(run.id, False, res.summary)
 
 
-def compute_ship_inventory(ais: Path, ships: Path | None, zones: Path | None, shore_power: Path | None, *,
-                           method: Literal["imo4", "epa"] = "imo4", grid_region: str = "CN-JS",
-                           grid_year: int | None = None, boilers_on_shore_power: bool = False,
-                           gap_limit_h: float = 2.0, intervals_path: str | None = None,
-                           progress: Callable[[int, int], None] | None = None) -> ShipInventoryResult:
+def compute_ship_inventory(
+    ais: Path,
+    ships: Path | None,
+    zones: Path | None,
+    shore_power: Path | None,
+    *,
+    method: Literal["imo4", "epa"] = "imo4",
+    grid_region: str = "CN-JS",
+    grid_year: int | None = None,
+    boilers_on_shore_power: bool = False,
+    gap_limit_h: float = 2.0,
+    intervals_path: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ShipInventoryResult:
     """The ship inventory of the given files, computed and not stored (record it with :func:`record_ship_run`).
 
     ``progress(done, total)`` is called per partition. Raises :class:`ShipFilesRefused` for a bad input
     file and :class:`FactorUnavailable` for a grid region or grid factor the library does not have.
     """
-    options = InventoryOptions(method=method, grid_region=grid_region, grid_year=grid_year,
-                               boilers_on_shore_power=boilers_on_shore_power, gap_limit_h=gap_limit_h,
-                               intervals_path=intervals_path)
+    options = InventoryOptions(
+        method=method,
+        grid_region=grid_region,
+        grid_year=grid_year,
+        boilers_on_shore_power=boilers_on_shore_power,
+        gap_limit_h=gap_limit_h,
+        intervals_path=intervals_path,
+    )
     try:
         with library_refusals():
             return run_ais_inventory(ais, ships, zones, shore_power, options, progress=progress)
@@ -157,9 +221,16 @@ def compute_ship_inventory(ais: Path, ships: Path | None, zones: Path | None, sh
         raise ShipFilesRefused(str(exc)) from exc
 
 
-def run_ship_inventory(session: Session, ais: Path, ships: Path | None, zones: Path | None,
-                       shore_power: Path | None, options: InventoryOptions | None = None, *,
-                       actor: str) -> ShipRun:
+def run_ship_inventory(
+    session: Session,
+    ais: Path,
+    ships: Path | None,
+    zones: Path | None,
+    shore_power: Path | None,
+    options: InventoryOptions | None = None,
+    *,
+    actor: str,
+) -> ShipRun:
     """Compute the ship inventory of the given files and record it, in the caller's transaction."""
     started = datetime.now(UTC)
     res = run_ais_inventory(ais, ships, zones, shore_power, options or InventoryOptions())
@@ -177,12 +248,28 @@ def ship_lineage(session: Session, ship_result_id: int) -> dict[str, object]:
     run = session.get(CalculationRun, row.run_id)
     assert run is not None  # foreign key
     return {
-        "result": {"id": row.id, "run_id": row.run_id, "grain": row.grain, "key": row.key,
-                   **{m: getattr(row, m) for m in SHIP_MEASURES}, "shore_kwh": row.shore_kwh,
-                   "avoided_co2_net_t": row.avoided_co2_net_t, "extra": row.extra},
-        "run": {"id": run.id, "kind": run.kind, "method_version": run.method_version,
-                "code_version": run.code_version, "parameters": run.parameters, "factor_sets": run.factor_sets,
-                "fallbacks": run.fallbacks, "input_hash": run.input_hash, "positions": run.input_count,
-                "actor": run.actor, "finished_at": run.finished_at.isoformat()},
+        "result": {
+            "id": row.id,
+            "run_id": row.run_id,
+            "grain": row.grain,
+            "key": row.key,
+            **{m: getattr(row, m) for m in SHIP_MEASURES},
+            "shore_kwh": row.shore_kwh,
+            "avoided_co2_net_t": row.avoided_co2_net_t,
+            "extra": row.extra,
+        },
+        "run": {
+            "id": run.id,
+            "kind": run.kind,
+            "method_version": run.method_version,
+            "code_version": run.code_version,
+            "parameters": run.parameters,
+            "factor_sets": run.factor_sets,
+            "fallbacks": run.fallbacks,
+            "input_hash": run.input_hash,
+            "positions": run.input_count,
+            "actor": run.actor,
+            "finished_at": run.finished_at.isoformat(),
+        },
         "formula": FORMULA,
     }

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from transcarbon.city.reports import FieldSpec, ReportType
-from transcarbon.i18n import t
+from transcarbon.i18n import Lang, t
 from transcarbon.services.validation import RowError, ValidationError, file_error
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,12 +51,11 @@ def _range_text(f: FieldSpec) -> str:
     return " ".join(parts)
 
 
-def _deadline_text(rt: ReportType, lang: str) -> str:
+def _deadline_text(rt: ReportType, lang: Lang) -> str:
     d = rt.deadline
     if rt.period == "monthly":
-        return t("tpl.deadline_monthly", lang, months_after=d.months_after, due_day=d.due_day)  # type: ignore[arg-type]
-    return t("tpl.deadline_annual", lang, years_after=d.years_after, due_month=d.due_month,  # type: ignore[arg-type]
-             due_day=d.due_day)
+        return t("tpl.deadline_monthly", lang, months_after=d.months_after, due_day=d.due_day)
+    return t("tpl.deadline_annual", lang, years_after=d.years_after, due_month=d.due_month, due_day=d.due_day)
 
 
 def build_csv(rt: ReportType) -> bytes:
@@ -94,15 +93,28 @@ def build_xlsx(rt: ReportType) -> bytes:
             lc = get_column_letter(list_col)
             for r, value in enumerate(f.allowed, start=1):
                 lists.cell(row=r, column=list_col, value=value)
-            dv = DataValidation(type="list", formula1=f"{_LISTS}!${lc}$1:${lc}${len(f.allowed)}", allow_blank=True,
-                                showErrorMessage=True, error=t("tpl.dropdown_error", "zh"), errorTitle=f.label.zh)
+            dv = DataValidation(
+                type="list",
+                formula1=f"{_LISTS}!${lc}$1:${lc}${len(f.allowed)}",
+                allow_blank=True,
+                showErrorMessage=True,
+                error=t("tpl.dropdown_error", "zh"),
+                errorTitle=f.label.zh,
+            )
         elif f.numeric:
             kind: Literal["whole", "decimal"] = "whole" if f.type == "integer" else "decimal"
             lo = f.min if f.min is not None else -1e15
             hi = f.max if f.max is not None else 1e15
-            dv = DataValidation(type=kind, operator="between", formula1=f"{lo:g}", formula2=f"{hi:g}",
-                                allow_blank=True, showErrorMessage=True, errorTitle=f.label.zh,
-                                error=f"{_range_text(f) or t('val.number', 'zh')}")
+            dv = DataValidation(
+                type=kind,
+                operator="between",
+                formula1=f"{lo:g}",
+                formula2=f"{hi:g}",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle=f.label.zh,
+                error=f"{_range_text(f) or t('val.number', 'zh')}",
+            )
         else:
             continue
         data.add_data_validation(dv)
@@ -118,8 +130,9 @@ def build_xlsx(rt: ReportType) -> bytes:
     notes.append([t("tpl.notes_title", "en", name=rt.name.en, report_type=rt.id)])
     notes["A1"].font = Font(bold=True, size=13)
     for lang in ("zh", "en"):
-        notes.append([t("tpl.notes_intro", lang, period=t(f"tpl.period_{rt.period}", lang),
-                        deadline=_deadline_text(rt, lang))])
+        notes.append(
+            [t("tpl.notes_intro", lang, period=t(f"tpl.period_{rt.period}", lang), deadline=_deadline_text(rt, lang))]
+        )
     notes.append([])
     heads = ("col_field", "col_label", "col_type", "col_unit", "col_required", "col_allowed", "col_range", "col_note")
     notes.append([f"{t(f'tpl.{h}', 'zh')} {t(f'tpl.{h}', 'en')}" for h in heads])
@@ -127,8 +140,18 @@ def build_xlsx(rt: ReportType) -> bytes:
         c.font, c.fill = bold, fill
     for f in rt.fields:
         req = f"{t('tpl.yes', 'zh')} {t('tpl.yes', 'en')}" if f.required else ""
-        notes.append([f.id, f"{f.label.zh} / {f.label.en}", f.type, f.unit or "", req,
-                      ", ".join(f.allowed or []), _range_text(f), f"{f.note.zh} / {f.note.en}" if f.note else ""])
+        notes.append(
+            [
+                f.id,
+                f"{f.label.zh} / {f.label.en}",
+                f.type,
+                f.unit or "",
+                req,
+                ", ".join(f.allowed or []),
+                _range_text(f),
+                f"{f.note.zh} / {f.note.en}" if f.note else "",
+            ]
+        )
     if rt.rules:
         notes.append([])
         notes.append([f"{t('tpl.rules', 'zh')} / {t('tpl.rules', 'en')}"])
@@ -180,11 +203,17 @@ def _header_errors(rt: ReportType, columns: list[str], file: str) -> list[RowErr
     unknown = [c for c in columns if c not in rt.columns]
     errors = []
     if missing:
-        errors.append(file_error(file, "upload.header_missing", column=",".join(missing),
-                                 columns=",".join(missing), expected=expected))
+        errors.append(
+            file_error(
+                file, "upload.header_missing", column=",".join(missing), columns=",".join(missing), expected=expected
+            )
+        )
     if unknown:
-        errors.append(file_error(file, "upload.header_unknown", column=",".join(unknown),
-                                 columns=",".join(unknown), expected=expected))
+        errors.append(
+            file_error(
+                file, "upload.header_unknown", column=",".join(unknown), columns=",".join(unknown), expected=expected
+            )
+        )
     return errors
 
 
@@ -207,8 +236,17 @@ def read_upload(rt: ReportType, data: bytes, file_name: str) -> tuple[pl.DataFra
     ids = column_ids(rt, frame.columns)
     dup = sorted({c for c in ids if ids.count(c) > 1})
     if dup:
-        raise ValidationError([file_error(file_name, "upload.header_unknown", column=",".join(dup),
-                                          columns=",".join(dup), expected=",".join(rt.columns))])
+        raise ValidationError(
+            [
+                file_error(
+                    file_name,
+                    "upload.header_unknown",
+                    column=",".join(dup),
+                    columns=",".join(dup),
+                    expected=",".join(rt.columns),
+                )
+            ]
+        )
     frame = frame.rename(dict(zip(frame.columns, ids, strict=True)))
     errors = _header_errors(rt, frame.columns, file_name)
     if errors:

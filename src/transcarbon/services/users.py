@@ -167,9 +167,18 @@ class UserError(ValueError):
         super().__init__(key)
 
 
-def create_user(session: Session, *, username: str, role: str, actor: str, password: str | None = None,
-                org_id: str | None = None, department_id: str | None = None, display_name: str | None = None,
-                departments: list[str] | None = None) -> User:
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    role: str,
+    actor: str,
+    password: str | None = None,
+    org_id: str | None = None,
+    department_id: str | None = None,
+    display_name: str | None = None,
+    departments: list[str] | None = None,
+) -> User:
     """Add a user (audited). ``departments``: the city's department ids, to check ``department_id``."""
     if role not in ROLES:
         raise UserError("user.bad_role", role=role, allowed=", ".join(ROLES))
@@ -184,20 +193,37 @@ def create_user(session: Session, *, username: str, role: str, actor: str, passw
         raise UserError("user.department_required", allowed=", ".join(departments))
     if password is not None and len(password) < MIN_PASSWORD:
         raise UserError("user.password_short", min=MIN_PASSWORD)
-    user = User(username=username, display_name=display_name or username, role=role, org_id=org_id,
-                department_id=department_id, password_hash=None if password is None else hash_password(password),
-                disabled=False)
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        role=role,
+        org_id=org_id,
+        department_id=department_id,
+        password_hash=None if password is None else hash_password(password),
+        disabled=False,
+    )
     session.add(user)
     session.flush()
-    audit.append(session, actor=actor, action="user.add", object_type="user", object_id=str(user.id),
-                 after=_user_state(user), details={"username": username, "role": role, "org_id": org_id,
-                                                   "department_id": department_id})
+    audit.append(
+        session,
+        actor=actor,
+        action="user.add",
+        object_type="user",
+        object_id=str(user.id),
+        after=_user_state(user),
+        details={"username": username, "role": role, "org_id": org_id, "department_id": department_id},
+    )
     return user
 
 
 def _user_state(user: User) -> dict[str, object]:
-    return {"username": user.username, "role": user.role, "org_id": user.org_id,
-            "department_id": user.department_id, "disabled": user.disabled}
+    return {
+        "username": user.username,
+        "role": user.role,
+        "org_id": user.org_id,
+        "department_id": user.department_id,
+        "disabled": user.disabled,
+    }
 
 
 def find_user(session: Session, username: str) -> User | None:
@@ -226,8 +252,16 @@ def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.id)))
 
 
-def update_user(session: Session, user: User, *, actor: str, role: str | None = None, disabled: bool | None = None,
-                org_id: str | None = None, department_id: str | None = None) -> User:
+def update_user(
+    session: Session,
+    user: User,
+    *,
+    actor: str,
+    role: str | None = None,
+    disabled: bool | None = None,
+    org_id: str | None = None,
+    department_id: str | None = None,
+) -> User:
     """Change role, organisation, department or the disabled flag (each change audited with before/after)."""
     before = _user_state(user)
     if role is not None:
@@ -248,11 +282,21 @@ def update_user(session: Session, user: User, *, actor: str, role: str | None = 
             _revoke_all(session, user.id)
     after = _user_state(user)
     if after != before:
-        action = "user.role" if before["role"] != after["role"] else (
-            "user.disable" if disabled and not before["disabled"] else "user.update")
-        audit.append(session, actor=actor, action=action, object_type="user", object_id=str(user.id),
-                     before=before, after=after, details={"username": user.username,
-                                                          "changed": sorted(k for k in after if after[k] != before[k])})
+        action = (
+            "user.role"
+            if before["role"] != after["role"]
+            else ("user.disable" if disabled and not before["disabled"] else "user.update")
+        )
+        audit.append(
+            session,
+            actor=actor,
+            action=action,
+            object_type="user",
+            object_id=str(user.id),
+            before=before,
+            after=after,
+            details={"username": user.username, "changed": sorted(k for k in after if after[k] != before[k])},
+        )
     session.flush()
     return user
 
@@ -272,15 +316,22 @@ def issue_token(session: Session, user: User, *, name: str, actor: str) -> str:
     row = ApiToken(user_id=user.id, name=name[:100], token_hash=token_hash(token), prefix=token[:10], revoked=False)
     session.add(row)
     session.flush()
-    audit.append(session, actor=actor, action="token.issue", object_type="user", object_id=str(user.id),
-                 details={"username": user.username, "token_id": row.id, "name": name, "prefix": row.prefix})
+    audit.append(
+        session,
+        actor=actor,
+        action="token.issue",
+        object_type="user",
+        object_id=str(user.id),
+        details={"username": user.username, "token_id": row.id, "name": name, "prefix": row.prefix},
+    )
     return token
 
 
 def user_for_token(session: Session, token: str) -> User | None:
     """The enabled user an unrevoked API token belongs to, or ``None``."""
     return session.scalars(
-        select(User).join(ApiToken, ApiToken.user_id == User.id)
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
         .where(ApiToken.token_hash == token_hash(token), ApiToken.revoked.is_(False), User.disabled.is_(False))
     ).first()
 
@@ -297,10 +348,12 @@ class LoginPolicy:
     @classmethod
     def from_settings(cls, settings: Settings) -> LoginPolicy:
         """The policy configured by ``TRANSCARBON_LOGIN_*`` and ``TRANSCARBON_SESSION_HOURS``."""
-        return cls(max_failures=settings.login_max_failures,
-                   max_failures_per_remote=settings.login_max_failures_per_remote,
-                   window=timedelta(minutes=settings.login_window_minutes),
-                   session_lifetime=timedelta(hours=settings.session_hours))
+        return cls(
+            max_failures=settings.login_max_failures,
+            max_failures_per_remote=settings.login_max_failures_per_remote,
+            window=timedelta(minutes=settings.login_window_minutes),
+            session_lifetime=timedelta(hours=settings.session_hours),
+        )
 
 
 @dataclass(frozen=True)
@@ -312,40 +365,79 @@ class LoginOutcome:
     throttled: bool = False
 
 
-def login(session: Session, username: str, password: str, *, remote: str, policy: LoginPolicy,
-          now: datetime | None = None) -> LoginOutcome:
+def login(
+    session: Session, username: str, password: str, *, remote: str, policy: LoginPolicy, now: datetime | None = None
+) -> LoginOutcome:
     """Check a password login, throttled; records the attempt and an audit entry in the caller's transaction."""
     now = now or datetime.now(UTC)
     since = now - policy.window
-    fails_user = session.scalar(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.username == username, LoginAttempt.ok.is_(False), LoginAttempt.ts >= since)) or 0
-    fails_remote = session.scalar(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.remote == remote, LoginAttempt.ok.is_(False), LoginAttempt.ts >= since)) or 0
+    fails_user = (
+        session.scalar(
+            select(func.count())
+            .select_from(LoginAttempt)
+            .where(LoginAttempt.username == username, LoginAttempt.ok.is_(False), LoginAttempt.ts >= since)
+        )
+        or 0
+    )
+    fails_remote = (
+        session.scalar(
+            select(func.count())
+            .select_from(LoginAttempt)
+            .where(LoginAttempt.remote == remote, LoginAttempt.ok.is_(False), LoginAttempt.ts >= since)
+        )
+        or 0
+    )
     if fails_user >= policy.max_failures or fails_remote >= policy.max_failures_per_remote:
         session.add(LoginAttempt(username=username[:80], remote=remote[:64], ok=False, ts=now))
-        audit.append(session, actor=username[:100], action="login.throttled", object_type="user", object_id=username,
-                     details={"remote": remote})
+        audit.append(
+            session,
+            actor=username[:100],
+            action="login.throttled",
+            object_type="user",
+            object_id=username,
+            details={"remote": remote},
+        )
         return LoginOutcome(throttled=True)
     user = find_user(session, username)
     ok = verify_password(user.password_hash if user is not None else None, password)
     ok = ok and user is not None and not user.disabled
     session.add(LoginAttempt(username=username[:80], remote=remote[:64], ok=ok, ts=now))
     if not ok or user is None:
-        audit.append(session, actor=username[:100], action="login.failed", object_type="user", object_id=username,
-                     details={"remote": remote})
+        audit.append(
+            session,
+            actor=username[:100],
+            action="login.failed",
+            object_type="user",
+            object_id=username,
+            details={"remote": remote},
+        )
         return LoginOutcome()
     token = secrets.token_urlsafe(32)
-    session.add(WebSession(token_hash=token_hash(token), user_id=user.id, created_at=now,
-                           expires_at=now + policy.session_lifetime, revoked=False))
-    audit.append(session, actor=user.username, action="login.ok", object_type="user", object_id=str(user.id),
-                 details={"remote": remote, "method": "password"})
+    session.add(
+        WebSession(
+            token_hash=token_hash(token),
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + policy.session_lifetime,
+            revoked=False,
+        )
+    )
+    audit.append(
+        session,
+        actor=user.username,
+        action="login.ok",
+        object_type="user",
+        object_id=str(user.id),
+        details={"remote": remote, "method": "password"},
+    )
     return LoginOutcome(user=user, session_token=token)
 
 
 def user_for_session(session: Session, token: str, *, now: datetime | None = None) -> User | None:
     now = now or datetime.now(UTC)
-    row = session.scalars(select(WebSession).where(WebSession.token_hash == token_hash(token),
-                                                   WebSession.revoked.is_(False))).first()
+    row = session.scalars(
+        select(WebSession).where(WebSession.token_hash == token_hash(token), WebSession.revoked.is_(False))
+    ).first()
     if row is None or _aware(row.expires_at) <= now:
         return None
     user = session.get(User, row.user_id)

@@ -28,14 +28,27 @@ class RowError:
 
     def render(self) -> str:
         """``"中文 / English"`` on one line."""
-        where = {"file": self.file if self.sheet is None else f"{self.file} [{self.sheet}]",
-                 "row": self.row, "column": self.column, "value": repr(self.value)}
-        return (f"{t('row.error', 'zh', problem=self.message_zh, **where)} / "
-                f"{t('row.error', 'en', problem=self.message_en, **where)}")
+        where = {
+            "file": self.file if self.sheet is None else f"{self.file} [{self.sheet}]",
+            "row": self.row,
+            "column": self.column,
+            "value": repr(self.value),
+        }
+        return (
+            f"{t('row.error', 'zh', problem=self.message_zh, **where)} / "
+            f"{t('row.error', 'en', problem=self.message_en, **where)}"
+        )
 
     def as_dict(self) -> dict[str, object]:
-        return {"file": self.file, "sheet": self.sheet, "row": self.row, "column": self.column,
-                "value": self.value, "message_zh": self.message_zh, "message_en": self.message_en}
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message_zh": self.message_zh,
+            "message_en": self.message_en,
+        }
 
 
 @dataclass(frozen=True)
@@ -53,11 +66,9 @@ class Check:
     row_params: dict[str, str] = field(default_factory=dict)
 
 
-def file_error(file: str, key: str, *, row: int = 1, column: str = "-", value: str = "",
-               **values: object) -> RowError:
+def file_error(file: str, key: str, *, row: int = 1, column: str = "-", value: str = "", **values: object) -> RowError:
     """An error about the file as a whole (header, encoding) or one place in it."""
-    return RowError(file, row, column, value, t(key, "zh", file=file, **values),
-                    t(key, "en", file=file, **values))
+    return RowError(file, row, column, value, t(key, "zh", file=file, **values), t(key, "en", file=file, **values))
 
 
 class ValidationError(ValueError):
@@ -68,9 +79,15 @@ class ValidationError(ValueError):
         super().__init__("\n".join(e.render() for e in errors[:20]))
 
 
-def run_checks(frame: pl.DataFrame, checks: list[Check], file: str, *,
-               raw: pl.DataFrame | None = None, first_row: int = 2,
-               sheet: str | None = None) -> list[RowError]:
+def run_checks(
+    frame: pl.DataFrame,
+    checks: list[Check],
+    file: str,
+    *,
+    raw: pl.DataFrame | None = None,
+    first_row: int = 2,
+    sheet: str | None = None,
+) -> list[RowError]:
     """Evaluate all checks over ``frame``; return the errors sorted by row then column.
 
     ``raw`` (same height) supplies the cell text shown as the value; default ``frame`` itself.
@@ -88,7 +105,16 @@ def run_checks(frame: pl.DataFrame, checks: list[Check], file: str, *,
         extra = {p: frame.get_column(c).gather(idx).to_list() for p, c in check.row_params.items()}
         for n, (row, value) in enumerate(zip(idx.to_list(), shown, strict=True)):
             values = {**check.params, **{p: extra[p][n] for p in check.row_params}}
-            errors.append(RowError(file, row + first_row, check.column, value,
-                                   t(check.key, "zh", **values), t(check.key, "en", **values), sheet))
+            errors.append(
+                RowError(
+                    file,
+                    row + first_row,
+                    check.column,
+                    value,
+                    t(check.key, "zh", **values),
+                    t(check.key, "en", **values),
+                    sheet,
+                )
+            )
     errors.sort(key=lambda e: (e.row, e.column))
     return errors

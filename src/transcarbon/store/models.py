@@ -210,8 +210,10 @@ class Submission(Base):
     """
 
     __tablename__ = "submissions"
-    __table_args__ = (UniqueConstraint("report_type", "org_id", "period", "version"),
-                      Index("ix_submissions_slot", "report_type", "org_id", "period"))
+    __table_args__ = (
+        UniqueConstraint("report_type", "org_id", "period", "version"),
+        Index("ix_submissions_slot", "report_type", "org_id", "period"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     report_type: Mapped[str] = mapped_column(String(60))
     org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -302,8 +304,10 @@ class LoginAttempt(Base):
     """Every password login attempt (throttling counts recent failures per user name and per address)."""
 
     __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_user_ts", "username", "ts"),
-                      Index("ix_login_attempts_remote_ts", "remote", "ts"))
+    __table_args__ = (
+        Index("ix_login_attempts_user_ts", "username", "ts"),
+        Index("ix_login_attempts_remote_ts", "remote", "ts"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     username: Mapped[str] = mapped_column(String(80))
     remote: Mapped[str] = mapped_column(String(64))

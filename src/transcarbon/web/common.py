@@ -56,8 +56,12 @@ def city_config(name: str) -> CityConfig:
 
 @cache
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(["html"]),
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(str(HERE / "templates")),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["num"] = format_number
     env.filters["pct"] = format_percent
     env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False, default=str)
@@ -100,8 +104,11 @@ def _cell(value: object) -> object:
 
 
 def csv_response(table: Table, filename: str) -> Response:
-    return Response(table.csv(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}.csv"})
+    return Response(
+        table.csv(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}.csv"},
+    )
 
 
 class PageContext:
@@ -171,9 +178,14 @@ class PageContext:
             nxt = self.request.url.path + (f"?{self.request.url.query}" if self.request.url.query else "")
             return RedirectResponse(f"{self.path('login_page')}?{urlencode({'next': nxt})}", status_code=303)
         if self.principal.role not in ACCESS[page]:
-            return self.render("error.html", {"title": self.t("web.forbidden.title"),
-                                              "message": self.t("web.forbidden.text", role=self.principal.role)},
-                               status=403)
+            return self.render(
+                "error.html",
+                {
+                    "title": self.t("web.forbidden.title"),
+                    "message": self.t("web.forbidden.text", role=self.principal.role),
+                },
+                status=403,
+            )
         return None
 
     def csrf_ok(self, presented: str | None) -> bool:
@@ -183,13 +195,23 @@ class PageContext:
         """A CSV export is a security-relevant read: log it in the audit chain (own transaction)."""
         self.session.rollback()  # end the page's read before writing
         with transaction(self.state.factory) as session:
-            audit.append(session, actor=self.principal.username, action="export.csv", object_type="page",
-                         object_id=self.request.url.path[:200],
-                         details={"table": table.name, "rows": len(table.rows),
-                                  "query": str(self.request.url.query)[:500], "via": "web"})
+            audit.append(
+                session,
+                actor=self.principal.username,
+                action="export.csv",
+                object_type="page",
+                object_id=self.request.url.path[:200],
+                details={
+                    "table": table.name,
+                    "rows": len(table.rows),
+                    "query": str(self.request.url.query)[:500],
+                    "via": "web",
+                },
+            )
 
-    def render(self, template: str, context: dict[str, Any], *, status: int = 200,
-               tables: Sequence[Table] = ()) -> Response:
+    def render(
+        self, template: str, context: dict[str, Any], *, status: int = 200, tables: Sequence[Table] = ()
+    ) -> Response:
         wanted = self.request.query_params.get("csv")
         if wanted:
             for tb in tables:
@@ -197,9 +219,19 @@ class PageContext:
                     self._audit_export(tb)
                     return csv_response(tb, f"{tb.name}")
         charts = any(isinstance(v, Markup) and "js-plot" in v for v in context.values())
-        html = environment().get_template(template).render(
-            page=self, t=self.t, lang=self.lang, user=self.principal, tables={tb.name: tb for tb in tables},
-            uses_charts=charts, **context)
+        html = (
+            environment()
+            .get_template(template)
+            .render(
+                page=self,
+                t=self.t,
+                lang=self.lang,
+                user=self.principal,
+                tables={tb.name: tb for tb in tables},
+                uses_charts=charts,
+                **context,
+            )
+        )
         response = HTMLResponse(html, status_code=status)
         if self.lang_set:
             response.set_cookie(LANG_COOKIE, self.lang_set, max_age=365 * 86400, samesite="lax", path="/")
@@ -207,8 +239,9 @@ class PageContext:
         return response
 
 
-def page_context(request: Request, session: Annotated[Session, Depends(get_session)],
-                 state: Annotated[AppState, Depends(get_state)]) -> PageContext:
+def page_context(
+    request: Request, session: Annotated[Session, Depends(get_session)], state: Annotated[AppState, Depends(get_state)]
+) -> PageContext:
     return PageContext(request, session, state)
 
 
@@ -218,17 +251,21 @@ Page = Annotated[PageContext, Depends(page_context)]
 # --------------------------------------------------------------------------- charts
 
 
-PALETTE = ["#1f6f8b", "#e07b39", "#3c8d2f", "#b5323a", "#7a5195", "#8c6d1f", "#2f7ebc", "#c0508a", "#4d4d4d",
-           "#17a398"]
+PALETTE = ["#1f6f8b", "#e07b39", "#3c8d2f", "#b5323a", "#7a5195", "#8c6d1f", "#2f7ebc", "#c0508a", "#4d4d4d", "#17a398"]
 FONT = "system-ui, 'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
 
 
 def figure(data: list[dict[str, Any]], layout: dict[str, Any] | None = None) -> dict[str, Any]:
     """A Plotly figure dict with the platform's layout defaults (no outside fonts, no logo)."""
-    base: dict[str, Any] = {"font": {"family": FONT, "size": 13, "color": "#1d1d1d"},
-                            "margin": {"l": 60, "r": 20, "t": 30, "b": 50}, "paper_bgcolor": "#ffffff",
-                            "plot_bgcolor": "#ffffff", "colorway": PALETTE, "hovermode": "closest",
-                            "legend": {"orientation": "h", "y": -0.2}}
+    base: dict[str, Any] = {
+        "font": {"family": FONT, "size": 13, "color": "#1d1d1d"},
+        "margin": {"l": 60, "r": 20, "t": 30, "b": 50},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "colorway": PALETTE,
+        "hovermode": "closest",
+        "legend": {"orientation": "h", "y": -0.2},
+    }
     base.update(layout or {})
     return {"data": data, "layout": base}
 
@@ -237,10 +274,13 @@ def plot(fig: dict[str, Any], label: str, height: int = 340) -> Markup:
     """The HTML of one chart: a labelled figure element whose JSON app.js hands to Plotly."""
     payload = json.dumps(fig, ensure_ascii=False, default=str).replace("</", "<\\/")
     from markupsafe import escape
-    return Markup(f'<figure class="chart" role="img" aria-label="{escape(label)}">'
-                  f'<div class="js-plot" style="min-height:{height}px" data-height="{height}"></div>'
-                  f'<script type="application/json" class="js-fig">{payload}</script>'
-                  f'<figcaption>{escape(label)}</figcaption></figure>')
+
+    return Markup(
+        f'<figure class="chart" role="img" aria-label="{escape(label)}">'
+        f'<div class="js-plot" style="min-height:{height}px" data-height="{height}"></div>'
+        f'<script type="application/json" class="js-fig">{payload}</script>'
+        f"<figcaption>{escape(label)}</figcaption></figure>"
+    )
 
 
 def sparkline(values: Sequence[float | None], colour: str = "#1f6f8b", width: int = 120, height: int = 32) -> Markup:
@@ -252,9 +292,12 @@ def sparkline(values: Sequence[float | None], colour: str = "#1f6f8b", width: in
     hi = max(v for _, v in pts)
     span = (hi - lo) or 1.0
     n = max(len(values) - 1, 1)
-    coords = " ".join(f"{2 + i * (width - 4) / n:.1f},{height - 3 - (v - lo) / span * (height - 6):.1f}"
-                      for i, v in pts)
+    coords = " ".join(
+        f"{2 + i * (width - 4) / n:.1f},{height - 3 - (v - lo) / span * (height - 6):.1f}" for i, v in pts
+    )
     last_x, last_y = coords.split(" ")[-1].split(",")
-    return Markup(f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-                  f'aria-hidden="true"><polyline fill="none" stroke="{colour}" stroke-width="2" points="{coords}"/>'
-                  f'<circle cx="{last_x}" cy="{last_y}" r="2.5" fill="{colour}"/></svg>')
+    return Markup(
+        f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'aria-hidden="true"><polyline fill="none" stroke="{colour}" stroke-width="2" points="{coords}"/>'
+        f'<circle cx="{last_x}" cy="{last_y}" r="2.5" fill="{colour}"/></svg>'
+    )

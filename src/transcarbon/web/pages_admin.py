@@ -24,16 +24,36 @@ def audit_page(page: Page, action: str | None = None, offset: int = 0, verify: i
     offset = max(0, offset)
     total, entries = audit.entries(page.session, action=action or None, limit=100, offset=offset)
     rows = [{**e, "hash": e["hash"][:16]} for e in entries]
-    table = Table("audit", [("id", "#"), ("ts", page.t("web.col.time")), ("actor", page.t("web.col.actor")),
-                            ("action", page.t("web.col.action")), ("object_type", page.t("web.col.object")),
-                            ("object_id", "ID"), ("details", page.t("web.col.details")), ("hash", "hash")], rows)
+    table = Table(
+        "audit",
+        [
+            ("id", "#"),
+            ("ts", page.t("web.col.time")),
+            ("actor", page.t("web.col.actor")),
+            ("action", page.t("web.col.action")),
+            ("object_type", page.t("web.col.object")),
+            ("object_id", "ID"),
+            ("details", page.t("web.col.details")),
+            ("hash", "hash"),
+        ],
+        rows,
+    )
     result = audit.verify(page.session) if verify else None
     actions = audit.actions(page.session)
     with transaction(page.state.factory) as session:  # reading the log is itself logged
-        audit.append(session, actor=page.principal.username, action="export.audit_log", object_type="audit_log",
-                     object_id="-", details={"action": action, "offset": offset, "returned": len(rows), "via": "web"})
-    return page.render("audit.html", {"total": total, "offset": offset, "action": action, "actions": actions,
-                                      "verify": result}, tables=[table])
+        audit.append(
+            session,
+            actor=page.principal.username,
+            action="export.audit_log",
+            object_type="audit_log",
+            object_id="-",
+            details={"action": action, "offset": offset, "returned": len(rows), "via": "web"},
+        )
+    return page.render(
+        "audit.html",
+        {"total": total, "offset": offset, "action": action, "actions": actions, "verify": result},
+        tables=[table],
+    )
 
 
 @router.get("/users", name="web.user_admin")
@@ -41,17 +61,44 @@ def users_page(page: Page, done: str | None = None, error: str | None = None) ->
     if (denied := page.guard("user_admin")) is not None:
         return denied
     orgs = {org_id: page.name(zh, en) for org_id, (zh, en) in organisation_names(page.session).items()}
-    rows = [{"id": u.id, "username": u.username, "display_name": u.display_name, "role": page.t(f"web.role.{u.role}"),
-             "role_id": u.role, "org": orgs.get(u.org_id or "", u.org_id or ""),
-             "department": page.dept(u.department_id) if u.department_id else "",
-             "disabled": page.t("web.yes") if u.disabled else "", "disabled_flag": u.disabled}
-            for u in users.list_users(page.session)]
-    table = Table("users", [("id", "#"), ("username", page.t("web.col.username")),
-                            ("display_name", page.t("web.col.display_name")), ("role", page.t("web.col.role")),
-                            ("org", page.t("web.col.org")), ("department", page.t("web.col.department")),
-                            ("disabled", page.t("web.col.disabled"))], rows)
-    return page.render("users.html", {"roles": ROLES, "orgs": sorted(orgs.items()), "done": done, "error": error,
-                                      "departments": page.city.departments}, tables=[table])
+    rows = [
+        {
+            "id": u.id,
+            "username": u.username,
+            "display_name": u.display_name,
+            "role": page.t(f"web.role.{u.role}"),
+            "role_id": u.role,
+            "org": orgs.get(u.org_id or "", u.org_id or ""),
+            "department": page.dept(u.department_id) if u.department_id else "",
+            "disabled": page.t("web.yes") if u.disabled else "",
+            "disabled_flag": u.disabled,
+        }
+        for u in users.list_users(page.session)
+    ]
+    table = Table(
+        "users",
+        [
+            ("id", "#"),
+            ("username", page.t("web.col.username")),
+            ("display_name", page.t("web.col.display_name")),
+            ("role", page.t("web.col.role")),
+            ("org", page.t("web.col.org")),
+            ("department", page.t("web.col.department")),
+            ("disabled", page.t("web.col.disabled")),
+        ],
+        rows,
+    )
+    return page.render(
+        "users.html",
+        {
+            "roles": ROLES,
+            "orgs": sorted(orgs.items()),
+            "done": done,
+            "error": error,
+            "departments": page.city.departments,
+        },
+        tables=[table],
+    )
 
 
 def _user_error(page: Page, exc: UserError) -> str:
@@ -59,22 +106,36 @@ def _user_error(page: Page, exc: UserError) -> str:
 
 
 @router.post("/users", name="web.user_add")
-def user_add(page: Page, username: Annotated[str, Form(min_length=1, max_length=80)],
-             role: Annotated[str, Form(max_length=20)], password: Annotated[str, Form(max_length=200)],
-             csrf: Annotated[str, Form(max_length=100)] = "", display_name: Annotated[str, Form(max_length=200)] = "",
-             org_id: Annotated[str, Form(max_length=64)] = "",
-             department_id: Annotated[str, Form(max_length=60)] = "") -> Response:
+def user_add(
+    page: Page,
+    username: Annotated[str, Form(min_length=1, max_length=80)],
+    role: Annotated[str, Form(max_length=20)],
+    password: Annotated[str, Form(max_length=200)],
+    csrf: Annotated[str, Form(max_length=100)] = "",
+    display_name: Annotated[str, Form(max_length=200)] = "",
+    org_id: Annotated[str, Form(max_length=64)] = "",
+    department_id: Annotated[str, Form(max_length=60)] = "",
+) -> Response:
     if (denied := page.guard("user_admin")) is not None:
         return denied
     if not page.csrf_ok(csrf):
-        return page.render("error.html", {"title": page.t("web.csrf.title"), "message": page.t("web.csrf.text")},
-                           status=403)
+        return page.render(
+            "error.html", {"title": page.t("web.csrf.title"), "message": page.t("web.csrf.text")}, status=403
+        )
     query: dict[str, object] = {}
     try:
         with transaction(page.state.factory) as session:
-            users.create_user(session, username=username.strip(), role=role, actor=page.principal.username,
-                              password=password, org_id=org_id or None, department_id=department_id or None,
-                              display_name=display_name or None, departments=[d.id for d in page.city.departments])
+            users.create_user(
+                session,
+                username=username.strip(),
+                role=role,
+                actor=page.principal.username,
+                password=password,
+                org_id=org_id or None,
+                department_id=department_id or None,
+                display_name=display_name or None,
+                departments=[d.id for d in page.city.departments],
+            )
         query["done"] = username
     except UserError as exc:
         query["error"] = _user_error(page, exc)
@@ -82,20 +143,30 @@ def user_add(page: Page, username: Annotated[str, Form(min_length=1, max_length=
 
 
 @router.post("/users/{user_id}", name="web.user_change")
-def user_change(page: Page, user_id: int, csrf: Annotated[str, Form(max_length=100)] = "",
-                role: Annotated[str, Form(max_length=20)] = "",
-                disabled: Annotated[str, Form(max_length=5)] = "") -> Response:
+def user_change(
+    page: Page,
+    user_id: int,
+    csrf: Annotated[str, Form(max_length=100)] = "",
+    role: Annotated[str, Form(max_length=20)] = "",
+    disabled: Annotated[str, Form(max_length=5)] = "",
+) -> Response:
     if (denied := page.guard("user_admin")) is not None:
         return denied
     if not page.csrf_ok(csrf):
-        return page.render("error.html", {"title": page.t("web.csrf.title"), "message": page.t("web.csrf.text")},
-                           status=403)
+        return page.render(
+            "error.html", {"title": page.t("web.csrf.title"), "message": page.t("web.csrf.text")}, status=403
+        )
     query: dict[str, object] = {}
     try:
         with transaction(page.state.factory) as session:
             user = users.get_user_by_id(session, user_id)
-            users.update_user(session, user, actor=page.principal.username, role=role or None,
-                              disabled=None if disabled == "" else disabled == "1")
+            users.update_user(
+                session,
+                user,
+                actor=page.principal.username,
+                role=role or None,
+                disabled=None if disabled == "" else disabled == "1",
+            )
             query["done"] = user.username
     except UserError as exc:
         query["error"] = _user_error(page, exc)

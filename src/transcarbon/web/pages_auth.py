@@ -40,9 +40,12 @@ def login_page(page: Page, next: str | None = None) -> Response:
 
 
 @router.post("/login", name="web.login_submit")
-def login_submit(page: Page, username: Annotated[str, Form(max_length=80)],
-                 password: Annotated[str, Form(max_length=200)],
-                 next: Annotated[str, Form(max_length=500)] = "") -> Response:
+def login_submit(
+    page: Page,
+    username: Annotated[str, Form(max_length=80)],
+    password: Annotated[str, Form(max_length=200)],
+    next: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
     remote = page.request.client.host if page.request.client else "-"
     policy = users.LoginPolicy.from_settings(page.state.settings)
     with transaction(page.state.factory) as session:
@@ -50,16 +53,20 @@ def login_submit(page: Page, username: Annotated[str, Form(max_length=80)],
         role = outcome.user.role if outcome.user is not None else None
     if outcome.throttled or outcome.session_token is None:
         key = "web.login.throttled" if outcome.throttled else "web.login.failed"
-        return page.render("login.html", {"next": _safe_next(next, ""), "error": page.t(key), "username": username},
-                           status=429 if outcome.throttled else 401)
+        return page.render(
+            "login.html",
+            {"next": _safe_next(next, ""), "error": page.t(key), "username": username},
+            status=429 if outcome.throttled else 401,
+        )
     target = _safe_next(next, page.path("submissions") if role == "reporter" else page.path("cockpit"))
     response = RedirectResponse(target, status_code=303)
     max_age = int(policy.session_lifetime.total_seconds())
     secure = page.state.settings.cookie_secure
     token = outcome.session_token
     response.set_cookie(SESSION_COOKIE, token, max_age=max_age, httponly=True, samesite="lax", secure=secure, path="/")
-    response.set_cookie(CSRF_COOKIE, users.csrf_token(token), max_age=max_age, httponly=False, samesite="lax",
-                        secure=secure, path="/")
+    response.set_cookie(
+        CSRF_COOKIE, users.csrf_token(token), max_age=max_age, httponly=False, samesite="lax", secure=secure, path="/"
+    )
     return response
 
 

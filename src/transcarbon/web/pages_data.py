@@ -34,35 +34,79 @@ def _orgs_for_upload(page: Page) -> list[tuple[str, str]]:
 
 
 def _error_table(page: Page, errors: list[RowError], name: str = "errors") -> Table:
-    rows = [{"sheet": e.sheet or "", "row": e.row, "column": e.column, "value": e.value,
-             "message": e.message_zh if page.lang == "zh" else e.message_en} for e in errors]
-    return Table(name, [("sheet", page.t("web.col.sheet")), ("row", page.t("web.col.row")),
-                        ("column", page.t("web.col.column")), ("value", page.t("web.col.value")),
-                        ("message", page.t("web.col.message"))], rows)
+    rows = [
+        {
+            "sheet": e.sheet or "",
+            "row": e.row,
+            "column": e.column,
+            "value": e.value,
+            "message": e.message_zh if page.lang == "zh" else e.message_en,
+        }
+        for e in errors
+    ]
+    return Table(
+        name,
+        [
+            ("sheet", page.t("web.col.sheet")),
+            ("row", page.t("web.col.row")),
+            ("column", page.t("web.col.column")),
+            ("value", page.t("web.col.value")),
+            ("message", page.t("web.col.message")),
+        ],
+        rows,
+    )
 
 
 def _list_context(page: Page, state: str | None, report_type: str | None) -> tuple[dict[str, Any], list[Table]]:
     catalog = page.state.ctx.catalog
-    total, subs = wf.list_submissions(page.session, catalog, page.principal, state=state or None,
-                                      report_type=report_type or None, limit=200)
+    total, subs = wf.list_submissions(
+        page.session, catalog, page.principal, state=state or None, report_type=report_type or None, limit=200
+    )
     names = _org_names(page)
-    rows = [{"id": s.id, "report_type": page.name(catalog.get(s.report_type).name.zh,
-                                                  catalog.get(s.report_type).name.en)
-             if s.report_type in catalog.ids else s.report_type,
-             "org": names.get(s.org_id, s.org_id), "period": s.period, "version": s.version,
-             "state": page.t(f"web.state.{s.state}"), "state_id": s.state, "rows": s.row_count,
-             "created_by": s.created_by, "created_at": s.created_at.strftime("%Y-%m-%d %H:%M"),
-             "url": page.path("submission_detail", submission_id=s.id)} for s in subs]
-    table = Table("submissions", [("id", "#"), ("report_type", page.t("web.col.report_type")),
-                                  ("org", page.t("web.col.org")), ("period", page.t("web.col.period")),
-                                  ("version", page.t("web.col.version")), ("state", page.t("web.col.state")),
-                                  ("rows", page.t("web.col.rows")), ("created_by", page.t("web.col.created_by")),
-                                  ("created_at", page.t("web.col.created_at"))], rows,
-                  numeric=frozenset({"rows"}), links={"id": "url"})
-    ctx = {"total": total, "report_types": [(r.id, page.name(r.name.zh, r.name.en), r.period)
-                                            for r in catalog.report_types],
-           "orgs": _orgs_for_upload(page), "may_upload": page.principal.may("submissions.upload"),
-           "state": state, "report_type": report_type, "states": STATE_ORDER[:-1]}
+    rows = [
+        {
+            "id": s.id,
+            "report_type": page.name(catalog.get(s.report_type).name.zh, catalog.get(s.report_type).name.en)
+            if s.report_type in catalog.ids
+            else s.report_type,
+            "org": names.get(s.org_id, s.org_id),
+            "period": s.period,
+            "version": s.version,
+            "state": page.t(f"web.state.{s.state}"),
+            "state_id": s.state,
+            "rows": s.row_count,
+            "created_by": s.created_by,
+            "created_at": s.created_at.strftime("%Y-%m-%d %H:%M"),
+            "url": page.path("submission_detail", submission_id=s.id),
+        }
+        for s in subs
+    ]
+    table = Table(
+        "submissions",
+        [
+            ("id", "#"),
+            ("report_type", page.t("web.col.report_type")),
+            ("org", page.t("web.col.org")),
+            ("period", page.t("web.col.period")),
+            ("version", page.t("web.col.version")),
+            ("state", page.t("web.col.state")),
+            ("rows", page.t("web.col.rows")),
+            ("created_by", page.t("web.col.created_by")),
+            ("created_at", page.t("web.col.created_at")),
+        ],
+        rows,
+        numeric=frozenset({"rows"}),
+        links={"id": "url"},
+    )
+    ctx = {
+        "total": total,
+        "report_types": [(r.id, page.name(r.name.zh, r.name.en), r.period) for r in catalog.report_types],
+        "orgs": _orgs_for_upload(page),
+        "may_upload": page.principal.may("submissions.upload"),
+        "state": state,
+        "report_type": report_type,
+        "states": STATE_ORDER[:-1],
+    }
     return ctx, [table]
 
 
@@ -75,15 +119,21 @@ def submissions_page(page: Page, state: str | None = None, report_type: str | No
 
 
 @router.post("/submissions/upload", name="web.submission_upload")
-def submission_upload(page: Page, file: Annotated[UploadFile, File()],
-                      report_type: Annotated[str, Form(max_length=60)], org_id: Annotated[str, Form(max_length=64)],
-                      period: Annotated[str, Form(max_length=7)], csrf: Annotated[str, Form(max_length=100)] = "",
-                      dry_run: Annotated[str, Form(max_length=5)] = "") -> Response:
+def submission_upload(
+    page: Page,
+    file: Annotated[UploadFile, File()],
+    report_type: Annotated[str, Form(max_length=60)],
+    org_id: Annotated[str, Form(max_length=64)],
+    period: Annotated[str, Form(max_length=7)],
+    csrf: Annotated[str, Form(max_length=100)] = "",
+    dry_run: Annotated[str, Form(max_length=5)] = "",
+) -> Response:
     if (denied := page.guard("submissions")) is not None:
         return denied
     if not page.csrf_ok(csrf):
-        return page.render("error.html", {"title": page.t("web.csrf.title"), "message": page.t("web.csrf.text")},
-                           status=403)
+        return page.render(
+            "error.html", {"title": page.t("web.csrf.title"), "message": page.t("web.csrf.text")}, status=403
+        )
     limit = int(page.state.settings.max_upload_mb * 1024 * 1024)
     data = file.file.read(limit + 1)
     name = (file.filename or "upload").replace("\\", "/").rsplit("/", 1)[-1] or "upload"
@@ -96,18 +146,42 @@ def submission_upload(page: Page, file: Annotated[UploadFile, File()],
             mb = f"{page.state.settings.max_upload_mb:g}"
             raise wf.WorkflowError(413, "upload.too_large", file=name, size_mb=f"> {mb}", limit_mb=mb)
         if dry_run:
-            checked = wf.dry_run(page.session, page.state.ctx, page.principal, report_type=report_type, org_id=org_id,
-                                 period=period, file_name=name, data=data)
-            outcome.update(ok=not checked.errors, dry_run=True, rows=checked.frame.height,
-                           error_count=len(checked.errors), warning_count=len(checked.warnings))
+            checked = wf.dry_run(
+                page.session,
+                page.state.ctx,
+                page.principal,
+                report_type=report_type,
+                org_id=org_id,
+                period=period,
+                file_name=name,
+                data=data,
+            )
+            outcome.update(
+                ok=not checked.errors,
+                dry_run=True,
+                rows=checked.frame.height,
+                error_count=len(checked.errors),
+                warning_count=len(checked.warnings),
+            )
             tables = [_error_table(page, checked.errors), _error_table(page, checked.warnings, "row_warnings")]
             status = 200 if not checked.errors else 422
         else:
-            result = wf.upload(page.state.factory, page.state.ctx, page.principal, report_type=report_type,
-                               org_id=org_id, period=period, file_name=name, data=data,
-                               media_type=file.content_type or "application/octet-stream")
-            target = page.path("submission_detail", submission_id=result.submission.id,
-                               query={"uploaded": "dup" if result.duplicate else "new"})
+            result = wf.upload(
+                page.state.factory,
+                page.state.ctx,
+                page.principal,
+                report_type=report_type,
+                org_id=org_id,
+                period=period,
+                file_name=name,
+                data=data,
+                media_type=file.content_type or "application/octet-stream",
+            )
+            target = page.path(
+                "submission_detail",
+                submission_id=result.submission.id,
+                query={"uploaded": "dup" if result.duplicate else "new"},
+            )
             return RedirectResponse(target, status_code=303)
     except ValidationError as exc:
         outcome.update(ok=False, dry_run=False, error_count=len(exc.errors))
@@ -117,43 +191,81 @@ def submission_upload(page: Page, file: Annotated[UploadFile, File()],
         outcome.update(ok=False, message=page.t(exc.key, **exc.values))
         status = exc.status
     ctx, list_tables = _list_context(page, None, None)
-    return page.render("submissions.html", {**ctx, "outcome": outcome, "form": form}, tables=[*tables, *list_tables],
-                       status=status)
+    return page.render(
+        "submissions.html", {**ctx, "outcome": outcome, "form": form}, tables=[*tables, *list_tables], status=status
+    )
 
 
 @router.get("/submissions/{submission_id}", name="web.submission_detail")
-def submission_detail(page: Page, submission_id: int, uploaded: str | None = None, done: str | None = None,
-                      error: str | None = None) -> Response:
+def submission_detail(
+    page: Page, submission_id: int, uploaded: str | None = None, done: str | None = None, error: str | None = None
+) -> Response:
     if (denied := page.guard("submissions")) is not None:
         return denied
     catalog = page.state.ctx.catalog
     try:
         sub = wf.get_visible(page.session, catalog, page.principal, submission_id)
     except wf.WorkflowError:
-        return page.render("error.html", {"title": page.t("web.not_found"),
-                                          "message": page.t("wf.not_found", id=submission_id)}, status=404)
+        return page.render(
+            "error.html",
+            {"title": page.t("web.not_found"), "message": page.t("wf.not_found", id=submission_id)},
+            status=404,
+        )
     versions = wf.slot_versions(page.session, sub)
-    hist_rows = [{"version": v.version, "state": page.t(f"web.state.{v.state}"), "file": v.file_name,
-                  "rows": v.row_count, "created_by": v.created_by,
-                  "created_at": v.created_at.strftime("%Y-%m-%d %H:%M"), "submitted_by": v.submitted_by or "",
-                  "decided_by": v.decided_by or "", "comment": v.comment or "",
-                  "url": page.path("submission_detail", submission_id=v.id)} for v in versions]
-    t_hist = Table("history", [("version", page.t("web.col.version")), ("state", page.t("web.col.state")),
-                               ("file", page.t("web.col.file")), ("rows", page.t("web.col.rows")),
-                               ("created_by", page.t("web.col.created_by")),
-                               ("created_at", page.t("web.col.created_at")),
-                               ("submitted_by", page.t("web.col.submitted_by")),
-                               ("decided_by", page.t("web.col.decided_by")), ("comment", page.t("web.col.comment"))],
-                   hist_rows, links={"version": "url"})
+    hist_rows = [
+        {
+            "version": v.version,
+            "state": page.t(f"web.state.{v.state}"),
+            "file": v.file_name,
+            "rows": v.row_count,
+            "created_by": v.created_by,
+            "created_at": v.created_at.strftime("%Y-%m-%d %H:%M"),
+            "submitted_by": v.submitted_by or "",
+            "decided_by": v.decided_by or "",
+            "comment": v.comment or "",
+            "url": page.path("submission_detail", submission_id=v.id),
+        }
+        for v in versions
+    ]
+    t_hist = Table(
+        "history",
+        [
+            ("version", page.t("web.col.version")),
+            ("state", page.t("web.col.state")),
+            ("file", page.t("web.col.file")),
+            ("rows", page.t("web.col.rows")),
+            ("created_by", page.t("web.col.created_by")),
+            ("created_at", page.t("web.col.created_at")),
+            ("submitted_by", page.t("web.col.submitted_by")),
+            ("decided_by", page.t("web.col.decided_by")),
+            ("comment", page.t("web.col.comment")),
+        ],
+        hist_rows,
+        links={"version": "url"},
+    )
     data_rows = wf.submission_rows(page.session, sub, limit=100, offset=0)
     cols = list(data_rows[0].keys()) if data_rows else []
     t_rows = Table("rows", [(c, c) for c in cols], data_rows)
-    warn_rows = [{"row": w.get("row"), "column": w.get("column"), "value": w.get("value"),
-                  "message": w.get("message_zh") if page.lang == "zh" else w.get("message_en")}
-                 for w in (sub.warnings or []) if isinstance(w, dict)]
-    t_warn = Table("row_warnings", [("row", page.t("web.col.row")), ("column", page.t("web.col.column")),
-                                    ("value", page.t("web.col.value")), ("message", page.t("web.col.message"))],
-                   warn_rows)
+    warn_rows = [
+        {
+            "row": w.get("row"),
+            "column": w.get("column"),
+            "value": w.get("value"),
+            "message": w.get("message_zh") if page.lang == "zh" else w.get("message_en"),
+        }
+        for w in (sub.warnings or [])
+        if isinstance(w, dict)
+    ]
+    t_warn = Table(
+        "row_warnings",
+        [
+            ("row", page.t("web.col.row")),
+            ("column", page.t("web.col.column")),
+            ("value", page.t("web.col.value")),
+            ("message", page.t("web.col.message")),
+        ],
+        warn_rows,
+    )
     p = page.principal
     actions = []
     if sub.state == "draft" and p.may("submissions.submit") and p.may_report_for(sub.org_id):
@@ -162,30 +274,54 @@ def submission_detail(page: Page, submission_id: int, uploaded: str | None = Non
         actions += [("approve", False), ("return", True)]
     if sub.state == "approved" and p.may("submissions.review"):
         actions.append(("unapprove", True))
-    rt_name = page.name(catalog.get(sub.report_type).name.zh, catalog.get(sub.report_type).name.en) \
-        if sub.report_type in catalog.ids else sub.report_type
-    ctx = {"sub": sub, "rt_name": rt_name, "org": _org_names(page).get(sub.org_id, sub.org_id), "actions": actions,
-           "uploaded": uploaded, "done": done, "error": error, "state_label": page.t(f"web.state.{sub.state}"),
-           "file_url": f"/api/v1/submissions/{sub.id}/file"}
+    rt_name = (
+        page.name(catalog.get(sub.report_type).name.zh, catalog.get(sub.report_type).name.en)
+        if sub.report_type in catalog.ids
+        else sub.report_type
+    )
+    ctx = {
+        "sub": sub,
+        "rt_name": rt_name,
+        "org": _org_names(page).get(sub.org_id, sub.org_id),
+        "actions": actions,
+        "uploaded": uploaded,
+        "done": done,
+        "error": error,
+        "state_label": page.t(f"web.state.{sub.state}"),
+        "file_url": f"/api/v1/submissions/{sub.id}/file",
+    }
     return page.render("submission.html", ctx, tables=[t_hist, t_rows, t_warn])
 
 
 @router.post("/submissions/{submission_id}/{action}", name="web.submission_action")
-def submission_action(page: Page, submission_id: int, action: str, csrf: Annotated[str, Form(max_length=100)] = "",
-                      comment: Annotated[str, Form(max_length=2000)] = "",
-                      lock_version: Annotated[int | None, Form()] = None) -> Response:
+def submission_action(
+    page: Page,
+    submission_id: int,
+    action: str,
+    csrf: Annotated[str, Form(max_length=100)] = "",
+    comment: Annotated[str, Form(max_length=2000)] = "",
+    lock_version: Annotated[int | None, Form()] = None,
+) -> Response:
     if (denied := page.guard("submissions")) is not None:
         return denied
     if action not in ("submit", "approve", "return", "unapprove"):
         return page.render("error.html", {"title": page.t("web.not_found"), "message": action}, status=404)
     if not page.csrf_ok(csrf):
-        return page.render("error.html", {"title": page.t("web.csrf.title"), "message": page.t("web.csrf.text")},
-                           status=403)
+        return page.render(
+            "error.html", {"title": page.t("web.csrf.title"), "message": page.t("web.csrf.text")}, status=403
+        )
     query: dict[str, object] = {}
     try:
         with transaction(page.state.factory) as session:
-            wf.transition(session, page.state.ctx, page.principal, submission_id, action,
-                          comment=comment.strip() or None, expected_lock_version=lock_version)
+            wf.transition(
+                session,
+                page.state.ctx,
+                page.principal,
+                submission_id,
+                action,
+                comment=comment.strip() or None,
+                expected_lock_version=lock_version,
+            )
         query["done"] = action
     except ValidationError as exc:
         query["error"] = "; ".join((e.message_zh if page.lang == "zh" else e.message_en) for e in exc.errors[:5])
@@ -200,9 +336,11 @@ def completeness_page(page: Page, report_type: str | None = None, year: int | No
         return denied
     catalog = page.state.ctx.catalog
     if not page.principal.may("completeness.read"):
-        return page.render("error.html", {"title": page.t("web.forbidden.title"),
-                                          "message": page.t("web.forbidden.text", role=page.principal.role)},
-                           status=403)
+        return page.render(
+            "error.html",
+            {"title": page.t("web.forbidden.title"), "message": page.t("web.forbidden.text", role=page.principal.role)},
+            status=403,
+        )
     monthly = [r for r in catalog.report_types if r.period == "monthly"]
     if page.principal.role == "department":
         monthly = [r for r in monthly if r.id in page.principal.supervised(catalog)]
@@ -217,17 +355,45 @@ def completeness_page(page: Page, report_type: str | None = None, year: int | No
                 c = wf.completeness(page.session, page.state.ctx, page.principal, rt.id, f"{y}-{m:02d}")
             except wf.WorkflowError:
                 continue
-            summary.append({"month": m, "expected": c["expected"], "approved": c["approved"],
-                            "completeness_pct": c["completeness_pct"], "timeliness_pct": c["timeliness_pct"]})
+            summary.append(
+                {
+                    "month": m,
+                    "expected": c["expected"],
+                    "approved": c["approved"],
+                    "completeness_pct": c["completeness_pct"],
+                    "timeliness_pct": c["timeliness_pct"],
+                }
+            )
             for o in c["organisations"]:  # type: ignore[attr-defined]
                 orgs[o["org_id"]] = page.name(o["name_zh"], o["name_en"])
-                grid.setdefault(o["org_id"], {})[m] = {"state": o["state"], "timeliness": o["timeliness"],
-                                                       "submission_id": o["submission_id"]}
-    rows = [{"org": orgs[oid], "org_id": oid, **{f"m{m:02d}": page.t(f"web.state.{grid[oid][m]['state']}")
-                                                 if m in grid[oid] else "" for m in range(1, 13)}}
-            for oid in sorted(orgs)]
-    table = Table("completeness", [("org", page.t("web.col.org")), ("org_id", "ID"),
-                                   *[(f"m{m:02d}", f"{m}") for m in range(1, 13)]], rows)
-    ctx = {"rt": rt, "monthly": [(r.id, page.name(r.name.zh, r.name.en)) for r in monthly], "year": y,
-           "grid": grid, "orgs": sorted(orgs.items()), "summary": summary, "months": list(range(1, 13))}
+                grid.setdefault(o["org_id"], {})[m] = {
+                    "state": o["state"],
+                    "timeliness": o["timeliness"],
+                    "submission_id": o["submission_id"],
+                }
+    rows = [
+        {
+            "org": orgs[oid],
+            "org_id": oid,
+            **{
+                f"m{m:02d}": page.t(f"web.state.{grid[oid][m]['state']}") if m in grid[oid] else ""
+                for m in range(1, 13)
+            },
+        }
+        for oid in sorted(orgs)
+    ]
+    table = Table(
+        "completeness",
+        [("org", page.t("web.col.org")), ("org_id", "ID"), *[(f"m{m:02d}", f"{m}") for m in range(1, 13)]],
+        rows,
+    )
+    ctx = {
+        "rt": rt,
+        "monthly": [(r.id, page.name(r.name.zh, r.name.en)) for r in monthly],
+        "year": y,
+        "grid": grid,
+        "orgs": sorted(orgs.items()),
+        "summary": summary,
+        "months": list(range(1, 13)),
+    }
     return page.render("completeness.html", ctx, tables=[table])

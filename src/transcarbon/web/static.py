@@ -13,8 +13,13 @@ from fastapi.responses import Response
 
 router = APIRouter()
 
-_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml",
-          ".png": "image/png", ".ico": "image/x-icon"}
+_TYPES = {
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+}
 _OWN = Path(__file__).parent / "static"
 
 

@@ -26,8 +26,14 @@ def test_files_in_partitions_match_single_run(tmp_path):
     files.with_columns(pl.col("timestamp").dt.strftime("%Y-%m-%dT%H:%M:%S%.fZ")).write_csv(csv)
     for path in (sorted_parquet, csv):
         done = []
-        res = run_ais_inventory(path, REGISTRY, zones(), None, InventoryOptions(partition_rows=10),
-                                progress=lambda d, n, done=done: done.append((d, n)))
+        res = run_ais_inventory(
+            path,
+            REGISTRY,
+            zones(),
+            None,
+            InventoryOptions(partition_rows=10),
+            progress=lambda d, n, done=done: done.append((d, n)),
+        )
         assert len(done) > 2  # (0, n), then one call per partition
         for key in ("ships", "positions", "interpolated_h", "excluded_h"):
             assert res.summary[key] == one.summary[key]

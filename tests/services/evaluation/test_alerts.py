@@ -28,8 +28,11 @@ def factory(demo_db_url: str) -> Iterator:
 
 
 def _open(session, indicator: str, kind: str) -> list[EvaluationWarning]:  # type: ignore[no-untyped-def]
-    return list(session.scalars(select(EvaluationWarning).where(
-        EvaluationWarning.indicator_id == indicator, EvaluationWarning.kind == kind)))
+    return list(
+        session.scalars(
+            select(EvaluationWarning).where(EvaluationWarning.indicator_id == indicator, EvaluationWarning.kind == kind)
+        )
+    )
 
 
 def test_warnings_raised_and_resolved(factory) -> None:  # type: ignore[no-untyped-def]
@@ -44,22 +47,27 @@ def test_warnings_raised_and_resolved(factory) -> None:  # type: ignore[no-untyp
         [rail] = _open(session, "rail_water_bulk_share", "off_track")
         assert rail.resolved_at is None and rail.severity == "high"
         assert rail.departments == ["development_reform_commission", "transport_bureau", "port_holding_group"]
-        linked = session.scalars(select(WarningDepartment.department_id)
-                                 .where(WarningDepartment.warning_id == rail.id)).all()
+        linked = session.scalars(
+            select(WarningDepartment.department_id).where(WarningDepartment.warning_id == rail.id)
+        ).all()
         assert sorted(linked) == sorted(rail.departments)
         truck_id = _open(session, "truck_co2_intensity", "off_track")[0].id
 
     # the port reports a higher rail + water share for 2025 (a corrected, re-approved version)
     with factory() as session, session.begin():
-        subs = session.scalars(select(Submission).where(Submission.report_type == "port_throughput",
-                                                        Submission.period.startswith("2025"))).all()
+        subs = session.scalars(
+            select(Submission).where(Submission.report_type == "port_throughput", Submission.period.startswith("2025"))
+        ).all()
         for sub in subs:
             for row in session.scalars(select(ReportRow).where(ReportRow.submission_id == sub.id)):
                 data = dict(row.data)
                 data["bulk_rail_water_t"] = 0.9 * float(data["bulk_total_t"])  # type: ignore[arg-type]
                 row.data = data
-            session.execute(update(Submission).where(Submission.id == sub.id)
-                            .values(content_hash="corrected-" + sub.content_hash[:50]))
+            session.execute(
+                update(Submission)
+                .where(Submission.id == sub.id)
+                .values(content_hash="corrected-" + sub.content_hash[:50])
+            )
         second = evaluate(session, 2025, actor="test", as_of=AS_OF)
     assert not second.reused and second.run_id != first.run_id
     by = {i["id"]: i for i in second.payload["indicators"]}
@@ -80,15 +88,36 @@ def test_indicator_warning_rules() -> None:
     city = load_city()
     ind = city.indicator("truck_co2_intensity")
     base = {"indicator_id": ind.id, "unit": "%", "target_year": 2025, "target_value": 3.0, "details": {}}
-    rows = [{**base, "year": 2024, "measure": 0.095, "value": 5.0, "status": "on_track", "light": "green",
-             "completion_to_date": 1.2, "forecast": None},
-            {**base, "year": 2025, "measure": 0.097, "value": 3.0, "status": "achieved", "light": "green",
-             "completion_to_date": 1.0, "forecast": {"year": 2025, "value": 2.0, "low": 1, "high": 3, "p_meet": 0.1}}]
+    rows = [
+        {
+            **base,
+            "year": 2024,
+            "measure": 0.095,
+            "value": 5.0,
+            "status": "on_track",
+            "light": "green",
+            "completion_to_date": 1.2,
+            "forecast": None,
+        },
+        {
+            **base,
+            "year": 2025,
+            "measure": 0.097,
+            "value": 3.0,
+            "status": "achieved",
+            "light": "green",
+            "completion_to_date": 1.0,
+            "forecast": {"year": 2025, "value": 2.0, "low": 1, "high": 3, "p_meet": 0.1},
+        },
+    ]
     found = wn.indicator_warnings(city, rows, 2025)
     # achieved this year: neither an at-risk warning for this year's target nor "worsening"
     assert found == []
-    rows[1].update(status="needs_acceleration", light="red", forecast={"year": 2030, "value": 4.0, "low": 2,
-                                                                       "high": 6, "p_meet": 0.3})
+    rows[1].update(
+        status="needs_acceleration",
+        light="red",
+        forecast={"year": 2030, "value": 4.0, "low": 2, "high": 6, "p_meet": 0.3},
+    )
     kinds = {f.kind: f for f in wn.indicator_warnings(city, rows, 2025)}
     assert set(kinds) == {"off_track", "worsening", "target_at_risk"}
     assert kinds["off_track"].severity == "high" and kinds["target_at_risk"].severity == "medium"

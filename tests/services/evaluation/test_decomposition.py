@@ -17,15 +17,32 @@ from transcarbon.store import db
 
 
 def _frame(rows: list[tuple]) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema={"year": pl.Int64, "sector": pl.String, "fuel": pl.String,
-                                      "activity": pl.Float64, "energy": pl.Float64, "co2": pl.Float64}, orient="row")
+    return pl.DataFrame(
+        rows,
+        schema={
+            "year": pl.Int64,
+            "sector": pl.String,
+            "fuel": pl.String,
+            "activity": pl.Float64,
+            "energy": pl.Float64,
+            "co2": pl.Float64,
+        },
+        orient="row",
+    )
 
 
 def test_two_sector_hand_worked_example() -> None:
     # A doubles its turnover (100 → 200 t·km) at the same intensity; B unchanged; port has no turnover.
-    f = _frame([(2020, "A", "diesel", 100, 10, 1), (2020, "B", "diesel", 100, 20, 2),
-                (2020, "port", "diesel", 0, 5, 0.5), (2025, "A", "diesel", 200, 20, 2),
-                (2025, "B", "diesel", 100, 20, 2), (2025, "port", "diesel", 0, 6, 0.6)])
+    f = _frame(
+        [
+            (2020, "A", "diesel", 100, 10, 1),
+            (2020, "B", "diesel", 100, 20, 2),
+            (2020, "port", "diesel", 0, 5, 0.5),
+            (2025, "A", "diesel", 200, 20, 2),
+            (2025, "B", "diesel", 100, 20, 2),
+            (2025, "port", "diesel", 0, 6, 0.6),
+        ]
+    )
     by_sector, outside = decompose_frame(f, 2020, 2025)
     tot = {e: by_sector[e].sum() for e in EFFECTS}
     # activity: L(2,1)·ln(300/200) + L(2,2)·ln(1.5); structure: L(2,1)·ln((2/3)/(1/2)) + 2·ln((1/3)/(1/2))
@@ -37,9 +54,20 @@ def test_two_sector_hand_worked_example() -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["road", "ship", "rail"]), st.sampled_from(["diesel", "lng", "electricity"]),
-                          st.floats(1, 1e6), st.floats(0.1, 1e4), st.floats(0.01, 5.0), st.integers(0, 1)),
-                min_size=2, max_size=18))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["road", "ship", "rail"]),
+            st.sampled_from(["diesel", "lng", "electricity"]),
+            st.floats(1, 1e6),
+            st.floats(0.1, 1e4),
+            st.floats(0.01, 5.0),
+            st.integers(0, 1),
+        ),
+        min_size=2,
+        max_size=18,
+    )
+)
 def test_effects_sum_to_the_change(items: list[tuple]) -> None:
     rows, seen = [], set()
     for sector, fuel, act, energy, ef, which in items:

@@ -65,12 +65,23 @@ def test_values_agree_with_the_design_check(demo: dict, indicator: str) -> None:
 
 def test_designed_outcomes_of_2025(demo: dict) -> None:
     by = demo["by_id"]
-    for met in ("converted_turnover_co2_intensity", "ship_co2_intensity", "new_energy_bus_share",
-                "shore_power_use_multiple", "airport_electric_ground_equipment_share",
-                "short_haul_heavy_truck_nev_share", "container_multimodal_growth", "nev_sales_share"):
+    for met in (
+        "converted_turnover_co2_intensity",
+        "ship_co2_intensity",
+        "new_energy_bus_share",
+        "shore_power_use_multiple",
+        "airport_electric_ground_equipment_share",
+        "short_haul_heavy_truck_nev_share",
+        "container_multimodal_growth",
+        "nev_sales_share",
+    ):
         assert by[met]["status"] == "achieved" and by[met]["light"] == "green", met
-    for missed in ("truck_co2_intensity", "public_service_ev_share", "rail_water_bulk_share",
-                   "port_container_truck_clean_share"):
+    for missed in (
+        "truck_co2_intensity",
+        "public_service_ev_share",
+        "rail_water_bulk_share",
+        "port_container_truck_clean_share",
+    ):
         assert by[missed]["light"] in ("yellow", "red"), missed
     assert by["inland_container_routes_four_provinces"]["status"] == "overdue"
     assert by["repair_emission_systems_linked"]["status"] == "done"
@@ -84,18 +95,33 @@ def test_values_are_stored_with_lineage(demo: dict) -> None:
         run = session.get(CalculationRun, demo["result"].run_id)
         assert run is not None and run.kind == "evaluation"
         assert run.parameters["year"] == 2025 and run.input_hash
-        truck = session.scalars(select(IndicatorValue).where(
-            IndicatorValue.run_id == run.id, IndicatorValue.indicator_id == "truck_co2_intensity",
-            IndicatorValue.year == 2025, IndicatorValue.month.is_(None))).one()
+        truck = session.scalars(
+            select(IndicatorValue).where(
+                IndicatorValue.run_id == run.id,
+                IndicatorValue.indicator_id == "truck_co2_intensity",
+                IndicatorValue.year == 2025,
+                IndicatorValue.month.is_(None),
+            )
+        ).one()
         results = session.scalars(select(Result).where(Result.id.in_(truck.sources["result_ids"]))).all()
         assert {r.sector for r in results} == {"road_freight"} and {r.year for r in results} == {2020, 2025}
-        share = session.scalars(select(IndicatorValue).where(
-            IndicatorValue.run_id == run.id, IndicatorValue.indicator_id == "rail_water_bulk_share",
-            IndicatorValue.year == 2025, IndicatorValue.month.is_(None))).one()
+        share = session.scalars(
+            select(IndicatorValue).where(
+                IndicatorValue.run_id == run.id,
+                IndicatorValue.indicator_id == "rail_water_bulk_share",
+                IndicatorValue.year == 2025,
+                IndicatorValue.month.is_(None),
+            )
+        ).one()
         assert len(share.sources["submission_ids"]) == 120  # ten port organisations × twelve months
-        months = session.scalars(select(IndicatorValue.month).where(
-            IndicatorValue.run_id == run.id, IndicatorValue.indicator_id == "shore_power_use_multiple",
-            IndicatorValue.year == 2025, IndicatorValue.month.is_not(None))).all()
+        months = session.scalars(
+            select(IndicatorValue.month).where(
+                IndicatorValue.run_id == run.id,
+                IndicatorValue.indicator_id == "shore_power_use_multiple",
+                IndicatorValue.year == 2025,
+                IndicatorValue.month.is_not(None),
+            )
+        ).all()
         assert sorted(months) == list(range(1, 13))
         again = evaluate(session, 2025, actor="test", as_of=date(2026, 6, 1))
         assert again.reused and again.run_id == run.id

@@ -22,34 +22,51 @@ def _ratio_indicator():  # type: ignore[no-untyped-def]
 
 
 def _series(points: dict[int, float]) -> pl.DataFrame:
-    return pl.DataFrame({"year": list(points), "measure": list(points.values()),
-                         "result_ids": [[] for _ in points], "run_ids": [[] for _ in points],
-                         "submission_ids": [[] for _ in points]},
-                        schema={"year": pl.Int64, "measure": pl.Float64, "result_ids": pl.List(pl.Int64),
-                                "run_ids": pl.List(pl.Int64), "submission_ids": pl.List(pl.Int64)})
+    return pl.DataFrame(
+        {
+            "year": list(points),
+            "measure": list(points.values()),
+            "result_ids": [[] for _ in points],
+            "run_ids": [[] for _ in points],
+            "submission_ids": [[] for _ in points],
+        },
+        schema={
+            "year": pl.Int64,
+            "measure": pl.Float64,
+            "result_ids": pl.List(pl.Int64),
+            "run_ids": pl.List(pl.Int64),
+            "submission_ids": pl.List(pl.Int64),
+        },
+    )
 
 
 # Base 0 % in 2020 → 80 % in 2025: linear rates, R = (y/4)/(80/5) = y/64 in 2024; path 64 in 2024.
-@pytest.mark.parametrize(("y2024", "status", "path_light"), [
-    (80.0, "achieved", "green"),
-    (64.0, "on_track", "green"),           # R = 1, completion 1
-    (60.8, "on_track", "yellow"),          # R = 0.95 exactly: the edge belongs to on_track
-    (60.79, "needs_acceleration", "yellow"),
-    (57.6, "needs_acceleration", "yellow"),  # completion 0.90 exactly: yellow edge of the weather chart
-    (57.59, "needs_acceleration", "red"),
-    (38.4, "needs_acceleration", "red"),   # R = 0.60 exactly
-    (38.39, "limited_progress", "red"),
-    (0.0, "limited_progress", "red"),      # R = 0 exactly
-    (-0.01, "deterioration", "red"),
-])
+@pytest.mark.parametrize(
+    ("y2024", "status", "path_light"),
+    [
+        (80.0, "achieved", "green"),
+        (64.0, "on_track", "green"),  # R = 1, completion 1
+        (60.8, "on_track", "yellow"),  # R = 0.95 exactly: the edge belongs to on_track
+        (60.79, "needs_acceleration", "yellow"),
+        (57.6, "needs_acceleration", "yellow"),  # completion 0.90 exactly: yellow edge of the weather chart
+        (57.59, "needs_acceleration", "red"),
+        (38.4, "needs_acceleration", "red"),  # R = 0.60 exactly
+        (38.39, "limited_progress", "red"),
+        (0.0, "limited_progress", "red"),  # R = 0 exactly
+        (-0.01, "deterioration", "red"),
+    ],
+)
 def test_status_at_band_edges(y2024: float, status: str, path_light: str) -> None:
     ctx = Context(CITY, CATALOG, 2024, date(2025, 6, 1))
     rows = evaluate_series(ctx, _ratio_indicator(), _series({2020: 0.0, 2024: y2024}))
     last = rows[-1]
     assert last["year"] == 2024 and last["sdg_status"] == status
     assert last["details"]["path_light"] == path_light
-    expected_light = "green" if status == "achieved" else max(
-        CITY.progress.lights[status], path_light, key=["grey", "green", "yellow", "red"].index)
+    expected_light = (
+        "green"
+        if status == "achieved"
+        else max(CITY.progress.lights[status], path_light, key=["grey", "green", "yellow", "red"].index)
+    )
     assert last["light"] == expected_light
 
 
@@ -64,8 +81,9 @@ def test_late_versus_no_data() -> None:
 
 def test_forecast_interval_and_probability() -> None:
     ctx = Context(CITY, CATALOG, 2024, date(2025, 6, 1))
-    rows = evaluate_series(ctx, _ratio_indicator(), _series({2020: 50.0, 2021: 55.0, 2022: 61.0, 2023: 64.0,
-                                                                 2024: 71.0}))
+    rows = evaluate_series(
+        ctx, _ratio_indicator(), _series({2020: 50.0, 2021: 55.0, 2022: 61.0, 2023: 64.0, 2024: 71.0})
+    )
     fc = rows[-1]["forecast"]
     assert fc["year"] == 2025 and fc["low"] < fc["value"] < fc["high"]
     assert 0.0 <= fc["p_meet"] <= 1.0

@@ -24,10 +24,12 @@ def _inputs(results: list[tuple], reports: dict[str, pl.DataFrame] | None = None
 
 def test_intensity_fall_hand_computed() -> None:
     # road freight: 2020 100 t over 1e6 t·km (0.1 kg/t·km); 2025 97 t over 1.02e6 t·km → fall 4.902 %
-    res = [(1, 1, 2020, None, "road_freight", 100.0, 100.0, 0, 1e6, 1e6, None),
-           (2, 1, 2020, None, "waterway_freight", 50.0, 50.0, 0, 1e6, 1e6, None),
-           (3, 2, 2025, None, "road_freight", 97.0, 97.0, 0, 1.02e6, 1.02e6, None),
-           (4, 2, 2025, None, "waterway_freight", 40.0, 40.0, 0, 1e6, 1e6, None)]
+    res = [
+        (1, 1, 2020, None, "road_freight", 100.0, 100.0, 0, 1e6, 1e6, None),
+        (2, 1, 2020, None, "waterway_freight", 50.0, 50.0, 0, 1e6, 1e6, None),
+        (3, 2, 2025, None, "road_freight", 97.0, 97.0, 0, 1.02e6, 1.02e6, None),
+        (4, 2, 2025, None, "waterway_freight", 40.0, 40.0, 0, 1e6, 1e6, None),
+    ]
     rows = compute_values(_inputs(res), CITY, CATALOG, date(2026, 6, 1))
     got = {(r["indicator_id"], r["year"]): r for r in rows if r["month"] is None}
     truck = got[("truck_co2_intensity", 2025)]
@@ -40,15 +42,26 @@ def test_intensity_fall_hand_computed() -> None:
 
 
 def test_report_shares_hand_computed() -> None:
-    add = pl.DataFrame({
-        "submission_id": [10, 10, 10, 11, 11, 12], "org_id": ["A"] * 6,
-        "period": ["2020-03", "2020-03", "2020-03", "2025-12", "2025-12", "2025-12"],
-        "year": [2020, 2020, 2020, 2025, 2025, 2025], "month": [3, 3, 3, 12, 12, 12],
-        "category": ["heavy_truck_short_haul", "muck_truck", "bus", "heavy_truck_short_haul", "muck_truck",
-                     "airside_equipment"],
-        "power_type": ["bev", "diesel", "bev", "bev", "diesel", "bev"],
-        "added_count": [1.0, 9.0, 5.0, 3.0, 7.0, 0.0], "in_service_count": [None, None, None, None, None, 40.0],
-    })
+    add = pl.DataFrame(
+        {
+            "submission_id": [10, 10, 10, 11, 11, 12],
+            "org_id": ["A"] * 6,
+            "period": ["2020-03", "2020-03", "2020-03", "2025-12", "2025-12", "2025-12"],
+            "year": [2020, 2020, 2020, 2025, 2025, 2025],
+            "month": [3, 3, 3, 12, 12, 12],
+            "category": [
+                "heavy_truck_short_haul",
+                "muck_truck",
+                "bus",
+                "heavy_truck_short_haul",
+                "muck_truck",
+                "airside_equipment",
+            ],
+            "power_type": ["bev", "diesel", "bev", "bev", "diesel", "bev"],
+            "added_count": [1.0, 9.0, 5.0, 3.0, 7.0, 0.0],
+            "in_service_count": [None, None, None, None, None, 40.0],
+        }
+    )
     rows = compute_values(_inputs([], {"vehicle_additions": add}), CITY, CATALOG, date(2026, 6, 1))
     got = {(r["indicator_id"], r["year"]): r for r in rows if r["month"] is None}
     short = got[("short_haul_heavy_truck_nev_share", 2025)]

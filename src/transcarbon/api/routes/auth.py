@@ -14,8 +14,9 @@ router = APIRouter(prefix="/auth", tags=["auth"], responses=PROBLEM_RESPONSES)
 
 
 def _me(p: Principal, csrf: str | None = None) -> MeOut:
-    return MeOut(id=p.user_id, username=p.username, role=p.role, org_id=p.org_id, department_id=p.department_id,
-                 csrf_token=csrf)
+    return MeOut(
+        id=p.user_id, username=p.username, role=p.role, org_id=p.org_id, department_id=p.department_id, csrf_token=csrf
+    )
 
 
 @router.post("/login", response_model=MeOut, summary="Log in (sets the session cookie; returns the CSRF token)")

@@ -53,8 +53,9 @@ def get_evaluation(year: Year, principal: OptionalUser, session: SessionDep, cit
 
 
 @router.post("/indicators/{year}/run", summary="Evaluate a year now (stores a run; reused when nothing changed)")
-def run_evaluation(year: Year, principal: Evaluator, state: StateDep, city: CityDep,
-                   as_of: date | None = None) -> dict[str, Any]:
+def run_evaluation(
+    year: Year, principal: Evaluator, state: StateDep, city: CityDep, as_of: date | None = None
+) -> dict[str, Any]:
     with transaction(state.factory) as session:
         ev = evaluate(session, year, actor=principal.username, as_of=as_of, city=city)
     return {**ev.payload, "reused": ev.reused}
@@ -65,24 +66,38 @@ def get_scorecards(year: Year, _: Internal, session: SessionDep, city: CityDep) 
     run_id = latest_evaluation_run(session, year)
     if run_id is None:
         raise Problem(404, "eval.not_evaluated", year=year)
-    return {"year": year, "run_id": run_id, "template": city.scoring.template,
-            "scorecards": stored_scorecards(session, run_id, city)}
+    return {
+        "year": year,
+        "run_id": run_id,
+        "template": city.scoring.template,
+        "scorecards": stored_scorecards(session, run_id, city),
+    }
 
 
 @router.get("/warnings", summary="Stored warnings (open ones unless include_resolved)")
-def get_warnings(principal: Internal, session: SessionDep, year: YearQuery = None,
-                 include_resolved: bool = False, department: str | None = None,
-                 kind: str | None = None) -> list[dict[str, Any]]:
+def get_warnings(
+    principal: Internal,
+    session: SessionDep,
+    year: YearQuery = None,
+    include_resolved: bool = False,
+    department: str | None = None,
+    kind: str | None = None,
+) -> list[dict[str, Any]]:
     if principal.role == "department" and department is None and principal.department_id:
         department = principal.department_id
-    return [warning_json(w) for w in list_warnings(
-        session, year=year, include_resolved=include_resolved, department=department, kind=kind)]
+    return [
+        warning_json(w)
+        for w in list_warnings(session, year=year, include_resolved=include_resolved, department=department, kind=kind)
+    ]
 
 
 @router.get("/decomposition", summary="LMDI-I decomposition of the CO2 change between two years")
-def get_decomposition(principal: Internal, state: StateDep,
-                      year_from: Annotated[int, Query(alias="from", ge=1990, le=2100)],
-                      year_to: Annotated[int, Query(alias="to", ge=1990, le=2100)]) -> dict[str, Any]:
+def get_decomposition(
+    principal: Internal,
+    state: StateDep,
+    year_from: Annotated[int, Query(alias="from", ge=1990, le=2100)],
+    year_to: Annotated[int, Query(alias="to", ge=1990, le=2100)],
+) -> dict[str, Any]:
     try:
         with transaction(state.factory) as session:
             return decompose(session, year_from, year_to, actor=principal.username).payload

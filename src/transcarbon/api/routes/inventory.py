@@ -23,19 +23,26 @@ ResultsReader = Annotated[Principal, Depends(require("results.read"))]
 
 
 @router.get("/inventory/{year}", summary="The city's (or, for a reporter, its own) inventory of a year")
-def get_inventory(year: Annotated[int, Path(ge=1990, le=2100)], principal: ResultsReader,
-                  session: SessionDep) -> dict[str, Any]:
+def get_inventory(
+    year: Annotated[int, Path(ge=1990, le=2100)], principal: ResultsReader, session: SessionDep
+) -> dict[str, Any]:
     reporter = principal.role == "reporter"
     found = year_inventory(session, year, org_id=(principal.org_id or "") if reporter else None)
     if found is None:
         raise Problem(404, "api.no_inventory", year=year)
-    return {"year": year, "run_id": found["run_id"], "org_id": principal.org_id if reporter else None,
-            "total": found["total"], "by_sector": found["by_sector"]}
+    return {
+        "year": year,
+        "run_id": found["run_id"],
+        "org_id": principal.org_id if reporter else None,
+        "total": found["total"],
+        "by_sector": found["by_sector"],
+    }
 
 
 @router.get("/results/{result_id}/lineage", summary="How a stored result was derived: inputs, factors, sources")
-def get_lineage(result_id: Annotated[int, Path(ge=1, le=2**31 - 1)], principal: ResultsReader,
-                session: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+def get_lineage(
+    result_id: Annotated[int, Path(ge=1, le=2**31 - 1)], principal: ResultsReader, session: SessionDep, ctx: ContextDep
+) -> dict[str, Any]:
     try:
         org_id = result_org(session, result_id)
         if not principal.may_read_records(ctx.catalog, org_id):  # its inputs are other organisations' rows

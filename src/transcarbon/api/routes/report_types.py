@@ -31,17 +31,31 @@ def get_report_type(report_type: str, _: TemplateReader, ctx: ContextDep) -> dic
     return _get(ctx, report_type).model_dump()
 
 
-@router.get("/{report_type}/template.xlsx", summary="XLSX template", response_class=Response,
-            responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}})
+@router.get(
+    "/{report_type}/template.xlsx",
+    summary="XLSX template",
+    response_class=Response,
+    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}},
+)
 def template_xlsx(report_type: str, _: TemplateReader, ctx: ContextDep) -> Response:
     rt = _get(ctx, report_type)
-    return Response(build_xlsx(rt), media_type=XLSX_MEDIA_TYPE,
-                    headers={"Content-Disposition": f'attachment; filename="{rt.id}.xlsx"'})
+    return Response(
+        build_xlsx(rt),
+        media_type=XLSX_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{rt.id}.xlsx"'},
+    )
 
 
-@router.get("/{report_type}/template.csv", summary="CSV template (header of field ids)", response_class=Response,
-            responses={200: {"content": {CSV_MEDIA_TYPE: {}}}})
+@router.get(
+    "/{report_type}/template.csv",
+    summary="CSV template (header of field ids)",
+    response_class=Response,
+    responses={200: {"content": {CSV_MEDIA_TYPE: {}}}},
+)
 def template_csv(report_type: str, _: TemplateReader, ctx: ContextDep) -> Response:
     rt = _get(ctx, report_type)
-    return Response(build_csv(rt), media_type=f"{CSV_MEDIA_TYPE}; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{rt.id}.csv"'})
+    return Response(
+        build_csv(rt),
+        media_type=f"{CSV_MEDIA_TYPE}; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{rt.id}.csv"'},
+    )

@@ -28,24 +28,39 @@ def list_users(_: Admin, session: SessionDep) -> list[UserOut]:
 @router.post("", response_model=UserOut, status_code=201, summary="Add a user")
 def add_user(body: UserIn, principal: Admin, session: SessionDep) -> UserOut:
     with session.begin():
-        user = users.create_user(session, username=body.username, role=body.role, actor=principal.username,
-                                 password=body.password, org_id=body.org_id, department_id=body.department_id,
-                                 display_name=body.display_name, departments=_departments())
+        user = users.create_user(
+            session,
+            username=body.username,
+            role=body.role,
+            actor=principal.username,
+            password=body.password,
+            org_id=body.org_id,
+            department_id=body.department_id,
+            display_name=body.display_name,
+            departments=_departments(),
+        )
         return UserOut.model_validate(user)
 
 
 @router.patch("/{user_id}", response_model=UserOut, summary="Change role, organisation, department or disable")
 def patch_user(user_id: DbId, body: UserPatch, principal: Admin, session: SessionDep) -> UserOut:
     with session.begin():
-        user = users.update_user(session, users.get_user_by_id(session, user_id), actor=principal.username,
-                                 role=body.role, disabled=body.disabled, org_id=body.org_id,
-                                 department_id=body.department_id)
+        user = users.update_user(
+            session,
+            users.get_user_by_id(session, user_id),
+            actor=principal.username,
+            role=body.role,
+            disabled=body.disabled,
+            org_id=body.org_id,
+            department_id=body.department_id,
+        )
         return UserOut.model_validate(user)
 
 
 @router.post("/{user_id}/tokens", response_model=TokenOut, status_code=201, summary="Issue an API token (shown once)")
 def issue_token(user_id: DbId, body: TokenIn, principal: Admin, session: SessionDep) -> TokenOut:
     with session.begin():
-        token = users.issue_token(session, users.get_user_by_id(session, user_id), name=body.name,
-                                  actor=principal.username)
+        token = users.issue_token(
+            session, users.get_user_by_id(session, user_id), name=body.name, actor=principal.username
+        )
     return TokenOut(token=token)

@@ -65,24 +65,38 @@ class Terminal:
 # electricity ≈ 1 kWh/t and diesel ≈ 0.1 kg/t at bulk terminals, more at container terminals (cranes,
 # reefers, yard tractors), falling diesel as rubber-tyred gantries and yard tractors are electrified.
 TERMINALS: tuple[Terminal, ...] = (
-    Terminal("LYG-PORT-002", "lianyungang", (0.0, 0.0), 0.0, (0, 0), (0, 0), (2.3, 2.6), (0.30, 0.19),
-             (0.02, 0.04), teu_share=0.94, sea_river_share=0.8),
-    Terminal("LYG-PORT-003", "lianyungang", (0.25, 0.20), 1.0, (0.46, 0.50), (0.42, 0.42), (0.95, 1.0),
-             (0.09, 0.07)),
-    Terminal("LYG-PORT-004", "lianyungang", (0.16, 0.12), 1.0, (0.30, 0.34), (0.55, 0.55), (0.90, 0.95),
-             (0.08, 0.06)),
-    Terminal("LYG-PORT-005", "lianyungang", (0.08, 0.07), 0.3, (0.20, 0.24), (0.40, 0.42), (1.2, 1.3),
-             (0.20, 0.15)),
-    Terminal("LYG-PORT-006", "lianyungang", (0.10, 0.09), 0.85, (0.25, 0.28), (0.45, 0.47), (1.1, 1.15),
-             (0.12, 0.10)),
-    Terminal("LYG-PORT-007", "ganyu", (0.14, 0.17), 0.95, (0.10, 0.22), (0.65, 0.60), (0.85, 0.95),
-             (0.10, 0.08)),
-    Terminal("LYG-PORT-008", "ganyu", (0.04, 0.05), 0.5, (0.05, 0.10), (0.55, 0.55), (1.2, 1.3), (0.20, 0.15),
-             teu_share=0.06, sea_river_share=0.2),
-    Terminal("LYG-PORT-009", "xuwei", (0.08, 0.14), 1.0, (0.05, 0.05), (0.85, 0.86), (0.55, 0.55),
-             (0.03, 0.025)),
-    Terminal("LYG-PORT-010", "xuwei", (0.07, 0.08), 1.0, (0.20, 0.30), (0.60, 0.55), (0.90, 0.95),
-             (0.09, 0.07)),
+    Terminal(
+        "LYG-PORT-002",
+        "lianyungang",
+        (0.0, 0.0),
+        0.0,
+        (0, 0),
+        (0, 0),
+        (2.3, 2.6),
+        (0.30, 0.19),
+        (0.02, 0.04),
+        teu_share=0.94,
+        sea_river_share=0.8,
+    ),
+    Terminal("LYG-PORT-003", "lianyungang", (0.25, 0.20), 1.0, (0.46, 0.50), (0.42, 0.42), (0.95, 1.0), (0.09, 0.07)),
+    Terminal("LYG-PORT-004", "lianyungang", (0.16, 0.12), 1.0, (0.30, 0.34), (0.55, 0.55), (0.90, 0.95), (0.08, 0.06)),
+    Terminal("LYG-PORT-005", "lianyungang", (0.08, 0.07), 0.3, (0.20, 0.24), (0.40, 0.42), (1.2, 1.3), (0.20, 0.15)),
+    Terminal("LYG-PORT-006", "lianyungang", (0.10, 0.09), 0.85, (0.25, 0.28), (0.45, 0.47), (1.1, 1.15), (0.12, 0.10)),
+    Terminal("LYG-PORT-007", "ganyu", (0.14, 0.17), 0.95, (0.10, 0.22), (0.65, 0.60), (0.85, 0.95), (0.10, 0.08)),
+    Terminal(
+        "LYG-PORT-008",
+        "ganyu",
+        (0.04, 0.05),
+        0.5,
+        (0.05, 0.10),
+        (0.55, 0.55),
+        (1.2, 1.3),
+        (0.20, 0.15),
+        teu_share=0.06,
+        sea_river_share=0.2,
+    ),
+    Terminal("LYG-PORT-009", "xuwei", (0.08, 0.14), 1.0, (0.05, 0.05), (0.85, 0.86), (0.55, 0.55), (0.03, 0.025)),
+    Terminal("LYG-PORT-010", "xuwei", (0.07, 0.08), 1.0, (0.20, 0.30), (0.60, 0.55), (0.90, 0.95), (0.09, 0.07)),
     Terminal("LYG-PORT-011", "guanhe", (0.08, 0.08), 0.8, (0.0, 0.0), (0.75, 0.77), (1.0, 1.1), (0.14, 0.12)),
 )
 
@@ -137,43 +151,51 @@ def build_port(rng: Rng) -> tuple[list[OrgSeries], pl.DataFrame, pl.DataFrame]:
         t_cargo = split[i] + t_teu * T_PER_TEU
         bulk = split[i] * t.bulk
         rail, water = linear_ramp(t.rail), linear_ramp(t.water)
-        rows.append(pl.DataFrame({
-            "period": PERIODS,
-            "org_id": t.org_id,
-            "port_area": t.port_area,
-            "cargo_t": np.rint(t_cargo),
-            "bulk_cargo_t": np.rint(bulk),
-            "bulk_by_rail_t": np.rint(bulk * rail),
-            "bulk_by_water_t": np.rint(bulk * water),
-            "bulk_by_road_t": np.rint(bulk) - np.rint(bulk * rail) - np.rint(bulk * water),
-            "containers_teu": np.rint(t_teu).astype(np.int64),
-            "sea_rail_teu": np.rint(sea_rail * (1.0 if t.teu_share > 0.5 else 0.0)).astype(np.int64),
-            "sea_river_teu": np.rint(sea_river * t.sea_river_share).astype(np.int64),
-        }))
+        rows.append(
+            pl.DataFrame(
+                {
+                    "period": PERIODS,
+                    "org_id": t.org_id,
+                    "port_area": t.port_area,
+                    "cargo_t": np.rint(t_cargo),
+                    "bulk_cargo_t": np.rint(bulk),
+                    "bulk_by_rail_t": np.rint(bulk * rail),
+                    "bulk_by_water_t": np.rint(bulk * water),
+                    "bulk_by_road_t": np.rint(bulk) - np.rint(bulk * rail) - np.rint(bulk * water),
+                    "containers_teu": np.rint(t_teu).astype(np.int64),
+                    "sea_rail_teu": np.rint(sea_rail * (1.0 if t.teu_share > 0.5 else 0.0)).astype(np.int64),
+                    "sea_river_teu": np.rint(sea_river * t.sea_river_share).astype(np.int64),
+                }
+            )
+        )
         s = OrgSeries(t.org_id, Sector.PORT, throughput_t=np.rint(t_cargo))
         sp = shore_by_org.filter(pl.col("org_id") == t.org_id)
         sp_kwh = np.zeros(N_MONTHS)
         if sp.height:
             idx = np.array([PERIODS.index(p) for p in sp["period"].to_list()])
             sp_kwh[idx] = sp["kwh"].to_numpy()
-        s.add_fuel("electricity", t_cargo * linear_ramp(t.kwh_per_t) * HVAC_FACTOR ** 0.3
-                   * lognormal_noise(rng, 0.03) + sp_kwh)
+        s.add_fuel(
+            "electricity", t_cargo * linear_ramp(t.kwh_per_t) * HVAC_FACTOR**0.3 * lognormal_noise(rng, 0.03) + sp_kwh
+        )
         s.add_fuel("diesel", t_cargo * linear_ramp(t.diesel_kg_per_t) / 1000.0 * lognormal_noise(rng, 0.03))
         if max(t.lng_kg_per_t) > 0:
             s.add_fuel("lng", t_cargo * linear_ramp(t.lng_kg_per_t) / 1000.0 * lognormal_noise(rng, 0.04))
         series.append(s)
 
     group = OrgSeries("LYG-PORT-001", Sector.PORT)
-    group.add_fuel("electricity", 180_000.0 * ramp([1.0, 1.02, 1.04, 1.06, 1.08, 1.10]) * HVAC_FACTOR
-                   * lognormal_noise(rng, 0.04))
+    group.add_fuel(
+        "electricity", 180_000.0 * ramp([1.0, 1.02, 1.04, 1.06, 1.08, 1.10]) * HVAC_FACTOR * lognormal_noise(rng, 0.04)
+    )
     group.add_fuel("gasoline", 6.0 * ramp([1.0, 0.95, 0.9, 0.8, 0.7, 0.6]) * lognormal_noise(rng, 0.06))
     tug = OrgSeries("LYG-PORT-012", Sector.PORT)
     # Twelve harbour tugs, ≈ 450 t diesel a month at 2020 traffic, scaling with cargo, 1%/yr efficiency.
-    tug.add_fuel("diesel", 450.0 * cargo / cargo[:12].mean() * ramp([1.0, 0.99, 0.98, 0.97, 0.96, 0.95])
-                 * lognormal_noise(rng, 0.04))
+    tug.add_fuel(
+        "diesel",
+        450.0 * cargo / cargo[:12].mean() * ramp([1.0, 0.99, 0.98, 0.97, 0.96, 0.95]) * lognormal_noise(rng, 0.04),
+    )
     port_throughput = pl.concat(rows).with_columns(
-        pl.col(c).cast(pl.Float64) for c in ("cargo_t", "bulk_cargo_t", "bulk_by_rail_t", "bulk_by_water_t",
-                                             "bulk_by_road_t")
+        pl.col(c).cast(pl.Float64)
+        for c in ("cargo_t", "bulk_cargo_t", "bulk_by_rail_t", "bulk_by_water_t", "bulk_by_road_t")
     )
     return [group, *series, tug], port_throughput, shore
 
@@ -194,16 +216,18 @@ def _shore_power(rng: Rng) -> pl.DataFrame:
     for i, b in enumerate(BERTHS):
         in_service = kwh[i] > 0
         calls = np.maximum(1, np.rint(kwh[i] / b.kwh_per_call * lognormal_noise(rng, 0.1)))
-        frames.append(pl.DataFrame({
-            "period": np.asarray(PERIODS)[in_service],
-            "org_id": b.org_id,
-            "berth_id": b.berth_id,
-            "ship_calls_connected": calls[in_service].astype(np.int64),
-            "kwh": np.round(kwh[i][in_service], 1),
-        }))
+        frames.append(
+            pl.DataFrame(
+                {
+                    "period": np.asarray(PERIODS)[in_service],
+                    "org_id": b.org_id,
+                    "berth_id": b.berth_id,
+                    "ship_calls_connected": calls[in_service].astype(np.int64),
+                    "kwh": np.round(kwh[i][in_service], 1),
+                }
+            )
+        )
     return pl.concat(frames)
-
-
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -229,8 +253,7 @@ SHIP_FIRMS: tuple[ShipFirm, ...] = (
     ShipFirm("LYG-SHIP-001", 180.0, (1.0, 1.06, 1.10, 1.16, 1.23, 1.29), {"fuel_oil": 2.6, "diesel": 0.35}),
     ShipFirm("LYG-SHIP-002", 110.0, (1.0, 1.05, 1.09, 1.14, 1.19, 1.24), {"fuel_oil": 2.7, "diesel": 0.35}),
     ShipFirm("LYG-SHIP-003", 55.0, (1.0, 1.04, 1.13, 1.19, 1.31, 1.38), {"fuel_oil": 3.8, "diesel": 0.5}),
-    ShipFirm("LYG-SHIP-004", 22.0, (1.0, 1.10, 1.18, 1.28, 1.38, 1.48), {"diesel": 7.0},
-             lng_share=(0.0, 0.18)),
+    ShipFirm("LYG-SHIP-004", 22.0, (1.0, 1.10, 1.18, 1.28, 1.38, 1.48), {"diesel": 7.0}, lng_share=(0.0, 0.18)),
     ShipFirm("LYG-SHIP-005", 7.0, (1.0, 1.03, 1.02, 1.05, 1.07, 1.08), {"diesel": 8.5}, bev_share=(0.0, 0.05)),
     ShipFirm("LYG-SHIP-006", 18.0, (1.0, 1.08, 1.15, 1.25, 1.33, 1.40), {"fuel_oil": 3.5, "diesel": 1.0}),
 )

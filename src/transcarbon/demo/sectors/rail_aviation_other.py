@@ -45,10 +45,15 @@ AIRPORT_CARGO_T = per_year([7500.0, 8415.6, 6800.0, 9500.0, 11000.0, 12500.0])
 AIR_TRIP_KM = 1150.0
 AIR_INTL_TRIP_KM = 1000.0
 #: Airport ground equipment (stock, year-end 2019 … 2025); electric share ≥ 25% by 2025 (plan target).
-AIRPORT_EQUIPMENT = Fleet("LYG-AIR-001", "airport_equipment", (200, 210, 225, 300, 320, 340, 360),
-                          {"bev": 0.08, "diesel": 0.62, "gasoline": 0.30},
-                          {"bev": 0.30, "diesel": 0.50, "gasoline": 0.20},
-                          {"bev": 0.60, "diesel": 0.30, "gasoline": 0.10}, retire_rate=0.07)
+AIRPORT_EQUIPMENT = Fleet(
+    "LYG-AIR-001",
+    "airport_equipment",
+    (200, 210, 225, 300, 320, 340, 360),
+    {"bev": 0.08, "diesel": 0.62, "gasoline": 0.30},
+    {"bev": 0.30, "diesel": 0.50, "gasoline": 0.20},
+    {"bev": 0.60, "diesel": 0.30, "gasoline": 0.10},
+    retire_rate=0.07,
+)
 
 
 def build_aviation(rng: Rng) -> list[OrgSeries]:
@@ -72,12 +77,18 @@ def build_aviation(rng: Rng) -> list[OrgSeries]:
     departing = pax / 2.0
     dom_pkm = departing * (1.0 - intl_share) * AIR_TRIP_KM
     kg_per_pkm = ramp([0.0265, 0.0262, 0.0275, 0.0258, 0.0254, 0.0251])  # load factor and fleet renewal
-    domestic = OrgSeries("LYG-AIR-002", Sector.CIVIL_AVIATION, passenger_pkm=np.rint(dom_pkm),
-                         freight_tkm=np.rint(cargo / 2.0 * AIR_TRIP_KM), passenger_kind="domestic")
+    domestic = OrgSeries(
+        "LYG-AIR-002",
+        Sector.CIVIL_AVIATION,
+        passenger_pkm=np.rint(dom_pkm),
+        freight_tkm=np.rint(cargo / 2.0 * AIR_TRIP_KM),
+        passenger_kind="domestic",
+    )
     domestic.add_fuel("jet_kerosene", dom_pkm * kg_per_pkm / 1000.0 * lognormal_noise(rng, 0.02))
     intl_pkm = departing * intl_share * AIR_INTL_TRIP_KM
-    intl = OrgSeries("LYG-AIR-003", Sector.CIVIL_AVIATION, passenger_pkm=np.rint(intl_pkm),
-                     passenger_kind="international")
+    intl = OrgSeries(
+        "LYG-AIR-003", Sector.CIVIL_AVIATION, passenger_pkm=np.rint(intl_pkm), passenger_kind="international"
+    )
     intl.add_fuel("jet_kerosene", intl_pkm * 0.030 / 1000.0 * lognormal_noise(rng, 0.02))
     return [airport, domestic, intl]
 
@@ -86,27 +97,49 @@ def build_aviation(rng: Rng) -> list[OrgSeries]:
 # Other: public-service fleets and facilities
 # ---------------------------------------------------------------------------------------------------
 
-OFFICIAL_CARS = Fleet("LYG-OTH-001", "car_public_service", (920, 900, 880, 860, 850, 840, 830),
-                      {"gasoline": 0.82, "bev": 0.15, "phev": 0.03}, {"gasoline": 0.55, "bev": 0.40, "phev": 0.05},
-                      {"gasoline": 0.30, "bev": 0.62, "phev": 0.08})
-SANITATION = Fleet("LYG-OTH-002", "car_public_service", (580, 600, 620, 640, 660, 680, 700),
-                   {"diesel": 0.93, "bev": 0.07}, {"diesel": 0.85, "bev": 0.15}, {"diesel": 0.55, "bev": 0.45})
-DRIVING_SCHOOL = Fleet("LYG-OTH-003", "car_driving_school", (500,) * 7, {"gasoline": 1.0},
-                       {"gasoline": 0.95, "bev": 0.05}, {"gasoline": 0.80, "bev": 0.20})
+OFFICIAL_CARS = Fleet(
+    "LYG-OTH-001",
+    "car_public_service",
+    (920, 900, 880, 860, 850, 840, 830),
+    {"gasoline": 0.82, "bev": 0.15, "phev": 0.03},
+    {"gasoline": 0.55, "bev": 0.40, "phev": 0.05},
+    {"gasoline": 0.30, "bev": 0.62, "phev": 0.08},
+)
+SANITATION = Fleet(
+    "LYG-OTH-002",
+    "car_public_service",
+    (580, 600, 620, 640, 660, 680, 700),
+    {"diesel": 0.93, "bev": 0.07},
+    {"diesel": 0.85, "bev": 0.15},
+    {"diesel": 0.55, "bev": 0.45},
+)
+DRIVING_SCHOOL = Fleet(
+    "LYG-OTH-003",
+    "car_driving_school",
+    (500,) * 7,
+    {"gasoline": 1.0},
+    {"gasoline": 0.95, "bev": 0.05},
+    {"gasoline": 0.80, "bev": 0.20},
+)
 
 
 def build_other(rng: Rng) -> list[OrgSeries]:
     shape = profile("urban", cny_depth=0.3, covid_sensitivity=0.3)
     out = []
-    for fleet, per_km, km in ((OFFICIAL_CARS, PER_KM["car"], 15000.0), (SANITATION, PER_KM["sanitation"], 25000.0),
-                              (DRIVING_SCHOOL, PER_KM["car"], 20000.0)):
+    for fleet, per_km, km in (
+        (OFFICIAL_CARS, PER_KM["car"], 15000.0),
+        (SANITATION, PER_KM["sanitation"], 25000.0),
+        (DRIVING_SCHOOL, PER_KM["car"], 20000.0),
+    ):
         s = OrgSeries(fleet.org_id, Sector.OTHER)
         fleet_energy(fleet, per_km, spread_annual(np.full(6, km), shape), rng, s)
         out.append(s)
     stations = OrgSeries("LYG-OTH-004", Sector.OTHER)
-    stations.add_fuel("electricity", 350_000.0 * ramp([1.0, 1.05, 1.10, 1.18, 1.25, 1.32]) * HVAC_FACTOR
-                      * lognormal_noise(rng, 0.03))
-    stations.add_fuel("natural_gas", 1.2 * np.where(np.isin(MONTH_INDEX % 12, [0, 1, 11]), 1.0, 0.15)
-                      * lognormal_noise(rng, 0.05))  # heating boilers, 10^4 m3
+    stations.add_fuel(
+        "electricity", 350_000.0 * ramp([1.0, 1.05, 1.10, 1.18, 1.25, 1.32]) * HVAC_FACTOR * lognormal_noise(rng, 0.03)
+    )
+    stations.add_fuel(
+        "natural_gas", 1.2 * np.where(np.isin(MONTH_INDEX % 12, [0, 1, 11]), 1.0, 0.15) * lognormal_noise(rng, 0.05)
+    )  # heating boilers, 10^4 m3
     out.append(stations)
     return out

@@ -41,36 +41,85 @@ Mixes = tuple[dict[str, float], dict[str, float], dict[str, float]]
 
 def _trucks(org_id: str, category: str, n: int, growth: str, mixes: Mixes, tkm_m: float, kg: float) -> TruckFleet:
     idx = (1.0, *FREIGHT_INDEX[growth])
-    size = tuple(n * (g ** 0.7) for g in idx)
+    size = tuple(n * (g**0.7) for g in idx)
     return TruckFleet(Fleet(org_id, category, size, *mixes, retire_rate=0.11), tkm_m, kg, growth)
 
 
-_LONG_HAUL: Mixes = ({"diesel": 0.92, "lng": 0.08}, {"diesel": 0.86, "lng": 0.13, "bev": 0.01},
-              {"diesel": 0.74, "lng": 0.22, "bev": 0.04})
+_LONG_HAUL: Mixes = (
+    {"diesel": 0.92, "lng": 0.08},
+    {"diesel": 0.86, "lng": 0.13, "bev": 0.01},
+    {"diesel": 0.74, "lng": 0.22, "bev": 0.04},
+)
 
 
 # ≈ 8,700 trucks in the reporting fleets (the city has ≈ 6–7万 commercial trucks [D, rough]); intensities
 # 0.03 kg/t·km for long-haul heavy trucks to 0.10 for light urban delivery vans (assumed, typical).
 TRUCK_FLEETS: tuple[TruckFleet, ...] = (
-    _trucks("LYG-FRT-001", "truck_heavy_short_haul", 1200, "container",
-            ({"diesel": 0.72, "lng": 0.27, "bev": 0.01}, {"diesel": 0.62, "lng": 0.35, "bev": 0.03},
-             {"diesel": 0.40, "lng": 0.42, "bev": 0.18}), 0.55, 0.052),
-    _trucks("LYG-FRT-002", "truck_heavy_short_haul", 900, "port",
-            ({"diesel": 0.84, "lng": 0.15, "bev": 0.01}, {"diesel": 0.80, "lng": 0.18, "bev": 0.02},
-             {"diesel": 0.62, "lng": 0.26, "bev": 0.12}), 0.60, 0.050),
-    _trucks("LYG-FRT-003", "truck_heavy_short_haul", 400, "flat",
-            ({"diesel": 0.98, "lng": 0.02}, {"diesel": 0.98, "lng": 0.02}, {"diesel": 0.88, "lng": 0.02, "bev": 0.10}),
-            0.30, 0.062),
+    _trucks(
+        "LYG-FRT-001",
+        "truck_heavy_short_haul",
+        1200,
+        "container",
+        (
+            {"diesel": 0.72, "lng": 0.27, "bev": 0.01},
+            {"diesel": 0.62, "lng": 0.35, "bev": 0.03},
+            {"diesel": 0.40, "lng": 0.42, "bev": 0.18},
+        ),
+        0.55,
+        0.052,
+    ),
+    _trucks(
+        "LYG-FRT-002",
+        "truck_heavy_short_haul",
+        900,
+        "port",
+        (
+            {"diesel": 0.84, "lng": 0.15, "bev": 0.01},
+            {"diesel": 0.80, "lng": 0.18, "bev": 0.02},
+            {"diesel": 0.62, "lng": 0.26, "bev": 0.12},
+        ),
+        0.60,
+        0.050,
+    ),
+    _trucks(
+        "LYG-FRT-003",
+        "truck_heavy_short_haul",
+        400,
+        "flat",
+        ({"diesel": 0.98, "lng": 0.02}, {"diesel": 0.98, "lng": 0.02}, {"diesel": 0.88, "lng": 0.02, "bev": 0.10}),
+        0.30,
+        0.062,
+    ),
     _trucks("LYG-FRT-004", "truck", 1500, "xuwei", _LONG_HAUL, 1.60, 0.030),
-    _trucks("LYG-FRT-005", "truck", 300, "urban",
-            ({"diesel": 0.97, "bev": 0.03}, {"diesel": 0.92, "bev": 0.08}, {"diesel": 0.75, "bev": 0.25}), 0.25, 0.085),
-    _trucks("LYG-FRT-006", "truck", 800, "urban",
-            ({"diesel": 0.88, "bev": 0.12}, {"diesel": 0.60, "bev": 0.40}, {"diesel": 0.20, "bev": 0.80}), 0.12, 0.100),
+    _trucks(
+        "LYG-FRT-005",
+        "truck",
+        300,
+        "urban",
+        ({"diesel": 0.97, "bev": 0.03}, {"diesel": 0.92, "bev": 0.08}, {"diesel": 0.75, "bev": 0.25}),
+        0.25,
+        0.085,
+    ),
+    _trucks(
+        "LYG-FRT-006",
+        "truck",
+        800,
+        "urban",
+        ({"diesel": 0.88, "bev": 0.12}, {"diesel": 0.60, "bev": 0.40}, {"diesel": 0.20, "bev": 0.80}),
+        0.12,
+        0.100,
+    ),
     _trucks("LYG-FRT-007", "truck", 1200, "general", _LONG_HAUL, 1.30, 0.034),
     _trucks("LYG-FRT-008", "truck", 900, "general", _LONG_HAUL, 1.20, 0.036),
-    _trucks("LYG-FRT-009", "truck", 700, "general",
-            ({"diesel": 0.96, "lng": 0.04}, {"diesel": 0.92, "lng": 0.08}, {"diesel": 0.84, "lng": 0.15, "bev": 0.01}),
-            1.20, 0.037),
+    _trucks(
+        "LYG-FRT-009",
+        "truck",
+        700,
+        "general",
+        ({"diesel": 0.96, "lng": 0.04}, {"diesel": 0.92, "lng": 0.08}, {"diesel": 0.84, "lng": 0.15, "bev": 0.01}),
+        1.20,
+        0.037,
+    ),
     _trucks("LYG-FRT-010", "truck", 800, "general", _LONG_HAUL, 1.20, 0.036),
 )
 
@@ -95,6 +144,6 @@ def build_trucks(rng: Rng) -> list[OrgSeries]:
             elif power == "lng":
                 s.add_fuel("lng", diesel_t * LNG_KG_PER_KG_DIESEL)
             elif power == "bev":
-                s.add_fuel("electricity", diesel_t * 1000.0 * BEV_KWH_PER_KG_DIESEL * HVAC_FACTOR ** 0.5)
+                s.add_fuel("electricity", diesel_t * 1000.0 * BEV_KWH_PER_KG_DIESEL * HVAC_FACTOR**0.5)
         out.append(s)
     return out

@@ -45,14 +45,15 @@ def linear_ramp(pair: tuple[float, float]) -> FloatArray:
     return ramp(np.linspace(pair[0], pair[1], 6))
 
 
-def fleet_energy(fleet: Fleet, per_km: dict[str, dict[str, float]], km_month: FloatArray,
-                 rng: Rng, s: OrgSeries) -> FloatArray:
+def fleet_energy(
+    fleet: Fleet, per_km: dict[str, dict[str, float]], km_month: FloatArray, rng: Rng, s: OrgSeries
+) -> FloatArray:
     """Add a fleet's fuels to ``s`` from its monthly stock and km per vehicle; return vehicle-km."""
     vkm_total = np.zeros(N_MONTHS)
     for power, stock in fleet.stock().items():
         vkm = monthly_stock(stock) * km_month * lognormal_noise(rng, 0.02)
         vkm_total += vkm
         for fuel, per in per_km[power].items():
-            hvac = HVAC_FACTOR if fuel == "electricity" else HVAC_FACTOR ** 0.3
+            hvac = HVAC_FACTOR if fuel == "electricity" else HVAC_FACTOR**0.3
             s.add_fuel(fuel, vkm * per * hvac)
     return vkm_total

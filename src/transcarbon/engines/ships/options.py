@@ -44,4 +44,3 @@ class InventoryOptions:
     @property
     def wants_intervals(self) -> bool:
         return self.keep_intervals or bool(self.intervals_path)
-

@@ -124,4 +124,3 @@ def prepare_ships(ships: ShipArrays, zones: Zones) -> None:
     for name in ships.frame.columns:
         if ships.frame[name].dtype.is_numeric() or ships.frame[name].dtype == pl.Boolean:
             ships[name]
-

@@ -40,9 +40,15 @@ def _lineage_cols(frame: pl.DataFrame) -> list[pl.Expr]:
 def group_measure(frame: pl.DataFrame, by: list[str], measure: pl.Expr) -> pl.DataFrame:
     """``measure`` aggregated per group of ``by``, with the lineage lists of each group's rows."""
     if frame.height == 0:
-        return pl.DataFrame(schema={**{b: pl.Int64 for b in by}, "measure": pl.Float64,
-                                    "result_ids": pl.List(pl.Int64), "run_ids": pl.List(pl.Int64),
-                                    "submission_ids": pl.List(pl.Int64)})
+        return pl.DataFrame(
+            schema={
+                **{b: pl.Int64 for b in by},
+                "measure": pl.Float64,
+                "result_ids": pl.List(pl.Int64),
+                "run_ids": pl.List(pl.Int64),
+                "submission_ids": pl.List(pl.Int64),
+            }
+        )
     out = frame.group_by(by).agg(measure.alias("measure"), *_lineage_cols(frame))
     return out.with_columns(pl.col("measure").cast(pl.Float64).fill_nan(None)).sort(by)
 
@@ -54,17 +60,21 @@ def _safe_ratio(num: pl.Expr, den: pl.Expr, scale: float = 1.0) -> pl.Expr:
 def _inventory_intensity(activity: str) -> Kernel:
     def kernel(inp: Inputs, ind: Indicator, by: list[str]) -> pl.DataFrame:
         monthly = "month" in by
-        r = inp.results.filter(pl.col("sector").is_in([s.value for s in ind.computation.sectors]),
-                               pl.col("month").is_not_null() if monthly else pl.col("month").is_null())
+        r = inp.results.filter(
+            pl.col("sector").is_in([s.value for s in ind.computation.sectors]),
+            pl.col("month").is_not_null() if monthly else pl.col("month").is_null(),
+        )
         return group_measure(r, by, _safe_ratio(pl.col("co2_t").sum(), pl.col(activity).fill_null(0).sum(), 1000.0))
+
     return kernel
 
 
 def port_co2_per_tonne(inp: Inputs, by: list[str]) -> pl.DataFrame:
     """Auxiliary: port CO2 per tonne of throughput [kg/t]."""
     monthly = "month" in by
-    r = inp.results.filter(pl.col("sector") == "port",
-                           pl.col("month").is_not_null() if monthly else pl.col("month").is_null())
+    r = inp.results.filter(
+        pl.col("sector") == "port", pl.col("month").is_not_null() if monthly else pl.col("month").is_null()
+    )
     return group_measure(r, by, _safe_ratio(pl.col("co2_t").sum(), pl.col("throughput_t").fill_null(0).sum(), 1000.0))
 
 
@@ -81,8 +91,9 @@ def _additions_share(inp: Inputs, ind: Indicator, by: list[str]) -> pl.DataFrame
     c = ind.computation
     rows = rows.filter(pl.col("category").is_in(c.categories), pl.col("added_count").is_not_null())
     qual = pl.col("power_type").is_in(c.qualifying)
-    return group_measure(rows, by, _safe_ratio(pl.col("added_count").filter(qual).sum(), pl.col("added_count").sum(),
-                                               100.0))
+    return group_measure(
+        rows, by, _safe_ratio(pl.col("added_count").filter(qual).sum(), pl.col("added_count").sum(), 100.0)
+    )
 
 
 def _latest_in_period(rows: pl.DataFrame, by: list[str], keys: list[str]) -> pl.DataFrame:
@@ -99,8 +110,9 @@ def _in_service_share(inp: Inputs, ind: Indicator, by: list[str]) -> pl.DataFram
     rows = rows.filter(pl.col("category").is_in(c.categories), pl.col("in_service_count").is_not_null())
     rows = _latest_in_period(rows, by, ["category"])
     qual = pl.col("power_type").is_in(c.qualifying)
-    return group_measure(rows, by, _safe_ratio(pl.col("in_service_count").filter(qual).sum(),
-                                               pl.col("in_service_count").sum(), 100.0))
+    return group_measure(
+        rows, by, _safe_ratio(pl.col("in_service_count").filter(qual).sum(), pl.col("in_service_count").sum(), 100.0)
+    )
 
 
 def _fleet_share(inp: Inputs, ind: Indicator, by: list[str]) -> pl.DataFrame:
@@ -110,8 +122,9 @@ def _fleet_share(inp: Inputs, ind: Indicator, by: list[str]) -> pl.DataFrame:
         return group_measure(rows, by, pl.lit(None))
     rows = rows.filter(pl.col("mode").is_in(ind.computation.categories), pl.col("fleet_size").is_not_null())
     rows = _latest_in_period(rows, by, ["mode"])
-    return group_measure(rows, by, _safe_ratio(pl.col("new_energy_fleet").fill_null(0).sum(),
-                                               pl.col("fleet_size").sum(), 100.0))
+    return group_measure(
+        rows, by, _safe_ratio(pl.col("new_energy_fleet").fill_null(0).sum(), pl.col("fleet_size").sum(), 100.0)
+    )
 
 
 def _sum_of(expr: pl.Expr) -> Kernel:
@@ -120,6 +133,7 @@ def _sum_of(expr: pl.Expr) -> Kernel:
         if rows.height == 0:
             return group_measure(rows, by, pl.lit(None))
         return group_measure(rows, by, expr.sum())
+
     return kernel
 
 
@@ -128,8 +142,7 @@ def _bulk_share(inp: Inputs, ind: Indicator, by: list[str]) -> pl.DataFrame:
     if rows.height == 0:
         return group_measure(rows, by, pl.lit(None))
     rows = rows.filter(pl.col("bulk_rail_water_t").is_not_null(), pl.col("bulk_total_t").is_not_null())
-    return group_measure(rows, by, _safe_ratio(pl.col("bulk_rail_water_t").sum(), pl.col("bulk_total_t").sum(),
-                                               100.0))
+    return group_measure(rows, by, _safe_ratio(pl.col("bulk_rail_water_t").sum(), pl.col("bulk_total_t").sum(), 100.0))
 
 
 KERNELS: dict[str, Kernel] = {

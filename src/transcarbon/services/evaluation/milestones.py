@@ -37,10 +37,20 @@ def milestone_evidence(inp: Inputs, ind: Indicator) -> pl.DataFrame:
     """Approved evidence rows of one milestone: year, status, count, submission_id."""
     rows = inp.reports.get(MILESTONE_REPORT)
     if rows is None or rows.height == 0 or "milestone_id" not in rows.columns:
-        return pl.DataFrame(schema={"year": pl.Int64, "status": pl.String, "count": pl.Float64,
-                                    "submission_id": pl.Int64, "evidence_text": pl.String})
-    return rows.filter(pl.col("milestone_id") == ind.id).select("year", "status", "count", "submission_id",
-                                                                "evidence_text").sort("year")
+        return pl.DataFrame(
+            schema={
+                "year": pl.Int64,
+                "status": pl.String,
+                "count": pl.Float64,
+                "submission_id": pl.Int64,
+                "evidence_text": pl.String,
+            }
+        )
+    return (
+        rows.filter(pl.col("milestone_id") == ind.id)
+        .select("year", "status", "count", "submission_id", "evidence_text")
+        .sort("year")
+    )
 
 
 def count_series(inp: Inputs, ind: Indicator) -> pl.DataFrame:
@@ -70,14 +80,25 @@ def evaluate_milestone(ctx: Context, ind: Indicator, evidence: pl.DataFrame) -> 
         row = empty_row(ind, int(y))
         upto = evidence.filter(pl.col("year") <= int(y))
         latest = upto.tail(1).row(0, named=True) if upto.height else None
-        row.update(value=1.0 if status[i] == pg.MilestoneStatus.DONE.value else 0.0, status=str(status[i]),
-                   sdg_status=None, light=str(light[i]), target_year=int(due[i]) if not np.isnan(due[i]) else None,
-                   target_value=1.0 if not np.isnan(due[i]) else None,
-                   sources={"result_ids": [], "run_ids": [],
-                            "submission_ids": sorted(int(s) for s in upto["submission_id"].unique().to_list())},
-                   details={"done_year": None if np.isnan(done_year) else int(done_year),
-                            "latest_evidence": None if latest is None else
-                            {"year": latest["year"], "status": latest["status"], "text": latest["evidence_text"]}})
+        row.update(
+            value=1.0 if status[i] == pg.MilestoneStatus.DONE.value else 0.0,
+            status=str(status[i]),
+            sdg_status=None,
+            light=str(light[i]),
+            target_year=int(due[i]) if not np.isnan(due[i]) else None,
+            target_value=1.0 if not np.isnan(due[i]) else None,
+            sources={
+                "result_ids": [],
+                "run_ids": [],
+                "submission_ids": sorted(int(s) for s in upto["submission_id"].unique().to_list()),
+            },
+            details={
+                "done_year": None if np.isnan(done_year) else int(done_year),
+                "latest_evidence": None
+                if latest is None
+                else {"year": latest["year"], "status": latest["status"], "text": latest["evidence_text"]},
+            },
+        )
         rows.append(row)
     return rows
 
@@ -86,8 +107,10 @@ def indicative_figures(inp: Inputs, ind: Indicator) -> dict[str, float | None]:
     """The inventory figure shown beside a milestone (land oil use [tce]; direct-emission growth [%/yr])."""
     m = ind.computation.indicative_measure
     if m == "oil_consumption_tce" and inp.fuels.height:
-        f = inp.fuels.filter(pl.col("sector").is_in([s.value for s in ind.computation.sectors]),
-                             pl.col("fuel").is_in([x.value for x in ind.computation.fuels]))
+        f = inp.fuels.filter(
+            pl.col("sector").is_in([s.value for s in ind.computation.sectors]),
+            pl.col("fuel").is_in([x.value for x in ind.computation.fuels]),
+        )
         g = f.group_by("year").agg(pl.col("energy_tce").sum()).sort("year")
         return {str(y): nan_to_none(v) for y, v in g.iter_rows()}
     if m == "scope1_co2_growth_pct" and inp.fuels.height:
@@ -96,4 +119,3 @@ def indicative_figures(inp: Inputs, ind: Indicator) -> dict[str, float | None]:
         g = g.with_columns(rolling=pl.col("growth").rolling_mean(3))
         return {str(y): nan_to_none(v) for y, v in g.select("year", "rolling").iter_rows()}
     return {}
-

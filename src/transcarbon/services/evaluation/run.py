@@ -58,8 +58,9 @@ def _city_hash(city: CityConfig) -> str:
     return audit.content_hash(city.model_dump(mode="json"))
 
 
-def evaluate(session: Session, year: int, *, actor: str, as_of: date | None = None,
-             city: CityConfig | str = "lianyungang") -> Evaluation:
+def evaluate(
+    session: Session, year: int, *, actor: str, as_of: date | None = None, city: CityConfig | str = "lianyungang"
+) -> Evaluation:
     """Evaluate every indicator for ``year`` in the caller's transaction; store values, warnings and
     scorecards as one run of kind ``evaluation`` (reused when nothing changed)."""
     cfg = load_city(city) if isinstance(city, str) else city
@@ -67,20 +68,35 @@ def evaluate(session: Session, year: int, *, actor: str, as_of: date | None = No
     as_of = as_of or datetime.now(UTC).date()
     started = datetime.now(UTC)
     inp = load_inputs(session, year, cfg, catalog)
-    params = {"year": year, "as_of": as_of.isoformat(), "city": cfg.city.id, "city_config_sha256": _city_hash(cfg),
-              "trajectory": cfg.progress.trajectory, "forecast": cfg.progress.forecast.model_dump(),
-              "inventory_runs": {str(k): v for k, v in inp.runs.items()}}
+    params = {
+        "year": year,
+        "as_of": as_of.isoformat(),
+        "city": cfg.city.id,
+        "city_config_sha256": _city_hash(cfg),
+        "trajectory": cfg.progress.trajectory,
+        "forecast": cfg.progress.forecast.model_dump(),
+        "inventory_runs": {str(k): v for k, v in inp.runs.items()},
+    }
     input_hash = audit.content_hash(inp.fingerprint_inputs)
     fingerprint = audit.content_hash(["evaluation", METHOD_VERSION, code_version(), params, input_hash])
     existing = session.scalars(select(CalculationRun.id).where(CalculationRun.fingerprint == fingerprint)).first()
     if existing is not None:
         return Evaluation(existing, True, year, evaluation_payload(session, existing, cfg))
     values = compute_values(inp, cfg, catalog, as_of)
-    run = CalculationRun(kind="evaluation", fingerprint=fingerprint, method_version=METHOD_VERSION,
-                         code_version=code_version(), parameters=params, factor_sets={}, fallbacks=[],
-                         input_hash=input_hash,
-                         input_count=len(inp.fingerprint_inputs["submissions"]) + len(inp.runs), actor=actor,
-                         started_at=started, finished_at=datetime.now(UTC))
+    run = CalculationRun(
+        kind="evaluation",
+        fingerprint=fingerprint,
+        method_version=METHOD_VERSION,
+        code_version=code_version(),
+        parameters=params,
+        factor_sets={},
+        fallbacks=[],
+        input_hash=input_hash,
+        input_count=len(inp.fingerprint_inputs["submissions"]) + len(inp.runs),
+        actor=actor,
+        started_at=started,
+        finished_at=datetime.now(UTC),
+    )
     session.add(run)
     session.flush()
     if values:
@@ -89,17 +105,26 @@ def evaluate(session: Session, year: int, *, actor: str, as_of: date | None = No
     found = detect(session, inp, cfg, catalog, annual, as_of)
     synced = sync(session, year, found, run_id=run.id)
     store_scorecards(session, run.id, year, cfg, annual)
-    audit.append(session, actor=actor, action="evaluation.run", object_type="calculation_run", object_id=str(run.id),
-                 after={"fingerprint": fingerprint, "values": len(values)},
-                 details={"year": year, "as_of": as_of.isoformat(), "warnings": synced})
+    audit.append(
+        session,
+        actor=actor,
+        action="evaluation.run",
+        object_type="calculation_run",
+        object_id=str(run.id),
+        after={"fingerprint": fingerprint, "values": len(values)},
+        details={"year": year, "as_of": as_of.isoformat(), "warnings": synced},
+    )
     return Evaluation(run.id, False, year, evaluation_payload(session, run.id, cfg))
 
 
 def latest_evaluation_run(session: Session, year: int) -> int | None:
     """The newest evaluation run of ``year``, if any."""
     return session.scalars(
-        select(CalculationRun.id).where(CalculationRun.kind == "evaluation")
-        .where(CalculationRun.parameters["year"].as_integer() == year).order_by(CalculationRun.id.desc())).first()
+        select(CalculationRun.id)
+        .where(CalculationRun.kind == "evaluation")
+        .where(CalculationRun.parameters["year"].as_integer() == year)
+        .order_by(CalculationRun.id.desc())
+    ).first()
 
 
 def stored_values(session: Session, run_id: int, *, annual_only: bool = True) -> list[IndicatorValue]:
@@ -111,25 +136,56 @@ def stored_values(session: Session, run_id: int, *, annual_only: bool = True) ->
 
 
 def _indicator_json(ind: Indicator, v: IndicatorValue | None, city: CityConfig) -> dict[str, Any]:
-    dept = [{"id": d, "name_zh": city.department(d).name_zh, "name_en": city.department(d).name_en}
-            for d in ind.departments]
-    base = {"id": ind.id, "name_zh": ind.name_zh, "name_en": ind.name_en, "section": ind.section, "kind": ind.kind,
-            "unit": ind.unit, "direction": ind.direction,
-            **{target_key(y): ind.target_value(y) for y in city.target_years},
-            "departments": [d["id"] for d in dept], "department_names": dept,
-            "source": ind.computation.source, "formula": ind.computation.formula.model_dump()}
+    dept = [
+        {"id": d, "name_zh": city.department(d).name_zh, "name_en": city.department(d).name_en} for d in ind.departments
+    ]
+    base = {
+        "id": ind.id,
+        "name_zh": ind.name_zh,
+        "name_en": ind.name_en,
+        "section": ind.section,
+        "kind": ind.kind,
+        "unit": ind.unit,
+        "direction": ind.direction,
+        **{target_key(y): ind.target_value(y) for y in city.target_years},
+        "departments": [d["id"] for d in dept],
+        "department_names": dept,
+        "source": ind.computation.source,
+        "formula": ind.computation.formula.model_dump(),
+    }
     if v is None:
-        return {**base, "value": None, "status": "no_data", "sdg_status": "no_data", "light": "grey",
-                "completion_to_date": None, "forecast": None}
-    return {**base, "value_id": v.id, "year": v.year, "value": v.value, "measure": v.measure,
-            "measure_unit": v.measure_unit, "status": v.status, "sdg_status": v.sdg_status, "light": v.light,
-            "completion_to_date": v.completion_to_date, "step_completion": v.step_completion,
-            "target_year": v.target_year, "target_value": v.target_value,
-            "forecast": v.forecast, "details": v.details, "sources": v.sources}
+        return {
+            **base,
+            "value": None,
+            "status": "no_data",
+            "sdg_status": "no_data",
+            "light": "grey",
+            "completion_to_date": None,
+            "forecast": None,
+        }
+    return {
+        **base,
+        "value_id": v.id,
+        "year": v.year,
+        "value": v.value,
+        "measure": v.measure,
+        "measure_unit": v.measure_unit,
+        "status": v.status,
+        "sdg_status": v.sdg_status,
+        "light": v.light,
+        "completion_to_date": v.completion_to_date,
+        "step_completion": v.step_completion,
+        "target_year": v.target_year,
+        "target_value": v.target_value,
+        "forecast": v.forecast,
+        "details": v.details,
+        "sources": v.sources,
+    }
 
 
-def evaluation_payload(session: Session, run_id: int, city: CityConfig, *,
-                       published_only: bool = False) -> dict[str, Any]:
+def evaluation_payload(
+    session: Session, run_id: int, city: CityConfig, *, published_only: bool = False
+) -> dict[str, Any]:
     """The ``evaluate --json`` contract from a stored run (``published_only``: aggregates, no lineage or
     warnings, for reporters and the public)."""
     run = session.get(CalculationRun, run_id)
@@ -139,16 +195,42 @@ def evaluation_payload(session: Session, run_id: int, city: CityConfig, *,
     indicators = [_indicator_json(ind, rows.get(ind.id), city) for ind in city.indicators]
     aux = rows.get(AUX_PORT)
     payload: dict[str, Any] = {
-        "year": year, "run_id": run_id, "as_of": run.parameters.get("as_of"), "synthetic_note": None,
+        "year": year,
+        "run_id": run_id,
+        "as_of": run.parameters.get("as_of"),
+        "synthetic_note": None,
         "indicators": indicators,
-        "auxiliary": [] if aux is None else [{"id": AUX_PORT, "name_zh": t("eval.aux.port_name", "zh"),
-                                              "name_en": t("eval.aux.port_name", "en"), "value": aux.value,
-                                              "unit": aux.unit, "measure": aux.measure,
-                                              "measure_unit": aux.measure_unit}],
+        "auxiliary": []
+        if aux is None
+        else [
+            {
+                "id": AUX_PORT,
+                "name_zh": t("eval.aux.port_name", "zh"),
+                "name_en": t("eval.aux.port_name", "en"),
+                "value": aux.value,
+                "unit": aux.unit,
+                "measure": aux.measure,
+                "measure_unit": aux.measure_unit,
+            }
+        ],
     }
     if published_only:
-        keep = ("id", "name_zh", "name_en", "section", "kind", "unit", *[target_key(y) for y in city.target_years],
-                "value", "status", "sdg_status", "light", "completion_to_date", "forecast", "departments")
+        keep = (
+            "id",
+            "name_zh",
+            "name_en",
+            "section",
+            "kind",
+            "unit",
+            *[target_key(y) for y in city.target_years],
+            "value",
+            "status",
+            "sdg_status",
+            "light",
+            "completion_to_date",
+            "forecast",
+            "departments",
+        )
         payload["indicators"] = [{k: i.get(k) for k in keep} for i in indicators]
         payload.pop("run_id")
         return payload
@@ -166,5 +248,6 @@ def value_history(session: Session, run_id: int) -> dict[str, list[dict[str, Any
     for v in stored_values(session, run_id):
         if v.year <= year:
             out.setdefault(v.indicator_id, []).append(
-                {"year": v.year, "value": v.value, "light": v.light, "status": v.status})
+                {"year": v.year, "value": v.value, "light": v.light, "status": v.status}
+            )
     return out

@@ -53,8 +53,13 @@ def compute_scorecards(city: CityConfig, year: int, annual: list[dict[str, Any]]
             r = rows.get(ind.id)
             lead = ind.departments[0] == dept.id
             status = (r or {}).get("status") or "no_data"
-            item = {"indicator_id": ind.id, "lead": lead, "status": status, "light": (r or {}).get("light") or "grey",
-                    "value": (r or {}).get("value")}
+            item = {
+                "indicator_id": ind.id,
+                "lead": lead,
+                "status": status,
+                "light": (r or {}).get("light") or "grey",
+                "value": (r or {}).get("value"),
+            }
             if ind.kind == "milestone":
                 if status in MILESTONE_CREDIT:
                     ms.append(MILESTONE_CREDIT[status])
@@ -62,47 +67,83 @@ def compute_scorecards(city: CityConfig, year: int, annual: list[dict[str, Any]]
             elif r is not None and r.get("measure") is not None and status not in ("no_data", "late"):
                 a = _clip(r.get("completion_to_date"))
                 base, target, m = r["details"].get("base_measure"), r.get("target_measure"), r["measure"]
-                c = 1.0 if status == "achieved" else (
-                    _clip((m - base) / (target - base)) if base is not None and target is not None and target != base
-                    else float("nan"))
+                c = (
+                    1.0
+                    if status == "achieved"
+                    else (
+                        _clip((m - base) / (target - base))
+                        if base is not None and target is not None and target != base
+                        else float("nan")
+                    )
+                )
                 ca.append(a)
                 cc.append(c)
                 greens.append(1.0 if r.get("light") == "green" else 0.0)
-                item.update(annual_completion=None if math.isnan(a) else a,
-                            cumulative_completion=None if math.isnan(c) else c)
+                item.update(
+                    annual_completion=None if math.isnan(a) else a, cumulative_completion=None if math.isnan(c) else c
+                )
                 if lead and r["details"].get("path_light") == "red":
                     veto = True
             items.append(item)
         c_a, c_c = _mean(ca), _mean(cc)
         m = _mean(ms) if ms else _mean(greens)
         scored = not (math.isnan(c_a) and math.isnan(c_c) and math.isnan(m))
-        score, _ = pg.assessment_score(c_a, c_c, m, annual_points=s.annual_target.points,
-                                       cumulative_points=s.cumulative_progress.points,
-                                       measures_points=s.other_measures.points, veto_when_missed=False)
+        score, _ = pg.assessment_score(
+            c_a,
+            c_c,
+            m,
+            annual_points=s.annual_target.points,
+            cumulative_points=s.cumulative_progress.points,
+            measures_points=s.other_measures.points,
+            veto_when_missed=False,
+        )
         vetoed = bool(s.annual_target.veto_when_missed and veto)
         total = float(score) if scored else None
         grade = None if total is None else (s.grades[-1] if vetoed else s.grade(total))
-        cards.append({
-            "department_id": dept.id, "name_zh": dept.name_zh, "name_en": dept.name_en, "year": year,
-            "template": s.template,
-            "annual_completion": None if math.isnan(c_a) else c_a,
-            "cumulative_completion": None if math.isnan(c_c) else c_c,
-            "measures_share": None if math.isnan(m) else m, "score": total, "vetoed": vetoed,
-            "grade": None if grade is None else grade.id,
-            "grade_zh": None if grade is None else grade.name_zh, "grade_en": None if grade is None else grade.name_en,
-            "details": {"indicators": items, "no_data": sum(1 for i in items if i["status"] in ("no_data", "late")),
-                        "points": {"annual_target": s.annual_target.points,
-                                   "cumulative_progress": s.cumulative_progress.points,
-                                   "other_measures": s.other_measures.points}},
-        })
+        cards.append(
+            {
+                "department_id": dept.id,
+                "name_zh": dept.name_zh,
+                "name_en": dept.name_en,
+                "year": year,
+                "template": s.template,
+                "annual_completion": None if math.isnan(c_a) else c_a,
+                "cumulative_completion": None if math.isnan(c_c) else c_c,
+                "measures_share": None if math.isnan(m) else m,
+                "score": total,
+                "vetoed": vetoed,
+                "grade": None if grade is None else grade.id,
+                "grade_zh": None if grade is None else grade.name_zh,
+                "grade_en": None if grade is None else grade.name_en,
+                "details": {
+                    "indicators": items,
+                    "no_data": sum(1 for i in items if i["status"] in ("no_data", "late")),
+                    "points": {
+                        "annual_target": s.annual_target.points,
+                        "cumulative_progress": s.cumulative_progress.points,
+                        "other_measures": s.other_measures.points,
+                    },
+                },
+            }
+        )
     return cards
 
 
 def store_scorecards(session: Session, run_id: int, year: int, city: CityConfig, annual: list[dict[str, Any]]) -> None:
     """Compute and store the year's scorecards under the evaluation run."""
     cards = compute_scorecards(city, year, annual)
-    cols = ("department_id", "year", "template", "annual_completion", "cumulative_completion", "measures_share",
-            "score", "vetoed", "grade", "details")
+    cols = (
+        "department_id",
+        "year",
+        "template",
+        "annual_completion",
+        "cumulative_completion",
+        "measures_share",
+        "score",
+        "vetoed",
+        "grade",
+        "details",
+    )
     if cards:
         session.execute(insert(DepartmentScore), [{"run_id": run_id, **{c: card[c] for c in cols}} for card in cards])
 
@@ -113,9 +154,22 @@ def stored_scorecards(session: Session, run_id: int, city: CityConfig) -> list[d
     for s in session.scalars(select(DepartmentScore).where(DepartmentScore.run_id == run_id)):
         d = city.department(s.department_id)
         g = next((x for x in city.scoring.grades if x.id == s.grade), None)
-        out.append({"department_id": s.department_id, "name_zh": d.name_zh, "name_en": d.name_en, "year": s.year,
-                    "template": s.template, "annual_completion": s.annual_completion,
-                    "cumulative_completion": s.cumulative_completion, "measures_share": s.measures_share,
-                    "score": s.score, "vetoed": s.vetoed, "grade": s.grade,
-                    "grade_zh": g.name_zh if g else None, "grade_en": g.name_en if g else None, "details": s.details})
+        out.append(
+            {
+                "department_id": s.department_id,
+                "name_zh": d.name_zh,
+                "name_en": d.name_en,
+                "year": s.year,
+                "template": s.template,
+                "annual_completion": s.annual_completion,
+                "cumulative_completion": s.cumulative_completion,
+                "measures_share": s.measures_share,
+                "score": s.score,
+                "vetoed": s.vetoed,
+                "grade": s.grade,
+                "grade_zh": g.name_zh if g else None,
+                "grade_en": g.name_en if g else None,
+                "details": s.details,
+            }
+        )
     return sorted(out, key=lambda c: (c["score"] is None, -(c["score"] or 0.0), c["department_id"]))

@@ -93,12 +93,27 @@ class Context:
 
 def empty_row(ind: Indicator, year: int, month: int | None = None) -> dict[str, Any]:
     """A stored value row of the indicator for the period, with nothing computed yet."""
-    return {"indicator_id": ind.id, "year": year, "month": month,
-            "period": f"{year}" if month is None else f"{year}-{month:02d}",
-            "measure": None, "measure_unit": ind.computation.measure_unit, "value": None, "unit": ind.unit,
-            "status": None, "sdg_status": None, "light": None, "completion_to_date": None, "step_completion": None,
-            "target_year": None, "target_value": None, "target_measure": None, "forecast": None,
-            "details": {}, "sources": {"result_ids": [], "run_ids": [], "submission_ids": []}}
+    return {
+        "indicator_id": ind.id,
+        "year": year,
+        "month": month,
+        "period": f"{year}" if month is None else f"{year}-{month:02d}",
+        "measure": None,
+        "measure_unit": ind.computation.measure_unit,
+        "value": None,
+        "unit": ind.unit,
+        "status": None,
+        "sdg_status": None,
+        "light": None,
+        "completion_to_date": None,
+        "step_completion": None,
+        "target_year": None,
+        "target_value": None,
+        "target_measure": None,
+        "forecast": None,
+        "details": {},
+        "sources": {"result_ids": [], "run_ids": [], "submission_ids": []},
+    }
 
 
 def missing_row(ctx: Context, ind: Indicator, row: dict[str, Any], reason: dict[str, str] | None) -> dict[str, Any]:
@@ -106,8 +121,9 @@ def missing_row(ctx: Context, ind: Indicator, row: dict[str, Any], reason: dict[
     late = ind.has_data_source and ctx.as_of > _due(ctx.catalog, ctx.city, ind, row["year"])
     status = str(pg.with_data_status("x", False, late))
     row.update(status=status, sdg_status=status, light=ctx.city.progress.lights[status])
-    row["details"]["no_data_reason"] = reason or reason_text("eval.reason.late" if late else "eval.reason.no_data",
-                                                             year=row["year"])
+    row["details"]["no_data_reason"] = reason or reason_text(
+        "eval.reason.late" if late else "eval.reason.no_data", year=row["year"]
+    )
     row["details"]["due_date"] = _due(ctx.catalog, ctx.city, ind, row["year"]).isoformat()
     return row
 
@@ -148,13 +164,30 @@ def evaluate_series(ctx: Context, ind: Indicator, series: pl.DataFrame) -> list[
     g = np.where(np.isnan(g), _NAN, g)
     kinds = np.full(ys.shape, ind.kind if ind.kind != "milestone" else "count")
     tmeasure = pg.measure_target(kinds, g, base, base_year, np.where(tyears > 0, tyears, ys))
-    sdg = pg.sdg_progress(base, ms, tmeasure, base_year, ys, np.where(tyears > 0, tyears, ys), ind.direction,
-                          ratio_thresholds=pg.BandThresholds(**prog.sdg.model_dump()),
-                          no_target_thresholds=pg.BandThresholds(**prog.no_target_cagr.model_dump()))
+    sdg = pg.sdg_progress(
+        base,
+        ms,
+        tmeasure,
+        base_year,
+        ys,
+        np.where(tyears > 0, tyears, ys),
+        ind.direction,
+        ratio_thresholds=pg.BandThresholds(**prog.sdg.model_dump()),
+        no_target_thresholds=pg.BandThresholds(**prog.no_target_cagr.model_dump()),
+    )
     # target path through the base and every numeric target
     wy = [base_year, *[y for y in numeric_target_years(ind) if y > base_year]]
-    wv = [base, *[float(pg.measure_target(ind.kind if ind.kind != "milestone" else "count",
-                                          ind.target_value(y) or _NAN, base, base_year, y)) for y in wy[1:]]]
+    wv = [
+        base,
+        *[
+            float(
+                pg.measure_target(
+                    ind.kind if ind.kind != "milestone" else "count", ind.target_value(y) or _NAN, base, base_year, y
+                )
+            )
+            for y in wy[1:]
+        ],
+    ]
     shape = prog.trajectory if all(v > 0 for v in wv) else "linear"
     if len(wy) >= 2:
         path = pg.target_path(wy, wv, ys, shape=shape)
@@ -168,8 +201,9 @@ def evaluate_series(ctx: Context, ind: Indicator, series: pl.DataFrame) -> list[
     status_light = pg.status_light(sdg.status, prog.lights)
     path_light = pg.traffic_light(completion, prog.red_yellow.red_shortfall)
     step_light = pg.traffic_light(step, prog.red_yellow.red_shortfall)
-    light = np.where(sdg.status == pg.Status.ACHIEVED.value, pg.Light.GREEN.value,
-                     pg.worst_light(status_light, path_light))
+    light = np.where(
+        sdg.status == pg.Status.ACHIEVED.value, pg.Light.GREEN.value, pg.worst_light(status_light, path_light)
+    )
     by_year = {int(y): i for i, y in enumerate(ys)}
     for y in range(base_year, ctx.year + 1):
         row = empty_row(ind, y)
@@ -178,25 +212,46 @@ def evaluate_series(ctx: Context, ind: Indicator, series: pl.DataFrame) -> list[
             continue
         i = by_year[y]
         src = lineage[y]
-        ids = {k: sorted(set(src[k]) | (set(base_src[k]) if base_src and ind.kind != "ratio" else set()))
-               for k in ("result_ids", "run_ids", "submission_ids")}
+        ids = {
+            k: sorted(set(src[k]) | (set(base_src[k]) if base_src and ind.kind != "ratio" else set()))
+            for k in ("result_ids", "run_ids", "submission_ids")
+        }
         row.update(
-            measure=float(ms[i]), value=nan_to_none(values[i]), status=str(sdg.status[i]),
-            sdg_status=str(sdg.status[i]), light=str(light[i]), completion_to_date=nan_to_none(completion[i]),
-            step_completion=nan_to_none(step[i]), target_year=int(tyears[i]) or None, target_value=nan_to_none(g[i]),
+            measure=float(ms[i]),
+            value=nan_to_none(values[i]),
+            status=str(sdg.status[i]),
+            sdg_status=str(sdg.status[i]),
+            light=str(light[i]),
+            completion_to_date=nan_to_none(completion[i]),
+            step_completion=nan_to_none(step[i]),
+            target_year=int(tyears[i]) or None,
+            target_value=nan_to_none(g[i]),
             target_measure=nan_to_none(tmeasure[i]),
-            sources={"result_ids": [int(x) for x in ids["result_ids"]], "run_ids": [int(x) for x in ids["run_ids"]],
-                     "submission_ids": [int(x) for x in ids["submission_ids"]]},
-            details={"base_year": base_year, "base_measure": nan_to_none(base), "sdg_ratio": nan_to_none(sdg.ratio[i]),
-                     "cagr_observed": nan_to_none(sdg.cagr_observed[i]),
-                     "cagr_required": nan_to_none(sdg.cagr_required[i]),
-                     "rate_kind": str(sdg.rate_kind[i]) or None, "path_measure": nan_to_none(path[i]),
-                     "path_light": str(path_light[i]), "step_light": str(step_light[i]),
-                     "status_light": str(status_light[i]), "trajectory": shape},
+            sources={
+                "result_ids": [int(x) for x in ids["result_ids"]],
+                "run_ids": [int(x) for x in ids["run_ids"]],
+                "submission_ids": [int(x) for x in ids["submission_ids"]],
+            },
+            details={
+                "base_year": base_year,
+                "base_measure": nan_to_none(base),
+                "sdg_ratio": nan_to_none(sdg.ratio[i]),
+                "cagr_observed": nan_to_none(sdg.cagr_observed[i]),
+                "cagr_required": nan_to_none(sdg.cagr_required[i]),
+                "rate_kind": str(sdg.rate_kind[i]) or None,
+                "path_measure": nan_to_none(path[i]),
+                "path_light": str(path_light[i]),
+                "step_light": str(step_light[i]),
+                "status_light": str(status_light[i]),
+                "trajectory": shape,
+            },
         )
         if y == base_year:  # one point: no progress yet; the base year is the reference
-            row.update(status=pg.Status.NO_DATA.value, sdg_status=pg.Status.NO_DATA.value,
-                       light=prog.lights[pg.Status.NO_DATA.value])
+            row.update(
+                status=pg.Status.NO_DATA.value,
+                sdg_status=pg.Status.NO_DATA.value,
+                light=prog.lights[pg.Status.NO_DATA.value],
+            )
             row["details"]["no_data_reason"] = reason_text("eval.reason.base_year", base_year=base_year)
         rows.append(row)
     last = rows[-1] if rows else None
@@ -211,8 +266,9 @@ def _to_value(ind: Indicator, base: float, base_year: int, year: int, m: float) 
     return float(_value_of(ind.kind, base, np.array([m]), np.array([year - base_year]))[0])
 
 
-def _forecasts(ctx: Context, ind: Indicator, ys: np.ndarray, ms: np.ndarray, base: float,
-               base_year: int) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+def _forecasts(
+    ctx: Context, ind: Indicator, ys: np.ndarray, ms: np.ndarray, base: float, base_year: int
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     fc = ctx.city.progress.forecast
     out: list[dict[str, Any]] = []
     bounds = (0.0, 100.0) if ind.unit == "%" and ind.kind == "ratio" else None
@@ -220,28 +276,48 @@ def _forecasts(ctx: Context, ind: Indicator, ys: np.ndarray, ms: np.ndarray, bas
         g = ind.target_value(ty)
         assert g is not None
         tm = float(pg.measure_target(ind.kind if ind.kind != "milestone" else "count", g, base, base_year, ty))
-        f = forecast_to_year(ys, ms, ty, level=fc.interval_level, target_value=tm, direction=ind.direction,
-                             method=fc.method, bounds=bounds)
+        f = forecast_to_year(
+            ys,
+            ms,
+            ty,
+            level=fc.interval_level,
+            target_value=tm,
+            direction=ind.direction,
+            method=fc.method,
+            bounds=bounds,
+        )
         lo, hi = _to_value(ind, base, base_year, ty, f.low), _to_value(ind, base, base_year, ty, f.high)
         if not (math.isnan(lo) or math.isnan(hi)) and lo > hi:
             lo, hi = hi, lo
-        out.append({"year": ty, "value": nan_to_none(_to_value(ind, base, base_year, ty, f.value)),
-                    "low": nan_to_none(lo), "high": nan_to_none(hi), "p_meet": nan_to_none(f.p_meet),
-                    "measure": nan_to_none(f.value), "target_measure": tm, "level": f.level,
-                    "method": f"theil_sen_{f.method}", "n_points": f.n_points})
+        out.append(
+            {
+                "year": ty,
+                "value": nan_to_none(_to_value(ind, base, base_year, ty, f.value)),
+                "low": nan_to_none(lo),
+                "high": nan_to_none(hi),
+                "p_meet": nan_to_none(f.p_meet),
+                "measure": nan_to_none(f.value),
+                "target_measure": tm,
+                "level": f.level,
+                "method": f"theil_sen_{f.method}",
+                "n_points": f.n_points,
+            }
+        )
     if not out:
         return None, []
     first = out[0]
     return {k: first[k] for k in ("year", "value", "low", "high", "p_meet")}, out
 
 
-def monthly_rows(ctx: Context, inp: Inputs, ind: Indicator, kernel: Kernel,
-                 annual: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def monthly_rows(
+    ctx: Context, inp: Inputs, ind: Indicator, kernel: Kernel, annual: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Monthly rows (measure and value against the annual base; the base year's same month for multiples)."""
     if ind.kind not in MONTHLY_KINDS:
         return []
-    m = kernel(inp, ind, ["year", "month"]).filter(pl.col("month").is_not_null(), pl.col("measure").is_not_null(),
-                                                   pl.col("year") <= ctx.year)
+    m = kernel(inp, ind, ["year", "month"]).filter(
+        pl.col("month").is_not_null(), pl.col("measure").is_not_null(), pl.col("year") <= ctx.year
+    )
     if m.height == 0:
         return []
     base_row = next((r for r in annual if r["details"].get("base_year") == r["year"]), None)
@@ -261,9 +337,10 @@ def monthly_rows(ctx: Context, inp: Inputs, ind: Indicator, kernel: Kernel,
     out = []
     for r in m.iter_rows(named=True):
         row = empty_row(ind, int(r["year"]), int(r["month"]))
-        row.update(measure=r["measure"], value=nan_to_none(r["value"]),
-                   sources={"result_ids": r["result_ids"], "run_ids": r["run_ids"],
-                            "submission_ids": r["submission_ids"]})
+        row.update(
+            measure=r["measure"],
+            value=nan_to_none(r["value"]),
+            sources={"result_ids": r["result_ids"], "run_ids": r["run_ids"], "submission_ids": r["submission_ids"]},
+        )
         out.append(row)
     return out
-

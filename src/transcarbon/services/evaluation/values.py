@@ -64,8 +64,11 @@ def compute_values(inp: Inputs, city: CityConfig, catalog: ReportCatalog, as_of:
         if not ind.has_data_source:
             reason = c.no_data_reason.model_dump() if c.no_data_reason else reason_text("eval.reason.no_source")
             row = empty_row(ind, inp.year)
-            row.update(status=pg.Status.NO_DATA.value, sdg_status=pg.Status.NO_DATA.value,
-                       light=city.progress.lights[pg.Status.NO_DATA.value])
+            row.update(
+                status=pg.Status.NO_DATA.value,
+                sdg_status=pg.Status.NO_DATA.value,
+                light=city.progress.lights[pg.Status.NO_DATA.value],
+            )
             row["details"]["no_data_reason"] = reason
             row["details"]["no_source"] = True
             out.append(row)
@@ -75,8 +78,11 @@ def compute_values(inp: Inputs, city: CityConfig, catalog: ReportCatalog, as_of:
             indicative = indicative_figures(inp, ind)
             if indicative:
                 for r in rows:
-                    r["details"]["indicative"] = {"measure": c.indicative_measure, "unit": c.measure_unit,
-                                                  "by_year": indicative}
+                    r["details"]["indicative"] = {
+                        "measure": c.indicative_measure,
+                        "unit": c.measure_unit,
+                        "by_year": indicative,
+                    }
             out += rows
             continue
         if c.source == "milestone":  # a counted milestone
@@ -84,8 +90,9 @@ def compute_values(inp: Inputs, city: CityConfig, catalog: ReportCatalog, as_of:
             continue
         kernel = KERNELS.get(c.measure or "")
         if kernel is None:
-            out.append(missing_row(ctx, ind, empty_row(ind, inp.year),
-                                   reason_text("eval.reason.no_kernel", measure=c.measure)))
+            out.append(
+                missing_row(ctx, ind, empty_row(ind, inp.year), reason_text("eval.reason.no_kernel", measure=c.measure))
+            )
             continue
         annual = evaluate_series(ctx, ind, kernel(inp, ind, ["year"]))
         out += annual
@@ -96,10 +103,27 @@ def compute_values(inp: Inputs, city: CityConfig, catalog: ReportCatalog, as_of:
     for r in aux.iter_rows(named=True):
         b = float(base[0]) if base.len() else _NAN
         fall = nan_to_none(float(pg.reduction_pct(b, r["measure"])))
-        out.append({"indicator_id": AUX_PORT, "year": r["year"], "month": None, "period": str(r["year"]),
-                    "measure": r["measure"], "measure_unit": "kgCO2/t", "value": fall,
-                    "unit": "%", "status": None, "sdg_status": None, "light": None, "completion_to_date": None,
-                    "step_completion": None, "target_year": None, "target_value": None, "target_measure": None,
-                    "forecast": None, "details": {"auxiliary": True, "base_year": city.progress.default_base_year},
-                    "sources": {"result_ids": r["result_ids"], "run_ids": r["run_ids"], "submission_ids": []}})
+        out.append(
+            {
+                "indicator_id": AUX_PORT,
+                "year": r["year"],
+                "month": None,
+                "period": str(r["year"]),
+                "measure": r["measure"],
+                "measure_unit": "kgCO2/t",
+                "value": fall,
+                "unit": "%",
+                "status": None,
+                "sdg_status": None,
+                "light": None,
+                "completion_to_date": None,
+                "step_completion": None,
+                "target_year": None,
+                "target_value": None,
+                "target_measure": None,
+                "forecast": None,
+                "details": {"auxiliary": True, "base_year": city.progress.default_base_year},
+                "sources": {"result_ids": r["result_ids"], "run_ids": r["run_ids"], "submission_ids": []},
+            }
+        )
     return out

@@ -21,8 +21,9 @@ from transcarbon.services.figures import cached
 from transcarbon.store.db import transaction
 
 
-def _evaluated_run(session: Session, city: CityConfig, year: int, *, actor: str,
-                   factory: sessionmaker[Session] | None) -> int:
+def _evaluated_run(
+    session: Session, city: CityConfig, year: int, *, actor: str, factory: sessionmaker[Session] | None
+) -> int:
     if factory is None:
         return evaluate(session, year, actor=actor, city=city).run_id
     session.rollback()  # end the page's read; evaluate in a transaction of its own
@@ -30,8 +31,9 @@ def _evaluated_run(session: Session, city: CityConfig, year: int, *, actor: str,
         return evaluate(writer, year, actor=actor, city=city).run_id
 
 
-def year_evaluation(session: Session, city: CityConfig, year: int, *, actor: str,
-                    factory: sessionmaker[Session] | None = None) -> dict[str, Any]:
+def year_evaluation(
+    session: Session, city: CityConfig, year: int, *, actor: str, factory: sessionmaker[Session] | None = None
+) -> dict[str, Any]:
     """The ``evaluate --json`` payload of ``year`` (a stored run, reused while the data do not change), each
     indicator row with its ``history``: the run's annual rows up to the year (year, value, light, status)."""
 
@@ -46,21 +48,28 @@ def year_evaluation(session: Session, city: CityConfig, year: int, *, actor: str
     return cast(dict[str, Any], cached(session, ("evaluation", city.city.id, year), compute))
 
 
-def department_scorecards(session: Session, city: CityConfig, year: int, *, actor: str,
-                          factory: sessionmaker[Session] | None = None) -> list[dict[str, Any]]:
+def department_scorecards(
+    session: Session, city: CityConfig, year: int, *, actor: str, factory: sessionmaker[Session] | None = None
+) -> list[dict[str, Any]]:
     """The scorecards stored with the year's evaluation, best score first, each with the number of its
     indicators (``indicators``) and of their lights (``green``, ``yellow``, ``red``, ``grey``)."""
     run_id = int(year_evaluation(session, city, year, actor=actor, factory=factory)["run_id"])
     cards = []
     for card in stored_scorecards(session, run_id, city):
         items = card["details"]["indicators"]
-        cards.append({**card, "indicators": len(items),
-                      **{light: sum(1 for i in items if i["light"] == light) for light in LIGHTS}})
+        cards.append(
+            {
+                **card,
+                "indicators": len(items),
+                **{light: sum(1 for i in items if i["light"] == light) for light in LIGHTS},
+            }
+        )
     return cards
 
 
-def decomposition_between(session: Session, year_from: int, year_to: int, *, actor: str,
-                  factory: sessionmaker[Session] | None = None) -> dict[str, Any]:
+def decomposition_between(
+    session: Session, year_from: int, year_to: int, *, actor: str, factory: sessionmaker[Session] | None = None
+) -> dict[str, Any]:
     """The ``decompose --json`` payload between two years (a stored run, reused); raises
     :class:`~.decomposition.DecompositionError` when the years cannot be decomposed."""
 
