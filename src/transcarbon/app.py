@@ -26,6 +26,7 @@ from transcarbon.api import problems
 from transcarbon.api.deps import AppState
 from transcarbon.api.router import API_PREFIX
 from transcarbon.api.router import router as api_router
+from transcarbon.city.config import load_city
 from transcarbon.city.reports import load_report_types
 from transcarbon.i18n import t
 from transcarbon.services import users
@@ -85,7 +86,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     database = Database.open(settings.effective_database_url, create=settings.auto_migrate)
     users.configure_hasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib)
-    ctx = Context(catalog=load_report_types(settings.city), data_dir=settings.data_dir, regions=tuple(region_codes()))
+    city = load_city(settings.city)
+    ctx = Context(
+        catalog=load_report_types(city.reports_path), data_dir=settings.data_dir, regions=tuple(region_codes())
+    )
     app = FastAPI(
         title="transcarbon API",
         version=transcarbon.__version__,
@@ -96,7 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
     )
-    app.state.tc = AppState(settings=settings, factory=database.factory, ctx=ctx)
+    app.state.tc = AppState(settings=settings, city=city, factory=database.factory, ctx=ctx)
     problems.install(app)
     app.include_router(api_router)
     app.include_router(web_router)

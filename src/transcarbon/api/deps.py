@@ -19,6 +19,7 @@ from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from transcarbon.api.problems import Problem
+from transcarbon.city.config import CityConfig
 from transcarbon.services import users
 from transcarbon.services.submissions import Context
 from transcarbon.services.users import Principal
@@ -32,9 +33,10 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 @dataclass(frozen=True)
 class AppState:
-    """What the app keeps for every request (``app.state.tc``): settings, sessions, report-type context."""
+    """What the app keeps for every request (``app.state.tc``): settings, the city, sessions, report-type context."""
 
     settings: Settings
+    city: CityConfig
     factory: sessionmaker[Session]
     ctx: Context
 
@@ -53,6 +55,13 @@ def get_session(state: StateDep) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_city(state: StateDep) -> CityConfig:
+    return state.city
+
+
+CityDep = Annotated[CityConfig, Depends(get_city)]
 
 
 def get_context(state: StateDep) -> Context:

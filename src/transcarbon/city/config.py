@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from transcarbon.domain import Fuel, Period, Sector
 
@@ -356,7 +356,10 @@ class CityConfig(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True)
 
     city: City
+    reports_file: str | None = None
+    """The city's report types (default ``<id>.reports.yaml``), beside the city file."""
     zones_file: str | None = None
+    """The city's port zones (GeoJSON), beside the city file; none: the city has no port."""
     departments: list[Department] = Field(min_length=1)
     reporting_calendar: ReportingCalendar
     progress: ProgressSettings
@@ -364,6 +367,21 @@ class CityConfig(BaseModel):
     target_years: list[int] = Field(min_length=1)
     """The plan's target years, ascending; every indicator lists each of them (null where none)."""
     indicators: list[Indicator] = Field(min_length=1)
+    _folder: Path | None = PrivateAttr(default=None)
+    """Where the city file lies (set by :func:`load_city`); files it names are looked up there."""
+
+    def beside(self, name: str) -> Path:
+        """A file named in the city file, resolved against the folder the city file came from."""
+        folder = self._folder or Path(str(resources.files("transcarbon") / "data" / "cities"))
+        return folder / name
+
+    @property
+    def reports_path(self) -> Path:
+        return self.beside(self.reports_file or f"{self.city.id}.reports.yaml")
+
+    @property
+    def zones_path(self) -> Path | None:
+        return self.beside(self.zones_file) if self.zones_file else None
 
     @field_validator("target_years")
     @classmethod
@@ -520,7 +538,9 @@ def load_city(name_or_path: str | Path = DEFAULT_CITY) -> CityConfig:
         path = Path(name_or_path)
         if not path.is_file():
             raise CityConfigError(f"city file not found / 找不到城市配置文件: {path}")
-        return parse_city(path.read_text(encoding="utf-8"), origin=str(path))
+        cfg = parse_city(path.read_text(encoding="utf-8"), origin=str(path))
+        cfg._folder = path.resolve().parent
+        return cfg
     if not _ID_RE.match(text_arg):
         raise CityConfigError(f"not a city name / 城市名称无效: {text_arg!r}")
     res = resources.files("transcarbon") / "data" / "cities" / f"{text_arg}.yaml"

@@ -19,13 +19,13 @@ import calendar
 import contextlib
 from datetime import date, timedelta
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from transcarbon.city.config import DEFAULT_CITY, CityConfigError, load_city
 from transcarbon.domain import Period
 
 FieldType = Literal["string", "text", "number", "integer", "enum", "period"]
@@ -286,16 +286,15 @@ def expression_fields(text: str, where: str = "expression") -> set[str]:
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in funcs}
 
 
-def _locate(city: str) -> tuple[str, str]:
-    path = Path(city)
-    if path.suffix in (".yaml", ".yml"):
-        if not path.exists():
-            raise ReportConfigError(f"report configuration not found: {path}")
-        return str(path), path.read_text(encoding="utf-8")
-    resource = resources.files("transcarbon.data") / "cities" / f"{city}.reports.yaml"
-    if not resource.is_file():
-        raise ReportConfigError(f"no report configuration for city {city!r} ({city}.reports.yaml)")
-    return f"{city}.reports.yaml", resource.read_text(encoding="utf-8")
+def _locate(city: str | Path) -> Path:
+    """The report-types file: ``city`` itself when it is one (``*.reports.yaml``), else the file the city
+    configuration names (``reports_file``, beside the city file)."""
+    if str(city).endswith((".reports.yaml", ".reports.yml")):
+        return Path(city)
+    try:
+        return load_city(city).reports_path
+    except CityConfigError as exc:
+        raise ReportConfigError(str(exc)) from exc
 
 
 def parse_report_types(text: str, source: str = "<text>") -> ReportCatalog:
@@ -326,7 +325,9 @@ def parse_report_types(text: str, source: str = "<text>") -> ReportCatalog:
 
 
 @cache
-def load_report_types(city: str = "lianyungang") -> ReportCatalog:
-    """The report types of ``city`` (a packaged name, or a path to a ``*.reports.yaml`` file)."""
-    source, text = _locate(city)
-    return parse_report_types(text, source)
+def load_report_types(city: str | Path = DEFAULT_CITY) -> ReportCatalog:
+    """The report types of ``city``: a packaged city's name, a city file's path, or a ``*.reports.yaml`` path."""
+    path = _locate(city)
+    if not path.is_file():
+        raise ReportConfigError(f"report configuration not found / 找不到报表配置: {path}")
+    return parse_report_types(path.read_text(encoding="utf-8"), path.name)

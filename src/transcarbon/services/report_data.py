@@ -13,7 +13,7 @@ import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from transcarbon.city.reports import ReportType, load_report_types
+from transcarbon.city.reports import ReportCatalog, ReportType, load_report_types
 from transcarbon.store.models import ReportRow, Submission
 
 BASE_SCHEMA: dict[str, type[pl.DataType]] = {
@@ -35,16 +35,16 @@ def _schema(rt: ReportType | None) -> dict[str, type[pl.DataType]]:
 
 
 def approved_rows(
-    session: Session, report_type: str, years: Iterable[int] | None = None, *, city: str = "lianyungang"
+    session: Session, report_type: str, years: Iterable[int] | None = None, *, catalog: ReportCatalog | None = None
 ) -> pl.DataFrame:
     """Rows of the latest approved version per (report type, organisation, period) of ``report_type``.
 
     Columns: ``submission_id, report_row_id, org_id, period, year, month`` (null for annual periods),
-    ``version, content_hash, row_number`` and one column per field of the report type. ``years``
-    limits the periods to those years (None: all).
+    ``version, content_hash, row_number`` and one column per field of the report type (of ``catalog``, the
+    city's report types; default: the packaged city's). ``years`` limits the periods to those years (None: all).
     """
     try:
-        rt: ReportType | None = load_report_types(city).get(report_type)
+        rt: ReportType | None = (catalog or load_report_types()).get(report_type)
     except KeyError:
         rt = None
     schema = _schema(rt)

@@ -24,6 +24,7 @@ import polars as pl
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from transcarbon.city.config import DEFAULT_CITY, load_city
 from transcarbon.engines.ships import InventoryOptions, ShipInputError, ShipInventoryResult, run_ais_inventory
 from transcarbon.services import audit
 from transcarbon.services.factor_sets import library_refusals
@@ -115,14 +116,9 @@ def _store(session: Session, run_id: int, res: ShipInventoryResult) -> None:
     session.execute(insert(ShipResult), rows)
 
 
-def city_zones(city: str = "lianyungang") -> Path | None:
-    """The city's packaged port zones GeoJSON (``zones_file`` in its YAML), if it has one."""
-    from importlib import resources
-
-    from transcarbon.city.config import load_city
-
-    name = load_city(city).zones_file
-    return Path(str(resources.files("transcarbon") / "data" / "cities" / name)) if name else None
+def city_zones(city: str = DEFAULT_CITY) -> Path | None:
+    """The city's port zones GeoJSON (``zones_file`` in its YAML, beside it), if it has one."""
+    return load_city(city).zones_path
 
 
 def record_ship_run(

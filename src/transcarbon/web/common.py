@@ -22,7 +22,6 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from transcarbon.api.deps import SESSION_COOKIE, AppState, get_session, get_state
-from transcarbon.city.config import CityConfig, load_city
 from transcarbon.i18n import Lang, catalog, t
 from transcarbon.i18n.numbers import format_number, format_percent
 from transcarbon.services import audit, users
@@ -47,11 +46,6 @@ PAGES: tuple[tuple[str, str, frozenset[str]], ...] = (
 ACCESS: dict[str, frozenset[str]] = {name: roles for name, _, roles in PAGES}
 ACCESS["indicator"] = ACCESS["cockpit"]
 ACCESS["lineage"] = ANALYSTS
-
-
-@cache
-def city_config(name: str) -> CityConfig:
-    return load_city(name)
 
 
 @cache
@@ -125,7 +119,7 @@ class PageContext:
         user = users.user_for_session(session, token) if token else None
         self.user = user
         self.principal: Principal = Principal.of(user) if user is not None else Principal.anonymous()
-        self.city = city_config(state.settings.city)
+        self.city = state.city
 
     # -- helpers for templates
     def t(self, key: str, **values: object) -> str:

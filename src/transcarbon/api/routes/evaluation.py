@@ -13,9 +13,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from transcarbon.api.deps import OptionalUser, SessionDep, StateDep, require
+from transcarbon.api.deps import CityDep, OptionalUser, SessionDep, StateDep, require
 from transcarbon.api.problems import PROBLEM_RESPONSES, Problem
-from transcarbon.city.config import CityConfig, load_city
 from transcarbon.services.database import transaction
 from transcarbon.services.evaluation import (
     DecompositionError,
@@ -35,11 +34,6 @@ YearQuery = Annotated[int | None, Query(ge=1990, le=2100)]
 router = APIRouter(tags=["evaluation"], responses=PROBLEM_RESPONSES)
 
 
-def _city(state: StateDep) -> CityConfig:
-    return load_city(state.settings.city)
-
-
-CityDep = Annotated[CityConfig, Depends(_city)]
 Internal = Annotated[Principal, Depends(require("evaluation.read"))]
 Evaluator = Annotated[Principal, Depends(require("evaluation.run"))]
 

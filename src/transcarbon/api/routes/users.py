@@ -4,20 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from transcarbon.api.deps import Admin, DbId, SessionDep
+from transcarbon.api.deps import Admin, CityDep, DbId, SessionDep
 from transcarbon.api.problems import PROBLEM_RESPONSES
 from transcarbon.api.schemas import TokenIn, TokenOut, UserIn, UserOut, UserPatch
-from transcarbon.city.config import load_city
 from transcarbon.services import users
 
 router = APIRouter(prefix="/users", tags=["users"], responses=PROBLEM_RESPONSES)
-
-
-def _departments() -> list[str] | None:
-    try:
-        return [d.id for d in load_city().departments]
-    except Exception:  # the city file is edited elsewhere; without it, department ids are not checked
-        return None
 
 
 @router.get("", response_model=list[UserOut], summary="All users")
@@ -26,7 +18,7 @@ def list_users(_: Admin, session: SessionDep) -> list[UserOut]:
 
 
 @router.post("", response_model=UserOut, status_code=201, summary="Add a user")
-def add_user(body: UserIn, principal: Admin, session: SessionDep) -> UserOut:
+def add_user(body: UserIn, principal: Admin, session: SessionDep, city: CityDep) -> UserOut:
     with session.begin():
         user = users.create_user(
             session,
@@ -37,7 +29,7 @@ def add_user(body: UserIn, principal: Admin, session: SessionDep) -> UserOut:
             org_id=body.org_id,
             department_id=body.department_id,
             display_name=body.display_name,
-            departments=_departments(),
+            departments=[d.id for d in city.departments],
         )
         return UserOut.model_validate(user)
 

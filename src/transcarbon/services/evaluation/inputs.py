@@ -110,7 +110,7 @@ def load_inputs(session: Session, year: int, city: CityConfig, catalog: ReportCa
             if i.computation.report_type and i.computation.source in ("report_type", "milestone")
         }
     )
-    reports = {rt: approved_rows(session, rt, years, city=city.city.id) for rt in needed if rt in catalog.ids}
+    reports = {rt: approved_rows(session, rt, years, catalog=catalog) for rt in needed if rt in catalog.ids}
     run_meta = (
         session.execute(
             select(CalculationRun.id, CalculationRun.fingerprint, CalculationRun.input_hash).where(

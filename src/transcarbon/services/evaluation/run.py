@@ -64,7 +64,7 @@ def evaluate(
     """Evaluate every indicator for ``year`` in the caller's transaction; store values, warnings and
     scorecards as one run of kind ``evaluation`` (reused when nothing changed)."""
     cfg = load_city(city) if isinstance(city, str) else city
-    catalog = load_report_types(cfg.city.id)
+    catalog = load_report_types(cfg.reports_path)
     as_of = as_of or datetime.now(UTC).date()
     started = datetime.now(UTC)
     inp = load_inputs(session, year, cfg, catalog)
