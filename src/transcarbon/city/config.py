@@ -9,6 +9,9 @@ YAML without duplicate keys. Errors name the file and the place in it (``indicat
 
 Sections other than those modelled here (report types, for instance) are kept as extra fields of
 :class:`CityConfig`, so other parts of the platform can add their own sections to the same file.
+
+The module is one cohesive thing, the schema of the city file and the loader that validates it (as
+:mod:`transcarbon.city.reports` is for report types), and is kept whole though longer than most.
 """
 
 from __future__ import annotations

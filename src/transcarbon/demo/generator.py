@@ -2,9 +2,10 @@
 
 ``generate(seed)`` builds, with a NumPy ``Generator`` seeded by ``seed``, 72 months (2020-01 … 2025-12)
 of energy and activity for 54 synthetic enterprises of every transport sub-sector, 10 bureau
-departments, and the report types later features need (vehicle additions, fleet stock, shore power,
-port throughput, ridership, milestone evidence). ``write_csv`` writes one CSV per frame;
-``activity.csv`` follows the activity contract exactly and is a valid input to ``transcarbon calc``.
+departments, and the report types later features need (vehicle additions and fleet stock from
+:mod:`.registrations`, shore power, port throughput, ridership, milestone evidence from
+:mod:`.milestones`). ``write_csv`` writes one CSV per frame; ``activity.csv`` follows the activity contract
+exactly and is a valid input to ``transcarbon calc``.
 Everything is labelled synthetic: organisation names carry （示例）/ "(synthetic)", milestone evidence
 starts with 【示例】/ "[synthetic]", and ``organisations.synthetic`` is true on every row.
 
@@ -61,9 +62,10 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from transcarbon.demo.fleets import Fleet, largest_remainder
+from transcarbon.demo.milestones import milestones
 from transcarbon.demo.organisations import organisations_frame
-from transcarbon.demo.seasons import N_YEARS, PERIODS, YEAR_INDEX, YEARS, FloatArray, profile
+from transcarbon.demo.registrations import fleet_stock, vehicle_additions
+from transcarbon.demo.seasons import N_YEARS, PERIODS, YEAR_INDEX, FloatArray
 from transcarbon.demo.sectors import port_waterway, rail_aviation_other, road_freight, road_passenger
 from transcarbon.demo.sectors.series import OrgSeries
 from transcarbon.domain import Sector
@@ -174,12 +176,12 @@ def generate(seed: int = DEFAULT_SEED) -> DemoData:
     return DemoData(
         organisations=organisations_frame(),
         activity=_activity_frame(series),
-        vehicle_additions=_vehicle_additions(rng),
-        fleet_stock=_fleet_stock(),
+        vehicle_additions=vehicle_additions(rng),
+        fleet_stock=fleet_stock(),
         shore_power=shore_power,
         port_throughput=port_throughput,
         ridership=ridership,
-        milestones=_milestones(),
+        milestones=milestones(),
     )
 
 
@@ -265,283 +267,3 @@ def _activity_frame(series: list[OrgSeries]) -> pl.DataFrame:
                 )
             )
     return pl.concat(frames).sort("org_id", "period", maintain_order=True)
-
-
-# ---------------------------------------------------------------------------------------------------
-# Vehicle additions and fleet stock
-# ---------------------------------------------------------------------------------------------------
-
-#: The register of seagoing and inland transport ships ≥ 600 GT (assumed ≈ 430 → 480), reported by the
-#: maritime administration; LNG and electric ships appear from 2021.
-VESSELS_600GT = Fleet(
-    "LYG-GOV-007",
-    "vessel",
-    (425, 430, 440, 452, 461, 470, 478),
-    {"diesel": 1.0},
-    {"diesel": 0.90, "lng": 0.10},
-    {"diesel": 0.60, "lng": 0.30, "bev": 0.10},
-    retire_rate=0.04,
-)
-#: Share of ships ≥ 600 GT with shore-power receiving equipment, 2020 … 2025 (assumed; electric ships: all).
-SHORE_POWER_READY = (0.18, 0.30, 0.45, 0.62, 0.76, 0.88)
-
-#: New private cars registered a year (public security, LYG-GOV-004), assumed for ≈ 113万 vehicles [V],
-#: and their new-energy share (national trend [R]: ≈ 6% in 2020 to ≈ 45% by 2025).
-PRIVATE_CARS_PER_YEAR = (62000, 70000, 66000, 72000, 76000, 78000)
-PRIVATE_CAR_NEV_SHARE = (0.06, 0.12, 0.22, 0.30, 0.38, 0.44)
-
-#: Month weights of vehicle registrations (fewer around the New Year, more at year end).
-_ADD_MONTH_WEIGHTS = np.array([0.6, 0.5, 0.9, 1.0, 1.0, 1.1, 1.0, 0.9, 1.1, 1.1, 1.3, 1.5])
-
-ADDITIONS_SCHEMA: dict[str, type[pl.DataType]] = {
-    "period": pl.String,
-    "org_id": pl.String,
-    "category": pl.String,
-    "power_type": pl.String,
-    "count": pl.Int64,
-}
-
-
-def additions_fleets() -> list[Fleet]:
-    """Every fleet whose additions are reported (buses, taxis, trucks, public-service, ships, airport)."""
-    return [
-        *road_passenger.BUS_FLEETS,
-        *road_passenger.TAXI_FLEETS,
-        *(t.fleet for t in road_freight.TRUCK_FLEETS),
-        rail_aviation_other.OFFICIAL_CARS,
-        rail_aviation_other.SANITATION,
-        VESSELS_600GT,
-        rail_aviation_other.AIRPORT_EQUIPMENT,
-    ]
-
-
-def _spread_months(
-    rng: np.random.Generator, org_id: str, category: str, power: str, per_year: np.ndarray, weights: np.ndarray
-) -> pl.DataFrame | None:
-    counts = np.concatenate([rng.multinomial(int(n), weights / weights.sum()) for n in per_year])
-    keep = counts > 0
-    if not keep.any():
-        return None
-    return pl.DataFrame(
-        {
-            "period": np.asarray(PERIODS)[keep],
-            "org_id": org_id,
-            "category": category,
-            "power_type": power,
-            "count": counts[keep].astype(np.int64),
-        },
-        schema=ADDITIONS_SCHEMA,
-    )
-
-
-def _vehicle_additions(rng: np.random.Generator) -> pl.DataFrame:
-    frames = []
-    for fleet in additions_fleets():
-        for power, per_year in fleet.additions().items():
-            frames.append(_spread_months(rng, fleet.org_id, fleet.category, power, per_year, _ADD_MONTH_WEIGHTS))
-    car_weights = _ADD_MONTH_WEIGHTS * profile("urban", cny_depth=0.5, covid_sensitivity=0.8)[:12]
-    for y in range(N_YEARS):
-        nev = PRIVATE_CAR_NEV_SHARE[y]
-        mix = np.array([0.7 * nev, 0.3 * nev, 0.03, 0.97 - nev])  # bev, phev, hybrid, gasoline
-        counts = largest_remainder(mix, PRIVATE_CARS_PER_YEAR[y])
-        for power, n in zip(("bev", "phev", "hybrid", "gasoline"), counts, strict=True):
-            per_year = np.zeros(N_YEARS, dtype=np.int64)
-            per_year[y] = n
-            frames.append(_spread_months(rng, "LYG-GOV-004", "car_private", power, per_year, car_weights))
-    return pl.concat([f for f in frames if f is not None]).sort("period", "org_id", "category", "power_type")
-
-
-def _fleet_stock() -> pl.DataFrame:
-    """Year-end stock by category and power type, summed over organisations, 2020 … 2025."""
-    rows: dict[tuple[int, str, str], int] = {}
-
-    def add(category: str, stock: dict[str, np.ndarray]) -> None:
-        for power, counts in stock.items():
-            for y, year in enumerate(YEARS):
-                key = (int(year), category, power)
-                rows[key] = rows.get(key, 0) + int(counts[y + 1])
-
-    for fleet in additions_fleets():
-        add(fleet.category, fleet.stock())
-    add("truck_container_port", road_freight.TRUCK_FLEETS[0].fleet.stock())
-    ready = np.array([0.12, *SHORE_POWER_READY])
-    add(
-        "vessel_shore_power_ready",
-        {p: (s if p == "bev" else np.rint(s * ready).astype(np.int64)) for p, s in VESSELS_600GT.stock().items()},
-    )
-    keys = sorted(rows)
-    return pl.DataFrame(
-        {
-            "year": [k[0] for k in keys],
-            "category": [k[1] for k in keys],
-            "power_type": [k[2] for k in keys],
-            "count": [rows[k] for k in keys],
-        },
-        schema={"year": pl.Int64, "category": pl.String, "power_type": pl.String, "count": pl.Int64},
-    )
-
-
-# ---------------------------------------------------------------------------------------------------
-# Milestones
-# ---------------------------------------------------------------------------------------------------
-
-_MILESTONES: tuple[tuple[str, str, str, str, str, str], ...] = (
-    (
-        "repair_emission_systems_linked",
-        "LYG-GOV-003",
-        "in_progress",
-        "2022-06-30",
-        "汽车维修电子健康档案系统与排放检验系统对接方案印发",
-        "plan for linking repair records and emission tests issued",
-    ),
-    (
-        "repair_emission_systems_linked",
-        "LYG-GOV-003",
-        "done",
-        "2024-09-30",
-        "两系统完成数据对接并上线运行（I/M闭环）",
-        "the two systems exchange data in production (I/M loop closed)",
-    ),
-    (
-        "inland_container_routes_four_provinces",
-        "LYG-GOV-001",
-        "in_progress",
-        "2021-12-31",
-        "开通至江苏、山东内河港口集装箱航线",
-        "container routes to inland ports of Jiangsu and Shandong opened",
-    ),
-    (
-        "inland_container_routes_four_provinces",
-        "LYG-GOV-001",
-        "in_progress",
-        "2023-06-30",
-        "开通至河南内河港口集装箱航线",
-        "container route to an inland port of Henan opened",
-    ),
-    (
-        "inland_container_routes_four_provinces",
-        "LYG-GOV-001",
-        "in_progress",
-        "2025-12-31",
-        "至安徽内河港口航线仍在论证，2025年目标未完成",
-        "route to Anhui still under study; the 2025 target is missed",
-    ),
-    (
-        "hsr_in_national_plan",
-        "LYG-GOV-002",
-        "in_progress",
-        "2021-03-31",
-        "沿海高铁、连临高铁纳入省级规划并报送国家",
-        "coastal and Lianyungang–Linyi HSR in the provincial plan and submitted",
-    ),
-    (
-        "hsr_in_national_plan",
-        "LYG-GOV-002",
-        "done",
-        "2023-11-30",
-        "两条线路纳入国家级中长期铁路规划调整",
-        "both lines included in the national rail plan revision",
-    ),
-    (
-        "infrastructure_greening",
-        "LYG-GOV-001",
-        "in_progress",
-        "2023-12-31",
-        "新建交通工程全面执行绿色公路、绿色港口标准",
-        "new transport works follow green road and green port standards",
-    ),
-    (
-        "infrastructure_greening",
-        "LYG-GOV-001",
-        "done",
-        "2025-10-31",
-        "绿色交通基础设施评估报告通过验收",
-        "assessment report on green transport infrastructure accepted",
-    ),
-    (
-        "land_transport_oil_peak",
-        "LYG-GOV-001",
-        "in_progress",
-        "2025-12-31",
-        "陆路交通石油消费达峰路径研究完成，2030年前力争达峰",
-        "study of the land-transport oil peak path completed",
-    ),
-    (
-        "direct_emission_growth_slowing",
-        "LYG-GOV-005",
-        "in_progress",
-        "2025-06-30",
-        "交通直接碳排放年度增速监测报告",
-        "annual monitoring report of direct transport emission growth",
-    ),
-    (
-        "low_carbon_transport_structure",
-        "LYG-GOV-001",
-        "not_started",
-        "2022-12-31",
-        "运输结构调整方案编制中",
-        "transport-structure adjustment plan being drafted",
-    ),
-    (
-        "low_carbon_transport_structure",
-        "LYG-GOV-001",
-        "in_progress",
-        "2024-12-31",
-        "运输结构调整方案印发实施",
-        "transport-structure adjustment plan issued",
-    ),
-    (
-        "port_collection_system_formed",
-        "LYG-PORT-001",
-        "in_progress",
-        "2024-06-30",
-        "疏港铁路、疏港航道工程推进中",
-        "port rail and waterway links under construction",
-    ),
-    (
-        "port_park_equipment_clean_replaced",
-        "LYG-PORT-001",
-        "in_progress",
-        "2025-09-30",
-        "港区场内作业机械新能源替代约六成",
-        "about 60% of port handling machinery switched to new energy",
-    ),
-    (
-        "inland_ship_green_smart_tech",
-        "LYG-GOV-007",
-        "not_started",
-        "2022-12-31",
-        "内河船舶绿色智能技术推广方案待编制",
-        "roll-out plan for green and smart inland-ship technology pending",
-    ),
-    (
-        "inland_ship_green_smart_tech",
-        "LYG-GOV-007",
-        "in_progress",
-        "2024-12-31",
-        "首批内河电动、LNG船舶投入运营",
-        "first electric and LNG inland ships in service",
-    ),
-    (
-        "rail_passenger_system_built",
-        "LYG-GOV-002",
-        "in_progress",
-        "2025-12-31",
-        "连徐、连淮扬镇、青盐铁路运营，客运枢纽改造推进",
-        "high-speed lines in service; passenger hub upgrade ongoing",
-    ),
-)
-
-
-def _milestones() -> pl.DataFrame:
-    m = _MILESTONES
-    return pl.DataFrame(
-        {
-            "indicator_id": [r[0] for r in m],
-            "org_id": [r[1] for r in m],
-            "status": [r[2] for r in m],
-            "date": [r[3] for r in m],
-            "evidence_zh": [f"【示例】{r[4]}" for r in m],
-            "evidence_en": [f"[synthetic] {r[5]}" for r in m],
-        }
-    )

@@ -12,10 +12,30 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from transcarbon.web import pages_admin, pages_analysis, pages_auth, pages_data, static
+from transcarbon.web import (
+    pages_admin,
+    pages_auth,
+    pages_cockpit,
+    pages_data,
+    pages_emissions,
+    pages_lineage,
+    pages_reports,
+    pages_warnings,
+    static,
+)
 
 router = APIRouter(include_in_schema=False)
-for _module in (static, pages_auth, pages_analysis, pages_data, pages_admin):
+for _module in (
+    static,
+    pages_auth,
+    pages_cockpit,
+    pages_emissions,
+    pages_lineage,
+    pages_warnings,
+    pages_reports,
+    pages_data,
+    pages_admin,
+):
     router.include_router(_module.router)
 
 __all__ = ["router"]

@@ -8,7 +8,7 @@ Modules, each importing only those above it (no cycle):
 - :mod:`.series` — one numeric indicator's annual rows: value, status, lights, completion, forecast;
 - :mod:`.milestones` — milestones from approved evidence;
 - :mod:`.values` — every indicator's rows of a year (:func:`compute_values`);
-- :mod:`.alerts` — warnings: detect, store and resolve, list;
+- :mod:`.alerts` — warnings: detect (by kind, one module each), store and resolve, list;
 - :mod:`.scorecards` — department scorecards;
 - :mod:`.run` — :func:`evaluate` (the use case) and the stored ``evaluate --json`` payload;
 - :mod:`.decomposition` — :func:`decompose`, LMDI-I between two years' inventories;

@@ -1,6 +1,5 @@
-"""Warnings are raised with severity and departments, kept open while they hold, and resolved (not
-deleted) when they no longer do; the rules of the indicator warnings. (The robust z-score against an
-organisation's own history: ``tests/methods/test_anomaly.py``.)"""
+"""Stored warnings are raised with severity and departments, kept open while they hold, and resolved (not
+deleted) when they no longer do; listed by year, department, open or all."""
 
 from __future__ import annotations
 
@@ -10,7 +9,6 @@ from datetime import date
 import pytest
 from sqlalchemy import select, update
 
-from transcarbon.city.config import load_city
 from transcarbon.services.evaluation import alerts as wn
 from transcarbon.services.evaluation import evaluate
 from transcarbon.store import db
@@ -82,44 +80,3 @@ def test_warnings_raised_and_resolved(factory) -> None:  # type: ignore[no-untyp
         assert rail.id in {w.id for w in wn.list_warnings(session, year=2025, include_resolved=True)}
         port = {w.id for w in wn.list_warnings(session, year=2025, department="port_holding_group")}
         assert port and truck_id not in port
-
-
-def test_indicator_warning_rules() -> None:
-    city = load_city()
-    ind = city.indicator("truck_co2_intensity")
-    base = {"indicator_id": ind.id, "unit": "%", "target_year": 2025, "target_value": 3.0, "details": {}}
-    rows = [
-        {
-            **base,
-            "year": 2024,
-            "measure": 0.095,
-            "value": 5.0,
-            "status": "on_track",
-            "light": "green",
-            "completion_to_date": 1.2,
-            "forecast": None,
-        },
-        {
-            **base,
-            "year": 2025,
-            "measure": 0.097,
-            "value": 3.0,
-            "status": "achieved",
-            "light": "green",
-            "completion_to_date": 1.0,
-            "forecast": {"year": 2025, "value": 2.0, "low": 1, "high": 3, "p_meet": 0.1},
-        },
-    ]
-    found = wn.indicator_warnings(city, rows, 2025)
-    # achieved this year: neither an at-risk warning for this year's target nor "worsening"
-    assert found == []
-    rows[1].update(
-        status="needs_acceleration",
-        light="red",
-        forecast={"year": 2030, "value": 4.0, "low": 2, "high": 6, "p_meet": 0.3},
-    )
-    kinds = {f.kind: f for f in wn.indicator_warnings(city, rows, 2025)}
-    assert set(kinds) == {"off_track", "worsening", "target_at_risk"}
-    assert kinds["off_track"].severity == "high" and kinds["target_at_risk"].severity == "medium"
-    assert kinds["worsening"].severity == "low"
-    assert kinds["off_track"].departments == ["industry_it_bureau", "transport_bureau"]

@@ -1,0 +1,109 @@
+"""What the stage report shows, gathered once as plain data (:func:`build_report`): inventory totals, the
+indicator evaluation, warnings, department scores and emissions by sector, from :mod:`transcarbon.services.figures`
+and the evaluation service (which evaluates the year or reuses its run); the XLSX holds the same."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from transcarbon import __version__
+from transcarbon.city.config import CityConfig
+from transcarbon.i18n import sector_name
+from transcarbon.services import figures
+from transcarbon.services.evaluation import LIGHTS, department_scorecards, year_evaluation
+
+PATH_INDICATOR = "converted_turnover_co2_intensity"
+"""The headline indicator whose path to its targets the report draws."""
+
+
+def build_report(
+    session: Session, city: CityConfig, year: int, *, actor: str, factory: sessionmaker[Session] | None = None
+) -> dict[str, Any]:
+    """Everything the report shows, as plain data (also what the XLSX holds).
+
+    The year is evaluated (or its run reused) as ``actor``: in the caller's transaction, or with ``factory``
+    in a transaction of its own (a page, whose session only reads).
+    """
+    series = figures.city_series(session)
+    ev = year_evaluation(session, city, year, actor=actor, factory=factory)
+    total = next((s for s in series if s["year"] == year), None)
+    base = series[0] if series else None
+    inds = []
+    for n, r in enumerate(ev["indicators"], start=1):
+        ind = city.indicator(r["id"])
+        inds.append(
+            {
+                "no": n,
+                "id": r["id"],
+                "section": ind.section,
+                "name_zh": r["name_zh"],
+                "name_en": r["name_en"],
+                "value": r.get("value"),
+                "unit": r.get("unit") or ind.unit,
+                "targets": [ind.target_value(y) for y in city.target_years],
+                "completion_to_date": r.get("completion_to_date"),
+                "status": r.get("status"),
+                "light": r.get("light") or "grey",
+                "p_meet": (r.get("forecast") or {}).get("p_meet"),
+                "departments": [
+                    city.department(d).name_zh
+                    for d in r.get("departments") or []
+                    if d in {x.id for x in city.departments}
+                ],
+            }
+        )
+    warns = ev["warnings"]  # most severe first
+    em = figures.emissions(session, year)
+    path_ind = city.indicator(PATH_INDICATOR)
+    path_hist = next(r["history"] for r in ev["indicators"] if r["id"] == path_ind.id)
+    return {
+        "year": year,
+        "city_zh": city.city.name_zh,
+        "city_en": city.city.name_en,
+        "evaluation_run": ev["run_id"],
+        "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "code_version": __version__,
+        "total": total,
+        "base": base,
+        "series": series,
+        "target_years": list(city.target_years),
+        "indicators": inds,
+        "lights": {lt: sum(1 for r in inds if r["light"] == lt) for lt in LIGHTS},
+        "warnings": [
+            {
+                "severity": w.get("severity"),
+                "indicator": w.get("indicator"),
+                "kind": w.get("kind"),
+                "message_zh": w.get("message_zh"),
+                "message_en": w.get("message_en"),
+                "departments": [
+                    city.department(d).name_zh
+                    for d in w.get("departments") or []
+                    if d in {x.id for x in city.departments}
+                ],
+            }
+            for w in warns
+        ],
+        "scorecards": department_scorecards(session, city, year, actor=actor, factory=factory),
+        "by_sector": [
+            {
+                "sector": r["sector"],
+                "name_zh": sector_name(r["sector"], "zh"),
+                "co2_t": r["co2_t"],
+                "energy_tce": r["energy_tce"],
+                "converted_tkm": r["converted_tkm"],
+                "intensity": r["intensity_kgco2_per_converted_tkm"],
+                "result_id": r["result_id"],
+            }
+            for r in em["by_sector"]
+        ],
+        "run_id": em["run_id"],
+        "history": {path_ind.id: [(h["year"], h.get("value")) for h in path_hist if h["year"] <= year]},
+        "path_targets": [
+            (city.base_year_of(path_ind), 0.0),  # a reduction: 0 % in its base year
+            *[(y, v) for y in city.target_years if (v := path_ind.target_value(y)) is not None],
+        ],
+    }

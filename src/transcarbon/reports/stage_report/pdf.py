@@ -1,0 +1,223 @@
+"""The report as a Chinese PDF (:func:`render_pdf`): A4, ReportLab tables and charts, the CJK font of
+:mod:`transcarbon.reports.fonts` embedded (subset to the texts shown)."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from transcarbon.i18n.numbers import format_number, format_percent, unit_label
+from transcarbon.i18n.palette import LIGHT_COLOURS
+from transcarbon.reports.fonts import register
+from transcarbon.reports.stage_report.charts import co2_chart, path_chart, sector_chart
+from transcarbon.reports.stage_report.text import report_texts, zh
+from transcarbon.services.evaluation import LIGHTS
+
+LIGHT_RGB = {light: colors.HexColor(hex_colour) for light, hex_colour in LIGHT_COLOURS.items()}
+
+
+def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("base", fontName=regular, fontSize=9.5, leading=14, wordWrap="CJK")
+    return {
+        "base": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=11),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10.5),
+        "title": ParagraphStyle(
+            "title", parent=base, fontName=bold, fontSize=20, leading=28, alignment=1, spaceAfter=6 * mm
+        ),
+        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=11, leading=16, alignment=1),
+        "h1": ParagraphStyle(
+            "h1", parent=base, fontName=bold, fontSize=14, leading=20, spaceBefore=5 * mm, spaceAfter=2 * mm
+        ),
+    }
+
+
+def _table(
+    rows: list[list[Any]],
+    widths: list[float],
+    font: str,
+    bold: str,
+    *,
+    lights: list[str] | None = None,
+    light_col: int | None = None,
+) -> Table:
+    tb = Table(rows, colWidths=widths, repeatRows=1)
+    style = [
+        ("FONTNAME", (0, 0), (-1, -1), font),
+        ("FONTNAME", (0, 0), (-1, 0), bold),
+        ("FONTSIZE", (0, 0), (-1, -1), 8),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e4e9ee")),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#a9b2bc")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    if lights and light_col is not None:
+        for i, lt in enumerate(lights, start=1):
+            style.append(("TEXTCOLOR", (light_col, i), (light_col, i), LIGHT_RGB.get(lt, colors.black)))
+    tb.setStyle(TableStyle(style))
+    return tb
+
+
+def render_pdf(data: dict[str, Any]) -> bytes:
+    """The report as PDF bytes (A4, Chinese, CJK font embedded)."""
+    regular, bold = register(report_texts() + json.dumps(data, ensure_ascii=False, default=str))
+    st = _styles(regular, bold)
+    year, total, base = data["year"], data["total"], data["base"]
+    title = Paragraph(zh("report.title_html", city=data["city_zh"], year=year), st["title"])
+    story: list[Any] = [
+        Spacer(1, 20 * mm),
+        title,
+        Paragraph(zh("report.subtitle", at=data["generated_at"], version=data["code_version"]), st["subtitle"]),
+        Spacer(1, 4 * mm),
+        Paragraph(zh("report.synthetic"), st["subtitle"]),
+    ]
+    story.append(Paragraph(zh("report.h_overview"), st["h1"]))
+    if total:
+        change = (total["co2_t"] / base["co2_t"] - 1) * 100 if base and base["co2_t"] else None
+        ichange = (
+            (total["intensity_kgco2_per_converted_tkm"] / base["intensity_kgco2_per_converted_tkm"] - 1) * 100
+            if base and base["intensity_kgco2_per_converted_tkm"]
+            else None
+        )
+        story.append(
+            Paragraph(
+                zh(
+                    "report.overview",
+                    year=year,
+                    co2=format_number(total["co2_t"] / 10000, 1),
+                    intensity=format_number(1000 * total["intensity_kgco2_per_converted_tkm"], 1),
+                    base=base["year"] if base else "—",
+                    change="—" if change is None else f"{change:+.1f}",
+                    ichange="—" if ichange is None else f"{ichange:+.1f}",
+                    green=data["lights"]["green"],
+                    yellow=data["lights"]["yellow"],
+                    red=data["lights"]["red"],
+                    grey=data["lights"]["grey"],
+                    warnings=len(data["warnings"]),
+                    run=data["run_id"],
+                ),
+                st["base"],
+            )
+        )
+        story.append(co2_chart(data, regular))
+    path = path_chart(data, regular)
+    if path is not None:
+        story.append(path)
+    story.append(PageBreak())
+    story.append(Paragraph(zh("report.h_indicators"), st["h1"]))
+    head = [
+        zh("report.col_no"),
+        zh("report.col_indicator"),
+        zh("report.col_value"),
+        zh("report.col_unit"),
+        *[zh("report.col_target", year=y) for y in data["target_years"]],
+        zh("report.col_completion"),
+        zh("report.col_light"),
+    ]
+    rows: list[list[Any]] = [head]
+    for r in data["indicators"]:
+        unit = unit_label(r["unit"])
+        rows.append(
+            [
+                str(r["no"]),
+                Paragraph(r["name_zh"], st["cell"]),
+                format_number(r["value"]),
+                unit,
+                *[format_number(v) for v in r["targets"]],
+                format_percent(r["completion_to_date"]),
+                zh("web.light." + (r["light"] or "grey")),
+            ]
+        )
+    target_mm = 36 / len(data["target_years"])  # the target years share what the other columns leave of 176 mm
+    widths = [8 * mm, 80 * mm, 16 * mm, 13 * mm, *[target_mm * mm] * len(data["target_years"]), 13 * mm, 10 * mm]
+    story.append(
+        _table(rows, widths, regular, bold, lights=[r["light"] for r in data["indicators"]], light_col=len(head) - 1)
+    )
+    story.append(Paragraph(zh("report.indicator_note"), st["small"]))
+    story.append(Paragraph(zh("report.h_warnings"), st["h1"]))
+    if data["warnings"]:
+        wrows: list[list[Any]] = [[zh("report.col_severity"), zh("report.col_message"), zh("report.col_departments")]]
+        for w in data["warnings"]:
+            wrows.append(
+                [
+                    zh("web.severity." + str(w["severity"])),
+                    Paragraph(w["message_zh"] or "", st["cell"]),
+                    Paragraph("、".join(w["departments"]), st["cell"]),
+                ]
+            )
+        story.append(_table(wrows, [14 * mm, 112 * mm, 50 * mm], regular, bold))
+    else:
+        story.append(Paragraph(zh("report.no_warnings"), st["base"]))
+    story.append(Paragraph(zh("report.h_scorecards"), st["h1"]))
+    srows: list[list[Any]] = [
+        [
+            zh("report.col_department"),
+            zh("report.col_indicators"),
+            *[zh("web.light." + lt) for lt in LIGHTS],
+            zh("report.col_score"),
+            zh("report.col_grade"),
+        ]
+    ]
+    for c in data["scorecards"]:
+        srows.append(
+            [
+                Paragraph(c["name_zh"], st["cell"]),
+                str(c["indicators"]),
+                str(c["green"]),
+                str(c["yellow"]),
+                str(c["red"]),
+                str(c["grey"]),
+                format_number(c["score"], 1),
+                c["grade_zh"] or "—",
+            ]
+        )
+    story.append(_table(srows, [60 * mm, 18 * mm, 12 * mm, 12 * mm, 12 * mm, 12 * mm, 20 * mm, 20 * mm], regular, bold))
+    story.append(Paragraph(zh("report.score_note"), st["small"]))
+    story.append(KeepTogether([Paragraph(zh("report.h_sectors"), st["h1"]), sector_chart(data, regular)]))
+    erows: list[list[Any]] = [
+        [zh("report.col_sector"), "CO2（吨）", zh("report.col_energy"), zh("report.col_ctkm"), "kgCO2/吨公里"]
+    ]
+    for r in data["by_sector"]:
+        erows.append(
+            [
+                r["name_zh"],
+                format_number(r["co2_t"], 0),
+                format_number(r["energy_tce"], 0),
+                format_number(r["converted_tkm"], 0),
+                format_number(r["intensity"], 4),
+            ]
+        )
+    story.append(_table(erows, [34 * mm, 32 * mm, 32 * mm, 44 * mm, 30 * mm], regular, bold))
+    story.append(Paragraph(zh("report.method_note"), st["small"]))
+
+    def footer(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(regular, 7.5)
+        canvas.drawString(18 * mm, 10 * mm, zh("report.footer", city=data["city_zh"], year=year))
+        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"{doc.page}")
+        canvas.restoreState()
+
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=16 * mm,
+        rightMargin=16 * mm,
+        topMargin=16 * mm,
+        bottomMargin=18 * mm,
+        initialFontName=regular,
+        title=zh("report.title", city=data["city_zh"], year=year),
+        author="transcarbon",
+        subject=zh("report.h_overview"),
+        lang="zh-CN",
+    )
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return out.getvalue()

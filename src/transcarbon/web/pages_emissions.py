@@ -1,0 +1,232 @@
+"""The emissions page: the year's CO2 by sector, fuel, month and organisation (each figure linked to its
+lineage), and the LMDI decomposition of the change between two years as a table and a waterfall."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from transcarbon.i18n import fuel_name, sector_name
+from transcarbon.services import figures
+from transcarbon.services.evaluation import DecompositionError, decomposition_between
+from transcarbon.web.analysis import ACTOR, shown_year
+from transcarbon.web.common import Page, Table, figure, plot
+
+router = APIRouter()
+
+
+@router.get("/emissions", name="web.emissions")
+def emissions_page(
+    page: Page, year: int | None = None, year_from: int | None = None, year_to: int | None = None
+) -> Response:
+    if (denied := page.guard("emissions")) is not None:
+        return denied
+    y = shown_year(page, year)
+    if y is None:
+        return page.render("empty.html", {"title": page.t("web.nav.emissions")})
+    ys = figures.years(page.session)
+    em = figures.emissions(page.session, y)
+    lang = page.lang
+    sec_rows = [
+        {
+            "sector": sector_name(r["sector"], lang),
+            "co2_t": r["co2_t"],
+            "co2e_t": r["co2e_t"],
+            "energy_tce": r["energy_tce"],
+            "converted_tkm": r["converted_tkm"],
+            "intensity": r["intensity_kgco2_per_converted_tkm"],
+            "lines": r["line_count"],
+            "lineage": page.path("lineage", result_id=r["result_id"]),
+        }
+        for r in em["by_sector"]
+    ]
+    t_sector = Table(
+        "by_sector",
+        [
+            ("sector", page.t("web.col.sector")),
+            ("co2_t", "CO2 (t)"),
+            ("co2e_t", "CO2e (t)"),
+            ("energy_tce", page.t("web.col.energy_tce")),
+            ("converted_tkm", page.t("web.col.converted_tkm")),
+            ("intensity", "kgCO2/t·km"),
+            ("lines", page.t("web.col.lines")),
+        ],
+        sec_rows,
+        numeric=frozenset({"co2_t", "co2e_t", "energy_tce", "converted_tkm", "intensity", "lines"}),
+        links={"co2_t": "lineage"},
+    )
+    fuel_rows = [
+        {"fuel": fuel_name(r["fuel"], lang), "co2_t": r["co2_t"], "energy_tce": r["energy_tce"], "lines": r["lines"]}
+        for r in em["by_fuel"]
+    ]
+    t_fuel = Table(
+        "by_fuel",
+        [
+            ("fuel", page.t("web.col.fuel")),
+            ("co2_t", "CO2 (t)"),
+            ("energy_tce", page.t("web.col.energy_tce")),
+            ("lines", page.t("web.col.lines")),
+        ],
+        fuel_rows,
+        numeric=frozenset({"co2_t", "energy_tce", "lines"}),
+    )
+    org_rows = [
+        {
+            "org": page.name(r["name_zh"], r["name_en"]),
+            "org_id": r["org_id"],
+            "sector": sector_name(r["sector"], lang),
+            "co2_t": r["co2_t"],
+            "energy_tce": r["energy_tce"],
+            "lineage": page.path("lineage", result_id=r["result_id"]),
+        }
+        for r in em["by_org"]
+        if page.principal.may_read_records(page.state.ctx.catalog, r["org_id"])
+    ]
+    t_org = Table(
+        "by_org",
+        [
+            ("org", page.t("web.col.org")),
+            ("org_id", "ID"),
+            ("sector", page.t("web.col.sector")),
+            ("co2_t", "CO2 (t)"),
+            ("energy_tce", page.t("web.col.energy_tce")),
+        ],
+        org_rows,
+        numeric=frozenset({"co2_t", "energy_tce"}),
+        links={"co2_t": "lineage"},
+    )
+    month_rows = [
+        {
+            "month": r["month"],
+            "sector": sector_name(r["sector"], lang),
+            "co2_t": r["co2_t"],
+            "lineage": page.path("lineage", result_id=r["result_id"]),
+        }
+        for r in em["by_sector_month"]
+    ]
+    t_month = Table(
+        "by_month",
+        [("month", page.t("web.col.month")), ("sector", page.t("web.col.sector")), ("co2_t", "CO2 (t)")],
+        month_rows,
+        numeric=frozenset({"co2_t"}),
+        links={"co2_t": "lineage"},
+    )
+    sectors = sorted({r["sector"] for r in em["by_sector_month"]})
+    month_fig = figure(
+        [
+            {
+                "type": "bar",
+                "name": sector_name(s, lang),
+                "x": [r["month"] for r in em["by_sector_month"] if r["sector"] == s],
+                "y": [r["co2_t"] / 1000 for r in em["by_sector_month"] if r["sector"] == s],
+                "customdata": [
+                    page.path("lineage", result_id=r["result_id"]) for r in em["by_sector_month"] if r["sector"] == s
+                ],
+                "hovertemplate": "%{x}: %{y:,.1f} kt<extra>" + sector_name(s, lang) + "</extra>",
+            }
+            for s in sectors
+        ],
+        {
+            "barmode": "stack",
+            "xaxis": {"dtick": 1, "title": {"text": page.t("web.col.month")}},
+            "yaxis": {"title": {"text": "kt CO2"}},
+        },
+    )
+    sector_fig = figure(
+        [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "x": [r["co2_t"] / 1000 for r in em["by_sector"]][::-1],
+                "y": [sector_name(r["sector"], lang) for r in em["by_sector"]][::-1],
+                "customdata": [page.path("lineage", result_id=r["result_id"]) for r in em["by_sector"]][::-1],
+                "marker": {"color": "#1f6f8b"},
+                "hovertemplate": "%{y}: %{x:,.1f} kt<extra></extra>",
+            }
+        ],
+        {"margin": {"l": 110, "r": 20, "t": 20, "b": 40}, "xaxis": {"title": {"text": "kt CO2"}}},
+    )
+    fuel_fig = figure(
+        [
+            {
+                "type": "pie",
+                "hole": 0.45,
+                "labels": [r["fuel"] for r in fuel_rows],
+                "values": [r["co2_t"] for r in fuel_rows],
+                "sort": False,
+                "textinfo": "label+percent",
+            }
+        ],
+        {"showlegend": False, "margin": {"l": 10, "r": 10, "t": 10, "b": 10}},
+    )
+    y0 = year_from if year_from in ys else ys[0]
+    y1 = year_to if year_to in ys else ys[-1]
+    try:
+        dec: dict[str, Any] | None = decomposition_between(
+            page.session, y0, y1, actor=ACTOR, factory=page.state.factory
+        )
+        lmdi_problem = None
+    except DecompositionError as exc:  # the same year twice, or a year without inventory
+        dec, lmdi_problem = None, page.t(exc.key, **exc.values)
+    waterfall = _waterfall(page, y0, y1, dec["effects"], dec["total"]) if dec else None
+    effects: list[str] = dec["effects"] if dec else []
+    columns = ("co2_from_t", "co2_to_t", "delta_co2_t", *effects)
+    lmdi_rows = [
+        {"sector": sector_name(r["sector"], lang), **{k: r[k] for k in columns}}
+        for r in (dec["by_sector"] if dec else [])
+    ]
+    t_lmdi = Table(
+        "lmdi",
+        [
+            ("sector", page.t("web.col.sector")),
+            ("co2_from_t", f"CO2 {y0} (t)"),
+            ("co2_to_t", f"CO2 {y1} (t)"),
+            ("delta_co2_t", "ΔCO2 (t)"),
+            *[(e, page.t(f"web.lmdi.{e}")) for e in effects],
+        ],
+        lmdi_rows,
+        numeric=frozenset(columns),
+    )
+    ctx = {
+        "year": y,
+        "years": ys,
+        "em": em,
+        "year_from": y0,
+        "year_to": y1,
+        "lmdi_problem": lmdi_problem,
+        "excluded": [sector_name(o["sector"], lang) for o in (dec["outside"]["sectors"] if dec else [])],
+        "total_lineage": page.path("lineage", result_id=em["total"]["result_id"]) if em["total"] else None,
+        "sector_chart": plot(sector_fig, page.t("web.chart.by_sector", year=y), 320),
+        "fuel_chart": plot(fuel_fig, page.t("web.chart.by_fuel", year=y), 320),
+        "month_chart": plot(month_fig, page.t("web.chart.by_month", year=y), 340),
+        "waterfall": plot(waterfall, page.t("web.chart.waterfall", y0=y0, y1=y1), 360) if waterfall else None,
+    }
+    return page.render("emissions.html", ctx, tables=[t_sector, t_fuel, t_month, t_org, t_lmdi])
+
+
+def _waterfall(page: Page, y0: int, y1: int, effects: list[str], total: dict[str, float]) -> dict[str, Any]:
+    """CO2 of ``y0``, the LMDI ``effects`` and CO2 of ``y1`` [kt] as a waterfall."""
+    return figure(
+        [
+            {
+                "type": "waterfall",
+                "orientation": "v",
+                "x": [str(y0), *[page.t(f"web.lmdi.{e}") for e in effects], str(y1)],
+                "measure": ["absolute", *["relative"] * len(effects), "total"],
+                "y": [total["co2_from_t"] / 1000, *[total[e] / 1000 for e in effects], 0],
+                "text": [
+                    f"{total['co2_from_t'] / 1000:,.0f}",
+                    *[f"{total[e] / 1000:+,.0f}" for e in effects],
+                    f"{total['co2_to_t'] / 1000:,.0f}",
+                ],
+                "textposition": "outside",
+                "increasing": {"marker": {"color": "#c0392b"}},
+                "decreasing": {"marker": {"color": "#1b7f3b"}},
+                "totals": {"marker": {"color": "#1f6f8b"}},
+                "connector": {"line": {"color": "#888"}},
+            }
+        ],
+        {"yaxis": {"title": {"text": "kt CO2"}}, "showlegend": False},
+    )

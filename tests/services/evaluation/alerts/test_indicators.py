@@ -1,0 +1,48 @@
+"""The rules of the indicator warnings: off_track, worsening, target_at_risk. (The robust z-score against
+an organisation's own history: ``tests/methods/test_anomaly.py``.)"""
+
+from __future__ import annotations
+
+from transcarbon.city.config import load_city
+from transcarbon.services.evaluation import alerts as wn
+
+
+def test_indicator_warning_rules() -> None:
+    city = load_city()
+    ind = city.indicator("truck_co2_intensity")
+    base = {"indicator_id": ind.id, "unit": "%", "target_year": 2025, "target_value": 3.0, "details": {}}
+    rows = [
+        {
+            **base,
+            "year": 2024,
+            "measure": 0.095,
+            "value": 5.0,
+            "status": "on_track",
+            "light": "green",
+            "completion_to_date": 1.2,
+            "forecast": None,
+        },
+        {
+            **base,
+            "year": 2025,
+            "measure": 0.097,
+            "value": 3.0,
+            "status": "achieved",
+            "light": "green",
+            "completion_to_date": 1.0,
+            "forecast": {"year": 2025, "value": 2.0, "low": 1, "high": 3, "p_meet": 0.1},
+        },
+    ]
+    found = wn.indicator_warnings(city, rows, 2025)
+    # achieved this year: neither an at-risk warning for this year's target nor "worsening"
+    assert found == []
+    rows[1].update(
+        status="needs_acceleration",
+        light="red",
+        forecast={"year": 2030, "value": 4.0, "low": 2, "high": 6, "p_meet": 0.3},
+    )
+    kinds = {f.kind: f for f in wn.indicator_warnings(city, rows, 2025)}
+    assert set(kinds) == {"off_track", "worsening", "target_at_risk"}
+    assert kinds["off_track"].severity == "high" and kinds["target_at_risk"].severity == "medium"
+    assert kinds["worsening"].severity == "low"
+    assert kinds["off_track"].departments == ["industry_it_bureau", "transport_bureau"]
