@@ -85,6 +85,7 @@ def test_segment_emission_counts_time_below_vmin():
 def test_cold_start_forms_by_hand():
     # β (petrol Euro 1) at l_trip 12 km, t_a 10 °C = 0.6474 − 0.3054 − (0.00974 − 0.00462)·10 = 0.2908
     assert_allclose(copert.cold_beta_petrol_euro1(12.0, 10.0), 0.2908, atol=1e-10)
+    assert_allclose(copert.cold_beta_petrol_euro1(12.0, 10.0) * copert.EURO4_BETA_REDUCTION, 0.052344, atol=1e-10)
     assert_allclose(copert.cold_ratio_linear(20.0, 10.0, 0.121, -0.146, 3.766), 0.121 * 20 - 1.46 + 3.766)
     assert_allclose(copert.cold_ratio_conventional_diesel("NOx", 10.0), 1.3 - 0.13)
     # E = β · VKT · e_hot · (ratio − 1); a ratio below 1 gives no excess

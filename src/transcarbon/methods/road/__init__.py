@@ -12,8 +12,8 @@ The fleet stock-turnover model shared with the scenarios is :mod:`transcarbon.me
 
 from __future__ import annotations
 
-METHOD_NAME = "road_bottom_up"
 METHOD_VERSION = "1.0.0"
+"""Version of the road methods, recorded with every road run; bump it when a formula or convention changes."""
 
 POLLUTANT_COLUMNS: dict[str, str] = {"NOx": "nox", "PM": "pm10", "CO": "co", "VOC": "voc"}
 """COPERT pollutant rows → output ids (``<id>_kg``). COPERT exhaust PM is all below 2.5 µm, reported as PM10

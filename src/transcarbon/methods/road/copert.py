@@ -94,9 +94,18 @@ def hot_factor(
     may be negative.
     """
     v = clamp_speed(speed_kmh, vmin, vmax)
-    numerator = (_f(alpha) * v + _f(beta)) * v + _f(gamma) + _f(delta) / v
-    denominator = (_f(epsilon) * v + _f(zita)) * v + _f(hta)
-    return numerator / denominator * (1.0 - _f(rf))
+    num = _f(alpha) * v
+    num += _f(beta)
+    num *= v
+    num += _f(gamma)
+    num += _f(delta) / v
+    den = _f(epsilon) * v
+    den += _f(zita)
+    den *= v
+    den += _f(hta)
+    num /= den
+    num *= 1.0 - _f(rf)
+    return num
 
 
 def segment_emission(
@@ -122,7 +131,8 @@ def segment_emission(
     v = _f(speed_kmh)
     lo = _f(vmin)
     ef = hot_factor(v, alpha, beta, gamma, delta, epsilon, zita, hta, rf, vmin, vmax)
-    return np.where(v >= lo, ef * _f(distance_km), ef * lo * _f(hours))
+    ef *= np.where(v >= lo, _f(distance_km), lo * _f(hours))
+    return ef
 
 
 def cold_beta_petrol_euro1(trip_km: ArrayLike, ambient_c: ArrayLike) -> Array:
