@@ -140,6 +140,15 @@ def test_inputs_name_file_row_column_and_fix(tmp_path: Path):
     sloped = VEHICLES.with_columns(pl.lit("0.02").alias("slope"))
     with pytest.raises(RoadInputError, match="slope 0 only"):
         run_trajectories(normalise_points(raw, "p.csv", 2), sloped)
+    # a streamed Parquet file names the row of the file, not of the partition
+    pq = pl.concat([_track("bus1", datetime(2024, 5, 1, 8, tzinfo=CST), 10, 10, 0.1),
+                    _track("bus1", datetime(2024, 5, 3, 8, tzinfo=CST), 10, 10, 0.1)])
+    pq = pq.with_columns(pl.col("timestamp").str.to_datetime(time_zone="UTC"),
+                         pl.when(pl.int_range(pl.len()) == 14).then(95.0).otherwise(pl.col("lat")).alias("lat"))
+    pq.write_parquet(tmp_path / "p.parquet")
+    with pytest.raises(RoadInputError) as e:
+        run_trajectories(tmp_path / "p.parquet", tmp_path / "v.csv")
+    assert (e.value.file, e.value.row, e.value.column) == ("p.parquet", 15, "lat")
     stranger = raw.with_columns(pl.lit("ghost").alias("vehicle_id"))
     with pytest.raises(RoadInputError, match="ghost"):
         run_trajectories(normalise_points(stranger, "p.csv", 2), VEHICLES)

@@ -74,18 +74,20 @@ def _first_bad(file: str, frame: pl.DataFrame, bad: pl.Expr, column: str, zh: st
     if hit is None:
         return
     value = frame[f"__raw_{column}"][hit] if f"__raw_{column}" in frame.columns else None
-    raise RoadInputError(file, f"值 {value!r} {zh}", f"value {value!r} {en}", fix_zh, fix_en, int(hit) + row_offset,
-                         column)
+    row = int(frame["__row"][hit]) if "__row" in frame.columns else int(hit) + row_offset
+    raise RoadInputError(file, f"值 {value!r} {zh}", f"value {value!r} {en}", fix_zh, fix_en, row, column)
 
 
 def normalise_points(frame: pl.DataFrame, file: str, row_offset: int) -> pl.DataFrame:
-    """Check and normalise a frame of raw point columns (``row_offset``: file row of the frame's first row)."""
+    """Check and normalise a frame of raw point columns. Rows are reported as ``__row`` where the frame has
+    that column (a streamed part of a file), else as position + ``row_offset`` (the file row of the first)."""
     columns = frame.columns
     _missing_columns(file, columns, POINT_COLUMNS, "vehicle_id, timestamp, lon, lat; speed_kmh optional")
     raw = {c: pl.col(c).alias(f"__raw_{c}") for c in ("vehicle_id", "timestamp", "lon", "lat", "speed_kmh")
            if c in columns}
     checked = frame.select(
         *raw.values(),
+        *([pl.col("__row")] if "__row" in columns else []),
         pl.col("vehicle_id").cast(pl.String).str.strip_chars().alias("vehicle_id"),
         _ts_expr(file, frame.schema["timestamp"]).alias("ts"),
         pl.col("lon").cast(pl.Float64, strict=False).alias("lon"),

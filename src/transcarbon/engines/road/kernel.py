@@ -82,7 +82,8 @@ class TrajectoryOptions:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
     def utc_offset_us(self, at: datetime) -> int:
-        offset = ZoneInfo(self.time_zone).utcoffset(at.replace(tzinfo=None))
+        """UTC offset [µs] of the zone at the (zone-aware) instant ``at``."""
+        offset = at.astimezone(ZoneInfo(self.time_zone)).utcoffset()
         return int(offset.total_seconds() * US_PER_S) if offset is not None else 0
 
 
