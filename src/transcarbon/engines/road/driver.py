@@ -2,9 +2,10 @@
 :func:`.kernel.run_partition` → summed aggregates, H3 cells, and the contract's summary.
 
 Parquet is streamed: each partition is read with a predicate on the timestamp (the local day ± a halo of
-2 × ``max_gap_s``) and, with ``vehicle_buckets`` > 1, on ``hash(vehicle_id) % vehicle_buckets``, so memory is
-bounded by one partition. A CSV is read and checked whole first (nothing is computed from a bad file), then
-partitioned the same way in memory.
+2 × ``max_gap_s``) and, with ``vehicle_buckets`` > 1, on ``hash(vehicle_id) % vehicle_buckets``; ``workers``
+partitions run at once on threads (NumPy and Polars release the GIL), so memory is bounded by ``workers``
+partitions and the aggregates are summed in partition order. A CSV is read and checked whole first (nothing
+is computed from a bad file), then partitioned the same way in memory.
 
 Result: ``summary`` = ``{"total": {...}, "by_vehicle": {"<id>": {...}}}`` with :data:`.kernel.OUTPUTS` each
 (null where the vehicle's COPERT rows have no factor for it; totals sum the vehicles that have one and
@@ -15,7 +16,9 @@ Result: ``summary`` = ``{"total": {...}, "by_vehicle": {"<id>": {...}}}`` with :
 from __future__ import annotations
 
 import hashlib
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -69,10 +72,11 @@ def _days(first: datetime, last: datetime, opts: TrajectoryOptions) -> Iterator[
         day += timedelta(microseconds=US_PER_DAY)
 
 
-def _partitions(
-    source: pl.LazyFrame, opts: TrajectoryOptions, file: str, row_offset: int
-) -> Iterator[tuple[pl.DataFrame, tuple[datetime, datetime]]]:
-    """Normalised points of each (day, vehicle bucket) with their halo, and the day's window."""
+Window = tuple[datetime, datetime]
+
+
+def _partitions(source: pl.LazyFrame, opts: TrajectoryOptions) -> Iterator[tuple[pl.LazyFrame, Window]]:
+    """The lazy points of each (day, vehicle bucket) with their halo, and the day's window."""
     bounds = source.select(pl.col("ts").min().alias("lo"), pl.col("ts").max().alias("hi")).collect()
     if bounds.height == 0 or bounds["lo"][0] is None:
         return
@@ -82,10 +86,15 @@ def _partitions(
         for bucket in range(opts.vehicle_buckets):
             part = day if opts.vehicle_buckets == 1 else day.filter(
                 pl.col("vehicle_id").hash(seed=0) % opts.vehicle_buckets == bucket)
-            frame = part.collect()
-            if "__row" in frame.columns:  # not yet checked (streamed Parquet)
-                frame = normalise_points(frame.rename({"__ts_raw": "timestamp"}), file, row_offset)
-            yield frame, (start, end)
+            yield part, (start, end)
+
+
+def _run_one(part: pl.LazyFrame, window: Window, params: VehicleParams,
+             opts: TrajectoryOptions, file: str, row_offset: int) -> PartitionResult:
+    frame = part.collect()
+    if "__row" in frame.columns:  # not yet checked (streamed Parquet)
+        frame = normalise_points(frame.rename({"__ts_raw": "timestamp"}), file, row_offset)
+    return run_partition(frame, params, opts, window, file)
 
 
 def _lazy_points(points: str | Path | pl.DataFrame, file: str) -> tuple[pl.LazyFrame, int]:
@@ -160,10 +169,18 @@ def run_trajectories(
     source, row_offset = _lazy_points(points, points_name)
 
     results: list[PartitionResult] = []
-    for i, (frame, window) in enumerate(_partitions(source, opts, points_name, row_offset)):
-        results.append(run_partition(frame, params, opts, window, points_name))
-        if progress:
-            progress(i + 1)
+    with ThreadPoolExecutor(max_workers=max(1, opts.workers)) as pool:
+        pending: deque[Future[PartitionResult]] = deque()
+        for part, window in _partitions(source, opts):
+            pending.append(pool.submit(_run_one, part, window, params, opts, points_name, row_offset))
+            while len(pending) >= max(1, opts.workers):  # at most `workers` partitions in memory at once
+                results.append(pending.popleft().result())
+                if progress:
+                    progress(len(results))
+        while pending:
+            results.append(pending.popleft().result())
+            if progress:
+                progress(len(results))
     vehicle_day = _sum([r.vehicle_day for r in results], ["vehicle", "day"], SUMS)
     has = {name: params.has[p][params.kind] for p, name in (("EC", "energy_mj"), *((k, f"{v}_kg") for k, v in
                                                                                       POLLUTANT_COLUMNS.items()))}

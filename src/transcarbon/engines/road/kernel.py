@@ -77,6 +77,8 @@ class TrajectoryOptions:
     h3_resolution: int = 8
     vehicle_buckets: int = 1
     """The driver's partitions per day: ``hash(vehicle_id) % vehicle_buckets`` (bounds memory per partition)."""
+    workers: int = 2
+    """Partitions the driver computes at once (threads); peak memory grows with ``workers``."""
 
     def as_dict(self) -> dict[str, object]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
