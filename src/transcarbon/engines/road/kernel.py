@@ -282,26 +282,37 @@ def run_partition(
     vmin_ec = np.where(params.has["EC"], params.lo["EC"][:, PARAMS.index("vmin")], 0.0)
     cols["idle_hours"] = np.where(vel < vmin_ec[kk], hours, 0.0)
 
-    keys = {
-        "vehicle": vv.astype(np.int32),
-        "day": (hour // 24).astype(np.int32),
-        "hour": hour.astype(np.int64),
-        "cell": _cell_key(np.floor(plat / options.bin_deg), np.floor(plon / options.bin_deg)),
-    }
-    parts = pl.DataFrame({**keys, **{c: cols[c] for c in SUMS}})
-    # cells and hours sum the vehicles that have a factor (NaN = no factor → 0 here)
-    known = pl.DataFrame({"hour": keys["hour"], "cell": keys["cell"],
-                          **{c: np.nan_to_num(cols[c]) if np.isnan(cols[c]).any() else cols[c] for c in SUMS}})
+    day = hour // 24
+    known = {c: np.nan_to_num(cols[c]) if np.isnan(cols[c]).any() else cols[c] for c in SUMS}
+    # cells and hours sum the vehicles that have a factor (NaN = no factor → 0 there)
+    cell = _cell_key(np.floor(plat / options.bin_deg), np.floor(plon / options.bin_deg))
+    cells = pl.DataFrame({"cell": cell, **known}).group_by("cell").agg(pl.col(SUMS).sum())
+    days = int(day.max() - day.min() + 1) if day.size else 1
+    day0 = int(day.min()) if day.size else 0
+    vehicle_day = _dense_sums(vv.astype(np.int64) * days + (day - day0), cols)
+    vehicle_day = vehicle_day.with_columns(
+        (pl.col("key") // days).cast(pl.Int32).alias("vehicle"),
+        (pl.col("key") % days + day0).cast(pl.Int32).alias("day"),
+    ).select("vehicle", "day", *SUMS)
+    hours = _dense_sums(hour, known).rename({"key": "hour"})
     quality = pl.DataFrame(
         {"vehicle": np.arange(nveh, dtype=np.int32), **counts, **excluded_h,
          "segments": np.bincount(v[:-1][seg], minlength=nveh).astype(np.int64)}
     ).filter(pl.sum_horizontal(pl.exclude("vehicle")) > 0)
-    return PartitionResult(
-        vehicle_day=parts.group_by("vehicle", "day").agg(pl.col(SUMS).sum()),
-        cells=known.group_by("cell").agg(pl.col(SUMS).sum()),
-        hours=known.group_by("hour").agg(pl.col(SUMS).sum()),
-        quality=quality,
-    )
+    return PartitionResult(vehicle_day=vehicle_day, cells=cells, hours=hours, quality=quality)
+
+
+def _dense_sums(key: NDArray[np.int64], cols: dict[str, NDArray[np.float64]]) -> pl.DataFrame:
+    """Sums of ``cols`` per distinct ``key`` (a NaN makes its group's sum NaN), by ``np.bincount`` over the
+    key range (keys here are dense: vehicles × days of one window, hours of a day)."""
+    if key.size == 0:
+        return pl.DataFrame({"key": np.zeros(0, dtype=np.int64), **{c: np.zeros(0) for c in SUMS}})
+    lo = int(key.min())
+    k = key - lo
+    n = int(k.max()) + 1
+    present = np.flatnonzero(np.bincount(k, minlength=n))
+    sums = {c: np.bincount(k, weights=cols[c], minlength=n)[present] for c in SUMS}
+    return pl.DataFrame({"key": present.astype(np.int64) + lo, **sums})
 
 
 def _cell_key(gy: NDArray[np.float64], gx: NDArray[np.float64]) -> NDArray[np.int64]:
