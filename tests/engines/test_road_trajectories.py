@@ -160,3 +160,18 @@ def test_china_stage_names_and_load_interpolation(params):
     assert params.frame["euro"].to_list() == ["VI", "V"] and params.frame["technology"].to_list()[1] == "SCR"
     loaded = resolve_vehicles(check_vehicles(VEHICLES.with_columns(pl.lit("0.75").alias("load")), "v.csv"))
     assert_allclose(loaded.w["NOx"][loaded.kind], [0.5, 0.5])
+
+
+def test_cell_sums_dense_and_hashed_agree():
+    from transcarbon.engines.road import kernel
+
+    rng = np.random.default_rng(0)
+    gy, gx = rng.integers(69_000, 69_100, 10_000), rng.integers(-300, -200, 10_000)
+    cols = {c: rng.random(10_000) for c in kernel.SUMS}
+    dense = kernel._cell_sums(gy, gx, cols).sort("cell")
+    hashed = pl.DataFrame({"cell": kernel._cell_key(gy, gx), **cols}).group_by("cell").agg(
+        pl.col(kernel.SUMS).sum()).sort("cell")
+    assert dense["cell"].equals(hashed["cell"])
+    assert_allclose(dense["energy_mj"].to_numpy(), hashed["energy_mj"].to_numpy())
+    y, x = kernel.cell_indices(dense["cell"].to_numpy())
+    assert (y.min(), y.max(), x.min(), x.max()) == (69_000, 69_099, -300, -201)

@@ -285,8 +285,9 @@ def run_partition(
     day = hour // 24
     known = {c: np.nan_to_num(cols[c]) if np.isnan(cols[c]).any() else cols[c] for c in SUMS}
     # cells and hours sum the vehicles that have a factor (NaN = no factor → 0 there)
-    cell = _cell_key(np.floor(plat / options.bin_deg), np.floor(plon / options.bin_deg))
-    cells = pl.DataFrame({"cell": cell, **known}).group_by("cell").agg(pl.col(SUMS).sum())
+    gy = np.floor(plat / options.bin_deg).astype(np.int64)
+    gx = np.floor(plon / options.bin_deg).astype(np.int64)
+    cells = _cell_sums(gy, gx, known)
     days = int(day.max() - day.min() + 1) if day.size else 1
     day0 = int(day.min()) if day.size else 0
     vehicle_day = _dense_sums(vv.astype(np.int64) * days + (day - day0), cols)
@@ -315,9 +316,21 @@ def _dense_sums(key: NDArray[np.int64], cols: dict[str, NDArray[np.float64]]) ->
     return pl.DataFrame({"key": present.astype(np.int64) + lo, **sums})
 
 
-def _cell_key(gy: NDArray[np.float64], gx: NDArray[np.float64]) -> NDArray[np.int64]:
+def _cell_key(gy: NDArray[np.int64], gx: NDArray[np.int64]) -> NDArray[np.int64]:
     """One int64 per grid bin: row index in the high 32 bits, column index (two's complement) in the low."""
-    return (gy.astype(np.int64) << 32) | (gx.astype(np.int64) & 0xFFFFFFFF)
+    return (gy << 32) | (gx & 0xFFFFFFFF)
+
+
+def _cell_sums(gy: NDArray[np.int64], gx: NDArray[np.int64], cols: dict[str, NDArray[np.float64]]) -> pl.DataFrame:
+    """Sums per grid bin: by ``np.bincount`` over the partition's bounding box of bins when it is small
+    (a city), else by a hash group-by."""
+    if gy.size and (gy.max() - gy.min() + 1) * (gx.max() - gx.min() + 1) <= 4 * gy.size + 65_536:
+        y0, x0, width = int(gy.min()), int(gx.min()), int(gx.max() - gx.min() + 1)
+        dense = _dense_sums((gy - y0) * width + (gx - x0), cols)
+        local = dense["key"].to_numpy()
+        return dense.with_columns(pl.Series("key", _cell_key(local // width + y0, local % width + x0))).rename(
+            {"key": "cell"})
+    return pl.DataFrame({"cell": _cell_key(gy, gx), **cols}).group_by("cell").agg(pl.col(SUMS).sum())
 
 
 def cell_indices(key: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
