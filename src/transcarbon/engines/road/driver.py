@@ -1,11 +1,11 @@
 """The partitioned driver: points (CSV, Parquet or a frame) → per-day (and vehicle-bucket) partitions through
 :func:`.kernel.run_partition` → summed aggregates, H3 cells, and the contract's summary.
 
-Parquet is streamed: each partition is read with a predicate on the timestamp (the local day ± a halo of
-2 × ``max_gap_s``) and, with ``vehicle_buckets`` > 1, on ``hash(vehicle_id) % vehicle_buckets``; ``workers``
-partitions run at once on threads (NumPy and Polars release the GIL), so memory is bounded by ``workers``
-partitions and the aggregates are summed in partition order. A CSV is read and checked whole first (nothing
-is computed from a bad file), then partitioned the same way in memory.
+Parquet is streamed: each local day is read once with a predicate on the timestamp (the day ± a halo of
+2 × ``max_gap_s``) and checked, then split into ``vehicle_buckets`` partitions by ``hash(vehicle_id)``;
+``workers`` partitions run at once on threads (NumPy and Polars release the GIL). Memory is bounded by one
+day's points plus the working arrays of ``workers`` partitions; the aggregates are summed in partition order.
+A CSV is read and checked whole first (nothing is computed from a bad file), then partitioned the same way.
 
 Result: ``summary`` = ``{"total": {...}, "by_vehicle": {"<id>": {...}}}`` with :data:`.kernel.OUTPUTS` each
 (null where the vehicle's COPERT rows have no factor for it; totals sum the vehicles that have one and
@@ -75,26 +75,25 @@ def _days(first: datetime, last: datetime, opts: TrajectoryOptions) -> Iterator[
 Window = tuple[datetime, datetime]
 
 
-def _partitions(source: pl.LazyFrame, opts: TrajectoryOptions) -> Iterator[tuple[pl.LazyFrame, Window]]:
-    """The lazy points of each (day, vehicle bucket) with their halo, and the day's window."""
+def _partitions(
+    source: pl.LazyFrame, opts: TrajectoryOptions, file: str, row_offset: int
+) -> Iterator[tuple[pl.DataFrame, Window]]:
+    """The checked points of each (day, vehicle bucket) with their halo, and the day's window: each day is read
+    once (a predicate on the timestamp), then split by ``hash(vehicle_id) % vehicle_buckets``."""
     bounds = source.select(pl.col("ts").min().alias("lo"), pl.col("ts").max().alias("hi")).collect()
     if bounds.height == 0 or bounds["lo"][0] is None:
         return
     halo = timedelta(seconds=2 * opts.max_gap_s)
     for start, end in _days(bounds["lo"][0], bounds["hi"][0], opts):
-        day = source.filter((pl.col("ts") >= start - halo) & (pl.col("ts") < end + halo))
-        for bucket in range(opts.vehicle_buckets):
-            part = day if opts.vehicle_buckets == 1 else day.filter(
-                pl.col("vehicle_id").hash(seed=0) % opts.vehicle_buckets == bucket)
+        day = source.filter((pl.col("ts") >= start - halo) & (pl.col("ts") < end + halo)).collect()
+        if "__row" in day.columns:  # not yet checked (streamed Parquet)
+            day = normalise_points(day.rename({"__ts_raw": "timestamp"}), file, row_offset)
+        if opts.vehicle_buckets == 1:
+            yield day, (start, end)
+            continue
+        bucket = (pl.col("vehicle_id").hash(seed=0) % opts.vehicle_buckets).alias("__bucket")
+        for part in day.with_columns(bucket).partition_by("__bucket", include_key=False):
             yield part, (start, end)
-
-
-def _run_one(part: pl.LazyFrame, window: Window, params: VehicleParams,
-             opts: TrajectoryOptions, file: str, row_offset: int) -> PartitionResult:
-    frame = part.collect()
-    if "__row" in frame.columns:  # not yet checked (streamed Parquet)
-        frame = normalise_points(frame.rename({"__ts_raw": "timestamp"}), file, row_offset)
-    return run_partition(frame, params, opts, window, file)
 
 
 def _lazy_points(points: str | Path | pl.DataFrame, file: str) -> tuple[pl.LazyFrame, int]:
@@ -171,8 +170,8 @@ def run_trajectories(
     results: list[PartitionResult] = []
     with ThreadPoolExecutor(max_workers=max(1, opts.workers)) as pool:
         pending: deque[Future[PartitionResult]] = deque()
-        for part, window in _partitions(source, opts):
-            pending.append(pool.submit(_run_one, part, window, params, opts, points_name, row_offset))
+        for part, window in _partitions(source, opts, points_name, row_offset):
+            pending.append(pool.submit(run_partition, part, params, opts, window, points_name))
             while len(pending) >= max(1, opts.workers):  # at most `workers` partitions in memory at once
                 results.append(pending.popleft().result())
                 if progress:

@@ -76,7 +76,7 @@ class TrajectoryOptions:
     """Grid bin size [deg] for the per-cell aggregates (≈ 50 m), mapped to H3 cells by the driver."""
     h3_resolution: int = 8
     vehicle_buckets: int = 1
-    """The driver's partitions per day: ``hash(vehicle_id) % vehicle_buckets`` (bounds memory per partition)."""
+    """The driver's partitions per day: ``hash(vehicle_id) % vehicle_buckets`` (bounds the working memory)."""
     workers: int = 2
     """Partitions the driver computes at once (threads); peak memory grows with ``workers``."""
 
