@@ -115,7 +115,7 @@ def main() -> None:
     ap.add_argument("--vehicles", type=int, default=1_000)
     ap.add_argument("--peer-points", type=int, default=200_000)
     ap.add_argument("--buckets", type=int, default=4, help="vehicle buckets per day (about 1 M points per partition)")
-    ap.add_argument("--workers", type=int, default=2, help="partitions computed at once (threads)")
+    ap.add_argument("--workers", type=int, default=1, help="partitions computed at once (threads)")
     args = ap.parse_args()
     points, vehicles = synthetic(args.points, args.vehicles)
     params = resolve_vehicles(check_vehicles(vehicles, "vehicles"))

@@ -77,8 +77,10 @@ class TrajectoryOptions:
     h3_resolution: int = 8
     vehicle_buckets: int = 1
     """The driver's partitions per day: ``hash(vehicle_id) % vehicle_buckets`` (bounds the working memory)."""
-    workers: int = 2
-    """Partitions the driver computes at once (threads); peak memory grows with ``workers``."""
+    workers: int = 1
+    """Partitions the driver computes at once (threads); peak memory grows with ``workers``. Polars already
+    uses the cores inside a partition, and concurrent partitions contend on page faults: on 2 cores one worker
+    was faster (benchmarks/road)."""
 
     def as_dict(self) -> dict[str, object]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
