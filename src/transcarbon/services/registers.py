@@ -1,0 +1,157 @@
+"""Registers (台账): report types whose rows are versions of assets, read as they stood on any date.
+
+A register's rows come through the same templates, checks, approval and audit as every report; only approved
+rows count (the latest approved version of each slot, :func:`transcarbon.services.report_data.approved_rows`).
+Each row is an asset's state from ``valid_from`` to ``valid_to`` (empty: still in force).
+
+As it stood on a date ``d`` (:func:`as_of`): per asset (the register's key), the row with the latest
+``valid_from`` not after ``d`` — on a tie, the later submission, then the later row — and the asset is on the
+register when that row's ``valid_to`` is empty or after ``d``. A later row thus supersedes an earlier one from
+its ``valid_from`` on, corrections come as new approved versions of a slot, and nothing is ever deleted:
+:func:`asset_history` lists every row an asset has had, with the submission, who approved it and when.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import polars as pl
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from transcarbon.city.reports import ReportCatalog, ReportType
+from transcarbon.services.report_data import approved_rows
+from transcarbon.store.models import Submission
+
+
+class UnknownRegister(KeyError):
+    """No register of that id in the city's report types."""
+
+
+def register_types(catalog: ReportCatalog) -> list[ReportType]:
+    """The report types that are registers, in the order of the city's file."""
+    return [rt for rt in catalog.report_types if rt.asset_register is not None]
+
+
+def register_type(catalog: ReportCatalog, register_id: str) -> ReportType:
+    """The register ``register_id``; :class:`UnknownRegister` when it is not one."""
+    try:
+        rt = catalog.get(register_id)
+    except KeyError:
+        raise UnknownRegister(register_id) from None
+    if rt.asset_register is None:
+        raise UnknownRegister(register_id)
+    return rt
+
+
+def register_rows(session: Session, rt: ReportType, catalog: ReportCatalog) -> pl.DataFrame:
+    """Every approved row of the register (all periods), with submission and row ids."""
+    return approved_rows(session, rt.id, None, catalog=catalog)
+
+
+def _key(rt: ReportType) -> list[str]:
+    assert rt.asset_register is not None
+    return list(rt.asset_register.key)
+
+
+def as_of(rows: pl.DataFrame, rt: ReportType, on: date) -> pl.DataFrame:
+    """The register as it stood on ``on``: one row per asset on the register that day (rule in the module doc)."""
+    reg = rt.asset_register
+    assert reg is not None
+    day = on.isoformat()
+    start, end = pl.col(reg.valid_from), pl.col(reg.valid_to)
+    if rows.is_empty():
+        return rows
+    latest = (
+        rows.filter(start.is_not_null() & (start <= day))
+        .sort([reg.valid_from, "submission_id", "row_number"])
+        .group_by(_key(rt), maintain_order=True)
+        .last()
+    )
+    return latest.filter(end.is_null() | (end > day)).select(rows.columns).sort(_key(rt))
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One row an asset has had: its fields, and the approved submission that brought it."""
+
+    fields: dict[str, Any]
+    submission_id: int
+    report_row_id: int
+    org_id: str
+    period: str
+    version: int
+    decided_by: str | None
+    decided_at: str | None
+    in_force_on: bool
+
+
+def asset_history(
+    session: Session, rows: pl.DataFrame, rt: ReportType, key_values: dict[str, str], on: date
+) -> list[HistoryRow]:
+    """Every approved row of one asset (``key_values``: its key fields), oldest first, marking the one in force
+    on ``on`` (none when the asset is off the register that day)."""
+    match = rows
+    for k, v in key_values.items():
+        match = match.filter(pl.col(k) == v)
+    if match.is_empty():
+        return []
+    current = as_of(match, rt, on)
+    current_id = int(current["report_row_id"][0]) if current.height else None
+    ids = [int(i) for i in match["submission_id"].unique().to_list()]
+    decided = {
+        sid: (by, at)
+        for sid, by, at in session.execute(
+            select(Submission.id, Submission.decided_by, Submission.decided_at).where(Submission.id.in_(ids))
+        ).all()
+    }
+    assert rt.asset_register is not None
+    ordered = match.sort([rt.asset_register.valid_from, "submission_id", "row_number"])
+    out = []
+    for r in ordered.iter_rows(named=True):
+        by, at = decided.get(int(r["submission_id"]), (None, None))
+        out.append(
+            HistoryRow(
+                fields={f: plain_value(rt, f, r[f]) for f in rt.columns},
+                submission_id=int(r["submission_id"]),
+                report_row_id=int(r["report_row_id"]),
+                org_id=str(r["org_id"]),
+                period=str(r["period"]),
+                version=int(r["version"]),
+                decided_by=by,
+                decided_at=None if at is None else at.isoformat(),
+                in_force_on=int(r["report_row_id"]) == current_id,
+            )
+        )
+    return out
+
+
+def plain_value(rt: ReportType, field_id: str, value: Any) -> Any:
+    """A stored cell as shown: integer fields as ``int`` (rows are read with every number as a float)."""
+    if value is not None and rt.field(field_id).type == "integer":
+        return int(value)
+    return value
+
+
+def register_json(rt: ReportType, frame: pl.DataFrame, on: date) -> dict[str, Any]:
+    """A register as it stood on ``on`` for the API: its fields, its rows (with their lineage ids), the count."""
+    reg = rt.asset_register
+    assert reg is not None
+    return {
+        "register": rt.id,
+        "name": rt.name.model_dump(),
+        "key": list(reg.key),
+        "as_of": on.isoformat(),
+        "count": frame.height,
+        "rows": [
+            {
+                **{f: plain_value(rt, f, r[f]) for f in rt.columns},
+                "org_id": r["org_id"],
+                "submission_id": r["submission_id"],
+                "report_row_id": r["report_row_id"],
+            }
+            for r in frame.iter_rows(named=True)
+        ],
+    }
