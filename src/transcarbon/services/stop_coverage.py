@@ -121,7 +121,9 @@ def read_stops(data: bytes, file_name: str, bounds: tuple[float, float, float, f
     raw = raw.rename({c: c.strip() for c in raw.columns})
     missing = [c for c in ("stop_id", "stop_lat", "stop_lon") if c not in raw.columns]
     if missing:
-        raise ValidationError([file_error(name, "cov.stops_columns", column=",".join(missing))])
+        raise ValidationError(
+            [file_error(name, "cov.stops_columns", column=",".join(missing), columns=",".join(missing))]
+        )
     frame = raw.with_row_index("row", offset=2).select(
         pl.col("row").cast(pl.Int64),
         pl.col("stop_id").cast(pl.String).str.strip_chars(),
