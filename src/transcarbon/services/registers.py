@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from transcarbon.city.reports import ReportCatalog, ReportType
 from transcarbon.services.report_data import approved_rows
+from transcarbon.services.users import Principal
 from transcarbon.store.models import Submission
 
 
@@ -51,6 +52,14 @@ def register_rows(session: Session, rt: ReportType, catalog: ReportCatalog) -> p
     return approved_rows(session, rt.id, None, catalog=catalog)
 
 
+def visible_rows(rows: pl.DataFrame, rt: ReportType, catalog: ReportCatalog, principal: Principal) -> pl.DataFrame:
+    """The rows ``principal`` may read, as for submissions: a reporter its own organisation's; a department user
+    its own, or all of a register it supervises; the other readers all."""
+    if principal.role == "reporter" or (principal.role == "department" and rt.id not in principal.supervised(catalog)):
+        return rows.filter(pl.col("org_id") == (principal.org_id or ""))
+    return rows
+
+
 def _key(rt: ReportType) -> list[str]:
     assert rt.asset_register is not None
     return list(rt.asset_register.key)
@@ -75,7 +84,8 @@ def as_of(rows: pl.DataFrame, rt: ReportType, on: date) -> pl.DataFrame:
 
 @dataclass(frozen=True)
 class HistoryRow:
-    """One row an asset has had: its fields, and the approved submission that brought it."""
+    """One state an asset has had: its fields, the latest approved submission that carried it (who approved it,
+    when), the periods whose filings carried it, and whether it is the state in force on the day asked."""
 
     fields: dict[str, Any]
     submission_id: int
@@ -86,13 +96,15 @@ class HistoryRow:
     decided_by: str | None
     decided_at: str | None
     in_force_on: bool
+    periods: list[str]
 
 
 def asset_history(
     session: Session, rows: pl.DataFrame, rt: ReportType, key_values: dict[str, str], on: date
 ) -> list[HistoryRow]:
-    """Every approved row of one asset (``key_values``: its key fields), oldest first, marking the one in force
-    on ``on`` (none when the asset is off the register that day)."""
+    """Every state of one asset (``key_values``: its key fields) in its approved rows, oldest first, marking the
+    one in force on ``on`` (none when the asset is off the register that day). A register filed whole each year
+    carries an unchanged state again: such repeats are one state, listed with every period that carried it."""
     match = rows
     for k, v in key_values.items():
         match = match.filter(pl.col(k) == v)
@@ -109,12 +121,18 @@ def asset_history(
     }
     assert rt.asset_register is not None
     ordered = match.sort([rt.asset_register.valid_from, "submission_id", "row_number"])
-    out = []
+    states: dict[str, list[dict[str, Any]]] = {}
     for r in ordered.iter_rows(named=True):
+        fields = {f: plain_value(rt, f, r[f]) for f in rt.columns}
+        states.setdefault(repr(sorted(fields.items())), []).append({**r, "_fields": fields})
+    out = []
+    for carried in states.values():
+        r = carried[-1]
+        ids = {int(c["report_row_id"]) for c in carried}
         by, at = decided.get(int(r["submission_id"]), (None, None))
         out.append(
             HistoryRow(
-                fields={f: plain_value(rt, f, r[f]) for f in rt.columns},
+                fields=r["_fields"],
                 submission_id=int(r["submission_id"]),
                 report_row_id=int(r["report_row_id"]),
                 org_id=str(r["org_id"]),
@@ -122,7 +140,8 @@ def asset_history(
                 version=int(r["version"]),
                 decided_by=by,
                 decided_at=None if at is None else at.isoformat(),
-                in_force_on=int(r["report_row_id"]) == current_id,
+                in_force_on=current_id in ids,
+                periods=sorted({str(c["period"]) for c in carried}),
             )
         )
     return out

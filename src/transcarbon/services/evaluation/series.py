@@ -29,8 +29,8 @@ from transcarbon.domain import Period
 from transcarbon.i18n import t
 from transcarbon.methods import progress as pg
 from transcarbon.methods.forecast import forecast_to_year
-from transcarbon.services.evaluation.inputs import Inputs
 from transcarbon.services.evaluation.frames import Kernel
+from transcarbon.services.evaluation.inputs import Inputs
 
 INVENTORY_REPORT = "energy_activity"
 """The report type whose deadline applies to inventory-based indicators."""
