@@ -128,7 +128,7 @@ def asset_history(
     out = []
     for carried in states.values():
         r = carried[-1]
-        ids = {int(c["report_row_id"]) for c in carried}
+        row_ids = {int(c["report_row_id"]) for c in carried}
         by, at = decided.get(int(r["submission_id"]), (None, None))
         out.append(
             HistoryRow(
@@ -140,7 +140,7 @@ def asset_history(
                 version=int(r["version"]),
                 decided_by=by,
                 decided_at=None if at is None else at.isoformat(),
-                in_force_on=current_id in ids,
+                in_force_on=current_id in row_ids,
                 periods=sorted({str(c["period"]) for c in carried}),
             )
         )

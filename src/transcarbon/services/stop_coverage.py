@@ -18,6 +18,7 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,9 +28,12 @@ import polars as pl
 import shapely
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
+from sqlalchemy.orm import Session
 
 from transcarbon.city.config import CityConfig
+from transcarbon.city.reports import ReportCatalog
 from transcarbon.methods.coverage import Coverage, polygon_shortfall, stop_coverage
+from transcarbon.services.registers import as_of, register_rows
 from transcarbon.services.validation import RowError, ValidationError, file_error
 
 MARGIN_DEG = 0.5
@@ -218,3 +222,17 @@ def coverage_geojson(cov: Coverage) -> dict[str, Any]:
         simple = shapely.simplify(geom, 1e-4, preserve_topology=True)
         features.append({"type": "Feature", "properties": {"kind": kind}, "geometry": mapping(simple)})
     return {"type": "FeatureCollection", "features": features}
+
+
+def register_coverage(
+    session: Session, city: CityConfig, catalog: ReportCatalog, on: date, register_id: str = "bus_stops"
+) -> tuple[Coverage, BuiltUpArea, pl.DataFrame] | None:
+    """Coverage of the city's built-up area by the stops on the bus-stop register as it stood on ``on``, the
+    area and the stops; None when the city has no built-up area or no such register."""
+    area = city_built_up_area(city)
+    if area is None or register_id not in catalog.ids or not catalog.get(register_id).is_register:
+        return None
+    rt = catalog.get(register_id)
+    stops = as_of(register_rows(session, rt, catalog), rt, on)
+    radius = next((i.computation.radius_m for i in city.indicators if i.computation.report_type == register_id), None)
+    return coverage_of(stops, area, radius or 500.0), area, stops
