@@ -29,6 +29,7 @@ import shapely
 
 from transcarbon.city.config import load_city
 from transcarbon.demo.generator import DemoData
+from transcarbon.demo.organisations import PORT_AREAS
 from transcarbon.demo.seasons import YEARS
 from transcarbon.demo.sectors.road_passenger import MOTORISED_MODES
 from transcarbon.methods.coverage import local_projection
@@ -109,7 +110,7 @@ def berths(data: DemoData, rng: np.random.Generator) -> pl.DataFrame:
                 berth(
                     f"LYG-PORT-{n:03d}",
                     f"LYG-B{n:02d}{k:02d}",
-                    f"{areas[n]}港区{n}-{k}号泊位",
+                    f"{PORT_AREAS[areas[n]]}{n}-{k}号泊位",
                     areas[n],
                     "coastal",
                     dg,
