@@ -36,7 +36,11 @@ def _square_geojson(path: Path, side_m: float = 2000.0) -> Path:
     return path
 
 
-STOPS = "stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station\nA,centre,34.6,119.2,0,\nE,entrance,34.61,119.21,2,A\n"
+STOPS = (
+    "stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station\n"
+    "A,centre,34.6,119.2,0,\n"
+    "E,entrance,34.61,119.21,2,A\n"
+)
 
 
 def test_json_contract_reproduces_the_hand_computed_case(tmp_path: Path) -> None:
