@@ -40,6 +40,9 @@ ROUTES: list[tuple[str, str, frozenset[str]]] = [
     ("POST", "/submissions/{sid}/approve", REVIEW),
     ("POST", "/submissions/{sid}/return", REVIEW),
     ("POST", "/submissions/{sid}/unapprove", REVIEW),
+    ("GET", "/registers", READERS),
+    ("GET", "/registers/{reg}", READERS),
+    ("GET", "/registers/{reg}/assets/{asset}/history", READERS),
     ("GET", "/completeness", frozenset({"admin", "analyst", "department", "auditor"})),
     ("GET", "/organisations", READERS),
     ("GET", "/audit", AUDIT),
@@ -78,7 +81,9 @@ def p(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
 
 def _call(p: Platform, role: str, method: str, template: str) -> tuple[int, str]:
     sid = p.app.state.sid
-    path = API + template.format(rt="energy_activity", sid=sid, aid=999999, uid=999999, year=2024, rid=999999)
+    path = API + template.format(
+        rt="energy_activity", sid=sid, aid=999999, uid=999999, year=2024, rid=999999, reg="berths", asset="B1"
+    )
     headers = {} if role == "anonymous" else p.h(role)
     kw: dict[str, object] = {}
     if template in ("/submissions", "/submissions/validate"):
@@ -125,7 +130,9 @@ def test_matrix_covers_every_route(p: Platform) -> None:
             .replace("{sid}", "{submission_id}")
             .replace("{aid}", "{attachment_id}")
             .replace("{uid}", "{user_id}")
-            .replace("{rid}", "{result_id}"),
+            .replace("{rid}", "{result_id}")
+            .replace("{reg}", "{register_id}")
+            .replace("{asset}", "{asset_id}"),
         )
         for m, t, _ in ROUTES
     }

@@ -30,6 +30,7 @@ def other_city(tmp_path: Path) -> Path:
     data["city"].update(id="haizhou", name_zh="海州示例市", name_en="Haizhou (example)")
     data["reports_file"] = "types/haizhou-reports.reports.yaml"
     data.pop("zones_file")
+    data.pop("built_up_area_file")
     (tmp_path / "types").mkdir()
     shutil.copy(PACKAGED / "lianyungang.reports.yaml", tmp_path / "types" / "haizhou-reports.reports.yaml")
     path = tmp_path / "haizhou.yaml"

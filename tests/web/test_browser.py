@@ -24,12 +24,13 @@ pytestmark = [
 ]
 
 HEADER = "org_id,period,sector,fuel,amount,unit,freight_tkm,passenger_pkm,passenger_kind,region,throughput_t"
+DATA = {"/submissions", "/registers", "/milestones"}
 EXPECTED_PAGES = {
-    "admin": {"/cockpit", "/emissions", "/submissions", "/warnings", "/scorecards", "/reports", "/audit", "/users"},
-    "analyst": {"/cockpit", "/emissions", "/submissions", "/warnings", "/scorecards", "/reports"},
-    "auditor": {"/cockpit", "/emissions", "/submissions", "/warnings", "/scorecards", "/reports", "/audit"},
-    "department": {"/cockpit", "/emissions", "/submissions", "/warnings", "/scorecards", "/reports"},
-    "reporter": {"/cockpit", "/submissions"},
+    "admin": {"/cockpit", "/emissions", *DATA, "/warnings", "/scorecards", "/reports", "/audit", "/users"},
+    "analyst": {"/cockpit", "/emissions", *DATA, "/warnings", "/scorecards", "/reports"},
+    "auditor": {"/cockpit", "/emissions", *DATA, "/warnings", "/scorecards", "/reports", "/audit"},
+    "department": {"/cockpit", "/emissions", *DATA, "/warnings", "/scorecards", "/reports"},
+    "reporter": {"/cockpit", *DATA},
 }
 
 
@@ -208,3 +209,21 @@ def test_no_request_left_loopback(live_server: Any, requests_seen: list[str]) ->
         if urlparse(u).scheme not in ("data", "blob", "about") and urlparse(u).hostname != "127.0.0.1"
     ]
     assert not outside, outside[:10]
+
+
+def test_a_register_page_its_history_and_the_coverage_map(live_server: Any, new_page: Any) -> None:
+    page = new_page()
+    login(page, live_server.url, "analyst")
+    page.goto(live_server.url + "/registers?as_of=2025-12-31")
+    page.get_by_role("link", name="码头泊位台账（岸电设施）").click()
+    page.wait_for_selector("#tbl-register")
+    table = page.inner_text("#tbl-register")
+    assert "内河港口" in table and "已建成" in table and "retrofitted" not in table  # names, not codes
+    assert "2025-12-31" in page.inner_text("main")
+    page.get_by_role("link", name="LYG-IB01", exact=True).click()
+    page.wait_for_selector("#tbl-history")
+    history = page.inner_text("#tbl-history")
+    assert "●" in history and "2020" in history
+    page.goto(live_server.url + "/coverage?as_of=2025-12-31")
+    page.wait_for_selector("figure.chart .js-plot .main-svg")
+    assert "海州区中心城区" in page.inner_text("#tbl-coverage")

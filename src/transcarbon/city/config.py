@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
+from transcarbon.city.expressions import parse_expression
 from transcarbon.domain import Fuel, Period, Sector
 
 IndicatorKind = Literal["ratio", "reduction", "multiple", "growth", "count", "milestone"]
@@ -271,8 +272,26 @@ class Target(_Strict):
         return self
 
 
+class Ridership(_Strict):
+    """The alternative path of a mode share: public-transport ridership of ``modes`` (``report_type``, monthly
+    passengers) turned into trips with the boardings per trip of ``estimate_report_type``, over its estimate of
+    all motorised trips (area ``area``)."""
+
+    report_type: str
+    modes: list[str] = Field(min_length=1)
+    estimate_report_type: str
+    area: str
+
+
 class Computation(_Strict):
-    """How an indicator's value is computed and from which data."""
+    """How an indicator's value is computed and from which data.
+
+    Row filters for the generic shares (``register_share``, ``row_share``): ``scope`` (rows in the denominator)
+    and ``qualifies`` (rows also in the numerator), expressions of :mod:`transcarbon.city.expressions` over the
+    report type's fields; ``weight`` a numeric field summed instead of counting rows. ``numerator`` and
+    ``denominator`` are the fields of a ratio of sums; ``radius_m`` the stop-coverage radius; ``ridership`` the
+    alternative path of a mode share.
+    """
 
     source: ComputationSource
     report_type: str | None = None
@@ -285,8 +304,22 @@ class Computation(_Strict):
     # (power types), as allowed values of the report type's fields.
     categories: list[str] = Field(default_factory=list)
     qualifying: list[str] = Field(default_factory=list)
+    scope: str | None = None
+    qualifies: str | None = None
+    weight: str | None = None
+    numerator: str | None = None
+    denominator: str | None = None
+    radius_m: float | None = Field(default=None, gt=0, le=5000)
+    ridership: Ridership | None = None
     formula: LocalText
     no_data_reason: LocalText | None = None
+
+    @field_validator("scope", "qualifies")
+    @classmethod
+    def _expression(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_expression(value, "computation")
+        return value
 
     @model_validator(mode="after")
     def _source_needs(self) -> Computation:
@@ -363,6 +396,8 @@ class CityConfig(BaseModel):
     """The city's report types (default ``<id>.reports.yaml``), beside the city file."""
     zones_file: str | None = None
     """The city's port zones (GeoJSON), beside the city file; none: the city has no port."""
+    built_up_area_file: str | None = None
+    """The city's built-up area (GeoJSON polygons by district), beside the city file: bus-stop coverage."""
     departments: list[Department] = Field(min_length=1)
     reporting_calendar: ReportingCalendar
     progress: ProgressSettings
@@ -385,6 +420,10 @@ class CityConfig(BaseModel):
     @property
     def zones_path(self) -> Path | None:
         return self.beside(self.zones_file) if self.zones_file else None
+
+    @property
+    def built_up_area_path(self) -> Path | None:
+        return self.beside(self.built_up_area_file) if self.built_up_area_file else None
 
     @field_validator("target_years")
     @classmethod

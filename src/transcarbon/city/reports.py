@@ -1,20 +1,21 @@
 """A city's report types (数据填报表) as configuration: models of ``<city>.reports.yaml`` and a loader.
 
 Each report type declares its period, who reports it, who supervises it, its fields (type, unit,
-required, allowed values, hand-set min–max, ranges from history), cross-field rules, jump thresholds,
-and its deadline. Loading validates what a typo could break: unique ids, fields that rules, ``unique``,
-``history.by`` and ``jumps`` name, expressions that parse into the small allowed grammar, periods and
+required, allowed values with their names, hand-set min–max, ranges from history), cross-field rules, jump
+thresholds, and its deadline. A *register* (台账) is a report type whose rows are versions of assets: it names
+the fields that identify an asset (``register.key``) and each row carries its validity period
+(``valid_from`` / ``valid_to``, dates), so that the register can be read as it stood on any date.
+
+Loading validates what a typo could break: unique ids, fields that rules, ``unique``, ``history.by``,
+``jumps`` and ``register`` name, expressions that parse into the small allowed grammar, periods and
 deadlines. Errors name the file and the place (``report_types[2] (shore_power).rules[0].when``).
 
-Expressions (``when``/``require``) are a safe subset of Python syntax, parsed with :mod:`ast` and never
-evaluated here: field names, numbers, quoted text, ``+ - * /``, comparisons, ``in [...]``,
-``and``/``or``/``not``, ``present(field)`` and ``matches(field, 'regex')``. The services layer compiles
-them into vectorised Polars expressions.
+Expressions (``when``/``require``) follow the small grammar of :mod:`transcarbon.city.expressions`; the
+services layer compiles them into vectorised Polars expressions.
 """
 
 from __future__ import annotations
 
-import ast
 import calendar
 import contextlib
 from datetime import date, timedelta
@@ -26,12 +27,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from transcarbon.city.config import DEFAULT_CITY, CityConfigError, load_city
+from transcarbon.city.expressions import ExpressionError, expression_fields
 from transcarbon.domain import Period
 
-FieldType = Literal["string", "text", "number", "integer", "enum", "period"]
+FieldType = Literal["string", "text", "number", "integer", "enum", "period", "date"]
 PeriodType = Literal["monthly", "annual"]
 Severity = Literal["error", "warning"]
-FUNCTIONS = ("present", "matches")
 
 
 class ReportConfigError(ValueError):
@@ -65,6 +66,8 @@ class FieldSpec(_Strict):
     unit: str | None = None
     required: bool = False
     allowed: list[str] | None = None
+    labels: dict[str, Text2] | None = None
+    """Names of the allowed values (shown on pages and in the template's notes instead of the codes)."""
     min: float | None = None
     max: float | None = None
     history: HistoryRange | None = None
@@ -75,8 +78,11 @@ class FieldSpec(_Strict):
     def _coherent(self) -> FieldSpec:
         if self.type == "enum" and not self.allowed:
             raise ValueError("an enum field needs `allowed` values")
-        if self.type != "enum" and self.allowed:
-            raise ValueError("`allowed` is only for enum fields")
+        if self.type != "enum" and (self.allowed or self.labels):
+            raise ValueError("`allowed` and `labels` are only for enum fields")
+        unknown = sorted(set(self.labels or {}) - set(self.allowed or []))
+        if unknown:
+            raise ValueError(f"labels name values that are not allowed: {unknown}")
         numeric = self.type in ("number", "integer")
         if not numeric and (self.min is not None or self.max is not None or self.history is not None):
             raise ValueError("min, max and history are only for number and integer fields")
@@ -87,6 +93,27 @@ class FieldSpec(_Strict):
     @property
     def numeric(self) -> bool:
         return self.type in ("number", "integer")
+
+    def value_label(self, value: str, lang: Literal["zh", "en"] = "zh") -> str:
+        """The name of an allowed value in ``lang`` (the value itself when it has none)."""
+        label = (self.labels or {}).get(value)
+        return value if label is None else getattr(label, lang)
+
+
+class Register(_Strict):
+    """What makes a report type a register (台账): the fields that identify an asset, the field that names it,
+    and the validity fields of each row (dates; ``valid_to`` empty while the row is in force).
+
+    Read as it stood on a date ``d``: per asset, the row with the latest ``valid_from`` not after ``d``
+    (on a tie, the later submission); the asset is on the register when that row's ``valid_to`` is empty or
+    after ``d``. A later row thus supersedes an earlier one from its ``valid_from`` on, and ``valid_to`` takes
+    an asset off the register.
+    """
+
+    key: list[str] = Field(min_length=1)
+    name_field: str | None = None
+    valid_from: str = "valid_from"
+    valid_to: str = "valid_to"
 
 
 class Rule(_Strict):
@@ -110,8 +137,12 @@ class Jumps(_Strict):
 
 
 class Reporters(_Strict):
+    """Who must report (completeness, lateness): organisations of these kinds (and sectors, when given), or,
+    when ``org_ids`` is given, exactly those organisations (one airport company keeps the stand register)."""
+
     kinds: list[Literal["enterprise", "department"]] = Field(min_length=1)
     sectors: list[str] | None = None
+    org_ids: list[str] = Field(default_factory=list)
 
 
 class Deadline(_Strict):
@@ -136,6 +167,8 @@ class ReportType(_Strict):
     unique: list[str] = Field(default_factory=list)
     rules: list[Rule] = Field(default_factory=list)
     jumps: Jumps | None = None
+    asset_register: Register | None = Field(default=None, alias="register")
+    """The register (台账) this report type keeps, if it is one (``register:`` in the file)."""
 
     @model_validator(mode="after")
     def _references(self) -> ReportType:
@@ -168,6 +201,15 @@ class ReportType(_Strict):
             bad = [f for f in self.jumps.fields if not self.field(f).numeric]
             if bad:
                 raise ValueError(f"jumps.fields must be numeric: {bad}")
+        if self.asset_register is not None:
+            reg = self.asset_register
+            need([*reg.key, reg.valid_from, reg.valid_to, *([reg.name_field] if reg.name_field else [])], "register")
+            if self.field(reg.valid_from).type != "date" or self.field(reg.valid_to).type != "date":
+                raise ValueError("register: valid_from and valid_to must be date fields")
+            if not self.field(reg.valid_from).required or not all(self.field(k).required for k in reg.key):
+                raise ValueError("register: the key fields and valid_from must be required")
+            if set(self.unique) != {*reg.key, reg.valid_from}:
+                raise ValueError("register: unique must be the key fields and valid_from (one row per asset and date)")
         if self.period == "monthly" and self.deadline.months_after is None:
             raise ValueError("a monthly report's deadline needs months_after")
         if self.period == "annual" and (self.deadline.due_month is None or self.deadline.years_after is None):
@@ -183,6 +225,10 @@ class ReportType(_Strict):
     @property
     def columns(self) -> tuple[str, ...]:
         return tuple(f.id for f in self.fields)
+
+    @property
+    def is_register(self) -> bool:
+        return self.asset_register is not None
 
     def parse_period(self, text: str) -> Period:
         """The submission period of this type (``YYYY-MM`` monthly, ``YYYY`` annual); ``ValueError`` otherwise."""
@@ -229,63 +275,6 @@ class ReportCatalog(_Strict):
         return [r.id for r in self.report_types]
 
 
-_ALLOWED_NODES = (
-    ast.Expression,
-    ast.BoolOp,
-    ast.And,
-    ast.Or,
-    ast.UnaryOp,
-    ast.Not,
-    ast.USub,
-    ast.BinOp,
-    ast.Add,
-    ast.Sub,
-    ast.Mult,
-    ast.Div,
-    ast.Compare,
-    ast.Eq,
-    ast.NotEq,
-    ast.Lt,
-    ast.LtE,
-    ast.Gt,
-    ast.GtE,
-    ast.In,
-    ast.NotIn,
-    ast.Name,
-    ast.Load,
-    ast.Constant,
-    ast.List,
-    ast.Tuple,
-    ast.Call,
-)
-
-
-def parse_expression(text: str, where: str = "expression") -> ast.Expression:
-    """Parse ``text`` into the allowed grammar; ``ReportConfigError`` naming ``where`` otherwise."""
-    try:
-        tree = ast.parse(text, mode="eval")
-    except SyntaxError as exc:
-        raise ReportConfigError(f"{where}: cannot parse {text!r}: {exc.msg}") from exc
-    for node in ast.walk(tree):
-        if not isinstance(node, _ALLOWED_NODES):
-            raise ReportConfigError(f"{where}: {type(node).__name__} is not allowed in {text!r}")
-        if isinstance(node, ast.Call):
-            if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS or node.keywords:
-                raise ReportConfigError(f"{where}: only {', '.join(FUNCTIONS)}(field, ...) may be called")
-            if not node.args or not isinstance(node.args[0], ast.Name):
-                raise ReportConfigError(f"{where}: {node.func.id}() takes a field name first")
-        if isinstance(node, ast.Constant) and not isinstance(node.value, str | int | float):
-            raise ReportConfigError(f"{where}: constant {node.value!r} is not a number or text")
-    return tree
-
-
-def expression_fields(text: str, where: str = "expression") -> set[str]:
-    """Field names an expression refers to (function names excluded)."""
-    tree = parse_expression(text, where)
-    funcs = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in funcs}
-
-
 def _locate(city: str | Path) -> Path:
     """The report-types file: ``city`` itself when it is one (``*.reports.yaml``), else the file the city
     configuration names (``reports_file``, beside the city file)."""
@@ -320,7 +309,7 @@ def parse_report_types(text: str, source: str = "<text>") -> ReportCatalog:
                     where += f".{part}" if where else str(part)
             lines.append(f"{source}: {where}: {e['msg']}")
         raise ReportConfigError("\n".join(lines)) from exc
-    except ReportConfigError as exc:
+    except (ReportConfigError, ExpressionError) as exc:
         raise ReportConfigError(f"{source}: {exc}") from exc
 
 

@@ -3,7 +3,8 @@
 One module per command group, each mounting its commands on the root app with ``register(root)``:
 :mod:`.server` (``serve``), :mod:`.evaluation` (``evaluate``, ``decompose``, ``scorecards``,
 ``warnings``), :mod:`.reports` (``report``), :mod:`.accounting` (``calc``, ``inventory``, ``lineage``),
-:mod:`.database` (``db``), :mod:`.demo` (``demo build``, ``start``), :mod:`.factors`, :mod:`.audit`,
+:mod:`.coverage` (``coverage``), :mod:`.database` (``db``), :mod:`.demo` (``demo build``, ``start``),
+:mod:`.factors`, :mod:`.audit`,
 :mod:`.ships` and :mod:`.users`. What they share (consoles, messages, exits, JSON, progress, opening
 the database) is in :mod:`.common`. The console script ``transcarbon`` runs :func:`main`.
 """
@@ -18,6 +19,7 @@ from transcarbon.cli import (
     accounting,
     audit,
     common,
+    coverage,
     database,
     demo,
     evaluation,
@@ -34,7 +36,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-for group in (server, evaluation, reports, accounting, database, demo, factors, audit, ships, users):
+for group in (server, evaluation, reports, accounting, coverage, database, demo, factors, audit, ships, users):
     group.register(app)  # in this order: the order of the commands and of the groups in --help
 
 

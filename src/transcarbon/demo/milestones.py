@@ -153,16 +153,40 @@ _MILESTONES: tuple[tuple[str, str, str, str, str, str], ...] = (
 )
 
 
+#: The near-zero-carbon demonstration projects submitted (cumulative count at each report).
+_COUNTED: tuple[tuple[str, str, str, str, int, str, str], ...] = (
+    (
+        "near_zero_carbon_projects",
+        "LYG-GOV-001",
+        "in_progress",
+        "2023-09-15",
+        1,
+        "连云港港近零碳码头示范项目申报省级近零碳示范区",
+        "near-zero-carbon terminal project of the port submitted to the province",
+    ),
+    (
+        "near_zero_carbon_projects",
+        "LYG-GOV-001",
+        "done",
+        "2025-04-30",
+        2,
+        "徐圩新区绿色货运枢纽项目申报交通运输部近零碳示范，累计2个",
+        "Xuwei green freight hub submitted to the ministry; two projects in all",
+    ),
+)
+
+
 def milestones() -> pl.DataFrame:
-    """One row per reported milestone status, evidence in Chinese and English."""
-    m = _MILESTONES
+    """One row per reported milestone status, evidence in Chinese and English, with a count where counted."""
+    m = [(*r[:4], None, *r[4:]) for r in _MILESTONES] + list(_COUNTED)
     return pl.DataFrame(
         {
             "indicator_id": [r[0] for r in m],
             "org_id": [r[1] for r in m],
             "status": [r[2] for r in m],
             "date": [r[3] for r in m],
-            "evidence_zh": [f"【示例】{r[4]}" for r in m],
-            "evidence_en": [f"[synthetic] {r[5]}" for r in m],
+            "count": pl.Series([r[4] for r in m], dtype=pl.Int64),
+            "evidence_zh": [f"【示例】{r[5]}" for r in m],
+            "evidence_en": [f"[synthetic] {r[6]}" for r in m],
         }
     )

@@ -20,7 +20,9 @@ Mapping notes (all labelled synthetic):
 - port throughput: rail + water bulk → ``bulk_rail_water_t``; sea–river TEU → ``river_sea_teu``.
 - public transport: bus trips of the central city split over the bus companies by fleet; fleet size and
   new-energy fleet (bev, phev, fcev) on December rows.
-- milestones: one annual submission per (indicator, department, year of the evidence date).
+- milestones: one annual submission per (indicator, department, year of the evidence date), with the date
+  to the day and, for the near-zero-carbon projects, the count.
+- registers, APU use and the travel survey: :mod:`.registers`.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from sqlalchemy.orm import Session
 from transcarbon.city.reports import load_report_types
 from transcarbon.demo.fleets import NEW_ENERGY
 from transcarbon.demo.generator import DemoData
+from transcarbon.demo.registers import register_frames
 from transcarbon.demo.seasons import YEARS
 from transcarbon.demo.sectors import rail_aviation_other, road_freight, road_passenger
 from transcarbon.services.preapproved_reports import store_preapproved
@@ -171,7 +174,8 @@ def milestone_rows(data: DemoData) -> pl.DataFrame:
         pl.col("date").str.slice(0, 4).alias("period"),
         pl.col("indicator_id").alias("milestone_id"),
         "status",
-        pl.lit(None, pl.Int64).alias("count"),
+        pl.col("count").cast(pl.Int64),
+        pl.col("date").alias("evidence_date"),
         (pl.col("evidence_zh") + " / " + pl.col("evidence_en") + "（" + pl.col("date") + "）").alias("evidence_text"),
         pl.lit(None, pl.String).alias("attachments"),
     ).sort("org_id", "period", "milestone_id")
@@ -185,6 +189,7 @@ def report_frames(data: DemoData) -> dict[str, pl.DataFrame]:
         "port_throughput": port_throughput_rows(data),
         "public_transport": public_transport_rows(data),
         "milestone_evidence": milestone_rows(data),
+        **register_frames(data),
     }
 
 

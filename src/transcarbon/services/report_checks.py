@@ -1,10 +1,11 @@
 """Check an uploaded report against its report type: every rule at once over the whole frame.
 
-Blocking errors: types, required fields, allowed values, hand-set min–max, the activity contract (for
-``energy_activity``), organisation and period of the submission, duplicate rows, cross-field rules of
-severity ``error`` and history ranges of severity ``error``. Warnings (shown, stored with the
-submission, never blocking): rules and history ranges of severity ``warning``, month-on-month and
-year-on-year jumps against the reporter's approved data.
+Blocking errors: types, required fields, allowed values, dates (``YYYY-MM-DD``, a day that exists), hand-set min–max,
+the activity contract (for ``energy_activity``), organisation and period of the submission, duplicate rows, cross-field
+rules of severity ``error`` and history ranges of severity ``error``; for a register, a ``valid_to`` not after its
+``valid_from`` and a ``valid_from`` after the end of the reported period. Warnings (shown, stored with the submission,
+never blocking): rules and history ranges of severity ``warning``, month-on-month and year-on-year jumps against the
+reporter's approved data.
 
 All checks are Polars expressions evaluated together (:func:`run_checks`); Python only formats the
 rows that failed, and jump warnings are computed per group, not per row.
@@ -12,8 +13,10 @@ rows that failed, and jump warnings are computed per group, not per row.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 import polars as pl
 
@@ -44,8 +47,14 @@ def _fmt(value: float | None) -> str:
     return f"{value:.6g}"
 
 
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+_SPREADSHEET_MIDNIGHT = r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00(\.0+)?$"
+
+
 def typed_rows(rt: ReportType, raw: pl.DataFrame) -> pl.DataFrame:
-    """Trimmed text, empty cells as nulls, numbers as Float64 (failed casts null; checked separately)."""
+    """Trimmed text, empty cells as nulls, numbers as Float64 (failed casts null; checked separately), names of
+    enumerated values as their codes, dates as ``YYYY-MM-DD`` text (a spreadsheet's date cell, read back as
+    midnight, loses its time)."""
     if rt.feeds == "activity":
         return typed_activity(raw)
     exprs = [pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias("row")]
@@ -53,8 +62,20 @@ def typed_rows(rt: ReportType, raw: pl.DataFrame) -> pl.DataFrame:
         e = pl.col(f.id).cast(pl.String).str.strip_chars().replace("", None)
         if f.numeric:
             e = e.cast(pl.Float64, strict=False)
+        elif f.labels:  # a value's Chinese or English name stands for its code
+            names = {getattr(label, lang): code for code, label in f.labels.items() for lang in ("en", "zh")}
+            e = e.replace(names)
+        elif f.type == "date":
+            e = e.str.replace(_SPREADSHEET_MIDNIGHT, "${1}")
         exprs.append(e.alias(f.id))
     return raw.select(exprs)
+
+
+def period_end(period: Period) -> date:
+    """The last day of a reporting period (a month or a year)."""
+    if period.month is None:
+        return date(period.year, 12, 31)
+    return date(period.year, period.month, calendar.monthrange(period.year, period.month)[1])
 
 
 def _field_checks(f: FieldSpec, raw: pl.DataFrame) -> list[Check]:
@@ -75,7 +96,23 @@ def _field_checks(f: FieldSpec, raw: pl.DataFrame) -> list[Check]:
         checks.append(Check(f.id, c.is_not_null() & ~c.is_in(f.allowed), "val.enum", {"allowed": ", ".join(f.allowed)}))
     if f.type == "period":
         checks.append(Check(f.id, c.is_not_null() & ~c.str.contains(PERIOD_PATTERN), "val.period"))
+    if f.type == "date":
+        real = c.str.to_date("%Y-%m-%d", strict=False).is_not_null() & c.str.contains(DATE_PATTERN)
+        checks.append(Check(f.id, c.is_not_null() & ~real, "val.date"))
     return checks
+
+
+def _register_checks(rt: ReportType, period: Period) -> list[Check]:
+    """A row's validity: ``valid_to`` after ``valid_from``; ``valid_from`` not after the reported period."""
+    reg = rt.asset_register
+    if reg is None:
+        return []
+    start, end = pl.col(reg.valid_from), pl.col(reg.valid_to)
+    last = period_end(period).isoformat()
+    return [
+        Check(reg.valid_to, end.is_not_null() & start.is_not_null() & (end <= start), "val.valid_to_order"),
+        Check(reg.valid_from, start.is_not_null() & (start > last), "val.valid_from_future", {"end": last}),
+    ]
 
 
 def _rule_checks(rt: ReportType, severity: str) -> list[Check]:
@@ -252,7 +289,7 @@ def check_report(
     extra, unique_checks = _unique_check(rt)
     if extra:
         frame = frame.with_columns(extra)
-    checks += unique_checks + _rule_checks(rt, "error")
+    checks += unique_checks + _rule_checks(rt, "error") + _register_checks(rt, period)
     warn_checks = _rule_checks(rt, "warning")
     frame, hist_err, hist_warn = _history_columns(rt, frame, history)
     checks += hist_err

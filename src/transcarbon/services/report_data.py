@@ -110,10 +110,9 @@ def approved_rows(
     return pl.DataFrame(records, schema=schema, orient="row")
 
 
-def approved_submissions(session: Session, report_types: Iterable[str], years: Iterable[int]) -> pl.DataFrame:
+def approved_submissions(session: Session, report_types: Iterable[str], years: Iterable[int] | None) -> pl.DataFrame:
     """Id, type, organisation, period, version and content hash of every approved submission of the
-    given types and years (the evaluation's input fingerprint)."""
-    ys = [str(y) for y in sorted({int(y) for y in years})]
+    given types and years (None: every period) — the evaluation's input fingerprint."""
     q = (
         select(
             Submission.id,
@@ -123,13 +122,11 @@ def approved_submissions(session: Session, report_types: Iterable[str], years: I
             Submission.version,
             Submission.content_hash,
         )
-        .where(
-            Submission.report_type.in_(list(report_types)),
-            Submission.state == "approved",
-            func.substr(Submission.period, 1, 4).in_(ys),
-        )
+        .where(Submission.report_type.in_(list(report_types)), Submission.state == "approved")
         .order_by(Submission.id)
     )
+    if years is not None:
+        q = q.where(func.substr(Submission.period, 1, 4).in_([str(y) for y in sorted({int(y) for y in years})]))
     return pl.DataFrame(
         [tuple(r) for r in session.execute(q).all()],
         schema={

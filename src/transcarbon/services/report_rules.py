@@ -1,6 +1,6 @@
 """Compile the report types' cross-field rule expressions into vectorised Polars expressions.
 
-The grammar is checked when the configuration loads (:func:`transcarbon.city.reports.parse_expression`);
+The grammar is checked when the configuration loads (:func:`transcarbon.city.expressions.parse_expression`);
 here each node becomes a Polars expression, so a rule is evaluated over the whole frame at once.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from transcarbon.city.reports import parse_expression
+from transcarbon.city.expressions import parse_expression
 
 _BINOPS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Add: operator.add,

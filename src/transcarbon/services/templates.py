@@ -2,7 +2,8 @@
 uploads back into a frame of text cells.
 
 XLSX layout: sheet 数据 (data) with one header row — ``中文名* (field_id)``, ``*`` marking required
-fields — a comment on each header cell, drop-down lists for enumerated fields and number checks for
+fields — a comment on each header cell, drop-down lists for enumerated fields (their Chinese names
+where the report type names its values: a cell may hold the name or the code) and number checks for
 numeric ones; sheet 填表说明 (notes) describing every field, the rules and the deadline; sheet 示例
 (example) with one filled row; a hidden sheet of the drop-down lists. CSV: the field ids as header.
 
@@ -91,7 +92,7 @@ def build_xlsx(rt: ReportType) -> bytes:
         if f.type == "enum" and f.allowed:
             list_col += 1
             lc = get_column_letter(list_col)
-            for r, value in enumerate(f.allowed, start=1):
+            for r, value in enumerate(dropdown_values(f), start=1):
                 lists.cell(row=r, column=list_col, value=value)
             dv = DataValidation(
                 type="list",
@@ -147,8 +148,8 @@ def build_xlsx(rt: ReportType) -> bytes:
                 f.type,
                 f.unit or "",
                 req,
-                ", ".join(f.allowed or []),
-                _range_text(f),
+                ", ".join(f"{v} {f.value_label(v)}" if f.labels and v in f.labels else v for v in f.allowed or []),
+                _range_text(f) or (t("val.date", "zh") if f.type == "date" else ""),
                 f"{f.note.zh} / {f.note.en}" if f.note else "",
             ]
         )
@@ -169,6 +170,11 @@ def build_xlsx(rt: ReportType) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def dropdown_values(f: FieldSpec) -> list[str]:
+    """What an enumerated field's drop-down offers: each allowed value's Chinese name, or the code without one."""
+    return [f.value_label(v, "zh") for v in f.allowed or []]
 
 
 def _example_value(f: FieldSpec) -> str | float | int | None:

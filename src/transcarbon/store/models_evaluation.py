@@ -17,7 +17,7 @@ from transcarbon.store.models import Base, utcnow
 
 
 class IndicatorValue(Base):
-    """One indicator in one period (a year, or a month: ``month`` set) of an evaluation run.
+    """One indicator in one period (a year; a month: ``month`` set; a quarter: ``quarter`` set) of an evaluation run.
 
     ``measure`` is the quantity progress is judged on (intensity, share, kWh …, in ``measure_unit``);
     ``value`` the reported figure (``unit``: a share in %, a fall in %, a multiple, a CAGR in %/yr …).
@@ -31,6 +31,7 @@ class IndicatorValue(Base):
     indicator_id: Mapped[str] = mapped_column(String(80))
     year: Mapped[int] = mapped_column(Integer)
     month: Mapped[int | None] = mapped_column(Integer)
+    quarter: Mapped[int | None] = mapped_column(Integer)
     period: Mapped[str] = mapped_column(String(7))
     measure: Mapped[float | None] = mapped_column(Float)
     measure_unit: Mapped[str | None] = mapped_column(String(40))

@@ -37,6 +37,8 @@ PAGES: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("cockpit", "web.nav.cockpit", frozenset({*ANALYSTS, "reporter", "public"})),
     ("emissions", "web.nav.emissions", ANALYSTS),
     ("submissions", "web.nav.submissions", frozenset({"admin", "analyst", "department", "reporter", "auditor"})),
+    ("registers", "web.nav.registers", frozenset({"admin", "analyst", "department", "reporter", "auditor"})),
+    ("milestones", "web.nav.milestones", frozenset({"admin", "analyst", "department", "reporter", "auditor"})),
     ("warnings_inbox", "web.nav.warnings", ANALYSTS),
     ("scorecards", "web.nav.scorecards", ANALYSTS),
     ("reports", "web.nav.reports", ANALYSTS),
@@ -46,6 +48,7 @@ PAGES: tuple[tuple[str, str, frozenset[str]], ...] = (
 ACCESS: dict[str, frozenset[str]] = {name: roles for name, _, roles in PAGES}
 ACCESS["indicator"] = ACCESS["cockpit"]
 ACCESS["lineage"] = ANALYSTS
+ACCESS["register"] = ACCESS["register_asset"] = ACCESS["coverage"] = ACCESS["registers"]
 
 
 @cache

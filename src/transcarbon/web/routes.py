@@ -19,6 +19,8 @@ from transcarbon.web import (
     pages_data,
     pages_emissions,
     pages_lineage,
+    pages_milestones,
+    pages_registers,
     pages_reports,
     pages_warnings,
     static,
@@ -34,6 +36,8 @@ for _module in (
     pages_warnings,
     pages_reports,
     pages_data,
+    pages_registers,
+    pages_milestones,
     pages_admin,
 ):
     router.include_router(_module.router)

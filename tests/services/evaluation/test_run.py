@@ -53,6 +53,10 @@ DESIGN = {  # indicator id → (design_check key, scale to the reported unit, to
     "container_multimodal_growth": ("container_multimodal_cagr", 100, 1e-9),
     "truck_co2_intensity": ("truck_co2_intensity_change", -100, 0.05),
     "ship_co2_intensity": ("ship_co2_intensity_change", -100, 0.05),
+    # from the registers and the travel survey (the demo's registers follow the designed stocks and trips)
+    "ship_shore_power_retrofit_600gt": ("ship_shore_power_retrofit_600gt", 100, 1e-9),
+    "public_transport_mode_share": ("public_transport_mode_share", 100, 1e-6),
+    "green_travel_share_core": ("green_travel_share_core", 100, 1e-6),
 }
 
 
@@ -85,7 +89,12 @@ def test_designed_outcomes_of_2025(demo: dict) -> None:
         assert by[missed]["light"] in ("yellow", "red"), missed
     assert by["inland_container_routes_four_provinces"]["status"] == "overdue"
     assert by["repair_emission_systems_linked"]["status"] == "done"
-    assert by["public_transport_mode_share"]["status"] == "no_data"
+    assert by["public_transport_mode_share"]["light"] == "red"  # 26.9 % of motorised trips against ≥ 30 %
+    assert by["public_transport_mode_share"]["details"]["path"] == "survey"
+    for met in ("inland_berth_shore_power_done", "service_area_charging", "near_zero_carbon_projects"):
+        assert by[met]["status"] == "achieved", met
+    assert by["ship_shore_power_retrofit_600gt"]["value"] == pytest.approx(88.1, abs=0.1)
+    assert not [i for i in by.values() if i["status"] in ("no_data", "late")]
     # road and waterway only: −9.4 % (generator docstring)
     assert by["converted_turnover_co2_intensity"]["value"] == pytest.approx(9.4, abs=0.3)
 
@@ -101,6 +110,7 @@ def test_values_are_stored_with_lineage(demo: dict) -> None:
                 IndicatorValue.indicator_id == "truck_co2_intensity",
                 IndicatorValue.year == 2025,
                 IndicatorValue.month.is_(None),
+                IndicatorValue.quarter.is_(None),
             )
         ).one()
         results = session.scalars(select(Result).where(Result.id.in_(truck.sources["result_ids"]))).all()
@@ -111,6 +121,7 @@ def test_values_are_stored_with_lineage(demo: dict) -> None:
                 IndicatorValue.indicator_id == "rail_water_bulk_share",
                 IndicatorValue.year == 2025,
                 IndicatorValue.month.is_(None),
+                IndicatorValue.quarter.is_(None),
             )
         ).one()
         assert len(share.sources["submission_ids"]) == 120  # ten port organisations × twelve months

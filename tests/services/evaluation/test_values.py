@@ -10,7 +10,7 @@ import pytest
 
 from transcarbon.city.config import load_city
 from transcarbon.city.reports import load_report_types
-from transcarbon.services.evaluation.inputs import FUEL_SCHEMA, RESULT_SCHEMA, Inputs
+from transcarbon.services.evaluation.inputs import FUEL_SCHEMA, RESULT_SCHEMA, Inputs, with_quarter
 from transcarbon.services.evaluation.values import compute_values
 
 CITY = load_city()
@@ -18,8 +18,9 @@ CATALOG = load_report_types()
 
 
 def _inputs(results: list[tuple], reports: dict[str, pl.DataFrame] | None = None) -> Inputs:
-    frame = pl.DataFrame(results, schema=RESULT_SCHEMA, orient="row")
-    return Inputs(2025, list(range(2020, 2026)), {}, frame, pl.DataFrame(schema=FUEL_SCHEMA), reports or {})
+    frame = with_quarter(pl.DataFrame(results, schema=RESULT_SCHEMA, orient="row"))
+    typed = {k: with_quarter(v) for k, v in (reports or {}).items()}
+    return Inputs(2025, list(range(2020, 2026)), {}, frame, pl.DataFrame(schema=FUEL_SCHEMA), typed)
 
 
 def test_intensity_fall_hand_computed() -> None:
@@ -31,7 +32,7 @@ def test_intensity_fall_hand_computed() -> None:
         (4, 2, 2025, None, "waterway_freight", 40.0, 40.0, 0, 1e6, 1e6, None),
     ]
     rows = compute_values(_inputs(res), CITY, CATALOG, date(2026, 6, 1))
-    got = {(r["indicator_id"], r["year"]): r for r in rows if r["month"] is None}
+    got = {(r["indicator_id"], r["year"]): r for r in rows if r["month"] is None and r["quarter"] is None}
     truck = got[("truck_co2_intensity", 2025)]
     assert truck["measure"] == pytest.approx(97.0 * 1000 / 1.02e6)
     assert truck["value"] == pytest.approx(100 * (1 - (97 / 1.02e6) / (100 / 1e6)))
@@ -63,7 +64,7 @@ def test_report_shares_hand_computed() -> None:
         }
     )
     rows = compute_values(_inputs([], {"vehicle_additions": add}), CITY, CATALOG, date(2026, 6, 1))
-    got = {(r["indicator_id"], r["year"]): r for r in rows if r["month"] is None}
+    got = {(r["indicator_id"], r["year"]): r for r in rows if r["month"] is None and r["quarter"] is None}
     short = got[("short_haul_heavy_truck_nev_share", 2025)]
     assert short["value"] == pytest.approx(30.0) and short["sources"]["submission_ids"] == [11]
     assert got[("short_haul_heavy_truck_nev_share", 2020)]["value"] == pytest.approx(10.0)

@@ -2,7 +2,9 @@
 
 The inventory results (year × sector and month × sector) and the fuels (year × sector × fuel) of the
 latest inventory run of every year from the earliest base year up to the evaluated one, and the approved
-rows of the report types that the city's indicators are computed from. ``fingerprint_inputs`` lists the
+rows of the report types that the city's indicators are computed from — of those years, and for a register
+(台账) of every period, since a register is read as it stood at each period's end. Monthly rows carry their
+``quarter``. The city's built-up area comes along for bus-stop coverage. ``fingerprint_inputs`` lists the
 inventory runs and the approved submissions with their content hashes: the evaluation run's input hash.
 """
 
@@ -15,10 +17,11 @@ import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from transcarbon.city.config import CityConfig
-from transcarbon.city.reports import ReportCatalog
+from transcarbon.city.config import CityConfig, Indicator
+from transcarbon.city.reports import ReportCatalog, ReportType
 from transcarbon.services.inventory_runs import latest_run_id
 from transcarbon.services.report_data import approved_rows, approved_submissions
+from transcarbon.services.stop_coverage import BuiltUpArea, city_built_up_area
 from transcarbon.store.models import CalculationLine, CalculationRun, Result
 
 
@@ -33,6 +36,8 @@ class Inputs:
     fuels: pl.DataFrame  # year, sector, fuel, energy_tce, scope1_co2_t (from the runs' lines)
     reports: dict[str, pl.DataFrame]  # report type → approved rows
     fingerprint_inputs: dict[str, Any] = field(default_factory=dict)
+    registers: dict[str, ReportType] = field(default_factory=dict)  # report types read as registers
+    built_up_area: BuiltUpArea | None = None
 
 
 RESULT_SCHEMA: dict[str, type[pl.DataType]] = {
@@ -86,7 +91,7 @@ def load_inputs(session: Session, year: int, city: CityConfig, catalog: ReportCa
         if runs
         else []
     )
-    results = pl.DataFrame([tuple(r) for r in rows], schema=RESULT_SCHEMA, orient="row")
+    results = with_quarter(pl.DataFrame([tuple(r) for r in rows], schema=RESULT_SCHEMA, orient="row"))
     fuel_rows = (
         session.execute(
             select(
@@ -103,14 +108,12 @@ def load_inputs(session: Session, year: int, city: CityConfig, catalog: ReportCa
         else []
     )
     fuels = pl.DataFrame([tuple(r) for r in fuel_rows], schema=FUEL_SCHEMA, orient="row")
-    needed = sorted(
-        {
-            i.computation.report_type
-            for i in city.indicators
-            if i.computation.report_type and i.computation.source in ("report_type", "milestone")
-        }
-    )
-    reports = {rt: approved_rows(session, rt, years, catalog=catalog) for rt in needed if rt in catalog.ids}
+    needed = sorted({rt for i in city.indicators for rt in report_types_of(i)} & set(catalog.ids))
+    registers = {rt: catalog.get(rt) for rt in needed if catalog.get(rt).is_register}
+    reports = {
+        rt: with_quarter(approved_rows(session, rt, None if rt in registers else years, catalog=catalog))
+        for rt in needed
+    }
     run_meta = (
         session.execute(
             select(CalculationRun.id, CalculationRun.fingerprint, CalculationRun.input_hash).where(
@@ -120,9 +123,28 @@ def load_inputs(session: Session, year: int, city: CityConfig, catalog: ReportCa
         if runs
         else []
     )
-    subs = approved_submissions(session, needed, years)
+    subs = pl.concat(
+        [
+            approved_submissions(session, [rt for rt in needed if rt not in registers], years),
+            approved_submissions(session, list(registers), None),
+        ]
+    ).sort("submission_id")
     fp = {
         "inventory_runs": sorted([list(r) for r in run_meta]),
         "submissions": subs.select("submission_id", "content_hash").rows(),
     }
-    return Inputs(year, years, runs, results, fuels, reports, fp)
+    return Inputs(year, years, runs, results, fuels, reports, fp, registers, city_built_up_area(city))
+
+
+def report_types_of(ind: Indicator) -> list[str]:
+    """The report types an indicator reads: its own and, for a mode share, the ridership path's."""
+    c = ind.computation
+    if c.source not in ("report_type", "milestone") or not c.report_type:
+        return []
+    extra = [c.ridership.report_type, c.ridership.estimate_report_type] if c.ridership else []
+    return [c.report_type, *extra]
+
+
+def with_quarter(rows: pl.DataFrame) -> pl.DataFrame:
+    """``rows`` with the ``quarter`` (1–4) of their month (null for annual periods)."""
+    return rows.with_columns(quarter=((pl.col("month") - 1) // 3 + 1).cast(pl.Int64))

@@ -1,70 +1,44 @@
 """Measure kernels: an indicator's measure per year (or year × month) from the :class:`Inputs`, and the
 registry :data:`KERNELS` of the measures the city YAML may name (``computation.measure``).
 
-Each kernel returns one row per group of ``by`` (``["year"]`` or ``["year", "month"]``) with ``measure``
-(in the indicator's ``computation.measure_unit``) and the lineage lists ``result_ids``, ``run_ids`` and
-``submission_ids`` of the rows it was computed from.
+Each kernel returns one row per group of ``by`` (``["year"]``, ``["year", "quarter"]`` or ``["year", "month"]``)
+with ``measure`` (in the indicator's ``computation.measure_unit``) and the lineage lists of the rows it was computed
+from (:mod:`.frames`).
 
 - inventory intensities [kg CO2 per t·km] = 1000 · Σ CO2 [t] ÷ Σ activity [t·km] over the YAML's sectors,
   with activity the converted t·km or the plain freight t·km;
 - shares of additions [%]: qualifying power types ÷ all additions, over the YAML's categories;
 - in-service shares and the new-energy share of the bus fleet [%] at the latest report of the period;
 - sums (shore-power kWh, sea–rail + river–sea TEU) and the rail + water share of bulk [%];
+- shares of a register's assets as it stood at each period's end, and bus-stop coverage
+  (:mod:`.register_kernels`);
+- shares of survey trips, ratios of two reported sums, and the public-transport mode share by survey or
+  ridership (:mod:`.survey_kernels`);
 - auxiliary, no plan indicator: port CO2 per tonne of throughput [kg/t].
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import polars as pl
 
 from transcarbon.city.config import Indicator
+from transcarbon.services.evaluation.frames import Kernel, group_measure, safe_ratio
 from transcarbon.services.evaluation.inputs import Inputs
+from transcarbon.services.evaluation.register_kernels import register_share, stop_coverage_share
+from transcarbon.services.evaluation.survey_kernels import mode_share, ratio_of_sums, row_share
 
-Kernel = Callable[[Inputs, Indicator, list[str]], pl.DataFrame]
 AUX_PORT = "port_co2_per_tonne"
 """Id of the auxiliary port figure (the province's −3 %), shown apart from the plan's indicators."""
 
 
-def _lineage_cols(frame: pl.DataFrame) -> list[pl.Expr]:
-    cols = []
-    for name in ("result_id", "run_id", "submission_id"):
-        if name in frame.columns:
-            cols.append(pl.col(name).unique().sort().alias(f"{name}s"))
-        else:
-            cols.append(pl.lit([], dtype=pl.List(pl.Int64)).alias(f"{name}s"))
-    return cols
-
-
-def group_measure(frame: pl.DataFrame, by: list[str], measure: pl.Expr) -> pl.DataFrame:
-    """``measure`` aggregated per group of ``by``, with the lineage lists of each group's rows."""
-    if frame.height == 0:
-        return pl.DataFrame(
-            schema={
-                **{b: pl.Int64 for b in by},
-                "measure": pl.Float64,
-                "result_ids": pl.List(pl.Int64),
-                "run_ids": pl.List(pl.Int64),
-                "submission_ids": pl.List(pl.Int64),
-            }
-        )
-    out = frame.group_by(by).agg(measure.alias("measure"), *_lineage_cols(frame))
-    return out.with_columns(pl.col("measure").cast(pl.Float64).fill_nan(None)).sort(by)
-
-
-def _safe_ratio(num: pl.Expr, den: pl.Expr, scale: float = 1.0) -> pl.Expr:
-    return pl.when(den > 0).then(num * scale / den).otherwise(None)
-
-
 def _inventory_intensity(activity: str) -> Kernel:
     def kernel(inp: Inputs, ind: Indicator, by: list[str]) -> pl.DataFrame:
-        monthly = "month" in by
+        within_year = len(by) > 1  # by month or quarter: from the monthly results
         r = inp.results.filter(
             pl.col("sector").is_in([s.value for s in ind.computation.sectors]),
-            pl.col("month").is_not_null() if monthly else pl.col("month").is_null(),
+            pl.col("month").is_not_null() if within_year else pl.col("month").is_null(),
         )
-        return group_measure(r, by, _safe_ratio(pl.col("co2_t").sum(), pl.col(activity).fill_null(0).sum(), 1000.0))
+        return group_measure(r, by, safe_ratio(pl.col("co2_t").sum(), pl.col(activity).fill_null(0).sum(), 1000.0))
 
     return kernel
 
@@ -75,7 +49,7 @@ def port_co2_per_tonne(inp: Inputs, by: list[str]) -> pl.DataFrame:
     r = inp.results.filter(
         pl.col("sector") == "port", pl.col("month").is_not_null() if monthly else pl.col("month").is_null()
     )
-    return group_measure(r, by, _safe_ratio(pl.col("co2_t").sum(), pl.col("throughput_t").fill_null(0).sum(), 1000.0))
+    return group_measure(r, by, safe_ratio(pl.col("co2_t").sum(), pl.col("throughput_t").fill_null(0).sum(), 1000.0))
 
 
 def _rows(inp: Inputs, ind: Indicator) -> pl.DataFrame:
@@ -92,7 +66,7 @@ def _additions_share(inp: Inputs, ind: Indicator, by: list[str]) -> pl.DataFrame
     rows = rows.filter(pl.col("category").is_in(c.categories), pl.col("added_count").is_not_null())
     qual = pl.col("power_type").is_in(c.qualifying)
     return group_measure(
-        rows, by, _safe_ratio(pl.col("added_count").filter(qual).sum(), pl.col("added_count").sum(), 100.0)
+        rows, by, safe_ratio(pl.col("added_count").filter(qual).sum(), pl.col("added_count").sum(), 100.0)
     )
 
 
@@ -111,7 +85,7 @@ def _in_service_share(inp: Inputs, ind: Indicator, by: list[str]) -> pl.DataFram
     rows = _latest_in_period(rows, by, ["category"])
     qual = pl.col("power_type").is_in(c.qualifying)
     return group_measure(
-        rows, by, _safe_ratio(pl.col("in_service_count").filter(qual).sum(), pl.col("in_service_count").sum(), 100.0)
+        rows, by, safe_ratio(pl.col("in_service_count").filter(qual).sum(), pl.col("in_service_count").sum(), 100.0)
     )
 
 
@@ -123,7 +97,7 @@ def _fleet_share(inp: Inputs, ind: Indicator, by: list[str]) -> pl.DataFrame:
     rows = rows.filter(pl.col("mode").is_in(ind.computation.categories), pl.col("fleet_size").is_not_null())
     rows = _latest_in_period(rows, by, ["mode"])
     return group_measure(
-        rows, by, _safe_ratio(pl.col("new_energy_fleet").fill_null(0).sum(), pl.col("fleet_size").sum(), 100.0)
+        rows, by, safe_ratio(pl.col("new_energy_fleet").fill_null(0).sum(), pl.col("fleet_size").sum(), 100.0)
     )
 
 
@@ -142,7 +116,7 @@ def _bulk_share(inp: Inputs, ind: Indicator, by: list[str]) -> pl.DataFrame:
     if rows.height == 0:
         return group_measure(rows, by, pl.lit(None))
     rows = rows.filter(pl.col("bulk_rail_water_t").is_not_null(), pl.col("bulk_total_t").is_not_null())
-    return group_measure(rows, by, _safe_ratio(pl.col("bulk_rail_water_t").sum(), pl.col("bulk_total_t").sum(), 100.0))
+    return group_measure(rows, by, safe_ratio(pl.col("bulk_rail_water_t").sum(), pl.col("bulk_total_t").sum(), 100.0))
 
 
 KERNELS: dict[str, Kernel] = {
@@ -158,5 +132,10 @@ KERNELS: dict[str, Kernel] = {
     "shore_power_kwh": _sum_of(pl.col("kwh").fill_null(0)),
     "container_multimodal_teu": _sum_of(pl.col("sea_rail_teu").fill_null(0) + pl.col("river_sea_teu").fill_null(0)),
     "rail_water_share_bulk_collection_distribution": _bulk_share,
+    "register_share": register_share,
+    "stop_coverage": stop_coverage_share,
+    "row_share": row_share,
+    "ratio_of_sums": ratio_of_sums,
+    "public_transport_mode_share": mode_share,
 }
 """Measure name (``computation.measure`` of the YAML) → kernel. A measure without a kernel is no_data."""

@@ -17,8 +17,8 @@ import polars as pl
 
 from transcarbon.city.config import Indicator
 from transcarbon.methods import progress as pg
+from transcarbon.services.evaluation.frames import group_measure
 from transcarbon.services.evaluation.inputs import Inputs
-from transcarbon.services.evaluation.kernels import group_measure
 from transcarbon.services.evaluation.series import (
     Context,
     empty_row,

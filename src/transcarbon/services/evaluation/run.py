@@ -101,7 +101,7 @@ def evaluate(
     session.flush()
     if values:
         session.execute(insert(IndicatorValue), [{**v, "run_id": run.id} for v in values])
-    annual = [v for v in values if v["month"] is None]
+    annual = [v for v in values if v["month"] is None and v["quarter"] is None]
     found = detect(session, inp, cfg, catalog, annual, as_of)
     synced = sync(session, year, found, run_id=run.id)
     store_scorecards(session, run.id, year, cfg, annual)
@@ -128,11 +128,22 @@ def latest_evaluation_run(session: Session, year: int) -> int | None:
 
 
 def stored_values(session: Session, run_id: int, *, annual_only: bool = True) -> list[IndicatorValue]:
-    """The values stored with a run (``annual_only``: no monthly rows), by indicator, year and month."""
+    """The values stored with a run (``annual_only``: no monthly or quarterly rows), by indicator and period."""
     q = select(IndicatorValue).where(IndicatorValue.run_id == run_id)
     if annual_only:
-        q = q.where(IndicatorValue.month.is_(None))
-    return list(session.scalars(q.order_by(IndicatorValue.indicator_id, IndicatorValue.year, IndicatorValue.month)))
+        q = q.where(IndicatorValue.month.is_(None), IndicatorValue.quarter.is_(None))
+    order = (IndicatorValue.indicator_id, IndicatorValue.year, IndicatorValue.quarter, IndicatorValue.month)
+    return list(session.scalars(q.order_by(*order)))
+
+
+def quarterly_values(session: Session, run_id: int, indicator_id: str) -> list[IndicatorValue]:
+    """An indicator's quarterly rows of a run, oldest first."""
+    q = select(IndicatorValue).where(
+        IndicatorValue.run_id == run_id,
+        IndicatorValue.indicator_id == indicator_id,
+        IndicatorValue.quarter.is_not(None),
+    )
+    return list(session.scalars(q.order_by(IndicatorValue.year, IndicatorValue.quarter)))
 
 
 def _indicator_json(ind: Indicator, v: IndicatorValue | None, city: CityConfig) -> dict[str, Any]:

@@ -8,8 +8,9 @@ light. Forecast (:mod:`transcarbon.methods.forecast`, Theil–Sen with a t predi
 target year not before the evaluated year, with P(target met); the first is the row's ``forecast``.
 
 Reported value from the measure ``m`` and the base ``m0`` by kind: ``reduction`` 100 (1 − m/m0) [%],
-``multiple`` m/m0 [–], ``growth`` 100 · CAGR since the base year [%/yr], else ``m`` itself. Monthly rows
-carry measure and value only (no status).
+``multiple`` m/m0 [–], ``growth`` 100 · CAGR since the base year [%/yr], else ``m`` itself. Monthly and
+quarterly rows (:func:`sub_annual_rows`) carry measure and value, and a quarter of the evaluated year the target
+path at the quarter's end with its light, so that warnings come within the year.
 """
 
 from __future__ import annotations
@@ -28,13 +29,14 @@ from transcarbon.domain import Period
 from transcarbon.i18n import t
 from transcarbon.methods import progress as pg
 from transcarbon.methods.forecast import forecast_to_year
+from transcarbon.services.evaluation.frames import Kernel
 from transcarbon.services.evaluation.inputs import Inputs
-from transcarbon.services.evaluation.kernels import Kernel
 
 INVENTORY_REPORT = "energy_activity"
 """The report type whose deadline applies to inventory-based indicators."""
 MONTHLY_KINDS = ("ratio", "reduction", "multiple", "count")
-"""Indicator kinds that also get monthly rows where the data allow."""
+"""Indicator kinds that also get monthly and quarterly rows where the data allow."""
+LINEAGE_LISTS = ("result_ids", "run_ids", "submission_ids", "report_row_ids")
 _NAN = float("nan")
 
 
@@ -91,13 +93,20 @@ class Context:
     as_of: date
 
 
-def empty_row(ind: Indicator, year: int, month: int | None = None) -> dict[str, Any]:
-    """A stored value row of the indicator for the period, with nothing computed yet."""
+def _period_text(year: int, month: int | None, quarter: int | None) -> str:
+    if month is not None:
+        return f"{year}-{month:02d}"
+    return f"{year}" if quarter is None else f"{year}-Q{quarter}"
+
+
+def empty_row(ind: Indicator, year: int, month: int | None = None, quarter: int | None = None) -> dict[str, Any]:
+    """A stored value row of the indicator for the period (a year, a month or a quarter), nothing computed yet."""
     return {
         "indicator_id": ind.id,
         "year": year,
         "month": month,
-        "period": f"{year}" if month is None else f"{year}-{month:02d}",
+        "quarter": quarter,
+        "period": _period_text(year, month, quarter),
         "measure": None,
         "measure_unit": ind.computation.measure_unit,
         "value": None,
@@ -112,8 +121,18 @@ def empty_row(ind: Indicator, year: int, month: int | None = None) -> dict[str, 
         "target_measure": None,
         "forecast": None,
         "details": {},
-        "sources": {"result_ids": [], "run_ids": [], "submission_ids": []},
+        "sources": {k: [] for k in LINEAGE_LISTS},
     }
+
+
+def sources_of(src: dict[str, Any]) -> dict[str, list[int]]:
+    """The lineage lists of a kernel row, as stored with a value."""
+    return {k: [int(x) for x in (src.get(k) or [])] for k in LINEAGE_LISTS}
+
+
+def details_of(src: dict[str, Any]) -> dict[str, Any]:
+    """The ``detail_<name>`` columns of a kernel row as ``{name: value}``."""
+    return {k[len("detail_") :]: v for k, v in src.items() if k.startswith("detail_") and v is not None}
 
 
 def missing_row(ctx: Context, ind: Indicator, row: dict[str, Any], reason: dict[str, str] | None) -> dict[str, Any]:
@@ -212,10 +231,8 @@ def evaluate_series(ctx: Context, ind: Indicator, series: pl.DataFrame) -> list[
             continue
         i = by_year[y]
         src = lineage[y]
-        ids = {
-            k: sorted(set(src[k]) | (set(base_src[k]) if base_src and ind.kind != "ratio" else set()))
-            for k in ("result_ids", "run_ids", "submission_ids")
-        }
+        own, base_ids = sources_of(src), sources_of(base_src) if base_src and ind.kind != "ratio" else {}
+        ids = {k: sorted(set(own[k]) | set(base_ids.get(k, []))) for k in LINEAGE_LISTS}
         row.update(
             measure=float(ms[i]),
             value=nan_to_none(values[i]),
@@ -227,12 +244,9 @@ def evaluate_series(ctx: Context, ind: Indicator, series: pl.DataFrame) -> list[
             target_year=int(tyears[i]) or None,
             target_value=nan_to_none(g[i]),
             target_measure=nan_to_none(tmeasure[i]),
-            sources={
-                "result_ids": [int(x) for x in ids["result_ids"]],
-                "run_ids": [int(x) for x in ids["run_ids"]],
-                "submission_ids": [int(x) for x in ids["submission_ids"]],
-            },
+            sources=ids,
             details={
+                **details_of(src),
                 "base_year": base_year,
                 "base_measure": nan_to_none(base),
                 "sdg_ratio": nan_to_none(sdg.ratio[i]),
@@ -309,23 +323,27 @@ def _forecasts(
     return {k: first[k] for k in ("year", "value", "low", "high", "p_meet")}, out
 
 
-def monthly_rows(
-    ctx: Context, inp: Inputs, ind: Indicator, kernel: Kernel, annual: list[dict[str, Any]]
+def sub_annual_rows(
+    ctx: Context, inp: Inputs, ind: Indicator, kernel: Kernel, annual: list[dict[str, Any]], grain: str
 ) -> list[dict[str, Any]]:
-    """Monthly rows (measure and value against the annual base; the base year's same month for multiples)."""
+    """Monthly or quarterly rows (``grain`` ``month`` | ``quarter``): measure and value against the annual base
+    (a multiple against the base year's same month or quarter). A quarter of the evaluated year also carries the
+    target path at the quarter's end (``path_measure``), its completion and light (``path_light``)."""
     if ind.kind not in MONTHLY_KINDS:
         return []
-    m = kernel(inp, ind, ["year", "month"]).filter(
-        pl.col("month").is_not_null(), pl.col("measure").is_not_null(), pl.col("year") <= ctx.year
-    )
+    by = ["year", grain]
+    m = kernel(inp, ind, by)
+    if m.height == 0:
+        return []
+    m = m.filter(pl.col(grain).is_not_null(), pl.col("measure").is_not_null(), pl.col("year") <= ctx.year)
     if m.height == 0:
         return []
     base_row = next((r for r in annual if r["details"].get("base_year") == r["year"]), None)
     base_year = base_row["year"] if base_row else None
     base = base_row["measure"] if base_row else None
     if ind.kind == "multiple" and base_year is not None:
-        same = m.filter(pl.col("year") == base_year).select("month", pl.col("measure").alias("base"))
-        m = m.join(same, on="month", how="left")
+        same = m.filter(pl.col("year") == base_year).select(grain, pl.col("measure").alias("base"))
+        m = m.join(same, on=grain, how="left")
     else:
         m = m.with_columns(base=pl.lit(base, dtype=pl.Float64))
     if ind.kind == "reduction":
@@ -336,11 +354,31 @@ def monthly_rows(
         m = m.with_columns(value=pl.col("measure"))
     out = []
     for r in m.iter_rows(named=True):
-        row = empty_row(ind, int(r["year"]), int(r["month"]))
-        row.update(
-            measure=r["measure"],
-            value=nan_to_none(r["value"]),
-            sources={"result_ids": r["result_ids"], "run_ids": r["run_ids"], "submission_ids": r["submission_ids"]},
-        )
+        period = {grain: int(r[grain])}
+        row = empty_row(ind, int(r["year"]), **period)
+        row.update(measure=r["measure"], value=nan_to_none(r["value"]), sources=sources_of(r), details=details_of(r))
+        if grain == "quarter" and r["year"] == ctx.year and base is not None:
+            row["details"].update(_quarter_path(ctx, ind, base, base_year or ctx.year, int(r["year"]), r))
         out.append(row)
     return out
+
+
+def _quarter_path(
+    ctx: Context, ind: Indicator, base: float, base_year: int, year: int, r: dict[str, Any]
+) -> dict[str, Any]:
+    """Where the target path stands at the end of quarter ``r["quarter"]`` of ``year``, and how far the
+    quarter's measure has come along it: completion (as for the year) and its light."""
+    ys = [base_year, *[y for y in numeric_target_years(ind) if y > base_year]]
+    if len(ys) < 2 or ind.kind == "multiple":  # a quarter's multiple is against the base year's same quarter
+        return {}
+    kind = ind.kind if ind.kind != "milestone" else "count"
+    vs = [base, *[float(pg.measure_target(kind, ind.target_value(y) or _NAN, base, base_year, y)) for y in ys[1:]]]
+    t = np.array([year - 1 + int(r["quarter"]) / 4.0])
+    path = pg.target_path(ys, vs, t, shape="linear")
+    completion = pg.completion_to_date(base, np.array([float(r["measure"])]), path)
+    light = pg.traffic_light(completion, ctx.city.progress.red_yellow.red_shortfall)
+    return {
+        "path_measure": nan_to_none(float(path[0])),
+        "completion_to_date": nan_to_none(float(completion[0])),
+        "path_light": str(light[0]),
+    }

@@ -47,16 +47,16 @@ from transcarbon.services.evaluation.series import (
     empty_row,
     evaluate_series,
     missing_row,
-    monthly_rows,
     nan_to_none,
     reason_text,
+    sub_annual_rows,
 )
 
 _NAN = float("nan")
 
 
 def compute_values(inp: Inputs, city: CityConfig, catalog: ReportCatalog, as_of: date) -> list[dict[str, Any]]:
-    """Every indicator's rows (annual with status; monthly where the data allow), plus auxiliary ones."""
+    """Every indicator's rows (annual with status; monthly and quarterly where the data allow), plus auxiliary ones."""
     ctx = Context(city, catalog, inp.year, as_of)
     out: list[dict[str, Any]] = []
     for ind in city.indicators:
@@ -96,7 +96,8 @@ def compute_values(inp: Inputs, city: CityConfig, catalog: ReportCatalog, as_of:
             continue
         annual = evaluate_series(ctx, ind, kernel(inp, ind, ["year"]))
         out += annual
-        out += monthly_rows(ctx, inp, ind, kernel, annual)
+        out += sub_annual_rows(ctx, inp, ind, kernel, annual, "month")
+        out += sub_annual_rows(ctx, inp, ind, kernel, annual, "quarter")
     # auxiliary: port CO2 per tonne (province's −3 %, no plan indicator)
     aux = port_co2_per_tonne(inp, ["year"]).filter(pl.col("measure").is_not_null())
     base = aux.filter(pl.col("year") == city.progress.default_base_year)["measure"]
@@ -124,6 +125,7 @@ def compute_values(inp: Inputs, city: CityConfig, catalog: ReportCatalog, as_of:
                 "forecast": None,
                 "details": {"auxiliary": True, "base_year": city.progress.default_base_year},
                 "sources": {"result_ids": r["result_ids"], "run_ids": r["run_ids"], "submission_ids": []},
+                "quarter": None,
             }
         )
     return out

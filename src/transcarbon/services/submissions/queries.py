@@ -119,6 +119,8 @@ def attachments(session: Session, sub: Submission) -> list[SubmissionAttachment]
 
 def expected_organisations(session: Session, rt: ReportType) -> list[Organisation]:
     q = select(Organisation).where(Organisation.kind.in_(rt.reporters.kinds)).order_by(Organisation.id)
+    if rt.reporters.org_ids:
+        q = q.where(Organisation.id.in_(rt.reporters.org_ids))
     if rt.reporters.sectors:
         q = q.where(Organisation.sector.in_(rt.reporters.sectors))
     return list(session.scalars(q))
