@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from transcarbon.domain import Fuel
@@ -55,31 +55,38 @@ class DecompositionError(ValueError):
 
 def line_frame(session: Session, run_ids: dict[int, int]) -> pl.DataFrame:
     """Year × sector × fuel energy and CO2 of the runs' lines, with the sector's converted t·km."""
+    line = CalculationLine
     rows = session.execute(
         select(
-            CalculationLine.year,
-            CalculationLine.sector,
-            CalculationLine.fuel,
-            func.sum(CalculationLine.energy_gj),
-            func.sum(CalculationLine.co2_t),
-            func.sum(CalculationLine.converted_tkm),
-            func.sum(CalculationLine.throughput_t),
-        )
-        .where(CalculationLine.run_id.in_(list(run_ids.values())))
-        .group_by(CalculationLine.year, CalculationLine.sector, CalculationLine.fuel)
+            line.record_id,
+            line.year,
+            line.sector,
+            line.fuel,
+            line.energy_gj,
+            line.co2_t,
+            line.converted_tkm,
+            line.throughput_t,
+        ).where(line.run_id.in_(list(run_ids.values())))
     ).all()
-    f = pl.DataFrame(
-        [tuple(r) for r in rows],
-        orient="row",
-        schema={
-            "year": pl.Int64,
-            "sector": pl.String,
-            "fuel": pl.String,
-            "energy": pl.Float64,
-            "co2": pl.Float64,
-            "tkm": pl.Float64,
-            "tonnes": pl.Float64,
-        },
+    # the lines summed here in record order, not by the database: every database gives bit-identical sums
+    f = (
+        pl.DataFrame(
+            [tuple(r) for r in rows],
+            orient="row",
+            schema={
+                "record_id": pl.Int64,
+                "year": pl.Int64,
+                "sector": pl.String,
+                "fuel": pl.String,
+                "energy": pl.Float64,
+                "co2": pl.Float64,
+                "tkm": pl.Float64,
+                "tonnes": pl.Float64,
+            },
+        )
+        .sort("record_id")
+        .group_by("year", "sector", "fuel", maintain_order=True)
+        .agg(pl.col("energy", "co2", "tkm", "tonnes").sum())
     )
     # a fixed row order, so that the sums below do not depend on the order the database returns the groups in
     f = f.with_columns(pl.col("energy", "co2", "tkm", "tonnes").fill_null(0.0), pl.col("fuel").fill_null(NO_FUEL))
