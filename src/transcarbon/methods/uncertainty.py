@@ -108,13 +108,16 @@ def co2_variance_by(lines: pl.DataFrame, by: list[str]) -> pl.DataFrame:
         (pl.col("u_activity") * pl.col("co2_t")).pow(2).alias("_a2"),
         pl.col("factor_key").fill_null(""),
     )
-    per_factor = keyed.group_by([*by, "factor_key"]).agg(
-        pl.col("_a2").sum(), pl.col("co2_t").sum().alias("_cf"), pl.col("u_factor").max().fill_null(0.0)
+    # groups kept in their first appearance and then sorted, so the sums run in one order (bit-identical results)
+    per_factor = (
+        keyed.group_by([*by, "factor_key"], maintain_order=True)
+        .agg(pl.col("_a2").sum(), pl.col("co2_t").sum().alias("_cf"), pl.col("u_factor").max().fill_null(0.0))
+        .sort([*by, "factor_key"])
     )
     per_factor = per_factor.with_columns((pl.col("_a2") + (pl.col("u_factor") * pl.col("_cf")).pow(2)).alias("_v"))
     if not by:
         return per_factor.select(pl.col("_v").sum().alias("co2_u2"))
-    return per_factor.group_by(by).agg(pl.col("_v").sum().alias("co2_u2"))
+    return per_factor.group_by(by, maintain_order=True).agg(pl.col("_v").sum().alias("co2_u2"))
 
 
 def level_u(parts: pl.DataFrame) -> float:

@@ -191,7 +191,9 @@ def _electricity(session: Session, run_ids: list[int]) -> tuple[pl.DataFrame, pl
         if run_ids
         else []
     )
-    electricity = pl.DataFrame([tuple(r) for r in rows], schema=ELECTRICITY_SCHEMA, orient="row")
+    electricity = pl.DataFrame([tuple(r) for r in rows], schema=ELECTRICITY_SCHEMA, orient="row").sort(
+        "year", "month", "sector", "region", nulls_last=False
+    )
     seen: dict[tuple[int, str], tuple[Any, ...]] = {}
     if run_ids:
         for year, region, factors, u_factor, notes in session.execute(
@@ -232,4 +234,6 @@ def _parts(session: Session, run_ids: list[int]) -> pl.DataFrame:
         if run_ids
         else []
     )
-    return pl.DataFrame([tuple(r) for r in rows], schema=PARTS_SCHEMA, orient="row")
+    return pl.DataFrame([tuple(r) for r in rows], schema=PARTS_SCHEMA, orient="row").sort(
+        "year", "sector", "factor_key", nulls_last=False
+    )

@@ -75,7 +75,7 @@ def year_parts(inp: Inputs, ind: Indicator, scope: Scope, year: int) -> YearPart
         co2 = co2.filter(~pl.col("factor_key").fill_null("").str.starts_with("grid:"))
         e = (
             inp.electricity.filter(pl.col("year") == year, pl.col("sector").is_in(sectors))
-            .group_by("region")
+            .group_by("region", maintain_order=True)
             .agg(pl.col("kwh", "kwh_a2").sum())
             .join(base_grid(inp, ind.base_year), on="region", how="inner")
         )
@@ -92,7 +92,7 @@ def year_parts(inp: Inputs, ind: Indicator, scope: Scope, year: int) -> YearPart
         )
     co2 = (
         co2.with_columns(pl.col("factor_key").fill_null(""), pl.col("u_factor").fill_null(0.0))
-        .group_by("factor_key")
+        .group_by("factor_key", maintain_order=True)
         .agg(pl.col("co2_t").sum(), pl.col("a2").sum(), pl.col("u_factor").max())
         .sort("factor_key")
     )

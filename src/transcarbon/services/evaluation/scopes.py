@@ -50,13 +50,13 @@ def _constant_grid_delta(inp: Inputs, scope: Scope, base_year: int, monthly: boo
         return pl.DataFrame(schema={"year": pl.Int64, "month": pl.Int64, "sector": pl.String, "delta": pl.Float64})
     e = e.filter(pl.col("sector").is_in([s.value for s in scope.sectors]))
     if not monthly:
-        e = e.group_by("year", "sector", "region").agg(pl.col("kwh", "scope2_co2_t").sum())
+        e = e.group_by("year", "sector", "region", maintain_order=True).agg(pl.col("kwh", "scope2_co2_t").sum())
         e = e.with_columns(pl.lit(None, pl.Int64).alias("month"))
     e = e.join(base_grid(inp, base_year), on="region", how="left")
     delta = pl.when(pl.col("ef_base").is_not_null()).then(
         pl.col("kwh") * pl.col("ef_base") / 1000.0 - pl.col("scope2_co2_t")
     )
-    return e.group_by("year", "month", "sector").agg(delta.fill_null(0.0).sum().alias("delta"))
+    return e.group_by("year", "month", "sector", maintain_order=True).agg(delta.fill_null(0.0).sum().alias("delta"))
 
 
 def scope_results(inp: Inputs, ind: Indicator, scope: Scope, by: list[str]) -> pl.DataFrame:
