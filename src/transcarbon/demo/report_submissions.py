@@ -21,6 +21,8 @@ Mapping notes (all labelled synthetic):
 - public transport: bus trips of the central city split over the bus companies by fleet; fleet size and
   new-energy fleet (bev, phev, fcev) on December rows.
 - milestones: one annual submission per (indicator, department, year of the evidence date).
+- the vehicle register, kilometres and energy economy (:mod:`.registry`): one annual submission each per year,
+  from public security and the transport bureau.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from sqlalchemy.orm import Session
 from transcarbon.city.reports import load_report_types
 from transcarbon.demo.fleets import NEW_ENERGY
 from transcarbon.demo.generator import DemoData
+from transcarbon.demo.registry import REPORTER, annual_km_rows, energy_economy_rows, vehicle_registry
 from transcarbon.demo.seasons import YEARS
 from transcarbon.demo.sectors import rail_aviation_other, road_freight, road_passenger
 from transcarbon.services.preapproved_reports import store_preapproved
@@ -185,6 +188,9 @@ def report_frames(data: DemoData) -> dict[str, pl.DataFrame]:
         "port_throughput": port_throughput_rows(data),
         "public_transport": public_transport_rows(data),
         "milestone_evidence": milestone_rows(data),
+        "vehicle_registry": vehicle_registry().with_columns(pl.lit(REPORTER).alias("org_id")),
+        "vehicle_annual_km": annual_km_rows(),
+        "vehicle_energy_economy": energy_economy_rows(),
     }
 
 

@@ -2,7 +2,8 @@
 
 The inventory results (year × sector and month × sector) and the fuels (year × sector × fuel) of the
 latest inventory run of every year from the earliest base year up to the evaluated one, and the approved
-rows of the report types that the city's indicators are computed from. ``fingerprint_inputs`` lists the
+rows of the report types that the city's indicators are computed from (the vehicle register among them where an
+indicator declares ``computation.registry``). ``fingerprint_inputs`` lists the
 inventory runs and the approved submissions with their content hashes: the evaluation run's input hash.
 """
 
@@ -110,6 +111,7 @@ def load_inputs(session: Session, year: int, city: CityConfig, catalog: ReportCa
             if i.computation.report_type and i.computation.source in ("report_type", "milestone")
         }
     )
+    needed = sorted({*needed, *(i.computation.registry.report_type for i in city.indicators if i.computation.registry)})
     reports = {rt: approved_rows(session, rt, years, catalog=catalog) for rt in needed if rt in catalog.ids}
     run_meta = (
         session.execute(

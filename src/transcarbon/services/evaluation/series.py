@@ -128,6 +128,11 @@ def missing_row(ctx: Context, ind: Indicator, row: dict[str, Any], reason: dict[
     return row
 
 
+def _basis(row: dict[str, Any]) -> dict[str, list[str]]:
+    """The report types a kernel row came from (``basis``), where the kernel says."""
+    return {"basis": list(row["basis"])} if row.get("basis") is not None else {}
+
+
 def evaluate_series(ctx: Context, ind: Indicator, series: pl.DataFrame) -> list[dict[str, Any]]:
     """Annual rows (status, lights, completion, forecast) of a numeric indicator from its measure series.
 
@@ -231,6 +236,7 @@ def evaluate_series(ctx: Context, ind: Indicator, series: pl.DataFrame) -> list[
                 "result_ids": [int(x) for x in ids["result_ids"]],
                 "run_ids": [int(x) for x in ids["run_ids"]],
                 "submission_ids": [int(x) for x in ids["submission_ids"]],
+                **_basis(src),
             },
             details={
                 "base_year": base_year,
@@ -340,7 +346,12 @@ def monthly_rows(
         row.update(
             measure=r["measure"],
             value=nan_to_none(r["value"]),
-            sources={"result_ids": r["result_ids"], "run_ids": r["run_ids"], "submission_ids": r["submission_ids"]},
+            sources={
+                "result_ids": r["result_ids"],
+                "run_ids": r["run_ids"],
+                "submission_ids": r["submission_ids"],
+                **_basis(r),
+            },
         )
         out.append(row)
     return out
