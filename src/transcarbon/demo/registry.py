@@ -549,3 +549,33 @@ def energy_economy_rows() -> pl.DataFrame:
         ],
         orient="row",
     )
+
+
+#: Road fuel sold in the city (retail and wholesale to road users, synthetic): gasoline ≈ 4 % and diesel ≈ 18 %
+#: above the register's bottom-up fuel (vehicles registered elsewhere refuel here; some diesel goes to
+#: machinery), LNG ≈ 10 % below (trucks fill up at the port's stations outside the city), natural gas in 10^4 m³.
+ROAD_FUEL_SALES: dict[int, dict[str, float]] = {
+    2020: {"gasoline": 573_000, "diesel": 869_000, "lng": 49_500, "natural_gas": 1_700},
+    2021: {"gasoline": 665_000, "diesel": 953_000, "lng": 60_900, "natural_gas": 1_810},
+    2022: {"gasoline": 628_000, "diesel": 923_000, "lng": 64_600, "natural_gas": 1_570},
+    2023: {"gasoline": 684_000, "diesel": 968_000, "lng": 77_000, "natural_gas": 1_600},
+    2024: {"gasoline": 700_000, "diesel": 985_000, "lng": 88_800, "natural_gas": 1_500},
+    2025: {"gasoline": 704_000, "diesel": 996_000, "lng": 102_000, "natural_gas": 1_390},
+}
+
+
+def fuel_sales_rows() -> pl.DataFrame:
+    """:data:`ROAD_FUEL_SALES` as rows of ``road_fuel_sales`` (the development and reform commission's)."""
+    rows = [
+        (
+            FUEL_SALES_REPORTER,
+            str(year),
+            fuel,
+            float(amount),
+            "10^4m3" if fuel == "natural_gas" else "t",
+            f"{SYNTHETIC}{year}年成品油与燃气零售、批发企业销售汇总",
+        )
+        for year, fuels in ROAD_FUEL_SALES.items()
+        for fuel, amount in fuels.items()
+    ]
+    return pl.DataFrame(rows, schema=["org_id", "period", "fuel", "amount", "unit", "source"], orient="row")

@@ -21,8 +21,8 @@ Mapping notes (all labelled synthetic):
 - public transport: bus trips of the central city split over the bus companies by fleet; fleet size and
   new-energy fleet (bev, phev, fcev) on December rows.
 - milestones: one annual submission per (indicator, department, year of the evidence date).
-- the vehicle register, kilometres and energy economy (:mod:`.registry`): one annual submission each per year,
-  from public security and the transport bureau.
+- the vehicle register, kilometres, energy economy and road fuel sales (:mod:`.registry`): one annual submission
+  each per year, from public security, the transport bureau and the development and reform commission.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from transcarbon.city.reports import load_report_types
 from transcarbon.demo.fleets import NEW_ENERGY
 from transcarbon.demo.generator import DemoData
-from transcarbon.demo.registry import REPORTER, annual_km_rows, energy_economy_rows, vehicle_registry
+from transcarbon.demo.registry import REPORTER, annual_km_rows, energy_economy_rows, fuel_sales_rows, vehicle_registry
 from transcarbon.demo.seasons import YEARS
 from transcarbon.demo.sectors import rail_aviation_other, road_freight, road_passenger
 from transcarbon.services.preapproved_reports import store_preapproved
@@ -191,6 +191,7 @@ def report_frames(data: DemoData) -> dict[str, pl.DataFrame]:
         "vehicle_registry": vehicle_registry().with_columns(pl.lit(REPORTER).alias("org_id")),
         "vehicle_annual_km": annual_km_rows(),
         "vehicle_energy_economy": energy_economy_rows(),
+        "road_fuel_sales": fuel_sales_rows(),
     }
 
 
