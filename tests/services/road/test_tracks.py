@@ -67,5 +67,5 @@ def test_same_files_same_run_and_bad_files_refused(session: Session, tmp_path: P
     assert again.reused and again.run_id == latest_track_run(session, TRAJECTORIES)
     feed, fleet = write_gtfs(tmp_path)
     fleet.write_text("route_id,share,category,fuel,segment,euro_standard,technology\nB1,1,Buses,D,Nope,VI,\n")
-    with pytest.raises(RoadFilesRefused, match="gtfs_fleet.csv"):
+    with pytest.raises(RoadFilesRefused, match=r"gtfs_fleet\.csv"):
         compute_gtfs(feed, fleet)
