@@ -4,8 +4,7 @@ Messages live in ``messages.yaml`` beside this module as ``key: {zh: ..., en: ..
 ``str.format`` placeholders. ``t(key, lang, **values)`` renders one language; ``both`` renders
 ``"中文 / English"`` on one line (row errors, logs); ``lines`` renders the two on two lines (terminal
 messages). ``sector_name`` and ``fuel_name`` name the codes of sectors and fuels (``name.sector.*``,
-``name.fuel.*``); ``road_name`` the codes of road transport (vehicle classes, powertrains, China stages, uses,
-services, energy carriers, data bases, factor methods: ``name.road.<kind>.*``).
+``name.fuel.*``); :mod:`.road` names the codes of road transport.
 """
 
 from __future__ import annotations
@@ -53,13 +52,3 @@ def fuel_name(fuel: str | None, lang: Lang = "zh") -> str:
     """The name of a fuel code (``None``: no fuel, e.g. a turnover-only line); an unknown code as it is."""
     key = "name.fuel.none" if fuel is None else f"name.fuel.{fuel}"
     return t(key, lang) if key in catalog() else str(fuel)
-
-
-ROAD_KINDS = ("class", "powertrain", "stage", "use", "service", "carrier", "basis", "method", "explanation", "figure")
-"""Kinds of road-transport codes with names in the catalog (``name.road.<kind>.<code>``)."""
-
-
-def road_name(kind: str, code: str | None, lang: Lang = "zh") -> str:
-    """The name of a road-transport code of ``kind`` (one of :data:`ROAD_KINDS`); an unknown code as it is."""
-    key = f"name.road.{kind}.{code if code is not None else 'none'}"
-    return t(key, lang) if key in catalog() else str(code)
