@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from transcarbon.api.routes import auth, evaluation, inventory, oversight, report_types, submissions, users
+from transcarbon.api.routes import auth, evaluation, inventory, oversight, report_types, road, submissions, users
 
 API_PREFIX = "/api/v1"
 
 router = APIRouter(prefix=API_PREFIX)
-for _module in (auth, report_types, submissions, oversight, users, evaluation, inventory):
+for _module in (auth, report_types, submissions, oversight, users, evaluation, inventory, road):
     router.include_router(_module.router)
 
 __all__ = ["API_PREFIX", "router"]
