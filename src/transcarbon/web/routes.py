@@ -20,6 +20,7 @@ from transcarbon.web import (
     pages_emissions,
     pages_lineage,
     pages_reports,
+    pages_road,
     pages_warnings,
     static,
 )
@@ -30,6 +31,7 @@ for _module in (
     pages_auth,
     pages_cockpit,
     pages_emissions,
+    pages_road,
     pages_lineage,
     pages_warnings,
     pages_reports,
