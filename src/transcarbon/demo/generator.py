@@ -31,26 +31,30 @@ met
     (−9.4% over road and waterway only; −6.0% if port and other are counted too);
   - ``ship_co2_intensity`` (−3%): −4.5% (calibrated: cargo-ship CO2 per t·km follows
     :data:`INTENSITY_PATH`);
-  - ``new_energy_bus_share`` (≥ 80%): 68% (2020) → 79.9% (2024) → 82% (2025) of the bus stock;
+  - ``new_energy_bus_share`` (≥ 80%): 68% (2020) → 79.9% (2024) → 82.3% (2025) of the registered buses;
   - ``shore_power_use_multiple`` (≥ 2×): 2.5× (120万 → 298万 kWh);
   - ``airport_electric_ground_equipment_share`` (≥ 25%): 33% of the stock;
-  - ``short_haul_heavy_truck_nev_share`` (≥ 10%): 2% (2020) → 15% (2025) of additions;
+  - ``short_haul_heavy_truck_nev_share`` (≥ 10%): 2.3% (2020) → 13.8% (2025) of the short-haul, muck and port
+    container trucks registered in the year;
   - ``container_multimodal_growth`` (≥ 10%/yr): 11.5%/yr (sea–rail + sea–river TEU, CAGR 2020–25);
-  - ``new_energy_vehicle_share_new`` (≈ 20%): ≈ 57% of commercial additions (new + clean energy, LNG/CNG
-    trucks included); ``nev_sales_share`` (20%): 44% of new private cars;
+  - ``new_energy_vehicle_share_new`` (≈ 20%): 42.6% of the vehicles registered in 2025 (motorcycles excluded) and
+    the vessels and airport equipment added (new + clean energy, LNG/CNG included); ``nev_sales_share`` (20%):
+    41.6% of new registrations (44% of new private cars);
   - ``green_travel_share_core`` (≥ 70%): 71%, marginally (bus, walking, cycling, e-bikes);
   - port CO2 per tonne (province −3%, no plan indicator): −10.7%.
 missed
   - ``truck_co2_intensity`` (−3%): −2.3%, narrowly (calibrated like ships);
   - ``public_transport_mode_share`` (≥ 30%): 22.7% (2020) → 26.9% (2025) of motorised trips;
-  - ``public_service_ev_share`` (≥ 80%): 77% of 2025 bus, taxi and public-service additions;
+  - ``public_service_ev_share`` (≥ 80%): 71.0% of 2025 registrations of buses, taxis and official, sanitation,
+    urban-delivery and postal vehicles;
   - ``ship_shore_power_retrofit_600gt`` (≈ 100%): 88% of ships ≥ 600 GT;
   - ``rail_water_bulk_share`` (86%): 85.0%, narrowly;
-  - ``port_container_truck_clean_share`` (60%): 41%;
+  - ``port_container_truck_clean_share`` (60%): 41.2% of the registered port container trucks;
   - milestone ``inland_container_routes_four_provinces`` (done by 2025): still in progress (Anhui missing).
 Milestones done: ``repair_emission_systems_linked`` (2024-09), ``hsr_in_national_plan`` (2023-11),
 ``infrastructure_greening`` (2025-10); the 2030 milestones are in progress or not started.
 
+The six NEV and clean-vehicle shares come from the vehicle register (:mod:`.registry`, 1.13 M vehicles in 2022).
 Run :func:`transcarbon.demo.design_check.design_check` to see these values recomputed from a generated data set.
 """
 
