@@ -27,7 +27,7 @@ import polars as pl
 
 from transcarbon.demo.fleets import Fleet, largest_remainder
 from transcarbon.demo.organisations import DISTRICTS
-from transcarbon.demo.registrations import PRIVATE_CAR_NEV_SHARE, PRIVATE_CARS_PER_YEAR
+from transcarbon.demo.registrations import private_car_sales
 from transcarbon.demo.seasons import YEARS
 from transcarbon.demo.sectors import rail_aviation_other, road_freight, road_passenger
 from transcarbon.services.road.fleet_model import survival
@@ -196,12 +196,7 @@ DECLINE = ((2012, 0.08), (2025, -0.05))
 
 
 def _private_car_sales() -> dict[int, dict[str, int]]:
-    out = {}
-    for y, year in enumerate(REGISTRY_YEARS):
-        nev = PRIVATE_CAR_NEV_SHARE[y]
-        counts = largest_remainder(np.array([0.7 * nev, 0.3 * nev, 0.03, 0.97 - nev]), PRIVATE_CARS_PER_YEAR[y])
-        out[year] = dict(zip(("bev", "phev", "hybrid", "gasoline"), (int(c) for c in counts), strict=True))
-    return out
+    return {year: private_car_sales(y) for y, year in enumerate(REGISTRY_YEARS)}
 
 
 SEGMENTS: tuple[Segment, ...] = (

@@ -4,5 +4,6 @@
 - :mod:`.fleet_model`: survival curves of the stock model (for the demo and the scenarios);
 - :mod:`.inventory`: the bottom-up inventory of a year as a stored run with lineage, and its reads;
 - :mod:`.reconciliation`: bottom-up against reported fuel per fleet, fuel sales, the official figure per sector;
-- :mod:`.tracks`: trajectory and bus-schedule (GTFS) runs computed by the road engine, stored, and read for maps.
+- :mod:`.tracks`: trajectory and bus-schedule (GTFS) runs computed by the road engine, stored, and read for maps;
+- :mod:`.views`: the road figures as the road page and the road API show them.
 """

@@ -219,7 +219,7 @@ def run_road_inventory(
                 "kgco2_per_kwh": grid.kgco2_per_kwh,
                 "source": grid.source,
             },
-            "inputs": {k: v for k, v in inputs.items()},
+            "inputs": inputs,
             "km_basis": km.table.group_by("basis").agg(pl.len().alias("rows")).sort("basis").rows(),
             "missing": missing.rows(),
         },
