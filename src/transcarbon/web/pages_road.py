@@ -24,6 +24,8 @@ STAGES = ("CN0", "CN1", "CN2", "CN3", "CN4", "CN5", "CN6A", "CN6B", "none")
 POWERTRAINS = ("gasoline", "diesel", "cng", "lng", "hybrid", "phev", "bev", "fcev")
 POWER_COLOURS = dict(zip(POWERTRAINS, [PALETTE[i] for i in (8, 0, 5, 7, 1, 4, 2, 9)], strict=True))
 DECIDERS = frozenset({"admin", "analyst"})
+LEGEND_ON_TOP = {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0}
+"""A legend above the plot, clear of long category labels under it."""
 MAP_CLASSES = 5
 """Colour classes of the route-segment map (quantiles of emissions per km)."""
 
@@ -271,7 +273,15 @@ def _stage_figure(page: Page, s: dict[str, Any]) -> dict[str, Any]:
                 + "<extra>%{fullData.name}</extra>",
             }
         )
-    return figure(data, {"barmode": "stack", "yaxis": {"title": {"text": page.t("web.road.unit.10k_vehicles")}}})
+    return figure(
+        data,
+        {
+            "barmode": "stack",
+            "xaxis": {"type": "category", "automargin": True},
+            "yaxis": {"title": {"text": page.t("web.road.unit.10k_vehicles")}},
+            "legend": LEGEND_ON_TOP,
+        },
+    )
 
 
 def _class_figure(page: Page, s: dict[str, Any]) -> dict[str, Any]:
@@ -301,6 +311,7 @@ def _class_figure(page: Page, s: dict[str, Any]) -> dict[str, Any]:
             "xaxis": {"range": [0, 100], "ticksuffix": "%"},
             "yaxis": {"dtick": 1, "automargin": True},
             "margin": {"l": 10, "r": 20, "t": 20, "b": 40},
+            "legend": LEGEND_ON_TOP,
         },
     )
 
