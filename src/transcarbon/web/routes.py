@@ -22,6 +22,7 @@ from transcarbon.web import (
     pages_milestones,
     pages_registers,
     pages_reports,
+    pages_road,
     pages_warnings,
     static,
 )
@@ -32,6 +33,7 @@ for _module in (
     pages_auth,
     pages_cockpit,
     pages_emissions,
+    pages_road,
     pages_lineage,
     pages_warnings,
     pages_reports,
