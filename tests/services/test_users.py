@@ -52,3 +52,29 @@ def test_login_policy_from_settings(tmp_path: Path) -> None:
     assert policy == LoginPolicy(
         max_failures=3, max_failures_per_remote=7, window=timedelta(minutes=2.5), session_lifetime=timedelta(minutes=30)
     )
+
+
+DEPARTMENTS = ["transport_bureau", "development_reform_commission"]
+
+
+def test_unknown_organisation_or_department_refused_for_every_role(session: Session) -> None:
+    for role in ("admin", "analyst", "auditor"):
+        with pytest.raises(UserError) as exc:
+            users.create_user(
+                session, username=f"x{role}", role=role, actor="t", org_id="NOPE", departments=DEPARTMENTS
+            )
+        assert exc.value.key == "wf.unknown_org"
+        with pytest.raises(UserError) as exc:
+            users.create_user(
+                session, username=f"y{role}", role=role, actor="t", department_id="nope", departments=DEPARTMENTS
+            )
+        assert exc.value.key == "user.unknown_department"
+
+
+def test_update_refuses_an_unknown_department(session: Session) -> None:
+    dept = users.get_user(session, "dept")
+    with pytest.raises(UserError) as exc:
+        users.update_user(session, dept, actor="t", department_id="no_such_department", departments=DEPARTMENTS)
+    assert exc.value.key == "user.unknown_department" and exc.value.values["department"] == "no_such_department"
+    users.update_user(session, dept, actor="t", department_id="development_reform_commission", departments=DEPARTMENTS)
+    assert dept.department_id == "development_reform_commission"

@@ -184,13 +184,12 @@ def create_user(
         raise UserError("user.bad_role", role=role, allowed=", ".join(ROLES))
     if session.scalars(select(User.id).where(User.username == username)).first() is not None:
         raise UserError("user.exists", username=username)
-    if role in ORG_ROLES:
-        if not org_id:
-            raise UserError("user.org_required", role=role)
-        if session.get(Organisation, org_id) is None:
-            raise UserError("wf.unknown_org", org=org_id)
-    if role == "department" and departments is not None and department_id not in departments:
+    if role in ORG_ROLES and not org_id:
+        raise UserError("user.org_required", role=role)
+    _check_org(session, org_id)
+    if role == "department" and departments is not None and department_id is None:
         raise UserError("user.department_required", allowed=", ".join(departments))
+    _check_department(department_id, departments)
     if password is not None and len(password) < MIN_PASSWORD:
         raise UserError("user.password_short", min=MIN_PASSWORD)
     user = User(
@@ -214,6 +213,18 @@ def create_user(
         details={"username": username, "role": role, "org_id": org_id, "department_id": department_id},
     )
     return user
+
+
+def _check_org(session: Session, org_id: str | None) -> None:
+    """A given organisation must be registered (any role), else :class:`UserError` ``wf.unknown_org``."""
+    if org_id is not None and session.get(Organisation, org_id) is None:
+        raise UserError("wf.unknown_org", org=org_id)
+
+
+def _check_department(department_id: str | None, departments: list[str] | None) -> None:
+    """A given department must be one of the city's (``departments``; ``None``: not checked)."""
+    if department_id is not None and departments is not None and department_id not in departments:
+        raise UserError("user.unknown_department", department=department_id, allowed=", ".join(departments))
 
 
 def _user_state(user: User) -> dict[str, object]:
@@ -261,18 +272,21 @@ def update_user(
     disabled: bool | None = None,
     org_id: str | None = None,
     department_id: str | None = None,
+    departments: list[str] | None = None,
 ) -> User:
-    """Change role, organisation, department or the disabled flag (each change audited with before/after)."""
+    """Change role, organisation, department or the disabled flag (each change audited with before/after).
+
+    ``departments``: the city's department ids, to check ``department_id`` (``None``: not checked)."""
     before = _user_state(user)
     if role is not None:
         if role not in ROLES:
             raise UserError("user.bad_role", role=role, allowed=", ".join(ROLES))
         user.role = role
     if org_id is not None:
-        if session.get(Organisation, org_id) is None:
-            raise UserError("wf.unknown_org", org=org_id)
+        _check_org(session, org_id)
         user.org_id = org_id
     if department_id is not None:
+        _check_department(department_id, departments)
         user.department_id = department_id
     if user.role in ORG_ROLES and not user.org_id:
         raise UserError("user.org_required", role=user.role)

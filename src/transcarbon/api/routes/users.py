@@ -35,7 +35,7 @@ def add_user(body: UserIn, principal: Admin, session: SessionDep, city: CityDep)
 
 
 @router.patch("/{user_id}", response_model=UserOut, summary="Change role, organisation, department or disable")
-def patch_user(user_id: DbId, body: UserPatch, principal: Admin, session: SessionDep) -> UserOut:
+def patch_user(user_id: DbId, body: UserPatch, principal: Admin, session: SessionDep, city: CityDep) -> UserOut:
     with session.begin():
         user = users.update_user(
             session,
@@ -45,6 +45,7 @@ def patch_user(user_id: DbId, body: UserPatch, principal: Admin, session: Sessio
             disabled=body.disabled,
             org_id=body.org_id,
             department_id=body.department_id,
+            departments=[d.id for d in city.departments],
         )
         return UserOut.model_validate(user)
 
