@@ -29,7 +29,7 @@ from transcarbon.api.router import router as api_router
 from transcarbon.city.config import load_city
 from transcarbon.city.reports import load_report_types
 from transcarbon.i18n import t
-from transcarbon.services import users
+from transcarbon.services import keys, users
 from transcarbon.services.database import Database
 from transcarbon.services.factor_sets import region_codes
 from transcarbon.services.submissions import Context
@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     database = Database.open(settings.effective_database_url, create=settings.auto_migrate)
     users.configure_hasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib)
+    keys.configure(settings)
     city = load_city(settings.city)
     ctx = Context(
         catalog=load_report_types(city.reports_path), data_dir=settings.data_dir, regions=tuple(region_codes())

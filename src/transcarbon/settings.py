@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     - ``TRANSCARBON_FACTOR_SET``: default fuel-property set (empty: the library's default).
     - ``TRANSCARBON_DEFAULT_REGION``: the grid region of records that name none.
     - ``TRANSCARBON_ACTOR``: who the CLI records as the actor of runs and audit entries.
+    - ``TRANSCARBON_AUDIT_KEY``: the audit chain's key(s), comma-separated, newest first (at least 32
+      characters each); unset: key files under ``<data_dir>/keys/audit/`` (see ``services.keys``).
 
     The web app and the REST API:
 
@@ -49,6 +51,7 @@ class Settings(BaseSettings):
     factor_set: str | None = None
     default_region: str = "CN-JS"
     actor: str = Field(default="cli")
+    audit_key: SecretStr | None = None
 
     cookie_secure: bool = False
     session_hours: float = 12.0
@@ -58,6 +61,11 @@ class Settings(BaseSettings):
     max_upload_mb: float = 100.0
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
+
+    def key_text(self, purpose: str) -> str | None:
+        """The key ring text configured for ``purpose`` (``audit``), or ``None`` (keys in files)."""
+        secret = {"audit": self.audit_key}.get(purpose)
+        return secret.get_secret_value() if secret is not None else None
 
     @property
     def effective_database_url(self) -> str:

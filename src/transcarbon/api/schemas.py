@@ -168,11 +168,19 @@ class AuditPage(BaseModel):
     items: list[AuditEntryOut]
 
 
+class AuditProblemOut(BaseModel):
+    id: int = Field(description="the audit entry, import batch, submission or record the problem is about")
+    reason: str = Field(description="what is wrong, as a catalog key (chain.*, seal.*)")
+    message_zh: str
+    message_en: str
+
+
 class AuditVerifyOut(BaseModel):
     ok: bool
-    checked: int
+    checked: int = Field(description="audit entries checked")
     first_bad_id: int | None
     reason: str
+    problems: list[AuditProblemOut] = Field(description="every problem found (chain, head, seals of approved data)")
 
 
 class FreeForm(BaseModel):

@@ -6,7 +6,7 @@ import polars as pl
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from transcarbon.services import audit
+from transcarbon.services import audit, integrity
 from transcarbon.services.activity_csv import COLUMNS
 from transcarbon.store.models import ActivityRecord, ImportBatch, Organisation
 
@@ -69,6 +69,9 @@ def store_activity(
     )
     if rows:
         session.execute(insert(ActivityRecord), rows)
+    details: dict[str, object] = {"kind": kind, "label": label, "file_name": file_name, "status": status}
+    if status == "approved":  # approved on import: sealed now (uploads are sealed when approved)
+        details["seals"] = integrity.seal_batches(session, [batch.id])
     audit.append(
         session,
         actor=actor,
@@ -76,6 +79,6 @@ def store_activity(
         object_type="import_batch",
         object_id=str(batch.id),
         after={"file_sha256": file_sha256, "rows": frame.height},
-        details={"kind": kind, "label": label, "file_name": file_name, "status": status},
+        details=details,
     )
     return batch

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from transcarbon.store.types import UtcDateTime
@@ -165,7 +165,10 @@ class Result(InventoryMeasures, Base):
 
 
 class AuditEntry(Base):
-    """Append-only, hash-chained log: hash = SHA-256(prev_hash + canonical JSON of the entry)."""
+    """Append-only, keyed hash chain: hash = HMAC-SHA256(key ``key_id``, prev_hash + canonical JSON of the entry).
+
+    ``key_id`` null: an entry written before the chain was keyed (plain SHA-256), allowed only before the
+    first keyed entry."""
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -179,15 +182,27 @@ class AuditEntry(Base):
     details: Mapped[str] = mapped_column(Text)  # canonical JSON text, hashed as is
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str | None] = mapped_column(String(16))
 
 
 class AuditHead(Base):
-    """The chain's head, locked (SELECT … FOR UPDATE) while appending so concurrent writers queue."""
+    """The chain's head (one row, id 1), locked while appending so that concurrent writers queue; ``mac`` is
+    keyed over (last_id, last_hash), so that removing entries from the end and moving the head back shows."""
 
     __tablename__ = "audit_head"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_id: Mapped[int] = mapped_column(Integer, default=0)
     last_hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str | None] = mapped_column(String(16))
+    mac: Mapped[str | None] = mapped_column(String(64))
+
+
+class PlatformMeta(Base):
+    """Facts about the database itself (``kind``: ``demo`` on a database created as the synthetic demo)."""
+
+    __tablename__ = "platform_meta"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 class UploadedFile(Base):
@@ -287,6 +302,7 @@ class ApiToken(Base):
     prefix: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # null: never (tokens issued before expiry)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
@@ -303,7 +319,9 @@ class WebSession(Base):
 
 
 class LoginAttempt(Base):
-    """Every password login attempt (throttling counts recent failures per user name and per address)."""
+    """Every password login attempt: succeeded (``ok``), failed, or refused unseen while throttled (``throttled``:
+    not counted as a failure, so that hammering cannot extend a wait); an admin's unlock is a row with
+    ``remote`` ``*`` and ``ok`` true."""
 
     __tablename__ = "login_attempts"
     __table_args__ = (
@@ -314,4 +332,5 @@ class LoginAttempt(Base):
     username: Mapped[str] = mapped_column(String(80))
     remote: Mapped[str] = mapped_column(String(64))
     ok: Mapped[bool] = mapped_column(Boolean)
+    throttled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     ts: Mapped[datetime] = mapped_column(UtcDateTime)

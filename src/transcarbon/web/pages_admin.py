@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse, Response
 
-from transcarbon.services import audit, users
+from transcarbon.services import audit, integrity, users
 from transcarbon.services.database import transaction
 from transcarbon.services.organisations import organisation_names
 from transcarbon.services.users import ROLES, UserError
@@ -38,7 +38,7 @@ def audit_page(page: Page, action: str | None = None, offset: int = 0, verify: i
         ],
         rows,
     )
-    result = audit.verify(page.session) if verify else None
+    result = integrity.verify(page.session) if verify else None
     actions = audit.actions(page.session)
     with transaction(page.state.factory) as session:  # reading the log is itself logged
         audit.append(

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from transcarbon.services import audit
+from transcarbon.services import audit, integrity
 from transcarbon.services.submissions.common import Context, WorkflowError, audit_state, get_visible
 from transcarbon.services.users import Principal
 from transcarbon.services.validation import ValidationError, file_error
@@ -69,6 +69,15 @@ def transition(
             .where(ImportBatch.submission_id == sub.id)
             .values(status="approved" if action == "approve" else "pending")
         )
+    details: dict[str, object] = {
+        "report_type": sub.report_type,
+        "org_id": sub.org_id,
+        "period": sub.period,
+        "version": sub.version,
+        "comment": comment,
+    }
+    if action == "approve":  # the approved data as stored, sealed in the keyed log
+        details["seals"] = integrity.seals_of_submission(session, sub.id)
     audit.append(
         session,
         actor=principal.username,
@@ -77,13 +86,7 @@ def transition(
         object_id=str(sub.id),
         before=before,
         after=audit_state(sub),
-        details={
-            "report_type": sub.report_type,
-            "org_id": sub.org_id,
-            "period": sub.period,
-            "version": sub.version,
-            "comment": comment,
-        },
+        details=details,
     )
     return sub
 
