@@ -89,7 +89,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     keys.configure(settings)
     city = load_city(settings.city)
     ctx = Context(
-        catalog=load_report_types(city.reports_path), data_dir=settings.data_dir, regions=tuple(region_codes())
+        catalog=load_report_types(city.reports_path),
+        data_dir=settings.data_dir,
+        regions=tuple(region_codes()),
+        first_year=city.reporting_calendar.first_year,
     )
     app = FastAPI(
         title="transcarbon API",

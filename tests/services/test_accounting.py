@@ -9,16 +9,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from transcarbon.city.config import load_city
 from transcarbon.factors.library import FactorLibrary
 from transcarbon.services.accounting import AccountingOptions, compute_inventory, inventory_json
-from transcarbon.services.activity_csv import COLUMNS, read_activity_csv
+from transcarbon.services.activity_csv import COLUMNS, activity_limits, read_activity_csv
+
+LIMITS = activity_limits(load_city())
 
 HEADER = ",".join(COLUMNS)
 
 
 def run(library: FactorLibrary, *rows: str, **options: str) -> dict:
     regions = library.default("regions").table["code"].to_list()
-    frame = read_activity_csv(("\n".join([HEADER, *rows]) + "\n").encode(), "t.csv", regions=regions)
+    frame = read_activity_csv(("\n".join([HEADER, *rows]) + "\n").encode(), "t.csv", regions=regions, limits=LIMITS)
     inv = compute_inventory(frame.with_columns(record_id=pl.col("row")), library, AccountingOptions(**options))
     return inventory_json(inv)
 
@@ -227,10 +230,23 @@ def test_calculate_file_checks_the_options_before_the_rows(library: FactorLibrar
 
     good = f"{HEADER}\nA,2023,road_freight,diesel,1,t,,,,CN-JS,\n".encode()
     bad = f"{HEADER}\nA,2023,trucks,diesel,1,t,,,,,\n".encode()
-    assert inventory_json(calculate_file(good, "a.csv", AccountingOptions())) == run(
+    assert inventory_json(calculate_file(good, "a.csv", AccountingOptions(), LIMITS)) == run(
         library, "A,2023,road_freight,diesel,1,t,,,,CN-JS,"
     )
     with pytest.raises(FactorUnavailable):
-        calculate_file(bad, "a.csv", AccountingOptions(factor_set="nope"))
+        calculate_file(bad, "a.csv", AccountingOptions(factor_set="nope"), LIMITS)
     with pytest.raises(ValidationError):
-        calculate_file(bad, "a.csv", AccountingOptions())
+        calculate_file(bad, "a.csv", AccountingOptions(), LIMITS)
+
+
+def test_the_kernel_refuses_non_finite_activity(library) -> None:  # type: ignore[no-untyped-def]
+    from transcarbon.methods.finite import NonFiniteInput
+
+    frame = read_activity_csv(
+        ("\n".join([HEADER, "A,2023-01,road_freight,diesel,1,t,,,,,"]) + "\n").encode(),
+        "t.csv",
+        regions=library.default("regions").table["code"].to_list(),
+        limits=LIMITS,
+    ).with_columns(pl.lit(float("inf")).alias("amount"))
+    with pytest.raises(NonFiniteInput, match="amount"):
+        compute_inventory(frame.rename({"row": "record_id"}), library, AccountingOptions())

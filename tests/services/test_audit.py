@@ -15,13 +15,16 @@ import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from transcarbon.city.config import load_city
 from transcarbon.factors.library import FactorLibrary
 from transcarbon.services import audit, integrity, keys
-from transcarbon.services.activity_csv import COLUMNS, read_activity_csv
+from transcarbon.services.activity_csv import COLUMNS, activity_limits, read_activity_csv
 from transcarbon.services.records import store_activity
 from transcarbon.settings import Settings
 from transcarbon.store import db
 from transcarbon.store.models import ActivityRecord, AuditEntry, AuditHead, Organisation
+
+LIMITS = activity_limits(load_city())
 
 ROWS = [
     "FRT,2023-01,road_freight,diesel,100,t,2000000,,,,",
@@ -161,7 +164,9 @@ def test_unkeyed_entries_only_before_the_first_keyed_one(factory: sessionmaker[S
 @pytest.fixture
 def sealed(factory: sessionmaker[Session], library: FactorLibrary) -> sessionmaker[Session]:
     regions = library.default("regions").table["code"].to_list()
-    frame = read_activity_csv(("\n".join([",".join(COLUMNS), *ROWS]) + "\n").encode(), "t.csv", regions=regions)
+    frame = read_activity_csv(
+        ("\n".join([",".join(COLUMNS), *ROWS]) + "\n").encode(), "t.csv", regions=regions, limits=LIMITS
+    )
     with db.transaction(factory) as s:
         s.add(Organisation(id="FRT", name_zh="FRT", name_en="FRT", kind="enterprise", sector="road_freight"))
         s.flush()

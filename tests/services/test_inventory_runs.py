@@ -9,15 +9,18 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from transcarbon.city.config import load_city
 from transcarbon.factors.library import FactorLibrary
 from transcarbon.services import audit
 from transcarbon.services.accounting import AccountingOptions
-from transcarbon.services.activity_csv import COLUMNS, read_activity_csv
+from transcarbon.services.activity_csv import COLUMNS, activity_limits, read_activity_csv
 from transcarbon.services.inventory_runs import run_inventory, year_inventory
 from transcarbon.services.lineage import LineageNotFound, lineage, result_org
 from transcarbon.services.records import UnknownOrganisation, has_batch, store_activity
 from transcarbon.store import db
 from transcarbon.store.models import CalculationLine, CalculationRun, ImportBatch, Organisation, Result
+
+LIMITS = activity_limits(load_city())
 
 ROWS = [
     "FRT,2023-01,road_freight,diesel,100,t,2000000,,,,",
@@ -42,7 +45,9 @@ def session(db_url: str, library: FactorLibrary) -> Iterator[Session]:
             ]
         )
         regions = library.default("regions").table["code"].to_list()
-        frame = read_activity_csv(("\n".join([",".join(COLUMNS), *ROWS]) + "\n").encode(), "t.csv", regions=regions)
+        frame = read_activity_csv(
+            ("\n".join([",".join(COLUMNS), *ROWS]) + "\n").encode(), "t.csv", regions=regions, limits=LIMITS
+        )
         store_activity(s, frame, kind="file", label="test", actor="tester", file_name="t.csv", file_sha256="ab" * 32)
     with factory() as s:
         yield s
@@ -193,6 +198,7 @@ def test_unknown_organisation_refuses_the_whole_batch(session: Session, library:
         ).encode(),
         "u.csv",
         regions=regions,
+        limits=LIMITS,
     )
     before = session.scalar(select(func.count()).select_from(ImportBatch))
     session.rollback()

@@ -1,10 +1,11 @@
 """A city's report types (数据填报表) as configuration: models of ``<city>.reports.yaml`` and a loader.
 
 Each report type declares its period, who reports it, who supervises it, its fields (type, unit,
-required, allowed values, hand-set min–max, ranges from history), cross-field rules, jump thresholds,
-and its deadline. Loading validates what a typo could break: unique ids, fields that rules, ``unique``,
-``history.by`` and ``jumps`` name, expressions that parse into the small allowed grammar, periods and
-deadlines. Errors name the file and the place (``report_types[2] (shore_power).rules[0].when``).
+required, allowed values, hand-set min–max and plausible maxima per unit, ranges from history), cross-field
+rules, jump thresholds, and its deadline. Loading validates what a typo could break: unique ids, fields
+that rules, ``unique``, ``history.by``, ``unit_field`` and ``jumps`` name, expressions that parse into the
+small allowed grammar, periods and deadlines. Errors name the file and the place
+(``report_types[2] (shore_power).rules[0].when``).
 
 Expressions (``when``/``require``) are a safe subset of Python syntax, parsed with :mod:`ast` and never
 evaluated here: field names, numbers, quoted text, ``+ - * /``, comparisons, ``in [...]``,
@@ -58,15 +59,26 @@ class HistoryRange(_Strict):
     severity: Severity = "warning"
 
 
+NUMBER_CAP = 1e15
+"""The largest magnitude any number may have where its field sets no ``max``: far above any quantity a city
+reports (10¹⁵ t is a thousand times the world's yearly CO2), far below where floats lose whole units."""
+
+
 class FieldSpec(_Strict):
+    """One column of a report type. ``min``/``max``: the plausible range per organisation and period of the
+    report type; ``max_per_unit`` (with ``unit_field``, the column naming the unit): the plausible maximum in
+    each unit, for a number whose unit varies by row."""
+
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: Text2
     type: FieldType
     unit: str | None = None
     required: bool = False
     allowed: list[str] | None = None
-    min: float | None = None
-    max: float | None = None
+    min: float | None = Field(default=None, allow_inf_nan=False)
+    max: float | None = Field(default=None, allow_inf_nan=False)
+    unit_field: str | None = None
+    max_per_unit: dict[str, float] | None = None
     history: HistoryRange | None = None
     note: Text2 | None = None
     example: str = ""
@@ -78,15 +90,26 @@ class FieldSpec(_Strict):
         if self.type != "enum" and self.allowed:
             raise ValueError("`allowed` is only for enum fields")
         numeric = self.type in ("number", "integer")
-        if not numeric and (self.min is not None or self.max is not None or self.history is not None):
-            raise ValueError("min, max and history are only for number and integer fields")
+        ranged = (self.min, self.max, self.history, self.max_per_unit, self.unit_field)
+        if not numeric and any(v is not None for v in ranged):
+            raise ValueError("min, max, max_per_unit, unit_field and history are only for number and integer fields")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"min {self.min} is above max {self.max}")
+        if (self.max_per_unit is None) != (self.unit_field is None):
+            raise ValueError("max_per_unit and unit_field go together")
+        bad = [u for u, v in (self.max_per_unit or {}).items() if not 0 < v < float("inf")]
+        if bad:
+            raise ValueError(f"max_per_unit must be finite and positive; not for {bad}")
         return self
 
     @property
     def numeric(self) -> bool:
         return self.type in ("number", "integer")
+
+    @property
+    def upper(self) -> float:
+        """The field's maximum: ``max``, else :data:`NUMBER_CAP`."""
+        return self.max if self.max is not None else NUMBER_CAP
 
 
 class Rule(_Strict):
@@ -154,6 +177,12 @@ class ReportType(_Strict):
         for f in self.fields:
             if f.history:
                 need(f.history.by, f"fields ({f.id}).history.by")
+            if f.unit_field:
+                need([f.unit_field], f"fields ({f.id}).unit_field")
+                allowed = self.field(f.unit_field).allowed
+                missing = sorted(set(allowed or []) - set(f.max_per_unit or {}))
+                if missing:
+                    raise ValueError(f"fields ({f.id}).max_per_unit lacks units {missing} of {f.unit_field}")
         rule_ids = [r.id for r in self.rules]
         if len(set(rule_ids)) != len(rule_ids):
             raise ValueError("duplicate rule ids")

@@ -35,6 +35,7 @@ import polars as pl
 from transcarbon.domain import SECTOR_MODE, Fuel
 from transcarbon.methods.combustion import co2_from_energy, co2_from_mass, co2e, gas_from_energy
 from transcarbon.methods.electricity import GJ_PER_KWH, scope2_co2
+from transcarbon.methods.finite import require_finite
 from transcarbon.methods.turnover import converted_turnover, intensity_kg_per_unit
 
 GJ_PER_TCE = 29.3076
@@ -126,8 +127,10 @@ def compute_lines(activity: pl.DataFrame, f: InventoryFactors) -> pl.DataFrame:
     """Per-record emissions, energy and turnover; see the module docstring for each step.
 
     ``activity`` needs the columns ``record_id, org_id, period, year, sector, fuel, amount, unit,
-    freight_tkm, passenger_pkm, passenger_kind, region, throughput_t`` (region already defaulted).
+    freight_tkm, passenger_pkm, passenger_kind, region, throughput_t`` (region already defaulted); its numbers
+    must be finite (:class:`~transcarbon.methods.finite.NonFiniteInput` otherwise).
     """
+    require_finite(activity, ("amount", "freight_tkm", "passenger_pkm", "throughput_t"), "inventory activity")
     per_fuel, per_mode_fuel, turn = _factor_tables(f)
     a = (
         activity.lazy()

@@ -1,8 +1,9 @@
 """Check an uploaded report against its report type: every rule at once over the whole frame.
 
-Blocking errors: types, required fields, allowed values, hand-set min–max, the activity contract (for
-``energy_activity``), organisation and period of the submission, duplicate rows, cross-field rules of
-severity ``error`` and history ranges of severity ``error``. Warnings (shown, stored with the
+Blocking errors: types, required fields, allowed values, numbers that are not finite, the plausible
+min–max (a field without ``max``: :data:`~transcarbon.city.reports.NUMBER_CAP`), periods outside the open
+years, the activity contract (for ``energy_activity``), organisation and period of the submission, duplicate
+rows, cross-field rules of severity ``error`` and history ranges of severity ``error``. Warnings (shown, stored with the
 submission, never blocking): rules and history ranges of severity ``warning``, month-on-month and
 year-on-year jumps against the reporter's approved data.
 
@@ -20,7 +21,7 @@ import polars as pl
 from transcarbon.city.reports import FieldSpec, ReportType
 from transcarbon.domain import PERIOD_PATTERN, Period
 from transcarbon.i18n import t
-from transcarbon.services.activity_csv import UNITS_BY_FUEL, activity_checks, typed_activity
+from transcarbon.services.activity_csv import ActivityLimits, activity_checks, typed_activity, with_check_columns
 from transcarbon.services.report_rules import compile_expression
 from transcarbon.services.validation import Check, RowError, run_checks
 
@@ -57,24 +58,35 @@ def typed_rows(rt: ReportType, raw: pl.DataFrame) -> pl.DataFrame:
     return raw.select(exprs)
 
 
-def _field_checks(f: FieldSpec, raw: pl.DataFrame) -> list[Check]:
+def _field_checks(f: FieldSpec, raw: pl.DataFrame, years: tuple[int, int]) -> list[Check]:
     c = pl.col(f.id)
     checks: list[Check] = []
     given = raw.get_column(f.id).cast(pl.String).str.strip_chars().replace("", None).is_not_null()
     if f.required:  # a cell with text that is not a number gets the number message only
         checks.append(Check(f.id, c.is_null() & ~pl.lit(given), "val.required"))
     if f.numeric:
+        finite = c.is_finite()
         checks.append(Check(f.id, pl.lit(given) & c.is_null(), "val.number"))
+        checks.append(Check(f.id, c.is_not_null() & ~finite, "val.finite"))
         if f.type == "integer":
-            checks.append(Check(f.id, c.is_not_null() & (c != c.floor()), "val.integer"))
+            checks.append(Check(f.id, finite & (c != c.floor()), "val.integer"))
         if f.min is not None:
-            checks.append(Check(f.id, c < f.min, "val.min", {"min": _fmt(f.min)}))
-        if f.max is not None:
-            checks.append(Check(f.id, c > f.max, "val.max", {"max": _fmt(f.max)}))
+            checks.append(Check(f.id, finite & (c < f.min), "val.min", {"min": _fmt(f.min)}))
+        checks.append(Check(f.id, finite & (c > f.upper), "val.max", {"max": _fmt(f.upper)}))
     if f.type == "enum" and f.allowed:
         checks.append(Check(f.id, c.is_not_null() & ~c.is_in(f.allowed), "val.enum", {"allowed": ", ".join(f.allowed)}))
     if f.type == "period":
+        year = c.str.slice(0, 4).cast(pl.Int64, strict=False)
+        well_formed = c.is_not_null() & c.str.contains(PERIOD_PATTERN)
         checks.append(Check(f.id, c.is_not_null() & ~c.str.contains(PERIOD_PATTERN), "val.period"))
+        checks.append(
+            Check(
+                f.id,
+                well_formed & ~year.is_between(*years),
+                "val.period_range",
+                {"first": years[0], "last": years[1]},
+            )
+        )
     return checks
 
 
@@ -212,9 +224,11 @@ def check_report(
     org_id: str,
     period: Period,
     regions: Iterable[str],
+    years: tuple[int, int],
     history: pl.DataFrame | None = None,
 ) -> CheckOutcome:
-    """Check ``raw`` (text cells, the report type's columns, header = row 1) for ``org_id`` and ``period``.
+    """Check ``raw`` (text cells, the report type's columns, header = row 1) for ``org_id`` and ``period``;
+    ``years``: the first and last year open to reporting.
 
     ``history``: the organisation's approved data of this report type in other periods (``period``
     column plus the fields), for ranges from history and jump warnings.
@@ -224,12 +238,8 @@ def check_report(
         return CheckOutcome(frame)
     checks: list[Check] = []
     if rt.feeds == "activity":
-        frame = frame.with_columns(
-            pl.col("fuel")
-            .replace_strict({f: ", ".join(us) for f, us in UNITS_BY_FUEL.items()}, default=None, return_dtype=pl.String)
-            .alias("_units_allowed")
-        )
-        checks += activity_checks(raw, regions)
+        frame = with_check_columns(frame, ActivityLimits.of(rt, years))
+        checks += activity_checks(raw, regions, ActivityLimits.of(rt, years))
         checks.append(
             Check(
                 "org_id",
@@ -248,7 +258,7 @@ def check_report(
         )
     else:
         for f in rt.fields:
-            checks += _field_checks(f, raw)
+            checks += _field_checks(f, raw, years)
     extra, unique_checks = _unique_check(rt)
     if extra:
         frame = frame.with_columns(extra)

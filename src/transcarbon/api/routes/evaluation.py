@@ -96,4 +96,5 @@ def get_decomposition(
         with transaction(state.factory) as session:
             return decompose(session, year_from, year_to, actor=principal.username).payload
     except DecompositionError as exc:
-        raise Problem(422 if exc.key == "eval.decomp.bad_years" else 404, exc.key, None, **exc.values) from exc
+        status = {"eval.decomp.bad_years": 422, "eval.decomp.not_finite": 409}.get(exc.key, 404)
+        raise Problem(status, exc.key, None, **exc.values) from exc

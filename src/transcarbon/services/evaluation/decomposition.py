@@ -21,6 +21,7 @@ import polars as pl
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from transcarbon.methods.finite import NonFiniteInput
 from transcarbon.methods.lmdi import EFFECTS, lmdi_decompose, lmdi_totals
 from transcarbon.services import audit
 from transcarbon.services.inventory_runs import code_version, latest_run_id
@@ -129,7 +130,10 @@ def decompose(session: Session, year_from: int, year_to: int, *, actor: str) -> 
         return Decomposition(existing, True, decomposition_payload(session, existing))
     started = datetime.now(UTC)
     frame = line_frame(session, runs)
-    by_sector, outside = decompose_frame(frame, year_from, year_to)
+    try:
+        by_sector, outside = decompose_frame(frame, year_from, year_to)
+    except NonFiniteInput:  # a stored line that is not finite: refused, never stored as a decomposition
+        raise DecompositionError("eval.decomp.not_finite", year_from=year_from, year_to=year_to) from None
     run = CalculationRun(
         kind="decomposition",
         fingerprint=fingerprint,

@@ -132,7 +132,7 @@ def completeness(
     session: Session, ctx: Context, principal: Principal, report_type: str, period: str, *, as_of: date | None = None
 ) -> dict[str, object]:
     """Per expected organisation: state of the slot and timeliness against the deadline; totals."""
-    rt, p = resolve(ctx.catalog, report_type, period)
+    rt, p = resolve(ctx, report_type, period)
     if principal.role == "department" and rt.id not in principal.supervised(ctx.catalog):
         raise WorkflowError(403, "auth.forbidden", role=principal.role)
     as_of = as_of or datetime.now(UTC).date()

@@ -98,6 +98,7 @@ def check_upload(
         org_id=org_id,
         period=period,
         regions=ctx.regions,
+        years=ctx.open_years(),
         history=history(session, rt, org_id, str(period)),
     )
 
@@ -115,7 +116,7 @@ def dry_run(
 ) -> CheckOutcome:
     """Validate only: the same checks as an upload, nothing kept or changed."""
     _authorise_upload(session, principal, org_id)
-    rt, p = resolve(ctx.catalog, report_type, period)
+    rt, p = resolve(ctx, report_type, period)
     return check_upload(session, ctx, rt, p, org_id, file_name, data)
 
 
@@ -145,7 +146,7 @@ def upload(
     """
     with factory() as session:
         _authorise_upload(session, principal, org_id)
-    rt, p = resolve(ctx.catalog, report_type, period)
+    rt, p = resolve(ctx, report_type, period)
     kept = filestore.keep(
         factory,
         ctx.data_dir,
