@@ -33,6 +33,7 @@ from transcarbon.services import keys, users
 from transcarbon.services.database import Database
 from transcarbon.services.factor_sets import region_codes
 from transcarbon.services.submissions import Context
+from transcarbon.services.upload_limits import UploadLimits
 from transcarbon.settings import Settings, get_settings
 from transcarbon.web.routes import router as web_router
 
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         data_dir=settings.data_dir,
         regions=tuple(region_codes()),
         first_year=city.reporting_calendar.first_year,
+        limits=UploadLimits.from_settings(settings),
     )
     app = FastAPI(
         title="transcarbon API",

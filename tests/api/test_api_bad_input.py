@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from hostile_files import bomb
 from platform_fixtures import Platform, csv_bytes, example_row, make_platform
 from transcarbon.city.reports import load_report_types
 
@@ -59,3 +60,39 @@ def test_periods_outside_the_open_years_are_refused(p: Platform, period: str) ->
         f"{API}/completeness", params={"report_type": "energy_activity", "period": period}, headers=p.h("analyst")
     )
     assert r.status_code == 422, r.text
+
+
+def test_errors_returned_are_bounded_and_counted(p: Platform) -> None:
+    rt = CATALOG.get("energy_activity")
+    rows = [example_row(rt, org_id="FRT", period="2024-03", amount="x") for _ in range(5000)]
+    r = p.client.post(
+        f"{API}/submissions",
+        headers=p.h("reporter"),
+        data={"report_type": "energy_activity", "org_id": "FRT", "period": "2024-03"},
+        files={"file": ("many.csv", csv_bytes(rt, rows), "text/csv")},
+    )
+    assert r.status_code == 422
+    body = r.json()
+    assert len(body["errors"]) == 20 and body["errors_total"] == 5000 and body["errors_omitted"] == 4980
+    assert body["error_counts"] == [{"column": "amount", "rule": "val.number", "count": 5000}]
+    assert "5000" in body["detail_en"] and len(r.content) < 50_000
+    v = p.client.post(
+        f"{API}/submissions/validate",
+        headers=p.h("reporter"),
+        data={"report_type": "energy_activity", "org_id": "FRT", "period": "2024-03"},
+        files={"file": ("many.csv", csv_bytes(rt, rows), "text/csv")},
+    ).json()
+    assert len(v["errors"]) == 20 and v["errors_total"] == 5000 and v["error_counts"][0]["count"] == 5000
+
+
+def test_a_zip_bomb_upload_is_a_413_in_both_languages(db_url: str, tmp_path: Path) -> None:
+    p = make_platform(db_url, tmp_path, max_xlsx_expanded_mb=4)
+    r = p.client.post(
+        f"{API}/submissions",
+        headers=p.h("reporter"),
+        data={"report_type": "energy_activity", "org_id": "FRT", "period": "2024-03"},
+        files={"file": ("bomb.xlsx", bomb(32 * 2**20), "application/octet-stream")},
+    )
+    assert r.status_code == 413, r.text
+    body = r.json()
+    assert body["status"] == 413 and "zip bomb" in body["detail_en"] and "压缩炸弹" in body["detail_zh"]

@@ -38,6 +38,9 @@ class ProblemOut(BaseModel):
     detail_zh: str | None = None
     detail_en: str | None = None
     errors: list[dict[str, Any]] | None = None
+    errors_total: int | None = None
+    errors_omitted: int | None = None
+    error_counts: list[dict[str, Any]] | None = None
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -101,12 +104,20 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ValidationError)
     async def _invalid(request: Request, exc: ValidationError) -> JSONResponse:
         file = exc.errors[0].file if exc.errors else "-"
+        if exc.status != 422:  # the file as a whole (too large to open): its own message
+            first = exc.errors[0]
+            return problem(
+                request, exc.status, first.message_zh, first.message_en, type_="urn:transcarbon:problem:upload.limit"
+            )
         return _keyed(
             request,
             422,
             "wf.invalid",
-            {"file": file, "count": len(exc.errors)},
+            {"file": file, "count": exc.total},
             errors=[e.as_dict() for e in exc.errors],
+            errors_total=exc.total,
+            errors_omitted=exc.omitted,
+            error_counts=exc.tally.as_list(),
         )
 
     @app.exception_handler(RequestValidationError)

@@ -51,11 +51,21 @@ class UploadOut(BaseModel):
     submission: SubmissionOut
 
 
+class RuleCountOut(BaseModel):
+    column: str
+    rule: str = Field(description="the check's catalog key")
+    count: int = Field(description="rows that failed it")
+
+
 class ValidateOut(BaseModel):
     ok: bool
     rows: int
-    errors: list[RowErrorOut]
-    warnings: list[RowErrorOut]
+    errors: list[RowErrorOut] = Field(description="the first errors of each column")
+    warnings: list[RowErrorOut] = Field(description="the first warnings of each column")
+    errors_total: int = Field(description="every error found, shown or not")
+    warnings_total: int = Field(description="every warning found, shown or not")
+    error_counts: list[RuleCountOut] = Field(description="errors per column and rule")
+    warning_counts: list[RuleCountOut] = Field(description="warnings per column and rule")
 
 
 class SubmissionList(BaseModel):

@@ -88,7 +88,7 @@ def calc(
         inv = calculate_file(data, activity.name, common.accounting_options(settings, factor_set, gwp), limits)
     except ValidationError as exc:
         raise common.fail_with(
-            [*(e.render() for e in exc.errors), lines("cli.errors_found", count=len(exc.errors))], 1
+            [*(e.render() for e in exc.errors), lines("cli.errors_found", count=exc.total, omitted=exc.omitted)], 1
         ) from exc
     except FactorUnavailable as exc:
         raise common.fail_with([str(exc)], 2) from exc

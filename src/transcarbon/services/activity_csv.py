@@ -30,7 +30,7 @@ import polars as pl
 from transcarbon.city.config import CityConfig
 from transcarbon.city.reports import ReportType, load_report_types
 from transcarbon.domain import PERIOD_PATTERN, SECTOR_MODE, Fuel, Mode, PassengerKind, Sector, Unit
-from transcarbon.services.validation import Check, RowError, ValidationError, file_error, run_checks
+from transcarbon.services.validation import Check, RowError, Tally, ValidationError, file_error, run_checks
 
 COLUMNS = (
     "org_id",
@@ -108,9 +108,11 @@ def read_activity_csv(data: bytes, file: str, *, regions: Iterable[str], limits:
     if raw.is_empty():
         raise ValidationError([file_error(file, "csv.empty", row=2)])
     frame = typed_activity(raw)
-    errors = run_checks(with_check_columns(frame, limits), activity_checks(raw, regions, limits), file, raw=raw)
+    tally = Tally()
+    checks = activity_checks(raw, regions, limits)
+    errors = run_checks(with_check_columns(frame, limits), checks, file, raw=raw, tally=tally)
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(errors, tally)
     return frame
 
 

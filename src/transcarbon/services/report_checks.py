@@ -18,25 +18,32 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from transcarbon.city.reports import FieldSpec, ReportType
+from transcarbon.city.reports import FieldSpec, ReportType, expression_fields
 from transcarbon.domain import PERIOD_PATTERN, Period
 from transcarbon.i18n import t
 from transcarbon.services.activity_csv import ActivityLimits, activity_checks, typed_activity, with_check_columns
 from transcarbon.services.report_rules import compile_expression
-from transcarbon.services.validation import Check, RowError, run_checks
+from transcarbon.services.validation import Check, RowError, Tally, ValidationError, run_checks
 
 
 @dataclass
 class CheckOutcome:
-    """The typed frame (``row`` = sheet row number) with every error and warning found."""
+    """The typed frame (``row`` = sheet row number) with the errors and warnings shown (the first of each column)
+    and how many were found per column and rule (``error_tally``, ``warning_tally``)."""
 
     frame: pl.DataFrame
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
+    error_tally: Tally = field(default_factory=Tally)
+    warning_tally: Tally = field(default_factory=Tally)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def refusal(self) -> ValidationError:
+        """The errors as the exception that refuses the upload."""
+        return ValidationError(self.errors, self.error_tally)
 
 
 def _fmt(value: float | None) -> str:
@@ -90,12 +97,29 @@ def _field_checks(f: FieldSpec, raw: pl.DataFrame, years: tuple[int, int]) -> li
     return checks
 
 
-def _rule_checks(rt: ReportType, severity: str) -> list[Check]:
+def _unusable(rt: ReportType, raw: pl.DataFrame, fields: set[str]) -> pl.Expr:
+    """True where one of the numeric ``fields`` holds text that is not a number, or a number that is not finite:
+    already refused by its own check, so a rule over it says nothing more."""
+    bad = [
+        (
+            pl.lit(raw.get_column(f.id).cast(pl.String).str.strip_chars().replace("", None).is_not_null())
+            & pl.col(f.id).is_null()
+        )
+        | ~pl.col(f.id).is_finite().fill_null(True)
+        for f in rt.fields
+        if f.numeric and f.id in fields
+    ]
+    return pl.any_horizontal(bad) if bad else pl.lit(False)
+
+
+def _rule_checks(rt: ReportType, severity: str, raw: pl.DataFrame) -> list[Check]:
     checks = []
     for r in rt.rules:
         if r.severity != severity:
             continue
+        refs = expression_fields(r.require) | (expression_fields(r.when) if r.when else set())
         when = compile_expression(r.when).fill_null(False) if r.when else pl.lit(True)
+        when = when & ~_unusable(rt, raw, refs)
         require = compile_expression(r.require).fill_null(False)
         checks.append(
             Check(
@@ -262,15 +286,19 @@ def check_report(
     extra, unique_checks = _unique_check(rt)
     if extra:
         frame = frame.with_columns(extra)
-    checks += unique_checks + _rule_checks(rt, "error")
-    warn_checks = _rule_checks(rt, "warning")
+    checks += unique_checks + _rule_checks(rt, "error", raw)
+    warn_checks = _rule_checks(rt, "warning", raw)
     frame, hist_err, hist_warn = _history_columns(rt, frame, history)
     checks += hist_err
     warn_checks += hist_warn
-    errors = run_checks(frame, checks, file, raw=raw, sheet=sheet)
-    warnings = run_checks(frame, warn_checks, file, raw=raw, sheet=sheet)
+    error_tally, warning_tally = Tally(), Tally()
+    errors = run_checks(frame, checks, file, raw=raw, sheet=sheet, tally=error_tally)
+    warnings = run_checks(frame, warn_checks, file, raw=raw, sheet=sheet, tally=warning_tally)
     typed = frame.select("row", *rt.columns)
     if not errors:
         typed = typed.with_columns([pl.col(f.id).cast(pl.Int64) for f in rt.fields if f.type == "integer"])
-        warnings += jump_warnings(rt, typed, history, period, file, sheet)
-    return CheckOutcome(typed, errors, warnings)
+        jumps = jump_warnings(rt, typed, history, period, file, sheet)
+        for w in jumps:
+            warning_tally.add(w.column, "val.jump")
+        warnings += jumps
+    return CheckOutcome(typed, errors, warnings, error_tally, warning_tally)

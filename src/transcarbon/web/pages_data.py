@@ -156,12 +156,16 @@ def submission_upload(
                 file_name=name,
                 data=data,
             )
+            errors_total = max(sum(checked.error_tally.values()), len(checked.errors))
+            warnings_total = max(sum(checked.warning_tally.values()), len(checked.warnings))
             outcome.update(
                 ok=not checked.errors,
                 dry_run=True,
                 rows=checked.frame.height,
-                error_count=len(checked.errors),
-                warning_count=len(checked.warnings),
+                error_count=errors_total,
+                errors_omitted=errors_total - len(checked.errors),
+                warning_count=warnings_total,
+                warnings_omitted=warnings_total - len(checked.warnings),
             )
             tables = [_error_table(page, checked.errors), _error_table(page, checked.warnings, "row_warnings")]
             status = 200 if not checked.errors else 422
@@ -184,9 +188,14 @@ def submission_upload(
             )
             return RedirectResponse(target, status_code=303)
     except ValidationError as exc:
-        outcome.update(ok=False, dry_run=False, error_count=len(exc.errors))
+        if exc.status != 422:  # the file as a whole: one message
+            outcome.update(
+                ok=False, message=exc.errors[0].message_zh if page.lang == "zh" else exc.errors[0].message_en
+            )
+        else:
+            outcome.update(ok=False, dry_run=False, error_count=exc.total, errors_omitted=exc.omitted)
         tables = [_error_table(page, exc.errors)]
-        status = 422
+        status = exc.status
     except wf.WorkflowError as exc:
         outcome.update(ok=False, message=page.t(exc.key, **exc.values))
         status = exc.status

@@ -4,7 +4,7 @@ audit log records it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from transcarbon.city.reports import ReportCatalog, ReportType
 from transcarbon.domain import Period
+from transcarbon.services.upload_limits import UploadLimits
 from transcarbon.services.users import Principal
 from transcarbon.store.models import Submission
 
@@ -24,12 +25,14 @@ OPEN_STATES = ("draft", "submitted", "approved", "returned")
 @dataclass(frozen=True)
 class Context:
     """What the use cases need besides the database: the report types, where files live, known regions, and
-    the first year open to reporting (the city's ``reporting_calendar.first_year``; the last is next year)."""
+    the first year open to reporting (the city's ``reporting_calendar.first_year``; the last is next year) and
+    how much an upload may hold once opened."""
 
     catalog: ReportCatalog
     data_dir: Path
     regions: tuple[str, ...]
     first_year: int = 2000
+    limits: UploadLimits = field(default_factory=UploadLimits)
 
     def open_years(self, today: date | None = None) -> tuple[int, int]:
         """(first, last) year a period may have: ``first_year`` to next year (``today``: default today, UTC)."""

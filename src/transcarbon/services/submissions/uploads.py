@@ -87,9 +87,11 @@ def check_upload(
 ) -> CheckOutcome:
     """Read and check an upload (nothing stored): the outcome carries every error and warning."""
     try:
-        raw, sheet = read_upload(rt, data, file_name)
+        raw, sheet = read_upload(rt, data, file_name, ctx.limits)
     except ValidationError as exc:
-        return CheckOutcome(pl.DataFrame(), list(exc.errors))
+        if exc.status != 422:  # too large to read: refused as such, not as a list of cell errors
+            raise
+        return CheckOutcome(pl.DataFrame(), list(exc.errors), error_tally=exc.tally)
     return check_report(
         rt,
         raw,
@@ -172,7 +174,7 @@ def upload(
                     "org_id": org_id,
                     "period": str(p),
                     "file_name": file_name,
-                    "errors": len(exc.errors),
+                    "errors": exc.total,
                 },
             )
         raise
@@ -210,7 +212,7 @@ def _store(
     data = filestore.read(ctx.data_dir, kept)
     outcome = check_upload(session, ctx, rt, p, org_id, file_name, data)
     if outcome.errors:
-        raise ValidationError(outcome.errors)
+        raise outcome.refusal()
     frame = outcome.frame
     row_hashes, content = rows_hash(frame, rt.columns)
     version = (versions[0].version + 1) if versions else 1
