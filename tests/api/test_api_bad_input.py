@@ -96,3 +96,54 @@ def test_a_zip_bomb_upload_is_a_413_in_both_languages(db_url: str, tmp_path: Pat
     assert r.status_code == 413, r.text
     body = r.json()
     assert body["status"] == 413 and "zip bomb" in body["detail_en"] and "压缩炸弹" in body["detail_zh"]
+
+
+HUGE = "99999999999999999999"
+
+
+def test_huge_integers_are_problems_not_errors(p: Platform) -> None:
+    for path in (f"/submissions/{HUGE}", f"/submissions/{HUGE}/rows", f"/results/{HUGE}/lineage", "/indicators/10000"):
+        r = p.client.get(API + path, headers=p.h("admin"))
+        assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json"), path
+    r = p.client.get(f"{API}/submissions", params={"offset": HUGE}, headers=p.h("admin"))
+    assert r.status_code == 422
+    r = p.client.post(f"{API}/submissions/1/approve", json={"lock_version": 10**20}, headers=p.h("analyst"))
+    assert r.status_code == 422, r.text
+    r = p.client.patch(f"{API}/users/{HUGE}", json={"role": "analyst"}, headers=p.h("admin"))
+    assert r.status_code == 422
+
+
+def test_nul_characters_are_refused_everywhere(p: Platform) -> None:
+    rt = CATALOG.get("energy_activity")
+    data = csv_bytes(rt, [example_row(rt, org_id="FRT", period="2024-03")])
+    cases = [
+        p.client.get(f"{API}/report-types/energy%00activity", headers=p.h("admin")),
+        p.client.get(f"{API}/submissions", params={"org_id": "FRT\x00"}, headers=p.h("admin")),
+        p.client.post(f"{API}/auth/login", json={"username": "frt\x00", "password": "x" * 12}),
+        p.client.post(
+            f"{API}/users", json={"username": "nul", "role": "analyst", "display_name": "a\x00b"}, headers=p.h("admin")
+        ),
+        p.client.post(f"{API}/submissions/1/return", json={"comment": "no\x00"}, headers=p.h("analyst")),
+        p.client.post(
+            f"{API}/submissions",
+            headers=p.h("reporter"),
+            data={"report_type": "energy_activity", "org_id": "FRT\x00", "period": "2024-03"},
+            files={"file": ("a.csv", data, "text/csv")},
+        ),
+    ]
+    for r in cases:
+        assert 400 <= r.status_code < 500 and r.headers["content-type"].startswith("application/problem+json"), r.text
+    r = p.client.post(
+        f"{API}/submissions",
+        headers=p.h("reporter"),
+        data={"report_type": "energy_activity", "org_id": "FRT", "period": "2024-03"},
+        files={"file": ("a\x00b.csv", data, "text/csv\x00")},
+    )
+    assert r.status_code == 201 and "\x00" not in r.json()["submission"]["file_name"], r.text
+
+
+def test_file_names_are_kept_without_control_characters() -> None:
+    from transcarbon.services.filestore import safe_name
+
+    assert safe_name("C:\\data\\报表\x00.csv") == "报表.csv"
+    assert safe_name("../../etc/\x01\x02") == "upload" and len(safe_name("a" * 500)) == 200

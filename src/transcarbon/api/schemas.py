@@ -92,7 +92,9 @@ class ReviewIn(BaseModel):
     comment: str | None = Field(
         default=None, max_length=2000, description="required to return (comment) and to un-approve (reason)"
     )
-    lock_version: int | None = Field(default=None, description="the lock_version you saw; a stale value conflicts")
+    lock_version: int | None = Field(
+        default=None, ge=0, le=2_147_483_647, description="the lock_version you saw; a stale value conflicts"
+    )
 
 
 class LoginIn(BaseModel):

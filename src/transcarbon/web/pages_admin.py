@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Form, Query
 from fastapi.responses import RedirectResponse, Response
 
+from transcarbon.api.deps import DbId
 from transcarbon.services import audit, integrity, users
 from transcarbon.services.database import transaction
 from transcarbon.services.organisations import organisation_names
@@ -18,7 +19,12 @@ router = APIRouter()
 
 
 @router.get("/audit", name="web.audit_log")
-def audit_page(page: Page, action: str | None = None, offset: int = 0, verify: int = 0) -> Response:
+def audit_page(
+    page: Page,
+    action: Annotated[str | None, Query(max_length=60)] = None,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+    verify: Annotated[int, Query(ge=0, le=1)] = 0,
+) -> Response:
     if (denied := page.guard("audit_log")) is not None:
         return denied
     offset = max(0, offset)
@@ -145,7 +151,7 @@ def user_add(
 @router.post("/users/{user_id}", name="web.user_change")
 def user_change(
     page: Page,
-    user_id: int,
+    user_id: DbId,
     csrf: Annotated[str, Form(max_length=100)] = "",
     role: Annotated[str, Form(max_length=20)] = "",
     disabled: Annotated[str, Form(max_length=5)] = "",

@@ -15,7 +15,7 @@ from transcarbon.i18n.palette import LIGHT_COLOURS
 from transcarbon.services import figures
 from transcarbon.services.evaluation import LIGHTS, target_key
 from transcarbon.web.analysis import evaluation_of, not_found, shown_year
-from transcarbon.web.common import Page, Table, figure, plot, sparkline
+from transcarbon.web.common import Page, Table, YearQuery, figure, plot, sparkline
 
 router = APIRouter()
 
@@ -38,7 +38,7 @@ def _status_label(page: Page, status: str | None) -> str:
 
 
 @router.get("/cockpit", name="web.cockpit")
-def cockpit(page: Page, year: int | None = None) -> Response:
+def cockpit(page: Page, year: YearQuery = None) -> Response:
     if (denied := page.guard("cockpit")) is not None:
         return denied
     y = shown_year(page, year)
@@ -246,7 +246,7 @@ def _reasons(page: Page, ind: Indicator, row: dict[str, Any]) -> list[str]:
 
 
 @router.get("/indicators/{indicator_id}", name="web.indicator")
-def indicator_page(page: Page, indicator_id: str, year: int | None = None) -> Response:
+def indicator_page(page: Page, indicator_id: str, year: YearQuery = None) -> Response:
     if (denied := page.guard("indicator")) is not None:
         return denied
     try:

@@ -10,11 +10,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
+from transcarbon.api.deps import DbId
 from transcarbon.services import submissions as wf
 from transcarbon.services.database import transaction
 from transcarbon.services.organisations import organisation_names
 from transcarbon.services.validation import RowError, ValidationError
-from transcarbon.web.common import Page, Table
+from transcarbon.web.common import Page, Table, YearQuery
 
 router = APIRouter()
 
@@ -207,7 +208,11 @@ def submission_upload(
 
 @router.get("/submissions/{submission_id}", name="web.submission_detail")
 def submission_detail(
-    page: Page, submission_id: int, uploaded: str | None = None, done: str | None = None, error: str | None = None
+    page: Page,
+    submission_id: DbId,
+    uploaded: str | None = None,
+    done: str | None = None,
+    error: str | None = None,
 ) -> Response:
     if (denied := page.guard("submissions")) is not None:
         return denied
@@ -305,11 +310,11 @@ def submission_detail(
 @router.post("/submissions/{submission_id}/{action}", name="web.submission_action")
 def submission_action(
     page: Page,
-    submission_id: int,
+    submission_id: DbId,
     action: str,
     csrf: Annotated[str, Form(max_length=100)] = "",
     comment: Annotated[str, Form(max_length=2000)] = "",
-    lock_version: Annotated[int | None, Form()] = None,
+    lock_version: Annotated[int | None, Form(ge=0, le=2_147_483_647)] = None,
 ) -> Response:
     if (denied := page.guard("submissions")) is not None:
         return denied
@@ -340,7 +345,7 @@ def submission_action(
 
 
 @router.get("/completeness", name="web.completeness")
-def completeness_page(page: Page, report_type: str | None = None, year: int | None = None) -> Response:
+def completeness_page(page: Page, report_type: str | None = None, year: YearQuery = None) -> Response:
     if (denied := page.guard("submissions")) is not None:
         return denied
     catalog = page.state.ctx.catalog

@@ -3,11 +3,12 @@ sources, the formula and the check that the inputs add up; the inputs also as CS
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from transcarbon.api.deps import DbId
 from transcarbon.i18n import fuel_name, sector_name
 from transcarbon.services.lineage import LineageNotFound, lineage
 from transcarbon.web.analysis import not_found
@@ -25,7 +26,7 @@ def _forbidden(page: Page) -> Response:
 
 
 @router.get("/lineage/{result_id}", name="web.lineage")
-def lineage_page(page: Page, result_id: int, limit: int = 200) -> Response:
+def lineage_page(page: Page, result_id: DbId, limit: Annotated[int, Query(ge=1, le=1_000_000)] = 200) -> Response:
     if (denied := page.guard("lineage")) is not None:
         return denied
     try:

@@ -46,7 +46,7 @@ def _authorise_upload(session: Session, principal: Principal, org_id: str) -> No
         raise WorkflowError(403, "auth.forbidden", role=principal.role)
     if not principal.may_report_for(org_id):
         raise WorkflowError(403, "auth.org_forbidden", own=principal.org_id or "-")
-    if session.get(Organisation, org_id) is None:
+    if not org_id.isprintable() or session.get(Organisation, org_id) is None:
         raise WorkflowError(422, "wf.unknown_org", org=org_id)
 
 
@@ -117,6 +117,7 @@ def dry_run(
     data: bytes,
 ) -> CheckOutcome:
     """Validate only: the same checks as an upload, nothing kept or changed."""
+    file_name = filestore.safe_name(file_name)
     _authorise_upload(session, principal, org_id)
     rt, p = resolve(ctx, report_type, period)
     return check_upload(session, ctx, rt, p, org_id, file_name, data)
@@ -146,6 +147,7 @@ def upload(
     Raises :class:`ValidationError` (every row error; nothing stored but the raw file) or
     :class:`WorkflowError` (not allowed, locked, under review, unknown type or period).
     """
+    file_name = filestore.safe_name(file_name)
     with factory() as session:
         _authorise_upload(session, principal, org_id)
     rt, p = resolve(ctx, report_type, period)
@@ -290,6 +292,7 @@ def add_attachment(
     data: bytes,
     media_type: str,
 ) -> SubmissionAttachment:
+    file_name = filestore.safe_name(file_name)
     with factory() as session:
         sub = get_visible(session, ctx.catalog, principal, submission_id)
         if not principal.may_report_for(sub.org_id):
