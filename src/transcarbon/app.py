@@ -152,6 +152,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         regions=tuple(region_codes()),
         first_year=city.reporting_calendar.first_year,
         limits=UploadLimits.from_settings(settings),
+        four_eyes=settings.four_eyes,
     )
     app = FastAPI(
         title="transcarbon API",

@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     - ``TRANSCARBON_SESSION_HOURS``: browser session lifetime [h].
     - ``TRANSCARBON_LOGIN_MAX_FAILURES`` / ``TRANSCARBON_LOGIN_WINDOW_MINUTES``: login throttling per user
       name (failures within the window [min]); ``TRANSCARBON_LOGIN_MAX_FAILURES_PER_REMOTE`` per client address.
+    - ``TRANSCARBON_FOUR_EYES``: an approver must be neither the uploader nor the submitter (default true).
     - ``TRANSCARBON_MAX_UPLOAD_MB``: largest accepted upload [MiB]; ``TRANSCARBON_MAX_XLSX_EXPANDED_MB``: the most
       a workbook may inflate to [MiB]; ``TRANSCARBON_MAX_UPLOAD_ROWS`` / ``TRANSCARBON_MAX_UPLOAD_COLUMNS``: data
       rows and columns of one upload.
@@ -60,6 +61,7 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_max_failures_per_remote: int = 50
     login_window_minutes: float = 15.0
+    four_eyes: bool = True
     max_upload_mb: float = 100.0
     max_xlsx_expanded_mb: float = 256.0
     max_upload_rows: int = 200_000

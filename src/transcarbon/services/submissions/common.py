@@ -25,14 +25,16 @@ OPEN_STATES = ("draft", "submitted", "approved", "returned")
 @dataclass(frozen=True)
 class Context:
     """What the use cases need besides the database: the report types, where files live, known regions, and
-    the first year open to reporting (the city's ``reporting_calendar.first_year``; the last is next year) and
-    how much an upload may hold once opened."""
+    the first year open to reporting (the city's ``reporting_calendar.first_year``; the last is next year),
+    how much an upload may hold once opened, and whether an approver must differ from the uploader and the
+    submitter (``four_eyes``)."""
 
     catalog: ReportCatalog
     data_dir: Path
     regions: tuple[str, ...]
     first_year: int = 2000
     limits: UploadLimits = field(default_factory=UploadLimits)
+    four_eyes: bool = True
 
     def open_years(self, today: date | None = None) -> tuple[int, int]:
         """(first, last) year a period may have: ``first_year`` to next year (``today``: default today, UTC)."""
