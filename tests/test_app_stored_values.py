@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from demo_builds import DemoSite
-from transcarbon.demo.accounts import DEMO_PASSWORD
 from transcarbon.demo_site import demo_app
 from transcarbon.store import db
+from web_session import sign_in
 
 API = "/api/v1"
 INF = 9e999  # SQLite keeps infinities (NaN it stores as NULL); PostgreSQL keeps both
@@ -48,16 +48,6 @@ def client(demo_site: DemoSite) -> Iterator[TestClient]:
     app = demo_app(demo_site.data_dir)
     with TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False) as c:
         yield c
-
-
-def _login(client: TestClient, username: str) -> None:
-    client.cookies.clear()
-    form = client.get("/login").text
-    token = form.split('name="csrf" value="')[1].split('"')[0] if 'name="csrf"' in form else ""
-    r = client.post(
-        "/login", data={"username": username, "password": DEMO_PASSWORD, "csrf": token}, follow_redirects=False
-    )
-    assert r.status_code == 303, r.text
 
 
 def _ids(client: TestClient) -> dict[str, str]:
@@ -113,7 +103,7 @@ ROUTES = [
 
 
 def test_every_page_and_route_survives_non_finite_stored_values(client: TestClient) -> None:
-    _login(client, "admin")
+    sign_in(client, "admin")
     ids = _ids(client)
     failures = []
     for path in PAGES:

@@ -32,10 +32,14 @@ class Settings(BaseSettings):
 
     The web app and the REST API:
 
-    - ``TRANSCARBON_COOKIE_SECURE``: send session cookies over HTTPS only (set true behind TLS).
+    - ``TRANSCARBON_COOKIE_SECURE``: send cookies over HTTPS only; unset: when the request came over HTTPS
+      (behind a TLS proxy, run uvicorn with ``--proxy-headers``, or set it true).
+    - ``TRANSCARBON_TOKEN_DAYS``: how long a new API token is valid [days].
     - ``TRANSCARBON_SESSION_HOURS``: browser session lifetime [h].
-    - ``TRANSCARBON_LOGIN_MAX_FAILURES`` / ``TRANSCARBON_LOGIN_WINDOW_MINUTES``: login throttling per user
-      name (failures within the window [min]); ``TRANSCARBON_LOGIN_MAX_FAILURES_PER_REMOTE`` per client address.
+    - ``TRANSCARBON_LOGIN_MAX_FAILURES`` / ``TRANSCARBON_LOGIN_BACKOFF_SECONDS`` /
+      ``TRANSCARBON_LOGIN_WINDOW_MINUTES``: login throttling per (user name, address): free failures, then a
+      wait of backoff [s] doubling with each further failure, at most the window [min], after which failures
+      are forgotten.
     - ``TRANSCARBON_FOUR_EYES``: an approver must be neither the uploader nor the submitter (default true).
     - ``TRANSCARBON_MAX_UPLOAD_MB``: largest accepted upload [MiB]; ``TRANSCARBON_MAX_XLSX_EXPANDED_MB``: the most
       a workbook may inflate to [MiB]; ``TRANSCARBON_MAX_UPLOAD_ROWS`` / ``TRANSCARBON_MAX_UPLOAD_COLUMNS``: data
@@ -56,10 +60,11 @@ class Settings(BaseSettings):
     actor: str = Field(default="cli")
     audit_key: SecretStr | None = None
 
-    cookie_secure: bool = False
+    cookie_secure: bool | None = None
+    token_days: float = 90.0
     session_hours: float = 12.0
     login_max_failures: int = 5
-    login_max_failures_per_remote: int = 50
+    login_backoff_seconds: float = 2.0
     login_window_minutes: float = 15.0
     four_eyes: bool = True
     max_upload_mb: float = 100.0

@@ -90,7 +90,7 @@ def test_department_lineage_only_within_its_area(p: Platform) -> None:
         u = users.create_user(
             s, username="police", role="department", actor="test", org_id="GOV", department_id="public_security_bureau"
         )
-        token = users.issue_token(s, u, name="test", actor="test")
+        token = users.issue_token(s, u, name="test", actor="test", days=30).token
     engine.dispose()
     police = {"Authorization": f"Bearer {token}"}
     city = p.client.get(f"{API}/inventory/2024", headers=p.h("analyst")).json()

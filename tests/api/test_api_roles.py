@@ -23,7 +23,10 @@ SIGNED_IN = ALL - {"anonymous"}
 # (method, path template, allowed roles)
 ROUTES: list[tuple[str, str, frozenset[str]]] = [
     ("GET", "/auth/me", SIGNED_IN),
-    ("POST", "/auth/logout", SIGNED_IN),
+    ("POST", "/auth/logout", ALL),
+    ("POST", "/auth/password", SIGNED_IN),
+    ("GET", "/auth/tokens", SIGNED_IN),
+    ("DELETE", "/auth/tokens/{tid}", SIGNED_IN),
     ("GET", "/report-types", READERS),
     ("GET", "/report-types/{rt}", READERS),
     ("GET", "/report-types/{rt}/template.xlsx", READERS),
@@ -49,6 +52,10 @@ ROUTES: list[tuple[str, str, frozenset[str]]] = [
     ("POST", "/users", ADMIN),
     ("PATCH", "/users/{uid}", ADMIN),
     ("POST", "/users/{uid}/tokens", ADMIN),
+    ("GET", "/users/{uid}/tokens", ADMIN),
+    ("DELETE", "/users/{uid}/tokens/{tid}", ADMIN),
+    ("POST", "/users/{uid}/password", ADMIN),
+    ("POST", "/users/{uid}/unlock", ADMIN),
     ("GET", "/indicators/{year}", ALL),
     ("POST", "/indicators/{year}/run", REVIEW),
     ("GET", "/scorecards/{year}", frozenset({"admin", "analyst", "department", "auditor"})),
@@ -78,7 +85,9 @@ def p(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
 
 def _call(p: Platform, role: str, method: str, template: str) -> tuple[int, str]:
     sid = p.app.state.sid
-    path = API + template.format(rt="energy_activity", sid=sid, aid=999999, uid=999999, year=2024, rid=999999)
+    path = API + template.format(
+        rt="energy_activity", sid=sid, aid=999999, uid=999999, year=2024, rid=999999, tid=999999
+    )
     headers = {} if role == "anonymous" else p.h(role)
     kw: dict[str, object] = {}
     if template in ("/submissions", "/submissions/validate"):
@@ -89,6 +98,10 @@ def _call(p: Platform, role: str, method: str, template: str) -> tuple[int, str]
         }
     elif template.endswith("/attachments"):
         kw = {"files": {"file": ("e.pdf", b"%PDF")}}
+    elif template == "/auth/password":
+        kw = {"json": {"current_password": "not the password", "new_password": "a new long password"}}
+    elif template.endswith("/password"):
+        kw = {"json": {"new_password": "a new long password"}}
     elif method in ("POST", "PATCH"):
         kw = {"json": {"comment": "matrix"} if "/submissions/" in template else {"name": "x"}}
     if template == "/completeness":
@@ -125,7 +138,8 @@ def test_matrix_covers_every_route(p: Platform) -> None:
             .replace("{sid}", "{submission_id}")
             .replace("{aid}", "{attachment_id}")
             .replace("{uid}", "{user_id}")
-            .replace("{rid}", "{result_id}"),
+            .replace("{rid}", "{result_id}")
+            .replace("{tid}", "{token_id}"),
         )
         for m, t, _ in ROUTES
     }

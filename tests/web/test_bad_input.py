@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from demo_builds import DemoSite
-from transcarbon.demo.accounts import DEMO_PASSWORD
 from transcarbon.demo_site import demo_app
+from web_session import form_token, sign_in
 
 HUGE = "99999999999999999999"
 
@@ -23,15 +23,8 @@ def client(demo_site: DemoSite) -> Iterator[TestClient]:
 
 
 def login(client: TestClient, username: str) -> str:
-    client.cookies.clear()
-    form = client.get("/login").text
-    token = form.split('name="csrf" value="')[1].split('"')[0] if 'name="csrf"' in form else ""
-    r = client.post(
-        "/login", data={"username": username, "password": DEMO_PASSWORD, "csrf": token}, follow_redirects=False
-    )
-    assert r.status_code == 303, r.text
-    page = client.get("/users").text
-    return page.split('name="csrf" value="')[1].split('"')[0]
+    sign_in(client, username)
+    return form_token(client.get("/users").text)
 
 
 def _html_problem(r, status: int | None = None) -> None:  # type: ignore[no-untyped-def]

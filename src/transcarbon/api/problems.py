@@ -109,7 +109,7 @@ def install(app: FastAPI, pages: PageRenderer | None = None) -> None:
 
     @app.exception_handler(UserError)
     async def _user(request: Request, exc: UserError) -> Response:
-        status = {"user.exists": 409, "user.not_found": 404}.get(exc.key, 422)
+        status = {"user.exists": 409, "user.not_found": 404, "token.not_found": 404}.get(exc.key, 422)
         return _keyed(request, status, exc.key, exc.values)
 
     @app.exception_handler(ValidationError)

@@ -141,10 +141,37 @@ class UserOut(BaseModel):
 
 class TokenIn(BaseModel):
     name: str = Field(default="api", min_length=1, max_length=100)
+    days: float | None = Field(
+        default=None, gt=0, le=3650, description="how long the token is valid [days] (default: the platform's)"
+    )
 
 
 class TokenOut(BaseModel):
     token: str = Field(description="shown once; only its SHA-256 is stored")
+    expires_at: datetime
+
+
+class TokenInfoOut(BaseModel):
+    """An API token as listed: never the token itself."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    prefix: str = Field(description="the token's first characters, to recognise it")
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked: bool
+
+
+class PasswordChangeIn(BaseModel):
+    current_password: str = Field(min_length=1, max_length=1000)
+    new_password: str = Field(min_length=1, max_length=1000)
+
+
+class PasswordResetIn(BaseModel):
+    new_password: str = Field(min_length=1, max_length=1000)
 
 
 class OrganisationOut(BaseModel):
