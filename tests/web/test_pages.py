@@ -271,3 +271,43 @@ def test_own_password_change_and_admin_reset_and_unlock(client: TestClient) -> N
     r = client.post(f"/users/{uid}/unlock", data={"csrf": admin_csrf})
     assert r.status_code == 200
     sign_in(client, "changer", "m" * 12)
+
+
+def test_department_sees_per_organisation_warnings_only_in_its_area(client: TestClient) -> None:
+    """The public-security bureau supervises vehicle registrations only: warnings naming an enterprise's energy,
+    shore-power or ridership figures are not its to read, through any route or page, whatever it asks for."""
+    from sqlalchemy import select
+
+    from transcarbon.services import users
+    from transcarbon.store.db import transaction
+    from transcarbon.store.models import Organisation
+
+    factory = client.app.state.tc.factory  # type: ignore[attr-defined]
+    with transaction(factory) as s:
+        gov = s.scalars(select(Organisation.id).where(Organisation.kind == "department")).first()
+        if users.find_user(s, "police2") is None:
+            users.create_user(
+                s,
+                username="police2",
+                role="department",
+                actor="test",
+                password=DEMO_PASSWORD,
+                org_id=gov,
+                department_id="public_security_bureau",
+            )
+    sign_in(client, "analyst")
+    client.get("/cockpit?year=2025")  # evaluated on first view: the warnings are stored
+    every = client.get("/api/v1/warnings", params={"year": 2025}).json()
+    about_orgs = [w for w in every if w["org_id"] and w["report_type"] != "vehicle_additions"]
+    assert about_orgs, "the demo should raise warnings about enterprises"
+    sign_in(client, "police2")
+    seen: list[dict[str, object]] = []
+    for dept in (None, "transport_bureau", "development_reform_commission"):
+        params = {"year": 2025, **({"department": dept} if dept else {})}
+        seen += client.get("/api/v1/warnings", params=params).json()
+    seen += client.get("/api/v1/indicators/2025").json().get("warnings", [])
+    leaked = [w for w in seen if w["org_id"] and w["report_type"] != "vehicle_additions"]
+    assert leaked == []
+    for path in ("/warnings?department=transport_bureau&year=2025", "/cockpit?year=2025"):
+        html = client.get(path).text
+        assert not any(w["message_zh"] in html for w in about_orgs), path
