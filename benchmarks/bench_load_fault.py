@@ -313,8 +313,9 @@ def hostile(servers: list[Server], stop: threading.Event, tally: Tally, tokens: 
             )
         )
     rng = random.Random(7)
-    while not stop.is_set():
-        name, kw = rng.choice(attacks)
+    for name, kw in itertools.cycle(attacks):  # each in turn, so that every one is tried
+        if stop.is_set():
+            return
         kw = dict(kw)
         headers = {**admin, **dict(kw.pop("headers", {}))}  # type: ignore[arg-type]
         try:

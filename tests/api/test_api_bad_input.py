@@ -147,3 +147,18 @@ def test_file_names_are_kept_without_control_characters() -> None:
 
     assert safe_name("C:\\data\\报表\x00.csv") == "报表.csv"
     assert safe_name("../../etc/\x01\x02") == "upload" and len(safe_name("a" * 500)) == 200
+
+
+def test_a_file_with_too_many_rows_is_refused_whole_even_in_a_dry_run(db_url: str, tmp_path: Path) -> None:
+    p = make_platform(db_url, tmp_path, max_upload_rows=10)
+    rt = CATALOG.get("energy_activity")
+    rows = [example_row(rt, org_id="FRT", period="2024-03", amount="x") for _ in range(20)]
+    for route in ("/submissions/validate", "/submissions"):
+        r = p.client.post(
+            f"{API}{route}",
+            headers=p.h("reporter"),
+            data={"report_type": "energy_activity", "org_id": "FRT", "period": "2024-03"},
+            files={"file": ("many.csv", csv_bytes(rt, rows), "text/csv")},
+        )
+        assert r.status_code == 422 and r.json()["type"].endswith("upload.limit"), r.text
+        assert "10" in r.json()["detail_en"]

@@ -20,6 +20,7 @@ from transcarbon.services.records import store_activity
 from transcarbon.services.report_checks import CheckOutcome, check_report
 from transcarbon.services.submissions.common import Context, WorkflowError, audit_state, get_visible, resolve, slot
 from transcarbon.services.templates import read_upload
+from transcarbon.services.upload_limits import UploadTooLarge
 from transcarbon.services.users import Principal
 from transcarbon.services.validation import RowError, ValidationError
 from transcarbon.store.db import transaction
@@ -88,9 +89,9 @@ def check_upload(
     """Read and check an upload (nothing stored): the outcome carries every error and warning."""
     try:
         raw, sheet = read_upload(rt, data, file_name, ctx.limits)
+    except UploadTooLarge:  # too large to open: refused as such (413/422), not as a list of cell errors
+        raise
     except ValidationError as exc:
-        if exc.status != 422:  # too large to read: refused as such, not as a list of cell errors
-            raise
         return CheckOutcome(pl.DataFrame(), list(exc.errors), error_tally=exc.tally)
     return check_report(
         rt,
