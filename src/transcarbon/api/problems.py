@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from transcarbon.i18n import t
 from transcarbon.services.submissions import WorkflowError
+from transcarbon.services.upload_limits import UploadTooLarge
 from transcarbon.services.users import UserError
 from transcarbon.services.validation import ValidationError
 
@@ -115,7 +116,7 @@ def install(app: FastAPI, pages: PageRenderer | None = None) -> None:
     @app.exception_handler(ValidationError)
     async def _invalid(request: Request, exc: ValidationError) -> Response:
         file = exc.errors[0].file if exc.errors else "-"
-        if exc.status != 422:  # the file as a whole (too large to open): its own message
+        if isinstance(exc, UploadTooLarge):  # the file as a whole (too large to open): its own message
             first = exc.errors[0]
             return problem(
                 request, exc.status, first.message_zh, first.message_en, type_="urn:transcarbon:problem:upload.limit"

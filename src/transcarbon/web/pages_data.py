@@ -14,6 +14,7 @@ from transcarbon.api.deps import DbId
 from transcarbon.services import submissions as wf
 from transcarbon.services.database import transaction
 from transcarbon.services.organisations import organisation_names
+from transcarbon.services.upload_limits import UploadTooLarge
 from transcarbon.services.validation import RowError, ValidationError
 from transcarbon.web.common import Page, Table, YearQuery
 
@@ -189,7 +190,7 @@ def submission_upload(
             )
             return RedirectResponse(target, status_code=303)
     except ValidationError as exc:
-        if exc.status != 422:  # the file as a whole: one message
+        if isinstance(exc, UploadTooLarge):  # the file as a whole: one message
             outcome.update(
                 ok=False, message=exc.errors[0].message_zh if page.lang == "zh" else exc.errors[0].message_en
             )
