@@ -406,3 +406,17 @@ def test_problem_details_never_a_trace(p: Platform) -> None:
         wf.list_submissions = original
     assert r.status_code == 500 and "secret" not in r.text and "Traceback" not in r.text
     assert r.json()["detail_en"].startswith("internal error (reference ")
+
+
+def test_published_aggregates_count_approved_reports_per_year(p: Platform) -> None:
+    """Grouped by the year of the period: on PostgreSQL too (where two spellings of one expression were refused)."""
+    rt = CATALOG.get("port_throughput")
+    r = _upload(
+        p, "reporter_prt", "port_throughput", "PRT", "2024-03", csv_bytes(rt, [example_row(rt)]), "p.csv", "text/csv"
+    )
+    sid = r.json()["submission"]["id"]
+    p.client.post(f"{API}/submissions/{sid}/submit", headers=p.h("reporter_prt"))
+    assert p.client.post(f"{API}/submissions/{sid}/approve", headers=p.h("analyst")).status_code == 200
+    r = p.client.get(f"{API}/public/aggregates")
+    assert r.status_code == 200, r.text
+    assert r.json()["approved_reports"] == [{"report_type": "port_throughput", "year": 2024, "count": 1}]

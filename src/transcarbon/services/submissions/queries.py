@@ -192,10 +192,11 @@ def completeness(
 def published_aggregates(session: Session, ctx: Context) -> dict[str, object]:
     """What the public may see: counts of approved reports per type and year, and the city inventory
     totals of the latest run of each year (approved data only)."""
+    year = func.substr(Submission.period, 1, 4).label("year")  # grouped by its label: PostgreSQL sees one expression
     counts = session.execute(
-        select(Submission.report_type, func.substr(Submission.period, 1, 4), func.count())
+        select(Submission.report_type, year, func.count())
         .where(Submission.state == "approved")
-        .group_by(Submission.report_type, func.substr(Submission.period, 1, 4))
+        .group_by(Submission.report_type, year)
     ).all()
     latest_runs = (
         select(Result.year, func.max(Result.run_id).label("run_id"))
