@@ -9,9 +9,9 @@ and for a bounded time runs:
 
 - readers: GETs of API routes (token) and pages (signed-in browser session);
 - uploaders: energy reports into fresh slots (admin token), submitted, then approved by an analyst (four eyes);
-- one fault thread: a zip bomb (4 MB that inflates to 1 GiB), a 50 MB CSV with one bad value per row,
-  non-finite and absurd numbers, huge integers, NUL characters, an oversized body, a concurrent double
-  approval; every answer must be a 4xx;
+- one fault thread: two zip bombs (3 MB that inflate to 1 GiB: sheet rows, a shared-strings table), a 50 MB
+  CSV with one bad value per row, non-finite and absurd numbers, huge integers, NUL characters, an oversized
+  body; every answer must be a 4xx; and the uploaders approve some submissions twice at once (one must win);
 - with ``--kill``: halfway through, one server is killed with SIGKILL (mid-request) and started again.
 
 Afterwards, on the database itself: ``audit verify`` (chain, head, seals), forks (two entries chaining from the
@@ -148,18 +148,19 @@ class Server:
                 self.kill()
 
 
-def zip_bomb(expanded: int = 2**30) -> bytes:
-    """A workbook-shaped zip whose sheet inflates to ``expanded`` bytes (compressed, it is a few MB)."""
-    row = b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>'
-    chunk = row * (2**20 // len(row))
+def zip_bomb(expanded: int = 2**30, *, member: str = "xl/worksheets/sheet1.xml") -> bytes:
+    """A workbook-shaped zip whose ``member`` inflates to ``expanded`` bytes (compressed, it is a few MB): rows of a
+    sheet (refused for their number first), or one endless shared string (refused for its size)."""
+    unit = b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>' if "worksheets" in member else b"<si><t>0</t></si>"
+    chunk = unit * (2**20 // len(unit))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
         z.writestr("[Content_Types].xml", "<Types/>")
-        with z.open("xl/worksheets/sheet1.xml", "w") as fh:
-            fh.write(b"<worksheet><sheetData>")
+        with z.open(member, "w") as fh:
+            fh.write(b"<root>")
             for _ in range(expanded // len(chunk)):
                 fh.write(chunk)
-            fh.write(b"</sheetData></worksheet>")
+            fh.write(b"</root>")
     return buf.getvalue()
 
 
@@ -236,10 +237,26 @@ def uploader(
                 )
                 tally.saw("submit", r)
                 if r.status_code == 200 and rng.random() < 0.7:
-                    r = client.post(
-                        f"{API}/submissions/{sid}/approve", headers={"Authorization": f"Bearer {tokens['analyst']}"}
-                    )
-                    tally.saw("approve", r)
+                    approvals = 2 if rng.random() < 0.3 else 1  # sometimes two reviewers at the same moment
+                    answers: list[int] = []
+
+                    def approve(sid: int = sid, server: Server = server, answers: list[int] = answers) -> None:
+                        with httpx.Client(base_url=server.url, timeout=120) as c2:
+                            a = c2.post(
+                                f"{API}/submissions/{sid}/approve",
+                                headers={"Authorization": f"Bearer {tokens['analyst']}"},
+                            )
+                        tally.saw("approve", a)
+                        answers.append(a.status_code)
+
+                    pair = [threading.Thread(target=approve) for _ in range(approvals)]
+                    for th in pair:
+                        th.start()
+                    for th in pair:
+                        th.join()
+                    if approvals == 2:
+                        with tally.lock:
+                            tally.approvals["+".join(str(a) for a in sorted(answers))] += 1
         except httpx.TransportError:
             with tally.lock:
                 tally.refused_connections += 1
@@ -247,7 +264,7 @@ def uploader(
 
 
 def hostile(servers: list[Server], stop: threading.Event, tally: Tally, tokens: dict[str, str]) -> None:
-    bomb, big = zip_bomb(), big_bad_csv()
+    bomb, strings, big = zip_bomb(), zip_bomb(member="xl/sharedStrings.xml"), big_bad_csv()
     admin = {"Authorization": f"Bearer {tokens['admin']}"}
     form = {"report_type": "energy_activity", "org_id": "LYG-FRT-001", "period": "2025-03"}
     bad_row = "LYG-FRT-001,2025-03,road_freight,diesel,{},t,1000,,,,"
@@ -259,6 +276,15 @@ def hostile(servers: list[Server], stop: threading.Event, tally: Tally, tokens: 
                 "url": f"{API}/submissions/validate",
                 "data": form,
                 "files": {"file": ("bomb.xlsx", bomb, "application/octet-stream")},
+            },
+        ),
+        (
+            "zip bomb (shared strings)",
+            {
+                "method": "POST",
+                "url": f"{API}/submissions/validate",
+                "data": form,
+                "files": {"file": ("strings.xlsx", strings, "application/octet-stream")},
             },
         ),
         (
@@ -470,6 +496,7 @@ def main() -> None:
     print("5xx:", len(tally.server_errors), *tally.server_errors[:5], sep="\n  ")
     print("hostile answers:", dict(sorted(tally.hostile.items())))
     print("hostile answers that were not a 4xx:", tally.hostile_bad[:5] or 0)
+    print("double approvals (answers):", dict(tally.approvals))
     print("peak memory of the servers [MiB]:", [round(p) for p in peaks])
     for k, v in _books(url, tally).items():
         print(f"{k}: {v}")
