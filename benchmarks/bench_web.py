@@ -41,7 +41,9 @@ def main() -> None:
         app = demo_app(Path(tmp))
         print(f"demo site built in {time.perf_counter() - t0:.1f} s")
         with BackgroundServer(app) as server, httpx.Client(base_url=server.url) as client:
-            r = client.post("/login", data={"username": "analyst", "password": DEMO_PASSWORD})
+            form = client.get("/login").text  # the sign-in form's own CSRF token (and its cookie)
+            token = form.split('name="csrf" value="')[1].split('"')[0]
+            r = client.post("/login", data={"username": "analyst", "password": DEMO_PASSWORD, "csrf": token})
             assert r.status_code == 303, r.text
             print(f"{'page':<10} {'cold ms':>9} {'median ms':>10} {'p95 ms':>8} {'min ms':>8}  (N={n}, KiB)")
             for name, path in PAGES.items():

@@ -17,6 +17,8 @@ from transcarbon.demo_site import build_demo_site
 from transcarbon.factors.library import FactorLibrary
 
 PG_URL = os.environ.get("TRANSCARBON_TEST_DATABASE_URL")
+# The audit chain's key for every test (and the processes they start): no key files in the working tree.
+os.environ.setdefault("TRANSCARBON_AUDIT_KEY", "test-audit-key-0123456789abcdef0123456789abcdef")
 HEADER = "org_id,period,sector,fuel,amount,unit,freight_tkm,passenger_pkm,passenger_kind,region,throughput_t"
 
 

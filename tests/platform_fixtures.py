@@ -66,7 +66,7 @@ def seed(url: str) -> dict[str, str]:
             u = users.create_user(
                 s, username=name, role=role, actor="setup", password=PASSWORD, org_id=org, department_id=dept
             )
-            tokens[key] = users.issue_token(s, u, name="test", actor="setup")
+            tokens[key] = users.issue_token(s, u, name="test", actor="setup", days=30).token
     engine.dispose()
     return tokens
 

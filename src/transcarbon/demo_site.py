@@ -67,6 +67,4 @@ class BackgroundServer:
 def demo_app(data_dir: Path) -> FastAPI:
     """The demo site's app (low password-hashing cost: demo accounts only)."""
     url = build_demo_site(data_dir)
-    return create_app(
-        Settings(data_dir=data_dir, database_url=url, argon2_time_cost=1, argon2_memory_kib=8192, login_max_failures=50)
-    )
+    return create_app(Settings(data_dir=data_dir, database_url=url, argon2_time_cost=1, argon2_memory_kib=8192))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -27,14 +27,23 @@ class Settings(BaseSettings):
     - ``TRANSCARBON_FACTOR_SET``: default fuel-property set (empty: the library's default).
     - ``TRANSCARBON_DEFAULT_REGION``: the grid region of records that name none.
     - ``TRANSCARBON_ACTOR``: who the CLI records as the actor of runs and audit entries.
+    - ``TRANSCARBON_AUDIT_KEY``: the audit chain's key(s), comma-separated, newest first (at least 32
+      characters each); unset: key files under ``<data_dir>/keys/audit/`` (see ``services.keys``).
 
     The web app and the REST API:
 
-    - ``TRANSCARBON_COOKIE_SECURE``: send session cookies over HTTPS only (set true behind TLS).
+    - ``TRANSCARBON_COOKIE_SECURE``: send cookies over HTTPS only; unset: when the request came over HTTPS
+      (behind a TLS proxy, run uvicorn with ``--proxy-headers``, or set it true).
+    - ``TRANSCARBON_TOKEN_DAYS``: how long a new API token is valid [days].
     - ``TRANSCARBON_SESSION_HOURS``: browser session lifetime [h].
-    - ``TRANSCARBON_LOGIN_MAX_FAILURES`` / ``TRANSCARBON_LOGIN_WINDOW_MINUTES``: login throttling per user
-      name (failures within the window [min]); ``TRANSCARBON_LOGIN_MAX_FAILURES_PER_REMOTE`` per client address.
-    - ``TRANSCARBON_MAX_UPLOAD_MB``: largest accepted upload [MiB].
+    - ``TRANSCARBON_LOGIN_MAX_FAILURES`` / ``TRANSCARBON_LOGIN_BACKOFF_SECONDS`` /
+      ``TRANSCARBON_LOGIN_WINDOW_MINUTES``: login throttling per (user name, address): free failures, then a
+      wait of backoff [s] doubling with each further failure, at most the window [min], after which failures
+      are forgotten.
+    - ``TRANSCARBON_FOUR_EYES``: an approver must be neither the uploader nor the submitter (default true).
+    - ``TRANSCARBON_MAX_UPLOAD_MB``: largest accepted upload [MiB]; ``TRANSCARBON_MAX_XLSX_EXPANDED_MB``: the most
+      a workbook may inflate to [MiB]; ``TRANSCARBON_MAX_UPLOAD_ROWS`` / ``TRANSCARBON_MAX_UPLOAD_COLUMNS``: data
+      rows and columns of one upload.
     - ``TRANSCARBON_ARGON2_TIME_COST`` / ``TRANSCARBON_ARGON2_MEMORY_KIB``: password hashing cost
       (iterations, memory [KiB]).
     """
@@ -49,15 +58,26 @@ class Settings(BaseSettings):
     factor_set: str | None = None
     default_region: str = "CN-JS"
     actor: str = Field(default="cli")
+    audit_key: SecretStr | None = None
 
-    cookie_secure: bool = False
+    cookie_secure: bool | None = None
+    token_days: float = 90.0
     session_hours: float = 12.0
     login_max_failures: int = 5
-    login_max_failures_per_remote: int = 50
+    login_backoff_seconds: float = 2.0
     login_window_minutes: float = 15.0
+    four_eyes: bool = True
     max_upload_mb: float = 100.0
+    max_xlsx_expanded_mb: float = 256.0
+    max_upload_rows: int = 200_000
+    max_upload_columns: int = 100
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
+
+    def key_text(self, purpose: str) -> str | None:
+        """The key ring text configured for ``purpose`` (``audit``), or ``None`` (keys in files)."""
+        secret = {"audit": self.audit_key}.get(purpose)
+        return secret.get_secret_value() if secret is not None else None
 
     @property
     def effective_database_url(self) -> str:

@@ -7,12 +7,15 @@ from collections.abc import Iterator
 import pytest
 
 from platform_fixtures import Platform, make_platform
+from transcarbon.city.config import load_city
 from transcarbon.factors.library import FactorLibrary
 from transcarbon.services.accounting import AccountingOptions
-from transcarbon.services.activity_csv import COLUMNS, read_activity_csv
+from transcarbon.services.activity_csv import COLUMNS, activity_limits, read_activity_csv
 from transcarbon.services.inventory_runs import run_inventory
 from transcarbon.services.records import store_activity
 from transcarbon.store import db
+
+LIMITS = activity_limits(load_city())
 
 API = "/api/v1"
 ROWS = [
@@ -32,7 +35,9 @@ def p(tmp_path_factory: pytest.TempPathFactory, pg_base_url: str | None) -> Iter
     url = pg_base_url or f"sqlite:///{(tmp / 'inv.db').as_posix()}"
     platform = make_platform(url, tmp)
     regions = FactorLibrary.load().default("regions").table["code"].to_list()
-    frame = read_activity_csv(("\n".join([",".join(COLUMNS), *ROWS]) + "\n").encode(), "a.csv", regions=regions)
+    frame = read_activity_csv(
+        ("\n".join([",".join(COLUMNS), *ROWS]) + "\n").encode(), "a.csv", regions=regions, limits=LIMITS
+    )
     engine = db.make_engine(url)
     with db.transaction(db.session_factory(engine)) as s:
         store_activity(s, frame, kind="file", label="test", actor="test")
@@ -85,7 +90,7 @@ def test_department_lineage_only_within_its_area(p: Platform) -> None:
         u = users.create_user(
             s, username="police", role="department", actor="test", org_id="GOV", department_id="public_security_bureau"
         )
-        token = users.issue_token(s, u, name="test", actor="test")
+        token = users.issue_token(s, u, name="test", actor="test", days=30).token
     engine.dispose()
     police = {"Authorization": f"Bearer {token}"}
     city = p.client.get(f"{API}/inventory/2024", headers=p.h("analyst")).json()

@@ -92,6 +92,8 @@ def test_a_register_update_goes_through_the_workflow(client: TestClient) -> None
     sid = r.json()["submission"]["id"]
     assert client.post(f"{API}/submissions/{sid}/submit", headers=csrf).status_code == 200
     before = client.get(f"{API}/registers/bus_stops", params={"as_of": "2026-03-01"}).json()["count"]
-    assert client.post(f"{API}/submissions/{sid}/approve", headers=csrf, json={}).status_code == 200
+    assert client.post(f"{API}/submissions/{sid}/approve", headers=csrf, json={}).status_code == 403  # four eyes
+    reviewer = _token(client, "analyst")  # another person approves
+    assert client.post(f"{API}/submissions/{sid}/approve", headers=reviewer, json={}).status_code == 200
     after = client.get(f"{API}/registers/bus_stops", params={"as_of": "2026-03-01"}).json()
     assert after["count"] == before + 1 and "S9001" in {r["stop_id"] for r in after["rows"]}

@@ -4,6 +4,7 @@ sessions, CSRF and throttling; problem details."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -317,11 +318,16 @@ def test_completeness_and_timeliness(p: Platform) -> None:
     ).json()
     assert r["approved"] == 1 and r["completeness_pct"] == 100.0
     assert r["organisations"][0]["timeliness"] == "late"  # submitted today, long after 2024-04-15
+    next_year = f"{date.today().year + 1}-12"  # the last period open to reporting: not due yet
     ea = p.client.get(
-        f"{API}/completeness", params={"report_type": "energy_activity", "period": "2099-01"}, headers=p.h("analyst")
+        f"{API}/completeness", params={"report_type": "energy_activity", "period": next_year}, headers=p.h("analyst")
     ).json()
     assert ea["expected"] == 4 and ea["timeliness_pct"] == 0.0
     assert {o["timeliness"] for o in ea["organisations"]} == {"not_due"}
+    far = p.client.get(
+        f"{API}/completeness", params={"report_type": "energy_activity", "period": "2099-01"}, headers=p.h("analyst")
+    )
+    assert far.status_code == 422 and far.json()["type"].endswith("wf.period_out_of_range")
 
 
 def test_password_login_session_csrf_and_throttle(db_url: str, tmp_path: Path) -> None:
@@ -400,3 +406,17 @@ def test_problem_details_never_a_trace(p: Platform) -> None:
         wf.list_submissions = original
     assert r.status_code == 500 and "secret" not in r.text and "Traceback" not in r.text
     assert r.json()["detail_en"].startswith("internal error (reference ")
+
+
+def test_published_aggregates_count_approved_reports_per_year(p: Platform) -> None:
+    """Grouped by the year of the period: on PostgreSQL too (where two spellings of one expression were refused)."""
+    rt = CATALOG.get("port_throughput")
+    r = _upload(
+        p, "reporter_prt", "port_throughput", "PRT", "2024-03", csv_bytes(rt, [example_row(rt)]), "p.csv", "text/csv"
+    )
+    sid = r.json()["submission"]["id"]
+    p.client.post(f"{API}/submissions/{sid}/submit", headers=p.h("reporter_prt"))
+    assert p.client.post(f"{API}/submissions/{sid}/approve", headers=p.h("analyst")).status_code == 200
+    r = p.client.get(f"{API}/public/aggregates")
+    assert r.status_code == 200, r.text
+    assert r.json()["approved_reports"] == [{"report_type": "port_throughput", "year": 2024, "count": 1}]

@@ -54,6 +54,16 @@ def test_calc_json_contract(write_csv) -> None:  # type: ignore[no-untyped-def]
         ("A,2023-01,port,,,,,1000,,,", "passenger_pkm", "no passenger mode"),
         ("A,2023-01,road_freight,diesel,5,t,,,,CN-XX,", "region", "unknown region"),
         ("A,2023-01,road_freight,diesel,5,t,1e,,,,", "freight_tkm", "number"),
+        ("A,2023-01,road_freight,diesel,inf,t,,,,,", "amount", "finite"),
+        ("A,2023-01,road_freight,diesel,-inf,t,,,,,", "amount", "finite"),
+        ("A,2023-01,road_freight,diesel,NaN,t,,,,,", "amount", "finite"),
+        ("A,2023-01,road_freight,diesel,1e309,t,,,,,", "amount", "finite"),
+        ("A,2023-01,road_freight,diesel,1e308,t,,,,,", "amount", "plausible maximum of 1e+06 t"),
+        ("A,2023-01,road_freight,diesel,1e29,kg,,,,,", "amount", "plausible maximum of 1e+09 kg"),
+        ("A,2023-01,road_freight,diesel,5,t,1e29,,,,", "freight_tkm", "plausible maximum of 1e+11"),
+        ("A,2023-01,port,electricity,5,MWh,,,,,inf", "throughput_t", "finite"),
+        ("A,9999-12,road_freight,diesel,5,t,,,,,", "period", "between 2015 and"),
+        ("A,1900-01,road_freight,diesel,5,t,,,,,", "period", "between 2015 and"),
     ],
 )
 def test_each_rule_refuses_its_bad_row(write_csv, row: str, column: str, fragment: str) -> None:  # type: ignore[no-untyped-def]
@@ -109,3 +119,10 @@ def test_unknown_factor_set_and_gwp(write_csv) -> None:  # type: ignore[no-untyp
 def test_missing_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
     result = runner.invoke(app, ["calc", str(tmp_path / "nope.csv"), "--json"])
     assert result.exit_code == 2 and result.stdout == "" and "nope.csv" in result.stderr
+
+
+def test_a_year_of_activity_may_be_twelve_months_of_the_monthly_maximum(write_csv) -> None:  # type: ignore[no-untyped-def]
+    path = write_csv("A,2023,road_freight,diesel,1.1e7,t,,,,,", "A,2023-02,road_freight,diesel,1.1e6,t,,,,,")
+    result = runner.invoke(app, ["calc", str(path), "--json"])
+    assert result.exit_code == 1
+    assert "row 2" not in result.stderr and "row 3" in result.stderr and "1e+06" in result.stderr

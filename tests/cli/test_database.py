@@ -99,3 +99,20 @@ def test_serve_creates_the_database_before_starting(
     assert res.exit_code == 0, res.output
     assert started == [("127.0.0.1", 8765)]
     assert _state(url) == "current"
+
+
+def test_backup_and_restore_commands(
+    tmp_path: Path, use_database: Callable[[str], None], clean_failure: Callable[..., None]
+) -> None:
+    use_database(f"sqlite:///{(tmp_path / 'b.db').as_posix()}")
+    assert runner.invoke(app, ["db", "init"]).exit_code == 0
+    assert runner.invoke(app, ["users", "add", "ana", "--role", "analyst", "--no-password"]).exit_code == 0
+    res = runner.invoke(app, ["db", "backup", str(tmp_path / "b.bak")])
+    assert res.exit_code == 0 and "backup written" in res.stdout and "audit key" in res.stdout, res.output
+    assert runner.invoke(app, ["users", "add", "bob", "--role", "analyst", "--no-password"]).exit_code == 0
+    clean_failure(runner.invoke(app, ["db", "restore", str(tmp_path / "b.bak")], input="n\n"), 1)
+    res = runner.invoke(app, ["db", "restore", str(tmp_path / "b.bak"), "--yes"])
+    assert res.exit_code == 0 and "restored" in res.stdout, res.output
+    assert runner.invoke(app, ["users", "token", "bob"]).exit_code == 1  # bob came after the backup
+    assert runner.invoke(app, ["audit", "verify"]).exit_code == 0
+    clean_failure(runner.invoke(app, ["db", "restore", str(tmp_path / "none.bak"), "--yes"]), 1)

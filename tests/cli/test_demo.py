@@ -1,4 +1,6 @@
-"""``transcarbon start`` is for the demo database only (its own module: it resets the test database)."""
+"""``transcarbon start`` is for the demo database only (its own module: it resets the test database): a database
+that holds anything and was not created as the demo gets neither demo content nor demo accounts, be it
+organisations or only users (no command creates organisations)."""
 
 from __future__ import annotations
 
@@ -8,18 +10,23 @@ from typer.testing import CliRunner
 
 from transcarbon.cli import app
 from transcarbon.store import db
-from transcarbon.store.models import Organisation
+from transcarbon.store.models import Organisation, User
 
 runner = CliRunner()
 
 
-def test_start_refuses_a_database_with_real_data(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("holds", ["organisation", "user"])
+def test_start_refuses_a_database_with_real_data(db_url: str, monkeypatch: pytest.MonkeyPatch, holds: str) -> None:
+    from transcarbon.services import users
     from transcarbon.settings import get_settings
 
     db.upgrade(db_url)
     engine = db.make_engine(db_url)
     with db.transaction(db.session_factory(engine)) as s:
-        s.add(Organisation(id="REAL-1", name_zh="真实单位", name_en="real org", kind="enterprise"))
+        if holds == "organisation":
+            s.add(Organisation(id="REAL-1", name_zh="真实单位", name_en="real org", kind="enterprise"))
+        else:
+            users.create_user(s, username="root", role="admin", actor="ops", password="a real password")
     monkeypatch.setenv("TRANSCARBON_DATABASE_URL", db_url)
     get_settings.cache_clear()
     try:
@@ -27,6 +34,7 @@ def test_start_refuses_a_database_with_real_data(db_url: str, monkeypatch: pytes
     finally:
         get_settings.cache_clear()
     with db.session_factory(engine)() as s:
-        assert s.scalars(select(Organisation.id)).all() == ["REAL-1"]  # nothing loaded, nobody added
+        assert s.scalars(select(Organisation.id)).all() == (["REAL-1"] if holds == "organisation" else [])
+        assert s.scalars(select(User.username)).all() == ([] if holds == "organisation" else ["root"])
     engine.dispose()
     assert result.exit_code == 2 and "start is for the demo only" in result.stderr

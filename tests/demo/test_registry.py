@@ -64,6 +64,13 @@ def test_rows_pass_the_report_type_checks(report_type: str, rows) -> None:  # ty
             [pl.col(c).cast(pl.String) if c in part.columns else pl.lit(None, pl.String).alias(c) for c in rt.columns]
         )
         out = check_report(
-            rt, raw, file="demo.csv", sheet=None, org_id="X", period=Period.parse(str(period)), regions=[]
+            rt,
+            raw,
+            file="demo.csv",
+            sheet=None,
+            org_id="X",
+            period=Period.parse(str(period)),
+            regions=[],
+            years=(2015, 2026),
         )
         assert not out.errors, (report_type, period, out.errors[:3])

@@ -9,17 +9,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from transcarbon.city.config import load_city
 from transcarbon.factors.library import FactorLibrary
 from transcarbon.services.accounting import AccountingOptions, compute_inventory, inventory_json
-from transcarbon.services.activity_csv import COLUMNS, read_activity_csv
+from transcarbon.services.activity_csv import COLUMNS, activity_limits, read_activity_csv
 from transcarbon.services.validation import ValidationError
+
+LIMITS = activity_limits(load_city())
 
 HEADER = ",".join(COLUMNS)
 
 
 def run(library: FactorLibrary, *rows: str, **options: object) -> dict:
     regions = library.default("regions").table["code"].to_list()
-    frame = read_activity_csv(("\n".join([HEADER, *rows]) + "\n").encode(), "t.csv", regions=regions)
+    frame = read_activity_csv(("\n".join([HEADER, *rows]) + "\n").encode(), "t.csv", regions=regions, limits=LIMITS)
     inv = compute_inventory(frame.with_columns(record_id=pl.col("row")), library, AccountingOptions(**options))
     return inventory_json(inv)
 
@@ -231,13 +234,13 @@ def test_calculate_file_checks_the_options_before_the_rows(library: FactorLibrar
 
     good = f"{HEADER}\nA,2023,road_freight,diesel,1,t,,,,CN-JS,\n".encode()
     bad = f"{HEADER}\nA,2023,trucks,diesel,1,t,,,,,\n".encode()
-    assert inventory_json(calculate_file(good, "a.csv", AccountingOptions())) == run(
+    assert inventory_json(calculate_file(good, "a.csv", AccountingOptions(), LIMITS)) == run(
         library, "A,2023,road_freight,diesel,1,t,,,,CN-JS,"
     )
     with pytest.raises(FactorUnavailable):
-        calculate_file(bad, "a.csv", AccountingOptions(factor_set="nope"))
+        calculate_file(bad, "a.csv", AccountingOptions(factor_set="nope"), LIMITS)
     with pytest.raises(ValidationError):
-        calculate_file(bad, "a.csv", AccountingOptions())
+        calculate_file(bad, "a.csv", AccountingOptions(), LIMITS)
 
 
 def test_jet_kerosene_100_t_gives_315_3_t_co2(library: FactorLibrary) -> None:
@@ -326,7 +329,9 @@ def test_data_quality_and_uncertainty_of_two_records(library: FactorLibrary) -> 
     grid ±5%); grade from the CO2-weighted scores (metered 0 + factor to check 1; reported 1 + to check 1)."""
     header = f"{HEADER},data_quality"
     csv = f"{header}\nA,2023,road_freight,diesel,100,t,,,,CN-JS,,metered\nB,2023,rail,electricity,1000,kWh,,,,CN-JS,,\n"
-    frame = read_activity_csv(csv.encode(), "q.csv", regions=library.default("regions").table["code"].to_list())
+    frame = read_activity_csv(
+        csv.encode(), "q.csv", regions=library.default("regions").table["code"].to_list(), limits=LIMITS
+    )
     inv = compute_inventory(frame.with_columns(record_id=pl.col("row")), library, AccountingOptions())
     c1 = 100 * 42.652 * 0.0202 * 0.98 * 44 / 12
     c2 = 1000 * 0.5827 / 1000
@@ -337,4 +342,17 @@ def test_data_quality_and_uncertainty_of_two_records(library: FactorLibrary) -> 
     assert inv.lines["data_quality"].to_list() == ["metered", "reported"]
     with pytest.raises(ValidationError):
         bad = f"{header}\nA,2023,road_freight,diesel,100,t,,,,CN-JS,,guessed\n"
-        read_activity_csv(bad.encode(), "q.csv", regions=["CN-JS"])
+        read_activity_csv(bad.encode(), "q.csv", regions=["CN-JS"], limits=LIMITS)
+
+
+def test_the_kernel_refuses_non_finite_activity(library) -> None:  # type: ignore[no-untyped-def]
+    from transcarbon.methods.finite import NonFiniteInput
+
+    frame = read_activity_csv(
+        ("\n".join([HEADER, "A,2023-01,road_freight,diesel,1,t,,,,,"]) + "\n").encode(),
+        "t.csv",
+        regions=library.default("regions").table["code"].to_list(),
+        limits=LIMITS,
+    ).with_columns(pl.lit(float("inf")).alias("amount"))
+    with pytest.raises(NonFiniteInput, match="amount"):
+        compute_inventory(frame.rename({"row": "record_id"}), library, AccountingOptions())

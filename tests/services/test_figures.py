@@ -9,14 +9,17 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from transcarbon.city.config import load_city
 from transcarbon.factors.library import FactorLibrary
 from transcarbon.services import figures
 from transcarbon.services.accounting import AccountingOptions
-from transcarbon.services.activity_csv import COLUMNS, read_activity_csv
+from transcarbon.services.activity_csv import COLUMNS, activity_limits, read_activity_csv
 from transcarbon.services.inventory_runs import run_inventory
 from transcarbon.services.records import store_activity
 from transcarbon.store import db
 from transcarbon.store.models import CalculationLine, Organisation, Result
+
+LIMITS = activity_limits(load_city())
 
 ROWS = [
     "FRT,2023-01,road_freight,diesel,100,t,2000000,,,,",
@@ -40,7 +43,9 @@ def session(db_url: str, library: FactorLibrary) -> Iterator[Session]:
             ]
         )
         regions = library.default("regions").table["code"].to_list()
-        frame = read_activity_csv(("\n".join([",".join(COLUMNS), *ROWS]) + "\n").encode(), "t.csv", regions=regions)
+        frame = read_activity_csv(
+            ("\n".join([",".join(COLUMNS), *ROWS]) + "\n").encode(), "t.csv", regions=regions, limits=LIMITS
+        )
         store_activity(s, frame, kind="file", label="test", actor="tester", file_name="t.csv", file_sha256="ab" * 32)
         for year in (2022, 2023):
             run_inventory(s, year, AccountingOptions(), actor="tester")

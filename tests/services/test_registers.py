@@ -61,7 +61,9 @@ def test_a_tie_goes_to_the_later_submission_and_valid_to_takes_the_asset_off() -
 
 def _check(csv_rows: list[dict[str, str]], period: str = "2025") -> list[str]:
     raw = pl.DataFrame([{c: r.get(c, "") for c in STANDS.columns} for r in csv_rows])
-    out = check_report(STANDS, raw, file="s.csv", sheet=None, org_id="AIR", period=Period.parse(period), regions=())
+    out = check_report(
+        STANDS, raw, file="s.csv", sheet=None, org_id="AIR", period=Period.parse(period), regions=(), years=(2015, 2026)
+    )
     return [f"{e.row}:{e.column}" for e in out.errors]
 
 
@@ -72,7 +74,9 @@ GOOD = {"stand_id": "101", "stand_type": "近机位", "ground_power": "yes", "pr
 def test_names_stand_for_codes_and_a_good_row_passes() -> None:
     assert _check([GOOD]) == []
     raw = pl.DataFrame([GOOD])
-    out = check_report(STANDS, raw, file="s.csv", sheet=None, org_id="AIR", period=Period(2025), regions=())
+    out = check_report(
+        STANDS, raw, file="s.csv", sheet=None, org_id="AIR", period=Period(2025), regions=(), years=(2015, 2026)
+    )
     assert out.frame["stand_type"].to_list() == ["contact"] and out.frame["preconditioned_air"].to_list() == ["yes"]
 
 

@@ -42,6 +42,9 @@ FIRST = {
 }
 
 
+YEARS = (2015, 2026)  # the years open to reporting in these checks
+
+
 def _first(rt_id: str) -> dict[str, object]:
     """A valid row 2 whose key differs from the example's (so that row 3 is no duplicate)."""
     return _row(rt_id, **FIRST.get(rt_id, {}))
@@ -51,7 +54,15 @@ def _check(rt_id: str, rows: list[dict[str, object]], history: pl.DataFrame | No
     rt = CATALOG.get(rt_id)
     raw, sheet = read_upload(rt, csv_bytes(rt, rows), "t.csv")
     return check_report(
-        rt, raw, file="t.csv", sheet=sheet, org_id=ORG, period=_period(rt_id), regions=["CN-JS"], history=history
+        rt,
+        raw,
+        file="t.csv",
+        sheet=sheet,
+        org_id=ORG,
+        period=_period(rt_id),
+        regions=["CN-JS"],
+        years=YEARS,
+        history=history,
     )
 
 
@@ -196,7 +207,9 @@ def test_xlsx_errors_name_the_sheet_and_value() -> None:
     rt = CATALOG.get("public_transport")
     data = fill_xlsx(build_xlsx(rt), [_first("public_transport"), _row("public_transport", passengers="12,000")], rt)
     raw, sheet = read_upload(rt, data, "bus.xlsx")
-    out = check_report(rt, raw, file="bus.xlsx", sheet=sheet, org_id=ORG, period=Period(2024, 3), regions=[])
+    out = check_report(
+        rt, raw, file="bus.xlsx", sheet=sheet, org_id=ORG, period=Period(2024, 3), regions=[], years=YEARS
+    )
     (e,) = out.errors
     assert (e.sheet, e.row, e.column, e.value) == ("数据", 3, "passengers", "12,000")
     assert "bus.xlsx [数据] 第3行" in e.render() and "row 3, column passengers" in e.render()
@@ -249,7 +262,9 @@ def test_history_range_can_block(tmp_path: Path) -> None:
     rt = parse_report_types(text).get("shore_power")
     hist = _history("shore_power", [38000, 40000, 36000, 39000, 37000, 41000], "kwh", berth_id="LYG-B12")
     raw, _ = read_upload(rt, csv_bytes(rt, [_row("shore_power", kwh=90000)]), "s.csv")
-    out = check_report(rt, raw, file="s.csv", sheet=None, org_id=ORG, period=Period(2024, 3), regions=[], history=hist)
+    out = check_report(
+        rt, raw, file="s.csv", sheet=None, org_id=ORG, period=Period(2024, 3), regions=[], years=YEARS, history=hist
+    )
     assert [e.column for e in out.errors] == ["kwh"]
 
 
@@ -318,3 +333,33 @@ def test_an_enterprise_reports_urea_solution_by_mass_not_energy() -> None:
     assert good.ok, good.errors
     bad = _check("energy_activity", [_row("energy_activity", fuel="urea_solution", amount=0.4, unit="GJ")])
     assert [e.column for e in bad.errors] == ["unit"]
+
+
+@pytest.mark.parametrize(
+    ("rt_id", "over", "column", "fragment"),
+    [
+        ("shore_power", {"kwh": "inf"}, "kwh", "finite"),
+        ("shore_power", {"kwh": "NaN"}, "kwh", "finite"),
+        ("shore_power", {"kwh": "1e309"}, "kwh", "finite"),
+        ("shore_power", {"kwh": "1e29"}, "kwh", "must not be above 2e+07"),
+        ("port_throughput", {"container_teu": "-inf"}, "container_teu", "finite"),
+        ("public_transport", {"passengers": "1e308"}, "passengers", "must not be above 1e+09"),
+        ("energy_activity", {"amount": "inf"}, "amount", "finite"),
+        ("energy_activity", {"amount": "1e308"}, "amount", "plausible maximum"),
+    ],
+)
+def test_numbers_must_be_finite_and_plausible(rt_id: str, over: dict[str, object], column: str, fragment: str) -> None:
+    out = _check(rt_id, [_first(rt_id), _row(rt_id, **over)])
+    assert [(e.row, e.column) for e in out.errors if fragment in e.message_en] == [(3, column)], out.errors
+
+
+def test_a_field_without_max_is_capped(tmp_path: Path) -> None:
+    good = (Path(__file__).resolve().parents[2] / "src/transcarbon/data/cities/lianyungang.reports.yaml").read_text(
+        encoding="utf-8"
+    )
+    catalog = parse_report_types(good.replace("        max: 1.0e7\n", ""))
+    assert catalog.get("port_throughput").field("container_teu").upper == 1e15
+    with pytest.raises(ReportConfigError, match="max_per_unit lacks units"):
+        parse_report_types(good.replace('"10^4m3": 1.5e5, ', ""))
+    with pytest.raises(ReportConfigError, match="finite"):
+        parse_report_types(good.replace("max: 1.0e11", "max: .inf"))

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from demo_builds import DemoSite
 from transcarbon.demo.accounts import DEMO_PASSWORD
 from transcarbon.demo_site import demo_app
+from web_session import form_token, sign_in
 
 
 @pytest.fixture(scope="module")
@@ -21,9 +22,7 @@ def client(demo_site: DemoSite) -> Iterator[TestClient]:
 
 
 def login(client: TestClient, username: str) -> None:
-    client.cookies.clear()
-    r = client.post("/login", data={"username": username, "password": DEMO_PASSWORD}, follow_redirects=False)
-    assert r.status_code == 303, r.text
+    sign_in(client, username)
 
 
 PAGES = [
@@ -233,3 +232,114 @@ def test_road_page_tables_and_the_official_choice_form(client: TestClient) -> No
     assert "rail" in r.text and "notice error" in r.text
     rows = client.get("/road?csv=reconciliation").content.decode("utf-8-sig").splitlines()
     assert len(rows) == 5 and "自下而上" in rows[2]  # taxi is the second sector; its official figure changed
+
+
+def test_sign_in_form_needs_its_csrf_token(client: TestClient) -> None:
+    client.cookies.clear()
+    r = client.post("/login", data={"username": "analyst", "password": DEMO_PASSWORD}, follow_redirects=False)
+    assert r.status_code == 403 and "tc_session" not in r.headers.get("set-cookie", "")
+    form = client.get("/login")
+    assert "tc_login_csrf" in form.headers["set-cookie"] and 'name="csrf"' in form.text
+    client.cookies.delete("tc_login_csrf")  # a token without its cookie, as another site would post it
+    r = client.post("/login", data={"username": "analyst", "password": DEMO_PASSWORD, "csrf": form_token(form.text)})
+    assert r.status_code == 403
+
+
+def test_sign_out_ends_the_session_whatever_the_form_holds(client: TestClient) -> None:
+    sign_in(client, "analyst")
+    cookie = client.cookies.get("tc_session")
+    r = client.post("/logout", data={}, follow_redirects=False)  # no CSRF token
+    assert r.status_code == 303
+    client.cookies.set("tc_session", cookie or "")
+    assert client.get("/cockpit", follow_redirects=False).status_code == 303  # back to the sign-in page
+
+
+def test_html_pages_carry_csp_and_frame_options(client: TestClient) -> None:
+    sign_in(client, "analyst")
+    for path in ("/cockpit", "/login", "/nowhere", "/api/v1/docs", "/api/v1/redoc"):
+        r = client.get(path)
+        assert (
+            "default-src 'self'" in r.headers["content-security-policy"]
+            and "frame-ancestors 'none'" in (r.headers["content-security-policy"])
+        ), path
+        assert r.headers["x-frame-options"] == "DENY"
+    assert "content-security-policy" not in client.get("/api/v1/auth/me").headers
+    for path in ("/api/v1/docs", "/api/v1/redoc"):
+        html = client.get(path).text
+        assert "http://" not in html and "https://" not in html and "cdn" not in html.lower()
+    js = client.get("/api/v1/docs/assets/redoc.standalone.js")
+    assert js.status_code == 200 and b"cdn.redoc.ly" not in js.content
+    assert client.get("/api/v1/docs/assets/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/api/v1/docs/assets/other.js").status_code == 404
+
+
+def test_own_password_change_and_admin_reset_and_unlock(client: TestClient) -> None:
+    from transcarbon.services import users
+    from transcarbon.store.db import transaction
+
+    with transaction(client.app.state.tc.factory) as s:  # type: ignore[attr-defined]
+        users.create_user(s, username="changer", role="analyst", actor="test", password=DEMO_PASSWORD)
+    csrf = sign_in(client, "changer")
+    assert client.get("/account").status_code == 200
+    r = client.post(
+        "/account/password",
+        data={"csrf": csrf, "current_password": "nope", "new_password": "n" * 12, "confirm_password": "n" * 12},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and "error=" in r.headers["location"]
+    r = client.post(
+        "/account/password",
+        data={"csrf": csrf, "current_password": DEMO_PASSWORD, "new_password": "n" * 12, "confirm_password": "n" * 12},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    sign_in(client, "changer", "n" * 12)
+    sign_in(client, "admin")
+    admin_csrf = form_token(client.get("/users").text)
+    with client.app.state.tc.factory() as s:  # type: ignore[attr-defined]
+        uid = users.get_user(s, "changer").id
+    r = client.post(f"/users/{uid}/password", data={"csrf": admin_csrf, "new_password": "m" * 12})
+    assert r.status_code == 200 and "changer" in r.text
+    r = client.post(f"/users/{uid}/unlock", data={"csrf": admin_csrf})
+    assert r.status_code == 200
+    sign_in(client, "changer", "m" * 12)
+
+
+def test_department_sees_per_organisation_warnings_only_in_its_area(client: TestClient) -> None:
+    """The public-security bureau supervises vehicle registrations only: warnings naming an enterprise's energy,
+    shore-power or ridership figures are not its to read, through any route or page, whatever it asks for."""
+    from sqlalchemy import select
+
+    from transcarbon.services import users
+    from transcarbon.store.db import transaction
+    from transcarbon.store.models import Organisation
+
+    factory = client.app.state.tc.factory  # type: ignore[attr-defined]
+    with transaction(factory) as s:
+        gov = s.scalars(select(Organisation.id).where(Organisation.kind == "department")).first()
+        if users.find_user(s, "police2") is None:
+            users.create_user(
+                s,
+                username="police2",
+                role="department",
+                actor="test",
+                password=DEMO_PASSWORD,
+                org_id=gov,
+                department_id="public_security_bureau",
+            )
+    sign_in(client, "analyst")
+    client.get("/cockpit?year=2025")  # evaluated on first view: the warnings are stored
+    every = client.get("/api/v1/warnings", params={"year": 2025}).json()
+    about_orgs = [w for w in every if w["org_id"] and w["report_type"] != "vehicle_additions"]
+    assert about_orgs, "the demo should raise warnings about enterprises"
+    sign_in(client, "police2")
+    seen: list[dict[str, object]] = []
+    for dept in (None, "transport_bureau", "development_reform_commission"):
+        params = {"year": 2025, **({"department": dept} if dept else {})}
+        seen += client.get("/api/v1/warnings", params=params).json()
+    seen += client.get("/api/v1/indicators/2025").json().get("warnings", [])
+    leaked = [w for w in seen if w["org_id"] and w["report_type"] != "vehicle_additions"]
+    assert leaked == []
+    for path in ("/warnings?department=transport_bureau&year=2025", "/cockpit?year=2025"):
+        html = client.get(path).text
+        assert not any(w["message_zh"] in html for w in about_orgs), path

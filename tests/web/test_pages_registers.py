@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from demo_builds import DemoSite
-from transcarbon.demo.accounts import DEMO_PASSWORD
 from transcarbon.demo_site import demo_app
+from web_session import sign_in
 
 
 @pytest.fixture(scope="module")
@@ -20,9 +20,7 @@ def client(demo_site: DemoSite) -> Iterator[TestClient]:
 
 
 def login(client: TestClient, username: str) -> None:
-    client.cookies.clear()
-    r = client.post("/login", data={"username": username, "password": DEMO_PASSWORD}, follow_redirects=False)
-    assert r.status_code == 303, r.text
+    sign_in(client, username)
 
 
 def _csrf(client: TestClient) -> str:

@@ -131,3 +131,11 @@ Admin = Annotated[Principal, Depends(require("users.manage"))]
 AuditReader = Annotated[Principal, Depends(require("audit.read"))]
 
 DbId = Annotated[int, Path(ge=1, le=2_147_483_647, description="a database id")]
+
+
+def cookies_secure(request: Request, settings: Settings) -> bool:
+    """Whether cookies get ``Secure``: ``TRANSCARBON_COOKIE_SECURE`` when set, else whether this request came over
+    HTTPS (behind a proxy, run uvicorn with ``--proxy-headers`` so that ``X-Forwarded-Proto`` counts)."""
+    if settings.cookie_secure is not None:
+        return settings.cookie_secure
+    return request.url.scheme == "https"

@@ -51,11 +51,21 @@ class UploadOut(BaseModel):
     submission: SubmissionOut
 
 
+class RuleCountOut(BaseModel):
+    column: str
+    rule: str = Field(description="the check's catalog key")
+    count: int = Field(description="rows that failed it")
+
+
 class ValidateOut(BaseModel):
     ok: bool
     rows: int
-    errors: list[RowErrorOut]
-    warnings: list[RowErrorOut]
+    errors: list[RowErrorOut] = Field(description="the first errors of each column")
+    warnings: list[RowErrorOut] = Field(description="the first warnings of each column")
+    errors_total: int = Field(description="every error found, shown or not")
+    warnings_total: int = Field(description="every warning found, shown or not")
+    error_counts: list[RuleCountOut] = Field(description="errors per column and rule")
+    warning_counts: list[RuleCountOut] = Field(description="warnings per column and rule")
 
 
 class SubmissionList(BaseModel):
@@ -82,7 +92,9 @@ class ReviewIn(BaseModel):
     comment: str | None = Field(
         default=None, max_length=2000, description="required to return (comment) and to un-approve (reason)"
     )
-    lock_version: int | None = Field(default=None, description="the lock_version you saw; a stale value conflicts")
+    lock_version: int | None = Field(
+        default=None, ge=0, le=2_147_483_647, description="the lock_version you saw; a stale value conflicts"
+    )
 
 
 class LoginIn(BaseModel):
@@ -129,10 +141,37 @@ class UserOut(BaseModel):
 
 class TokenIn(BaseModel):
     name: str = Field(default="api", min_length=1, max_length=100)
+    days: float | None = Field(
+        default=None, gt=0, le=3650, description="how long the token is valid [days] (default: the platform's)"
+    )
 
 
 class TokenOut(BaseModel):
     token: str = Field(description="shown once; only its SHA-256 is stored")
+    expires_at: datetime
+
+
+class TokenInfoOut(BaseModel):
+    """An API token as listed: never the token itself."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    prefix: str = Field(description="the token's first characters, to recognise it")
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked: bool
+
+
+class PasswordChangeIn(BaseModel):
+    current_password: str = Field(min_length=1, max_length=1000)
+    new_password: str = Field(min_length=1, max_length=1000)
+
+
+class PasswordResetIn(BaseModel):
+    new_password: str = Field(min_length=1, max_length=1000)
 
 
 class OrganisationOut(BaseModel):
@@ -168,11 +207,19 @@ class AuditPage(BaseModel):
     items: list[AuditEntryOut]
 
 
+class AuditProblemOut(BaseModel):
+    id: int = Field(description="the audit entry, import batch, submission or record the problem is about")
+    reason: str = Field(description="what is wrong, as a catalog key (chain.*, seal.*)")
+    message_zh: str
+    message_en: str
+
+
 class AuditVerifyOut(BaseModel):
     ok: bool
-    checked: int
+    checked: int = Field(description="audit entries checked")
     first_bad_id: int | None
     reason: str
+    problems: list[AuditProblemOut] = Field(description="every problem found (chain, head, seals of approved data)")
 
 
 class FreeForm(BaseModel):

@@ -134,12 +134,18 @@ class AnnualDue(_Strict):
 
 
 class ReportingCalendar(_Strict):
-    """When a period's data are due (timeliness)."""
+    """When a period's data are due (timeliness), and which years are open to reporting: from ``first_year``
+    to the year after the current one (a period outside is refused wherever data enter)."""
 
     monthly: MonthlyDue
     quarterly: MonthlyDue | None = None
     annual: AnnualDue
     grace_days: int = Field(default=0, ge=0)
+    first_year: int = Field(default=2000, ge=1900, le=2100)
+
+    def open_years(self, today: date) -> tuple[int, int]:
+        """(first, last) year a period may have on ``today``: ``first_year`` to next year."""
+        return self.first_year, today.year + 1
 
     def due_date(self, period: Period) -> date:
         """Last day to submit a period's data (grace days included).

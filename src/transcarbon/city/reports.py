@@ -1,14 +1,14 @@
 """A city's report types (数据填报表) as configuration: models of ``<city>.reports.yaml`` and a loader.
 
 Each report type declares its period, who reports it, who supervises it, its fields (type, unit,
-required, allowed values with their names, hand-set min–max, ranges from history), cross-field rules, jump
-thresholds, and its deadline. A *register* (台账) is a report type whose rows are versions of assets: it names
-the fields that identify an asset (``register.key``) and each row carries its validity period
-(``valid_from`` / ``valid_to``, dates), so that the register can be read as it stood on any date.
+required, allowed values with their names, hand-set min–max and plausible maxima per unit, ranges from
+history), cross-field rules, jump thresholds, and its deadline. A *register* (台账) is a report type whose rows
+are versions of assets: it names the fields that identify an asset (``register.key``) and each row carries its
+validity period (``valid_from`` / ``valid_to``, dates), so that the register can be read as it stood on any date.
 
 Loading validates what a typo could break: unique ids, fields that rules, ``unique``, ``history.by``,
-``jumps`` and ``register`` name, expressions that parse into the small allowed grammar, periods and
-deadlines. Errors name the file and the place (``report_types[2] (shore_power).rules[0].when``).
+``unit_field``, ``jumps`` and ``register`` name, expressions that parse into the small allowed grammar, periods
+and deadlines. Errors name the file and the place (``report_types[2] (shore_power).rules[0].when``).
 
 Expressions (``when``/``require``) follow the small grammar of :mod:`transcarbon.city.expressions`; the
 services layer compiles them into vectorised Polars expressions.
@@ -59,7 +59,16 @@ class HistoryRange(_Strict):
     severity: Severity = "warning"
 
 
+NUMBER_CAP = 1e15
+"""The largest magnitude any number may have where its field sets no ``max``: far above any quantity a city
+reports (10¹⁵ t is a thousand times the world's yearly CO2), far below where floats lose whole units."""
+
+
 class FieldSpec(_Strict):
+    """One column of a report type. ``min``/``max``: the plausible range per organisation and period of the
+    report type; ``max_per_unit`` (with ``unit_field``, the column naming the unit): the plausible maximum in
+    each unit, for a number whose unit varies by row."""
+
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: Text2
     type: FieldType
@@ -68,8 +77,10 @@ class FieldSpec(_Strict):
     allowed: list[str] | None = None
     labels: dict[str, Text2] | None = None
     """Names of the allowed values (shown on pages and in the template's notes instead of the codes)."""
-    min: float | None = None
-    max: float | None = None
+    min: float | None = Field(default=None, allow_inf_nan=False)
+    max: float | None = Field(default=None, allow_inf_nan=False)
+    unit_field: str | None = None
+    max_per_unit: dict[str, float] | None = None
     history: HistoryRange | None = None
     note: Text2 | None = None
     example: str = ""
@@ -84,15 +95,26 @@ class FieldSpec(_Strict):
         if unknown:
             raise ValueError(f"labels name values that are not allowed: {unknown}")
         numeric = self.type in ("number", "integer")
-        if not numeric and (self.min is not None or self.max is not None or self.history is not None):
-            raise ValueError("min, max and history are only for number and integer fields")
+        ranged = (self.min, self.max, self.history, self.max_per_unit, self.unit_field)
+        if not numeric and any(v is not None for v in ranged):
+            raise ValueError("min, max, max_per_unit, unit_field and history are only for number and integer fields")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"min {self.min} is above max {self.max}")
+        if (self.max_per_unit is None) != (self.unit_field is None):
+            raise ValueError("max_per_unit and unit_field go together")
+        bad = [u for u, v in (self.max_per_unit or {}).items() if not 0 < v < float("inf")]
+        if bad:
+            raise ValueError(f"max_per_unit must be finite and positive; not for {bad}")
         return self
 
     @property
     def numeric(self) -> bool:
         return self.type in ("number", "integer")
+
+    @property
+    def upper(self) -> float:
+        """The field's maximum: ``max``, else :data:`NUMBER_CAP`."""
+        return self.max if self.max is not None else NUMBER_CAP
 
     def value_label(self, value: str, lang: Literal["zh", "en"] = "zh") -> str:
         """The name of an allowed value in ``lang`` (the value itself when it has none)."""
@@ -187,6 +209,12 @@ class ReportType(_Strict):
         for f in self.fields:
             if f.history:
                 need(f.history.by, f"fields ({f.id}).history.by")
+            if f.unit_field:
+                need([f.unit_field], f"fields ({f.id}).unit_field")
+                allowed = self.field(f.unit_field).allowed
+                missing = sorted(set(allowed or []) - set(f.max_per_unit or {}))
+                if missing:
+                    raise ValueError(f"fields ({f.id}).max_per_unit lacks units {missing} of {f.unit_field}")
         rule_ids = [r.id for r in self.rules]
         if len(set(rule_ids)) != len(rule_ids):
             raise ValueError("duplicate rule ids")

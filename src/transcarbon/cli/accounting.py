@@ -10,9 +10,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from transcarbon.city.config import load_city
 from transcarbon.cli import common
 from transcarbon.i18n import lines, sector_name
 from transcarbon.services.accounting import calculate_file, inventory_json
+from transcarbon.services.activity_csv import activity_limits
 from transcarbon.services.factor_sets import FactorUnavailable
 from transcarbon.services.validation import ValidationError
 from transcarbon.settings import get_settings
@@ -81,10 +83,12 @@ def calc(
     except OSError as exc:
         raise common.fail("cli.file_unreadable", 2, file=str(activity), detail=exc.strerror) from exc
     try:
-        inv = calculate_file(data, activity.name, common.accounting_options(get_settings(), factor_set, gwp))
+        settings = get_settings()
+        limits = activity_limits(load_city(settings.city))
+        inv = calculate_file(data, activity.name, common.accounting_options(settings, factor_set, gwp), limits)
     except ValidationError as exc:
         raise common.fail_with(
-            [*(e.render() for e in exc.errors), lines("cli.errors_found", count=len(exc.errors))], 1
+            [*(e.render() for e in exc.errors), lines("cli.errors_found", count=exc.total, omitted=exc.omitted)], 1
         ) from exc
     except FactorUnavailable as exc:
         raise common.fail_with([str(exc)], 2) from exc

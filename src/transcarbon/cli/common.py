@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import Progress, ProgressColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from transcarbon.i18n import lines, t
+from transcarbon.services import keys
 from transcarbon.services.accounting import AccountingOptions
 from transcarbon.services.database import Database, DatabaseNotReady
 from transcarbon.settings import Settings, get_settings
@@ -77,7 +78,9 @@ def open_database(*, create: bool = False) -> Database:
     or behind the code's schema with the catalog message naming the command to run (exit 2), and
     changes nothing: no file, no folder, no migration.
     """
+    settings = get_settings()
+    keys.configure(settings)
     try:
-        return Database.open(get_settings().effective_database_url, create=create)
+        return Database.open(settings.effective_database_url, create=create)
     except DatabaseNotReady as exc:
         raise fail(exc.key, 2, **exc.values) from exc

@@ -45,7 +45,7 @@ def coverage(
         cov, built_up = coverage_of_files(_read(stops), stops.name, _read(area), area.name, radius_m)
     except ValidationError as exc:
         raise common.fail_with(
-            [*(e.render() for e in exc.errors), lines("cli.errors_found", count=len(exc.errors))], 1
+            [*(e.render() for e in exc.errors), lines("cli.errors_found", count=exc.total, omitted=exc.omitted)], 1
         ) from exc
     payload = coverage_json(cov, built_up)
     if as_json:

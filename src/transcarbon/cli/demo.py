@@ -11,6 +11,7 @@ from transcarbon.cli import common
 from transcarbon.cli.accounting import inventory
 from transcarbon.cli.server import serve
 from transcarbon.i18n import lines
+from transcarbon.services.platform_meta import is_demo, is_empty
 from transcarbon.settings import get_settings
 
 
@@ -32,6 +33,8 @@ def build(
                 common.say(common.err, "cli.demo_present")
                 return
             raise common.fail("cli.demo_already", 2)
+        if not is_empty(session):
+            raise common.fail("cli.start_not_demo", 2, url=settings.effective_database_url)
         task = progress.add_task(lines("cli.demo_building"), total=None)
         runs = build_demo(
             session,
@@ -51,12 +54,10 @@ def start(
 ) -> None:
     """主任务：建示例库（如需要）、显示清单并启动 Web 服务 / Main job: demo database, inventory, web app."""
     from transcarbon.demo.accounts import DEMO_PASSWORD, ensure_demo_users
-    from transcarbon.demo.builder import demo_present
-    from transcarbon.services.organisations import has_organisations
 
     settings = get_settings()
     with common.open_database(create=True) as database, database.transaction() as session:
-        if not demo_present(session) and has_organisations(session):
+        if not is_demo(session) and not is_empty(session):  # a real database: no demo content, no demo accounts
             raise common.fail("cli.start_not_demo", 2, url=settings.effective_database_url)
     build(seed=20200101, if_missing=True)
     with common.open_database(create=True) as database, database.transaction() as session:

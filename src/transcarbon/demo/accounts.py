@@ -42,7 +42,7 @@ def ensure_demo_users(session: Session, *, actor: str = "demo") -> list[tuple[st
     Their passwords are public: refused (``RuntimeError``) unless the database holds the synthetic demo
     data set, so that no demo account can appear on a real database.
     """
-    if not demo_present(session):
+    if not demo_present(session):  # marked as the demo when it was created, and holding the demo data set
         raise RuntimeError("demo accounts are only created on the synthetic demo database (transcarbon demo build)")
 
     out = []

@@ -23,6 +23,7 @@ from transcarbon.services.accounting import AccountingOptions
 from transcarbon.services.activity_csv import NUMERIC
 from transcarbon.services.inventory_runs import run_inventory
 from transcarbon.services.organisations import import_organisations
+from transcarbon.services.platform_meta import is_demo, is_empty, mark_demo
 from transcarbon.services.records import has_batch, store_activity
 from transcarbon.services.road.inventory import run_road_inventory
 from transcarbon.services.road.tracks import compute_gtfs, compute_trajectories, record_gtfs_run, record_trajectory_run
@@ -32,8 +33,8 @@ T = TypeVar("T")
 
 
 def demo_present(session: Session) -> bool:
-    """True when the database holds the demo data set (its import batch)."""
-    return has_batch(session, "demo")
+    """True when the database was created as the demo and holds the demo data set (its import batch)."""
+    return is_demo(session) and has_batch(session, "demo")
 
 
 def build_demo(
@@ -50,11 +51,14 @@ def build_demo(
     Organisations and activity records go in as one approved batch; the other report types (vehicle
     additions, shore power, port throughput, public transport, milestone evidence) as approved
     submissions whose raw CSV is kept under ``data_dir`` when given; a synthetic month of AIS (May 2024)
-    becomes a ship-emission run. Refuses to load twice into one
-    database (the demo batch is there already).
+    becomes a ship-emission run. Marks the database as the demo; refuses a database that holds the demo
+    already or anything else (only an empty database becomes the demo).
     """
     if demo_present(session):
         raise RuntimeError("the demo data set is already loaded in this database")
+    if not is_demo(session) and not is_empty(session):
+        raise RuntimeError("the demo is built only into an empty database, never into one that holds other data")
+    mark_demo(session)
     progress("generate")
     data = generate(seed)
     orgs = data.organisations.select(

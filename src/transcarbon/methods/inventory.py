@@ -51,6 +51,7 @@ from transcarbon.methods.combustion import (
     gas_from_mass,
 )
 from transcarbon.methods.electricity import GJ_PER_KWH, scope2_co2
+from transcarbon.methods.finite import require_finite
 from transcarbon.methods.turnover import converted_turnover, intensity_kg_per_unit
 from transcarbon.methods.uncertainty import co2_variance_by, grade_expr
 
@@ -188,8 +189,10 @@ def compute_lines(activity: pl.DataFrame, f: InventoryFactors) -> pl.DataFrame:
 
     ``activity`` needs the columns ``record_id, org_id, period, year, sector, fuel, amount, unit,
     freight_tkm, passenger_pkm, passenger_kind, region, throughput_t`` (region already defaulted) and may have
-    ``data_quality`` (missing or null: reported).
+    ``data_quality`` (missing or null: reported); its numbers must be finite
+    (:class:`~transcarbon.methods.finite.NonFiniteInput` otherwise).
     """
+    require_finite(activity, ("amount", "freight_tkm", "passenger_pkm", "throughput_t"), "inventory activity")
     per_fuel, per_sector_fuel, turn = _factor_tables(f)
     if "data_quality" not in activity.columns:
         activity = activity.with_columns(pl.lit(None, pl.String).alias("data_quality"))

@@ -56,6 +56,8 @@ import numpy as np
 import polars as pl
 from numpy.typing import ArrayLike, NDArray
 
+from transcarbon.methods.finite import require_finite
+
 EFFECTS: tuple[str, ...] = ("activity", "structure", "intensity", "fuel_mix", "emission_factor")
 """Effect names, in the order of the identity's factors Q, S, I, M, U."""
 
@@ -90,6 +92,7 @@ def _check_frame(frame: pl.DataFrame) -> None:
     missing = [c for c in INPUT_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"LMDI input lacks column(s) {missing}; expected {list(INPUT_COLUMNS)}")
+    require_finite(frame, ("activity", "energy", "co2"), "LMDI input")
     for c in ("activity", "energy", "co2"):
         col = frame.get_column(c).cast(pl.Float64)
         if col.null_count() or col.is_nan().any():

@@ -28,7 +28,7 @@ from transcarbon.methods.inventory import (
     compute_lines,
     missing_factor_rows,
 )
-from transcarbon.services.activity_csv import read_activity_csv
+from transcarbon.services.activity_csv import ActivityLimits, read_activity_csv
 from transcarbon.services.factor_sets import library_refusals, region_codes
 from transcarbon.services.validation import RowError, ValidationError
 
@@ -138,15 +138,16 @@ def check_options(library: FactorLibrary, options: AccountingOptions) -> None:
     library.gwp(options.gwp)
 
 
-def calculate_file(data: bytes, file_name: str, options: AccountingOptions) -> Inventory:
+def calculate_file(data: bytes, file_name: str, options: AccountingOptions, limits: ActivityLimits) -> Inventory:
     """The inventory of one activity CSV (``calc``): no database, nothing stored.
 
     Checks the options first (:class:`FactorUnavailable` before the file is read), then every row of the
-    file (:class:`ValidationError` listing each bad row), then computes.
+    file against the contract and the city's ``limits`` (:class:`ValidationError` listing each bad row), then
+    computes.
     """
     library = FactorLibrary.load()
     check_options(library, options)
-    frame = read_activity_csv(data, file_name, regions=region_codes())
+    frame = read_activity_csv(data, file_name, regions=region_codes(), limits=limits)
     return compute_inventory(
         frame.rename({"row": "record_id"}).with_columns(row=frame["row"]), library, options, file=file_name
     )

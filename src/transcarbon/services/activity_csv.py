@@ -16,16 +16,23 @@ Rules, each reported per row with its column, value and fix (see ``i18n/messages
   calculation time);
 - data_quality, when the column is there, is metered, reported, estimated or defaulted (empty: reported);
 - urea_solution (AdBlue/AUS32, process CO2 of SCR after-treatment) is given by mass or volume, not energy.
+- every number is finite and within its plausible maximum per organisation and month (an annual row: twelve
+  months), set in the city's report type that feeds activity (``max``; for ``amount``, per unit); the period's
+  year lies between the city's first reporting year and next year (:class:`ActivityLimits`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 import polars as pl
 
+from transcarbon.city.config import CityConfig
+from transcarbon.city.reports import ReportType, load_report_types
 from transcarbon.domain import PERIOD_PATTERN, SECTOR_MODE, DataQuality, Fuel, Mode, PassengerKind, Sector, Unit
-from transcarbon.services.validation import Check, RowError, ValidationError, file_error, run_checks
+from transcarbon.services.validation import Check, RowError, Tally, ValidationError, file_error, run_checks
 
 COLUMNS = (
     "org_id",
@@ -63,7 +70,41 @@ def _allowed(values: Iterable[str]) -> str:
     return ", ".join(values)
 
 
-def read_activity_csv(data: bytes, file: str, *, regions: Iterable[str]) -> pl.DataFrame:
+@dataclass(frozen=True)
+class ActivityLimits:
+    """What the contract accepts beyond its shape: the years open to reporting (``first_year`` to
+    ``last_year``) and the plausible maximum of each number per organisation and month (``max_per_month``:
+    column → maximum; ``amount_per_unit``: unit → maximum of ``amount``)."""
+
+    first_year: int
+    last_year: int
+    max_per_month: dict[str, float]
+    amount_per_unit: dict[str, float]
+
+    @classmethod
+    def of(cls, rt: ReportType, years: tuple[int, int]) -> ActivityLimits:
+        """The limits a report type that feeds activity declares, for the open ``years`` (first, last)."""
+        fields = [rt.field(c) for c in NUMERIC if c in rt.columns]
+        maxima = {f.id: f.upper for f in fields if f.max_per_unit is None or f.max is not None}
+        amount = rt.field("amount").max_per_unit if "amount" in rt.columns else None
+        return cls(years[0], years[1], maxima, dict(amount or {}))
+
+
+def activity_limits(city: CityConfig, today: date | None = None) -> ActivityLimits:
+    """The limits of ``city`` (its report type that feeds activity, its open years) on ``today`` (default:
+    today in UTC)."""
+    catalog = load_report_types(city.reports_path)
+    rt = next(r for r in catalog.report_types if r.feeds == "activity")
+    return ActivityLimits.of(rt, city.reporting_calendar.open_years(today or datetime.now(UTC).date()))
+
+
+def hashed_fields(values: Mapping[str, object]) -> list[object]:
+    """What a row hash covers: every contract field, then each optional field that is filled (so a row without
+    an optional field hashes as it did before that field existed)."""
+    return [values.get(c) for c in COLUMNS] + [values[c] for c in OPTIONAL_COLUMNS if values.get(c) is not None]
+
+
+def read_activity_csv(data: bytes, file: str, *, regions: Iterable[str], limits: ActivityLimits) -> pl.DataFrame:
     """Parse and check an activity CSV; return the typed frame (with ``row`` numbers) or raise.
 
     Raises :class:`ValidationError` with every problem found; nothing is returned half-checked.
@@ -78,14 +119,11 @@ def read_activity_csv(data: bytes, file: str, *, regions: Iterable[str]) -> pl.D
     if raw.is_empty():
         raise ValidationError([file_error(file, "csv.empty", row=2)])
     frame = typed_activity(raw)
-    checked = frame.with_columns(
-        pl.col("fuel")
-        .replace_strict({f: ", ".join(us) for f, us in UNITS_BY_FUEL.items()}, default=None, return_dtype=pl.String)
-        .alias("_units_allowed")
-    )
-    errors = run_checks(checked, activity_checks(raw, regions), file, raw=raw)
+    tally = Tally()
+    checks = activity_checks(raw, regions, limits)
+    errors = run_checks(with_check_columns(frame, limits), checks, file, raw=raw, tally=tally)
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(errors, tally)
     return frame
 
 
@@ -121,7 +159,20 @@ def typed_activity(raw: pl.DataFrame) -> pl.DataFrame:
     ).with_columns(pl.col("period").str.slice(0, 4).cast(pl.Int64, strict=False).alias("year"))
 
 
-def activity_checks(raw: pl.DataFrame, regions: Iterable[str]) -> list[Check]:
+def with_check_columns(frame: pl.DataFrame, limits: ActivityLimits) -> pl.DataFrame:
+    """The typed frame with what the checks' messages name per row: the units a row's fuel allows and the
+    plausible maximum of its amount in its unit (for its period: a month or twelve)."""
+    months = pl.when(pl.col("period").str.len_chars() == 4).then(12.0).otherwise(1.0)
+    per_unit = pl.col("unit").replace_strict(limits.amount_per_unit, default=None, return_dtype=pl.Float64)
+    return frame.with_columns(
+        pl.col("fuel")
+        .replace_strict({f: ", ".join(us) for f, us in UNITS_BY_FUEL.items()}, default=None, return_dtype=pl.String)
+        .alias("_units_allowed"),
+        (months * per_unit).alias("_amount_max"),
+    )
+
+
+def activity_checks(raw: pl.DataFrame, regions: Iterable[str], limits: ActivityLimits) -> list[Check]:
     """Every rule of the contract as a vectorised check (true on bad rows) over the typed frame.
 
     ``raw`` is the untyped text, needed to tell an empty cell from one that is not a number.
@@ -179,9 +230,40 @@ def activity_checks(raw: pl.DataFrame, regions: Iterable[str]) -> list[Check]:
             {"allowed": _allowed(qualities)},
         ),
     ]
+    months = pl.when(pl.col("period").str.len_chars() == 4).then(12.0).otherwise(1.0)
+    year = pl.col("period").str.slice(0, 4).cast(pl.Int64, strict=False)
+    checks.append(
+        Check(
+            "period",
+            pl.col("period").str.contains(PERIOD_PATTERN) & ~year.is_between(limits.first_year, limits.last_year),
+            "val.period_range",
+            {"first": limits.first_year, "last": limits.last_year},
+        )
+    )
     for c in NUMERIC:
+        finite = pl.col(c).is_finite()
         checks.append(Check(c, pl.lit(raw_given[c]) & pl.col(c).is_null(), "val.number"))
-        checks.append(Check(c, pl.col(c) < 0, "val.non_negative"))
+        checks.append(Check(c, pl.col(c).is_not_null() & ~finite, "val.finite"))
+        checks.append(Check(c, finite & (pl.col(c) < 0), "val.non_negative"))
+        if c in limits.max_per_month:
+            checks.append(
+                Check(
+                    c,
+                    finite & (pl.col(c) > months * limits.max_per_month[c]),
+                    "val.plausible_max",
+                    {"max": f"{limits.max_per_month[c]:g}"},
+                )
+            )
+    if limits.amount_per_unit:
+        per_unit = pl.col("unit").replace_strict(limits.amount_per_unit, default=None, return_dtype=pl.Float64)
+        checks.append(
+            Check(
+                "amount",
+                pl.col("amount").is_finite() & (pl.col("amount") > months * per_unit),
+                "val.plausible_max_unit",
+                row_params={"unit": "unit", "max": "_amount_max"},
+            )
+        )
     fuel_ok = pl.col("fuel").is_in(fuels)
     checks += [
         Check("amount", fuel_ok & pl.col("amount").is_null() & ~pl.lit(raw_given["amount"]), "val.required"),

@@ -1,10 +1,19 @@
-"""The append-only, hash-chained audit log.
+"""The append-only audit log: a keyed hash chain (:mod:`transcarbon.services.chain`) with a keyed head.
 
-Each entry's hash is ``SHA-256(prev_hash ‖ canonical JSON of (ts, actor, action, object_type,
-object_id, before_hash, after_hash, details))``; the first entry chains from 64 zeros. Appending
-locks the chain head row (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite serialises writers), so
-concurrent writers queue rather than fork the chain. :func:`verify` recomputes the chain and
-reports the first entry that does not match: any edit, insertion or deletion of a row shows.
+Each entry's hash is ``HMAC-SHA256(key, prev_hash ‖ canonical JSON of (ts, actor, action, object_type,
+object_id, before_hash, after_hash, details, key_id))`` under the audit key ring (:mod:`transcarbon.services.keys`:
+a key outside the database). Entries written before the chain was keyed (``key_id`` null) were plain SHA-256 and
+are accepted only before the first keyed entry.
+
+Appending is serialised on every database, across processes: on PostgreSQL a transaction-scoped advisory lock
+and the head row locked ``FOR UPDATE``; on SQLite, which ignores ``FOR UPDATE``, the head row is written first, so
+that the transaction holds SQLite's write lock before it reads the head (a deferred transaction would read a
+head that another process is about to move, and fork the chain).
+
+:func:`verify` walks the whole chain once and reports every broken entry, the head (a keyed MAC over the last
+id and hash: entries removed from the end show) and, given an :class:`Anchor` recorded earlier (:func:`anchor`),
+whether the chain still holds it. It also collects the seals of approved data written into entries
+(``details["seals"]``), which :mod:`transcarbon.services.integrity` checks against the data.
 :func:`entries` and :func:`actions` list the log for people (newest first, a page at a time).
 """
 
@@ -12,21 +21,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from transcarbon.services import chain, keys
+from transcarbon.services.chain import GENESIS, Break, canonical_json
 from transcarbon.store.models import AuditEntry, AuditHead
 
-GENESIS = "0" * 64
-
-
-def canonical_json(value: object) -> str:
-    """JSON with sorted keys and no spaces: the same bytes on every machine and database."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+PURPOSE = "audit"
+_PG_LOCK = 0x7C_A0D1  # the advisory lock id of the audit chain (any constant the platform uses for nothing else)
 
 
 def content_hash(value: object) -> str:
@@ -34,9 +42,36 @@ def content_hash(value: object) -> str:
     return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
 
 
-def _entry_hash(prev_hash: str, e: AuditEntry) -> str:
-    body = canonical_json([e.ts, e.actor, e.action, e.object_type, e.object_id, e.before_hash, e.after_hash, e.details])
+def _body(e: AuditEntry) -> str:
+    fields: list[object] = [e.ts, e.actor, e.action, e.object_type, e.object_id, e.before_hash, e.after_hash, e.details]
+    return canonical_json(fields if e.key_id is None else [*fields, e.key_id])
+
+
+def _unkeyed(prev_hash: str, body: str) -> str:
+    """How entries were hashed before the chain was keyed."""
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+def _lock_head(session: Session) -> AuditHead:
+    """The head row, held so that no other transaction appends until this one ends (see the module doc)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(_PG_LOCK)))
+    elif dialect == "sqlite":
+        session.execute(
+            update(AuditHead)
+            .where(AuditHead.id == 1)
+            .values(last_id=AuditHead.last_id)
+            .execution_options(synchronize_session=False)
+        )
+    head = session.scalars(
+        select(AuditHead).where(AuditHead.id == 1).with_for_update().execution_options(populate_existing=True)
+    ).one_or_none()
+    if head is None:  # a database migrated before the head row was made at creation
+        head = AuditHead(id=1, last_id=0, last_hash=GENESIS)
+        session.add(head)
+        session.flush()
+    return head
 
 
 def append(
@@ -51,11 +86,8 @@ def append(
     details: dict[str, object] | None = None,
 ) -> AuditEntry:
     """Add one entry in the caller's transaction (it commits or rolls back with the change itself)."""
-    head = session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one_or_none()
-    if head is None:
-        head = AuditHead(id=1, last_id=0, last_hash=GENESIS)
-        session.add(head)
-        session.flush()
+    key = keys.ring(PURPOSE).current
+    head = _lock_head(session)
     entry = AuditEntry(
         ts=datetime.now(UTC).isoformat(timespec="microseconds"),
         actor=actor,
@@ -67,45 +99,108 @@ def append(
         details=canonical_json(details or {}),
         prev_hash=head.last_hash,
         hash="",
+        key_id=key.id,
     )
-    entry.hash = _entry_hash(head.last_hash, entry)
+    entry.hash = chain.link_hash(key, head.last_hash, _body(entry))
     session.add(entry)
     session.flush()
     head.last_id, head.last_hash = entry.id, entry.hash
+    head.key_id, head.mac = key.id, chain.head_mac(key, entry.id, entry.hash)
     return entry
 
 
 @dataclass(frozen=True)
-class VerifyResult:
-    ok: bool
-    checked: int
-    first_bad_id: int | None = None
-    reason: str = ""
+class Anchor:
+    """The head of the chain at one moment, to be recorded outside the platform: how many entries, the last
+    one's id and hash, and when."""
+
+    count: int
+    last_id: int
+    hash: str
+    ts: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"count": self.count, "last_id": self.last_id, "hash": self.hash, "ts": self.ts}
+
+    def to_json(self) -> str:
+        return canonical_json(self.as_dict())
+
+    @classmethod
+    def parse(cls, text: str) -> Anchor:
+        """An anchor from the JSON :func:`anchor` wrote; ``ValueError`` when it is not one."""
+        try:
+            data = json.loads(text)
+            return cls(int(data["count"]), int(data["last_id"]), str(data["hash"]), str(data["ts"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"not an audit anchor: {exc}") from exc
 
 
-def verify(session: Session, batch: int = 5000) -> VerifyResult:
-    """Recompute the whole chain in id order, streaming; stop at the first mismatch."""
-    prev, count = GENESIS, 0
-    for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=batch)):
-        if e.prev_hash != prev:
-            return VerifyResult(
-                False,
-                count,
-                e.id,
-                "prev_hash does not match the previous entry (an entry was removed, inserted or edited)",
-            )
-        if _entry_hash(prev, e) != e.hash:
-            return VerifyResult(False, count, e.id, "hash does not match the entry's content (edited)")
-        prev, count = e.hash, count + 1
+def anchor(session: Session) -> Anchor:
+    """The current head as an :class:`Anchor` (read, not locked: it names a state the chain has reached)."""
     head = session.get(AuditHead, 1)
-    if head is not None and head.last_hash != prev:
-        return VerifyResult(
-            False,
-            count,
-            head.last_id,
-            "the chain head does not match the last entry (entries were removed from the end)",
-        )
-    return VerifyResult(True, count)
+    last_id, last_hash = (head.last_id, head.last_hash) if head is not None else (0, GENESIS)
+    count = session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.id <= last_id)) or 0
+    return Anchor(count, last_id, last_hash, datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+@dataclass
+class VerifyResult:
+    """The chain's verification: entries checked, every break found, and the seals of approved data that the
+    entries carry (``(kind, id)`` → seal, the newest per object)."""
+
+    checked: int
+    problems: list[Break] = field(default_factory=list)
+    seals: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def first_bad_id(self) -> int | None:
+        return self.problems[0].id if self.problems else None
+
+    @property
+    def reason(self) -> str:
+        """The first problem's catalog key ('' when none)."""
+        return self.problems[0].reason if self.problems else ""
+
+
+def _links(session: Session, seals: dict[tuple[str, int], dict[str, Any]], batch: int) -> Iterator[chain.Link]:
+    for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=batch)):
+        if '"seals"' in e.details:
+            for seal in json.loads(e.details).get("seals") or []:
+                if isinstance(seal, dict) and seal.get("kind") in ("batch", "submission"):
+                    seals[(str(seal["kind"]), int(seal["id"]))] = seal
+        yield chain.Link(e.id, e.prev_hash, e.hash, _body(e), e.key_id)
+
+
+def verify(session: Session, *, anchor: Anchor | None = None, batch: int = 5000) -> VerifyResult:
+    """Recompute the whole chain in id order (streaming), check the head and, when given, the anchor; report
+    every broken entry."""
+    ring = keys.ring(PURPOSE)
+    result = VerifyResult(0)
+    walk = chain.check(_links(session, result.seals, batch), ring, unkeyed=_unkeyed)
+    head = session.get(AuditHead, 1)
+    if head is not None:
+        chain.check_head(walk, ring, last_id=head.last_id, last_hash=head.last_hash, key_id=head.key_id, mac=head.mac)
+    if anchor is not None:
+        walk.breaks += _check_anchor(session, anchor)
+    result.checked, result.problems = walk.count, walk.breaks
+    return result
+
+
+def _check_anchor(session: Session, anchor: Anchor) -> list[Break]:
+    """The anchored entry is still there with the same hash, and no entry before it went missing."""
+    if anchor.last_id == 0:
+        return []
+    entry = session.get(AuditEntry, anchor.last_id)
+    if entry is None or entry.hash != anchor.hash:
+        return [Break(anchor.last_id, "chain.anchor_changed")]
+    before = session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.id <= anchor.last_id))
+    if before != anchor.count:
+        return [Break(anchor.last_id, "chain.anchor_count")]
+    return []
 
 
 ENTRY_FIELDS = (

@@ -21,6 +21,14 @@ from transcarbon.store.db import transaction
 from transcarbon.store.models import UploadedFile
 
 
+def safe_name(name: str) -> str:
+    """A file name as kept and shown: its last path part, without control characters (NUL and the like, which
+    PostgreSQL cannot store and no file system wants), at most 200 characters; ``upload`` when nothing is left."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    clean = "".join(ch for ch in base if ch.isprintable()).strip()
+    return clean[:200] or "upload"
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -58,6 +66,7 @@ def keep(
     purpose: str,
 ) -> UploadedFile:
     """Keep the raw file (bytes and row) and log the upload, committed on its own."""
+    media_type = media_type if media_type.isprintable() else "application/octet-stream"
     digest, rel = write_bytes(data_dir, data)
     try:
         return _record(factory, digest, rel, data, file_name, media_type, actor, purpose)

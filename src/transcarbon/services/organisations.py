@@ -1,5 +1,5 @@
-"""Use case: the reporting organisations (enterprises and departments): register them (audited), whether any
-is registered, and read them for the faces (lists, names, ids by kind and sector)."""
+"""Use case: the reporting organisations (enterprises and departments): register them (audited) and read them
+for the faces (lists, names, ids by kind and sector)."""
 
 from __future__ import annotations
 
@@ -31,11 +31,6 @@ def import_organisations(session: Session, frame: pl.DataFrame, *, actor: str, s
         details={"count": len(rows), "synthetic": bool(frame["synthetic"].all())},
     )
     return len(rows)
-
-
-def has_organisations(session: Session) -> bool:
-    """True once any organisation is registered (a database that holds data, demo or real)."""
-    return session.scalars(select(Organisation.id)).first() is not None
 
 
 def visible_organisations(session: Session, principal: Principal, *, kind: str | None = None) -> list[Organisation]:

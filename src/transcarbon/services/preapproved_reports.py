@@ -3,7 +3,8 @@ set, a migration of earlier years) as approved submissions, in one call per repo
 
 Each (organisation, period) of the frame becomes one approved submission, version 1, with its report rows
 and the upload path's row and content hashes (:func:`.submissions.rows_hash`); the rows as CSV are kept as
-the submissions' raw file (:func:`.filestore.record`), and one audit entry names the file and the counts.
+the submissions' raw file (:func:`.filestore.record`), and one audit entry names the file and the counts and
+seals the rows (:mod:`.integrity`).
 Everything happens in the caller's transaction. The rows are not checked again: the caller vouches that they
 were reviewed, which is why the workflow's upload → submit → approve is not repeated for each slot.
 """
@@ -19,7 +20,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from transcarbon.city.reports import ReportType
-from transcarbon.services import audit, filestore
+from transcarbon.services import audit, filestore, integrity
 from transcarbon.services.submissions import rows_hash
 from transcarbon.store.models import ReportRow, Submission
 
@@ -105,6 +106,11 @@ def store_preapproved(
         object_type="report_type",
         object_id=rt.id,
         after={"file_sha256": digest, "submissions": len(sub_rows), "rows": len(report_rows)},
-        details={"state": "approved", "file_name": file_name, **(details or {})},
+        details={
+            "state": "approved",
+            "file_name": file_name,
+            **(details or {}),
+            "seals": integrity.seal_submissions(session, [i for i, _, _ in ids]),
+        },
     )
     return {"submissions": len(sub_rows), "rows": len(report_rows)}

@@ -6,8 +6,8 @@ import polars as pl
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from transcarbon.services import audit
-from transcarbon.services.activity_csv import COLUMNS, OPTIONAL_COLUMNS
+from transcarbon.services import audit, integrity
+from transcarbon.services.activity_csv import COLUMNS, OPTIONAL_COLUMNS, hashed_fields
 from transcarbon.store.models import ActivityRecord, ImportBatch, Organisation
 
 
@@ -25,16 +25,9 @@ def _with_optional(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def row_hashes(frame: pl.DataFrame) -> pl.Series:
-    """SHA-256 of each row's contract fields in canonical JSON (what lineage and runs hash); an optional field
-    enters the hash only when it is filled, so a row without it hashes as before it existed."""
-    frame = _with_optional(frame)
-    rows = frame.select(*COLUMNS, *OPTIONAL_COLUMNS).rows()
-    n = len(COLUMNS)
-    return pl.Series(
-        "row_hash",
-        [audit.content_hash(list(r[:n]) + [v for v in r[n:] if v is not None]) for r in rows],
-        dtype=pl.String,
-    )
+    """SHA-256 of each row's :func:`hashed_fields` in canonical JSON (what lineage, runs and seals check)."""
+    rows = _with_optional(frame).select(*COLUMNS, *OPTIONAL_COLUMNS).iter_rows(named=True)
+    return pl.Series("row_hash", [audit.content_hash(hashed_fields(r)) for r in rows], dtype=pl.String)
 
 
 def store_activity(
@@ -81,6 +74,9 @@ def store_activity(
     )
     if rows:
         session.execute(insert(ActivityRecord), rows)
+    details: dict[str, object] = {"kind": kind, "label": label, "file_name": file_name, "status": status}
+    if status == "approved":  # approved on import: sealed now (uploads are sealed when approved)
+        details["seals"] = integrity.seal_batches(session, [batch.id])
     audit.append(
         session,
         actor=actor,
@@ -88,6 +84,6 @@ def store_activity(
         object_type="import_batch",
         object_id=str(batch.id),
         after={"file_sha256": file_sha256, "rows": frame.height},
-        details={"kind": kind, "label": label, "file_name": file_name, "status": status},
+        details=details,
     )
     return batch

@@ -1,11 +1,12 @@
 """Check an uploaded report against its report type: every rule at once over the whole frame.
 
-Blocking errors: types, required fields, allowed values, dates (``YYYY-MM-DD``, a day that exists), hand-set min–max,
-the activity contract (for ``energy_activity``), organisation and period of the submission, duplicate rows, cross-field
-rules of severity ``error`` and history ranges of severity ``error``; for a register, a ``valid_to`` not after its
-``valid_from`` and a ``valid_from`` after the end of the reported period. Warnings (shown, stored with the submission,
-never blocking): rules and history ranges of severity ``warning``, month-on-month and year-on-year jumps against the
-reporter's approved data.
+Blocking errors: types, required fields, allowed values, numbers that are not finite, the plausible min–max
+(a field without ``max``: :data:`~transcarbon.city.reports.NUMBER_CAP`), periods outside the open years, dates
+(``YYYY-MM-DD``, a day that exists), the activity contract (for ``energy_activity``), organisation and period of the
+submission, duplicate rows, cross-field rules of severity ``error`` and history ranges of severity ``error``; for a
+register, a ``valid_to`` not after its ``valid_from`` and a ``valid_from`` after the end of the reported period.
+Warnings (shown, stored with the submission, never blocking): rules and history ranges of severity ``warning``,
+month-on-month and year-on-year jumps against the reporter's approved data.
 
 All checks are Polars expressions evaluated together (:func:`run_checks`); Python only formats the
 rows that failed, and jump warnings are computed per group, not per row.
@@ -20,25 +21,33 @@ from datetime import date
 
 import polars as pl
 
+from transcarbon.city.expressions import expression_fields
 from transcarbon.city.reports import FieldSpec, ReportType
 from transcarbon.domain import PERIOD_PATTERN, Period
 from transcarbon.i18n import t
-from transcarbon.services.activity_csv import UNITS_BY_FUEL, activity_checks, typed_activity
+from transcarbon.services.activity_csv import ActivityLimits, activity_checks, typed_activity, with_check_columns
 from transcarbon.services.report_rules import compile_expression
-from transcarbon.services.validation import Check, RowError, run_checks
+from transcarbon.services.validation import Check, RowError, Tally, ValidationError, run_checks
 
 
 @dataclass
 class CheckOutcome:
-    """The typed frame (``row`` = sheet row number) with every error and warning found."""
+    """The typed frame (``row`` = sheet row number) with the errors and warnings shown (the first of each column)
+    and how many were found per column and rule (``error_tally``, ``warning_tally``)."""
 
     frame: pl.DataFrame
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
+    error_tally: Tally = field(default_factory=Tally)
+    warning_tally: Tally = field(default_factory=Tally)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def refusal(self) -> ValidationError:
+        """The errors as the exception that refuses the upload."""
+        return ValidationError(self.errors, self.error_tally)
 
 
 def _fmt(value: float | None) -> str:
@@ -78,24 +87,35 @@ def period_end(period: Period) -> date:
     return date(period.year, period.month, calendar.monthrange(period.year, period.month)[1])
 
 
-def _field_checks(f: FieldSpec, raw: pl.DataFrame) -> list[Check]:
+def _field_checks(f: FieldSpec, raw: pl.DataFrame, years: tuple[int, int]) -> list[Check]:
     c = pl.col(f.id)
     checks: list[Check] = []
     given = raw.get_column(f.id).cast(pl.String).str.strip_chars().replace("", None).is_not_null()
     if f.required:  # a cell with text that is not a number gets the number message only
         checks.append(Check(f.id, c.is_null() & ~pl.lit(given), "val.required"))
     if f.numeric:
+        finite = c.is_finite()
         checks.append(Check(f.id, pl.lit(given) & c.is_null(), "val.number"))
+        checks.append(Check(f.id, c.is_not_null() & ~finite, "val.finite"))
         if f.type == "integer":
-            checks.append(Check(f.id, c.is_not_null() & (c != c.floor()), "val.integer"))
+            checks.append(Check(f.id, finite & (c != c.floor()), "val.integer"))
         if f.min is not None:
-            checks.append(Check(f.id, c < f.min, "val.min", {"min": _fmt(f.min)}))
-        if f.max is not None:
-            checks.append(Check(f.id, c > f.max, "val.max", {"max": _fmt(f.max)}))
+            checks.append(Check(f.id, finite & (c < f.min), "val.min", {"min": _fmt(f.min)}))
+        checks.append(Check(f.id, finite & (c > f.upper), "val.max", {"max": _fmt(f.upper)}))
     if f.type == "enum" and f.allowed:
         checks.append(Check(f.id, c.is_not_null() & ~c.is_in(f.allowed), "val.enum", {"allowed": ", ".join(f.allowed)}))
     if f.type == "period":
+        year = c.str.slice(0, 4).cast(pl.Int64, strict=False)
+        well_formed = c.is_not_null() & c.str.contains(PERIOD_PATTERN)
         checks.append(Check(f.id, c.is_not_null() & ~c.str.contains(PERIOD_PATTERN), "val.period"))
+        checks.append(
+            Check(
+                f.id,
+                well_formed & ~year.is_between(*years),
+                "val.period_range",
+                {"first": years[0], "last": years[1]},
+            )
+        )
     if f.type == "date":
         real = c.str.to_date("%Y-%m-%d", strict=False).is_not_null() & c.str.contains(DATE_PATTERN)
         checks.append(Check(f.id, c.is_not_null() & ~real, "val.date"))
@@ -115,12 +135,29 @@ def _register_checks(rt: ReportType, period: Period) -> list[Check]:
     ]
 
 
-def _rule_checks(rt: ReportType, severity: str) -> list[Check]:
+def _unusable(rt: ReportType, raw: pl.DataFrame, fields: set[str]) -> pl.Expr:
+    """True where one of the numeric ``fields`` holds text that is not a number, or a number that is not finite:
+    already refused by its own check, so a rule over it says nothing more."""
+    bad = [
+        (
+            pl.lit(raw.get_column(f.id).cast(pl.String).str.strip_chars().replace("", None).is_not_null())
+            & pl.col(f.id).is_null()
+        )
+        | ~pl.col(f.id).is_finite().fill_null(True)
+        for f in rt.fields
+        if f.numeric and f.id in fields
+    ]
+    return pl.any_horizontal(bad) if bad else pl.lit(False)
+
+
+def _rule_checks(rt: ReportType, severity: str, raw: pl.DataFrame) -> list[Check]:
     checks = []
     for r in rt.rules:
         if r.severity != severity:
             continue
+        refs = expression_fields(r.require) | (expression_fields(r.when) if r.when else set())
         when = compile_expression(r.when).fill_null(False) if r.when else pl.lit(True)
+        when = when & ~_unusable(rt, raw, refs)
         require = compile_expression(r.require).fill_null(False)
         checks.append(
             Check(
@@ -249,9 +286,11 @@ def check_report(
     org_id: str,
     period: Period,
     regions: Iterable[str],
+    years: tuple[int, int],
     history: pl.DataFrame | None = None,
 ) -> CheckOutcome:
-    """Check ``raw`` (text cells, the report type's columns, header = row 1) for ``org_id`` and ``period``.
+    """Check ``raw`` (text cells, the report type's columns, header = row 1) for ``org_id`` and ``period``;
+    ``years``: the first and last year open to reporting.
 
     ``history``: the organisation's approved data of this report type in other periods (``period``
     column plus the fields), for ranges from history and jump warnings.
@@ -261,12 +300,8 @@ def check_report(
         return CheckOutcome(frame)
     checks: list[Check] = []
     if rt.feeds == "activity":
-        frame = frame.with_columns(
-            pl.col("fuel")
-            .replace_strict({f: ", ".join(us) for f, us in UNITS_BY_FUEL.items()}, default=None, return_dtype=pl.String)
-            .alias("_units_allowed")
-        )
-        checks += activity_checks(raw, regions)
+        frame = with_check_columns(frame, ActivityLimits.of(rt, years))
+        checks += activity_checks(raw, regions, ActivityLimits.of(rt, years))
         checks.append(
             Check(
                 "org_id",
@@ -285,19 +320,23 @@ def check_report(
         )
     else:
         for f in rt.fields:
-            checks += _field_checks(f, raw)
+            checks += _field_checks(f, raw, years)
     extra, unique_checks = _unique_check(rt)
     if extra:
         frame = frame.with_columns(extra)
-    checks += unique_checks + _rule_checks(rt, "error") + _register_checks(rt, period)
-    warn_checks = _rule_checks(rt, "warning")
+    checks += unique_checks + _rule_checks(rt, "error", raw) + _register_checks(rt, period)
+    warn_checks = _rule_checks(rt, "warning", raw)
     frame, hist_err, hist_warn = _history_columns(rt, frame, history)
     checks += hist_err
     warn_checks += hist_warn
-    errors = run_checks(frame, checks, file, raw=raw, sheet=sheet)
-    warnings = run_checks(frame, warn_checks, file, raw=raw, sheet=sheet)
+    error_tally, warning_tally = Tally(), Tally()
+    errors = run_checks(frame, checks, file, raw=raw, sheet=sheet, tally=error_tally)
+    warnings = run_checks(frame, warn_checks, file, raw=raw, sheet=sheet, tally=warning_tally)
     typed = frame.select("row", *rt.columns)
     if not errors:
         typed = typed.with_columns([pl.col(f.id).cast(pl.Int64) for f in rt.fields if f.type == "integer"])
-        warnings += jump_warnings(rt, typed, history, period, file, sheet)
-    return CheckOutcome(typed, errors, warnings)
+        jumps = jump_warnings(rt, typed, history, period, file, sheet)
+        for w in jumps:
+            warning_tally.add(w.column, "val.jump")
+        warnings += jumps
+    return CheckOutcome(typed, errors, warnings, error_tally, warning_tally)

@@ -26,7 +26,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from transcarbon.city.reports import FieldSpec, ReportType
 from transcarbon.i18n import Lang, t
-from transcarbon.services.validation import RowError, ValidationError, file_error
+from transcarbon.services.upload_limits import UploadLimits, check_csv, check_xlsx
+from transcarbon.services.validation import Check, RowError, Tally, ValidationError, file_error, run_checks
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv"
@@ -227,15 +228,20 @@ def is_xlsx(data: bytes, file_name: str) -> bool:
     return data[:4] == b"PK\x03\x04" or file_name.lower().endswith(".xlsx")
 
 
-def read_upload(rt: ReportType, data: bytes, file_name: str) -> tuple[pl.DataFrame, str | None]:
+def read_upload(
+    rt: ReportType, data: bytes, file_name: str, limits: UploadLimits = UploadLimits()
+) -> tuple[pl.DataFrame, str | None]:
     """The uploaded rows as text cells under the report type's field ids, and the sheet they came from.
 
-    Raises :class:`ValidationError` for an unreadable file or a wrong header. Trailing empty rows are
+    Raises :class:`ValidationError` for an unreadable file, a wrong header or a cell holding a NUL character,
+    and :class:`UploadTooLarge` for a file over ``limits`` (checked before it is read). Trailing empty rows are
     dropped; empty rows in between stay (and are reported by the checks with their row numbers).
     """
     if is_xlsx(data, file_name):
+        check_xlsx(data, file_name, limits)
         frame, sheet = _read_xlsx(data, file_name)
     elif file_name.lower().endswith((".csv", ".txt")) or not file_name.lower().endswith((".xls", ".xlsm", ".ods")):
+        check_csv(data, file_name, limits)
         frame, sheet = _read_csv(data, file_name), None
     else:
         raise ValidationError([file_error(file_name, "upload.unsupported")])
@@ -263,6 +269,11 @@ def read_upload(rt: ReportType, data: bytes, file_name: str) -> tuple[pl.DataFra
     frame = frame.head(0 if last is None else last + 1)
     if frame.is_empty():
         raise ValidationError([file_error(file_name, "csv.empty", row=2)])
+    tally = Tally()
+    nul = [Check(c, pl.col(c).str.contains("\x00", literal=True), "val.nul") for c in rt.columns]
+    errors = run_checks(frame, nul, file_name, sheet=sheet, tally=tally)
+    if errors:
+        raise ValidationError(errors, tally)
     return frame, sheet
 
 

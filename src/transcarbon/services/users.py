@@ -11,8 +11,9 @@ Roles (what each may do is the table :data:`PERMISSIONS`; where, :class:`Princip
 - ``public``: published aggregates only (as anyone without an account).
 
 Secrets are never stored: passwords as argon2id hashes, API tokens and session tokens as SHA-256
-(they are 256-bit random values, so a fast hash suffices). Logins are throttled per user name and per
-address over a sliding window; every attempt is recorded and logged in the audit chain.
+(they are 256-bit random values, so a fast hash suffices). Logins are throttled per (user name, address) with
+a growing wait that an attacker cannot lengthen by hammering (:class:`LoginPolicy`), and an admin can unlock;
+every attempt is recorded and logged in the audit chain.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from transcarbon.city.reports import ReportCatalog
@@ -184,13 +185,12 @@ def create_user(
         raise UserError("user.bad_role", role=role, allowed=", ".join(ROLES))
     if session.scalars(select(User.id).where(User.username == username)).first() is not None:
         raise UserError("user.exists", username=username)
-    if role in ORG_ROLES:
-        if not org_id:
-            raise UserError("user.org_required", role=role)
-        if session.get(Organisation, org_id) is None:
-            raise UserError("wf.unknown_org", org=org_id)
-    if role == "department" and departments is not None and department_id not in departments:
+    if role in ORG_ROLES and not org_id:
+        raise UserError("user.org_required", role=role)
+    _check_org(session, org_id)
+    if role == "department" and departments is not None and department_id is None:
         raise UserError("user.department_required", allowed=", ".join(departments))
+    _check_department(department_id, departments)
     if password is not None and len(password) < MIN_PASSWORD:
         raise UserError("user.password_short", min=MIN_PASSWORD)
     user = User(
@@ -214,6 +214,18 @@ def create_user(
         details={"username": username, "role": role, "org_id": org_id, "department_id": department_id},
     )
     return user
+
+
+def _check_org(session: Session, org_id: str | None) -> None:
+    """A given organisation must be registered (any role), else :class:`UserError` ``wf.unknown_org``."""
+    if org_id is not None and session.get(Organisation, org_id) is None:
+        raise UserError("wf.unknown_org", org=org_id)
+
+
+def _check_department(department_id: str | None, departments: list[str] | None) -> None:
+    """A given department must be one of the city's (``departments``; ``None``: not checked)."""
+    if department_id is not None and departments is not None and department_id not in departments:
+        raise UserError("user.unknown_department", department=department_id, allowed=", ".join(departments))
 
 
 def _user_state(user: User) -> dict[str, object]:
@@ -261,18 +273,21 @@ def update_user(
     disabled: bool | None = None,
     org_id: str | None = None,
     department_id: str | None = None,
+    departments: list[str] | None = None,
 ) -> User:
-    """Change role, organisation, department or the disabled flag (each change audited with before/after)."""
+    """Change role, organisation, department or the disabled flag (each change audited with before/after).
+
+    ``departments``: the city's department ids, to check ``department_id`` (``None``: not checked)."""
     before = _user_state(user)
     if role is not None:
         if role not in ROLES:
             raise UserError("user.bad_role", role=role, allowed=", ".join(ROLES))
         user.role = role
     if org_id is not None:
-        if session.get(Organisation, org_id) is None:
-            raise UserError("wf.unknown_org", org=org_id)
+        _check_org(session, org_id)
         user.org_id = org_id
     if department_id is not None:
+        _check_department(department_id, departments)
         user.department_id = department_id
     if user.role in ORG_ROLES and not user.org_id:
         raise UserError("user.org_required", role=user.role)
@@ -310,10 +325,29 @@ def _revoke_all(session: Session, user_id: int) -> None:
     session.execute(update(WebSession).where(WebSession.user_id == user_id).values(revoked=True))
 
 
-def issue_token(session: Session, user: User, *, name: str, actor: str) -> str:
-    """A new API token for ``user``; returned once, stored as its SHA-256 only (audited)."""
+@dataclass(frozen=True)
+class IssuedToken:
+    """A token just issued: the token itself (shown once, never stored), its id and when it expires."""
+
+    token: str = field(repr=False)
+    id: int
+    expires_at: datetime
+
+
+def issue_token(
+    session: Session, user: User, *, name: str, actor: str, days: float, now: datetime | None = None
+) -> IssuedToken:
+    """A new API token for ``user`` valid for ``days``; returned once, stored as its SHA-256 only (audited)."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user.id, name=name[:100], token_hash=token_hash(token), prefix=token[:10], revoked=False)
+    expires = (now or datetime.now(UTC)) + timedelta(days=days)
+    row = ApiToken(
+        user_id=user.id,
+        name=name[:100],
+        token_hash=token_hash(token),
+        prefix=token[:10],
+        revoked=False,
+        expires_at=expires,
+    )
     session.add(row)
     session.flush()
     audit.append(
@@ -322,26 +356,97 @@ def issue_token(session: Session, user: User, *, name: str, actor: str) -> str:
         action="token.issue",
         object_type="user",
         object_id=str(user.id),
-        details={"username": user.username, "token_id": row.id, "name": name, "prefix": row.prefix},
+        details={
+            "username": user.username,
+            "token_id": row.id,
+            "name": name,
+            "prefix": row.prefix,
+            "expires_at": expires.isoformat(),
+        },
     )
-    return token
+    return IssuedToken(token, row.id, expires)
 
 
-def user_for_token(session: Session, token: str) -> User | None:
-    """The enabled user an unrevoked API token belongs to, or ``None``."""
+def list_tokens(session: Session, user: User) -> list[ApiToken]:
+    """``user``'s API tokens (revoked and expired ones too), newest first; never the token itself."""
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())))
+
+
+def revoke_token(session: Session, user: User, token_id: int, *, actor: str) -> ApiToken:
+    """Revoke one of ``user``'s tokens (audited); :class:`UserError` ``token.not_found`` when it is not theirs."""
+    row = session.get(ApiToken, token_id)
+    if row is None or row.user_id != user.id:
+        raise UserError("token.not_found", id=token_id, username=user.username)
+    if not row.revoked:
+        row.revoked = True
+        audit.append(
+            session,
+            actor=actor,
+            action="token.revoke",
+            object_type="user",
+            object_id=str(user.id),
+            details={"username": user.username, "token_id": row.id, "prefix": row.prefix},
+        )
+    session.flush()
+    return row
+
+
+def user_for_token(session: Session, token: str, *, now: datetime | None = None) -> User | None:
+    """The enabled user an unrevoked, unexpired API token belongs to, or ``None``."""
+    now = now or datetime.now(UTC)
     return session.scalars(
         select(User)
         .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == token_hash(token), ApiToken.revoked.is_(False), User.disabled.is_(False))
+        .where(
+            ApiToken.token_hash == token_hash(token),
+            ApiToken.revoked.is_(False),
+            or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
+            User.disabled.is_(False),
+        )
     ).first()
+
+
+def _set_password(session: Session, user: User, new_password: str, *, actor: str, action: str) -> None:
+    if len(new_password) < MIN_PASSWORD:
+        raise UserError("user.password_short", min=MIN_PASSWORD)
+    user.password_hash = hash_password(new_password)
+    session.execute(update(WebSession).where(WebSession.user_id == user.id).values(revoked=True))
+    audit.append(
+        session,
+        actor=actor,
+        action=action,
+        object_type="user",
+        object_id=str(user.id),
+        details={"username": user.username},
+    )
+    session.flush()
+
+
+def change_password(session: Session, user: User, current: str, new_password: str) -> None:
+    """The user's own change: the current password first (:class:`UserError` ``user.wrong_password``); every
+    browser session of the user ends (audited)."""
+    if not verify_password(user.password_hash, current):
+        raise UserError("user.wrong_password")
+    _set_password(session, user, new_password, actor=user.username, action="user.password_change")
+
+
+def reset_password(session: Session, user: User, new_password: str, *, actor: str) -> None:
+    """An admin sets a new password for ``user``; every browser session of the user ends (audited)."""
+    _set_password(session, user, new_password, actor=actor, action="user.password_reset")
 
 
 @dataclass(frozen=True)
 class LoginPolicy:
-    """Login throttling (failures per user name and per address within ``window``) and session lifetime."""
+    """Login throttling per (user name, address) and the session lifetime.
+
+    After ``max_failures`` failed passwords from one address for one user name within ``window``, each further
+    attempt from that address must wait ``backoff`` × 2^(failures beyond the free ones), at most ``window``,
+    after the last failure. An attempt refused while waiting is not counted, so hammering cannot lengthen the
+    wait; other addresses, and other user names from the same address, are not affected; a success or an
+    admin's unlock starts the count again."""
 
     max_failures: int = 5
-    max_failures_per_remote: int = 50
+    backoff: timedelta = timedelta(seconds=2)
     window: timedelta = timedelta(minutes=15)
     session_lifetime: timedelta = timedelta(hours=12)
 
@@ -350,58 +455,86 @@ class LoginPolicy:
         """The policy configured by ``TRANSCARBON_LOGIN_*`` and ``TRANSCARBON_SESSION_HOURS``."""
         return cls(
             max_failures=settings.login_max_failures,
-            max_failures_per_remote=settings.login_max_failures_per_remote,
+            backoff=timedelta(seconds=settings.login_backoff_seconds),
             window=timedelta(minutes=settings.login_window_minutes),
             session_lifetime=timedelta(hours=settings.session_hours),
         )
 
+    def wait(self, failures: int) -> timedelta:
+        """How long to wait after the last of ``failures`` counted failures (zero while under the free ones)."""
+        if failures < self.max_failures:
+            return timedelta(0)
+        grown: timedelta = self.backoff * 2 ** min(failures - self.max_failures, 30)
+        return min(grown, self.window)
+
 
 @dataclass(frozen=True)
 class LoginOutcome:
-    """``user`` and ``session_token`` on success; ``throttled`` when refused unseen; else bad credentials."""
+    """``user`` and ``session_token`` on success; ``retry_after`` when refused unseen (throttled); else bad
+    credentials."""
 
     user: User | None = None
     session_token: str | None = None
-    throttled: bool = False
+    retry_after: timedelta | None = None
+
+    @property
+    def throttled(self) -> bool:
+        return self.retry_after is not None
+
+
+UNLOCKED = "*"
+"""The ``remote`` of the login attempt row an admin's unlock writes: it resets the count for every address."""
+
+
+def _counted_failures(session: Session, username: str, remote: str, since: datetime) -> list[datetime]:
+    """Times of the failures that count for (user name, address): after ``since``, after the last success from
+    that address and the last unlock, not refused while throttled; newest first."""
+    reset = session.scalar(
+        select(func.max(LoginAttempt.ts)).where(
+            LoginAttempt.username == username, LoginAttempt.ok.is_(True), LoginAttempt.remote.in_([remote, UNLOCKED])
+        )
+    )
+    start = max(since, reset) if reset is not None else since
+    return list(
+        session.scalars(
+            select(LoginAttempt.ts)
+            .where(
+                LoginAttempt.username == username,
+                LoginAttempt.remote == remote,
+                LoginAttempt.ok.is_(False),
+                LoginAttempt.throttled.is_(False),
+                LoginAttempt.ts > start,
+            )
+            .order_by(LoginAttempt.ts.desc())
+        )
+    )
 
 
 def login(
     session: Session, username: str, password: str, *, remote: str, policy: LoginPolicy, now: datetime | None = None
 ) -> LoginOutcome:
-    """Check a password login, throttled; records the attempt and an audit entry in the caller's transaction."""
+    """Check a password login, throttled per (user name, address); records the attempt and an audit entry in the
+    caller's transaction."""
     now = now or datetime.now(UTC)
-    since = now - policy.window
-    fails_user = (
-        session.scalar(
-            select(func.count())
-            .select_from(LoginAttempt)
-            .where(LoginAttempt.username == username, LoginAttempt.ok.is_(False), LoginAttempt.ts >= since)
-        )
-        or 0
-    )
-    fails_remote = (
-        session.scalar(
-            select(func.count())
-            .select_from(LoginAttempt)
-            .where(LoginAttempt.remote == remote, LoginAttempt.ok.is_(False), LoginAttempt.ts >= since)
-        )
-        or 0
-    )
-    if fails_user >= policy.max_failures or fails_remote >= policy.max_failures_per_remote:
-        session.add(LoginAttempt(username=username[:80], remote=remote[:64], ok=False, ts=now))
-        audit.append(
-            session,
-            actor=username[:100],
-            action="login.throttled",
-            object_type="user",
-            object_id=username,
-            details={"remote": remote},
-        )
-        return LoginOutcome(throttled=True)
+    name, addr = username[:80], remote[:64]
+    failures = _counted_failures(session, name, addr, now - policy.window)
+    if failures:
+        until = failures[0] + policy.wait(len(failures))
+        if now < until:
+            session.add(LoginAttempt(username=name, remote=addr, ok=False, throttled=True, ts=now))
+            audit.append(
+                session,
+                actor=username[:100],
+                action="login.throttled",
+                object_type="user",
+                object_id=username,
+                details={"remote": remote, "failures": len(failures)},
+            )
+            return LoginOutcome(retry_after=until - now)
     user = find_user(session, username)
     ok = verify_password(user.password_hash if user is not None else None, password)
     ok = ok and user is not None and not user.disabled
-    session.add(LoginAttempt(username=username[:80], remote=remote[:64], ok=ok, ts=now))
+    session.add(LoginAttempt(username=name, remote=addr, ok=ok, throttled=False, ts=now))
     if not ok or user is None:
         audit.append(
             session,
@@ -433,6 +566,23 @@ def login(
     return LoginOutcome(user=user, session_token=token)
 
 
+def unlock(session: Session, user: User, *, actor: str, now: datetime | None = None) -> None:
+    """Clear ``user``'s login throttling for every address (an admin's act, audited)."""
+    session.add(
+        LoginAttempt(
+            username=user.username[:80], remote=UNLOCKED, ok=True, throttled=False, ts=now or datetime.now(UTC)
+        )
+    )
+    audit.append(
+        session,
+        actor=actor,
+        action="login.unlock",
+        object_type="user",
+        object_id=str(user.id),
+        details={"username": user.username},
+    )
+
+
 def user_for_session(session: Session, token: str, *, now: datetime | None = None) -> User | None:
     now = now or datetime.now(UTC)
     row = session.scalars(
@@ -444,6 +594,12 @@ def user_for_session(session: Session, token: str, *, now: datetime | None = Non
     return None if user is None or user.disabled else user
 
 
-def logout(session: Session, token: str, *, actor: str) -> None:
-    session.execute(update(WebSession).where(WebSession.token_hash == token_hash(token)).values(revoked=True))
-    audit.append(session, actor=actor, action="logout", object_type="user", object_id=actor, details={})
+def logout(session: Session, token: str) -> None:
+    """End the browser session of ``token`` on the server, whoever asks (audited when it was a live session)."""
+    row = session.scalars(select(WebSession).where(WebSession.token_hash == token_hash(token))).first()
+    if row is None or row.revoked:
+        return
+    row.revoked = True
+    user = session.get(User, row.user_id)
+    actor = user.username if user is not None else "-"
+    audit.append(session, actor=actor, action="logout", object_type="user", object_id=str(row.user_id), details={})

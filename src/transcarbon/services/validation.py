@@ -2,11 +2,14 @@
 
 A :class:`Check` is a boolean expression that is true on the *bad* rows, the column it concerns, and
 a catalog message key. :func:`run_checks` evaluates every check at once over the frame (vectorised)
-and only formats the rows that failed. Row numbers count the header as row 1, as spreadsheets do.
+and only formats the first rows that failed in each column (:data:`SHOWN_PER_COLUMN`), counting the rest per
+column and rule (a :class:`Tally`), so that what comes back to a user, and the memory it takes, stays bounded
+however many rows are bad. Row numbers count the header as row 1, as spreadsheets do.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -71,12 +74,44 @@ def file_error(file: str, key: str, *, row: int = 1, column: str = "-", value: s
     return RowError(file, row, column, value, t(key, "zh", file=file, **values), t(key, "en", file=file, **values))
 
 
-class ValidationError(ValueError):
-    """Input refused: carries every row error; nothing was changed."""
+SHOWN_PER_COLUMN = 20
+"""How many problems of one column are spelled out (row, value, message); the others are only counted."""
 
-    def __init__(self, errors: list[RowError]):
+
+class Tally(Counter[str]):
+    """Rows found per ``"column: rule"`` (every one, shown or not)."""
+
+    def add(self, column: str, key: str, n: int = 1) -> None:
+        self[f"{column}: {key}"] += n
+
+    def as_list(self) -> list[dict[str, object]]:
+        """``[{"column", "rule", "count"}]``, most frequent first."""
+        return [{"column": k.split(": ", 1)[0], "rule": k.split(": ", 1)[1], "count": n} for k, n in self.most_common()]
+
+
+class ValidationError(ValueError):
+    """Input refused: carries the row errors shown (the first per column) and, in ``tally``, how many there were
+    per column and rule; nothing was changed. ``status``: 422, or 413 for a file too large to read."""
+
+    status = 422
+
+    def __init__(self, errors: list[RowError], tally: Tally | None = None):
         self.errors = errors
+        self.tally = tally if tally is not None else Tally()
+        if not self.tally:
+            for e in errors:
+                self.tally.add(e.column, "-")
         super().__init__("\n".join(e.render() for e in errors[:20]))
+
+    @property
+    def total(self) -> int:
+        """Every problem found, shown or not."""
+        return max(sum(self.tally.values()), len(self.errors))
+
+    @property
+    def omitted(self) -> int:
+        """Problems found but not spelled out in :attr:`errors`."""
+        return self.total - len(self.errors)
 
 
 def run_checks(
@@ -87,8 +122,11 @@ def run_checks(
     raw: pl.DataFrame | None = None,
     first_row: int = 2,
     sheet: str | None = None,
+    tally: Tally | None = None,
+    shown_per_column: int = SHOWN_PER_COLUMN,
 ) -> list[RowError]:
-    """Evaluate all checks over ``frame``; return the errors sorted by row then column.
+    """Evaluate all checks over ``frame``; return the first ``shown_per_column`` errors of each column, sorted by
+    row then column, and add every failing row to ``tally`` (per column and rule).
 
     ``raw`` (same height) supplies the cell text shown as the value; default ``frame`` itself.
     """
@@ -97,8 +135,15 @@ def run_checks(
     raw = frame if raw is None else raw
     masks = frame.select([c.bad.fill_null(False).alias(f"_c{i}") for i, c in enumerate(checks)])
     errors: list[RowError] = []
+    per_column: Counter[str] = Counter()
     for i, check in enumerate(checks):
         idx = masks.get_column(f"_c{i}").arg_true()
+        if idx.is_empty():
+            continue
+        if tally is not None:
+            tally.add(check.column, check.key, idx.len())
+        idx = idx.head(max(0, shown_per_column - per_column[check.column]))
+        per_column[check.column] += idx.len()
         if idx.is_empty():
             continue
         shown = raw.get_column(check.column).gather(idx).cast(pl.String).fill_null("").to_list()

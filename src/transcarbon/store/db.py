@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -15,12 +16,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets foreign keys on and a busy timeout, its folder created."""
+    """An engine for ``url``; SQLite gets foreign keys on and a busy timeout, its folder created and a new
+    database file readable by its owner only (mode 0600; SQLite gives its WAL files the same mode).
+
+    Statement parameters are never rendered into error messages or logs (``hide_parameters``): they can
+    carry password hashes, token hashes and personal data."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+            _private_file(Path(path))
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -30,7 +35,15 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+
+
+def _private_file(path: Path) -> None:
+    """Create ``path`` (and its folder) empty with mode 0600 unless it exists, so that SQLite never makes it
+    world-readable under the process's umask."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
 def alembic_config(url: str) -> Config:

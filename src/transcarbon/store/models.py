@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from transcarbon.store.types import UtcDateTime
 
 
 def utcnow() -> datetime:
@@ -32,7 +34,7 @@ class Organisation(Base):
     sector: Mapped[str | None] = mapped_column(String(40))
     district: Mapped[str | None] = mapped_column(String(40))
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class ImportBatch(Base):
@@ -47,7 +49,7 @@ class ImportBatch(Base):
     status: Mapped[str] = mapped_column(String(20), default="approved")  # only approved feed calculations
     row_count: Mapped[int] = mapped_column(Integer, default=0)
     actor: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     # The submission this batch came in by (null: demo builds and direct imports). For such batches the
     # submission's state is the truth and ``status`` follows it ("approved" only while it is approved).
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"), index=True)
@@ -89,7 +91,7 @@ class FactorSetRecord(Base):
     version: Mapped[str] = mapped_column(String(40))
     sha256: Mapped[str] = mapped_column(String(64))
     file: Mapped[str] = mapped_column(String(200))
-    registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    registered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class CalculationRun(Base):
@@ -107,8 +109,8 @@ class CalculationRun(Base):
     input_hash: Mapped[str] = mapped_column(String(64))
     input_count: Mapped[int] = mapped_column(Integer)
     actor: Mapped[str] = mapped_column(String(100))
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class InventoryMeasures:
@@ -177,7 +179,10 @@ class Result(InventoryMeasures, Base):
 
 
 class AuditEntry(Base):
-    """Append-only, hash-chained log: hash = SHA-256(prev_hash + canonical JSON of the entry)."""
+    """Append-only, keyed hash chain: hash = HMAC-SHA256(key ``key_id``, prev_hash + canonical JSON of the entry).
+
+    ``key_id`` null: an entry written before the chain was keyed (plain SHA-256), allowed only before the
+    first keyed entry."""
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -191,15 +196,27 @@ class AuditEntry(Base):
     details: Mapped[str] = mapped_column(Text)  # canonical JSON text, hashed as is
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str | None] = mapped_column(String(16))
 
 
 class AuditHead(Base):
-    """The chain's head, locked (SELECT … FOR UPDATE) while appending so concurrent writers queue."""
+    """The chain's head (one row, id 1), locked while appending so that concurrent writers queue; ``mac`` is
+    keyed over (last_id, last_hash), so that removing entries from the end and moving the head back shows."""
 
     __tablename__ = "audit_head"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_id: Mapped[int] = mapped_column(Integer, default=0)
     last_hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str | None] = mapped_column(String(16))
+    mac: Mapped[str | None] = mapped_column(String(64))
+
+
+class PlatformMeta(Base):
+    """Facts about the database itself (``kind``: ``demo`` on a database created as the synthetic demo)."""
+
+    __tablename__ = "platform_meta"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 class UploadedFile(Base):
@@ -212,7 +229,7 @@ class UploadedFile(Base):
     first_name: Mapped[str] = mapped_column(String(300))
     path: Mapped[str] = mapped_column(String(400))  # relative to the data directory
     uploaded_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class Submission(Base):
@@ -241,11 +258,11 @@ class Submission(Base):
     warnings: Mapped[list[object]] = mapped_column(JSON)
     comment: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     submitted_by: Mapped[str | None] = mapped_column(String(100))
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     decided_by: Mapped[str | None] = mapped_column(String(100))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
 
 
@@ -259,7 +276,7 @@ class SubmissionAttachment(Base):
     file_sha256: Mapped[str] = mapped_column(ForeignKey("uploaded_files.sha256"))
     file_name: Mapped[str] = mapped_column(String(300))
     added_by: Mapped[str] = mapped_column(String(100))
-    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class ReportRow(Base):
@@ -285,7 +302,7 @@ class User(Base):
     department_id: Mapped[str | None] = mapped_column(String(60))  # a city department id (department users)
     password_hash: Mapped[str | None] = mapped_column(String(200))
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class ApiToken(Base):
@@ -297,8 +314,9 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(16))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # null: never (tokens issued before expiry)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
@@ -309,13 +327,15 @@ class WebSession(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class LoginAttempt(Base):
-    """Every password login attempt (throttling counts recent failures per user name and per address)."""
+    """Every password login attempt: succeeded (``ok``), failed, or refused unseen while throttled (``throttled``:
+    not counted as a failure, so that hammering cannot extend a wait); an admin's unlock is a row with
+    ``remote`` ``*`` and ``ok`` true."""
 
     __tablename__ = "login_attempts"
     __table_args__ = (
@@ -326,4 +346,5 @@ class LoginAttempt(Base):
     username: Mapped[str] = mapped_column(String(80))
     remote: Mapped[str] = mapped_column(String(64))
     ok: Mapped[bool] = mapped_column(Boolean)
-    ts: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    throttled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    ts: Mapped[datetime] = mapped_column(UtcDateTime)

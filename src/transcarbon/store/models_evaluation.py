@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from transcarbon.store.models import Base, utcnow
+from transcarbon.store.types import UtcDateTime
 
 
 class IndicatorValue(Base):
@@ -73,9 +74,9 @@ class EvaluationWarning(Base):
     message_zh: Mapped[str] = mapped_column(Text)
     message_en: Mapped[str] = mapped_column(Text)
     details: Mapped[dict[str, object]] = mapped_column(JSON)
-    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     first_run_id: Mapped[int] = mapped_column(ForeignKey("calculation_runs.id"))
     last_run_id: Mapped[int] = mapped_column(ForeignKey("calculation_runs.id"))
 

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.responses import Response
 
 from transcarbon.services import figures
-from transcarbon.services.evaluation import year_evaluation
+from transcarbon.services.evaluation import readable, year_evaluation
 from transcarbon.web.common import Page
 
 ACTOR = "web"
@@ -28,5 +28,7 @@ def not_found(page: Page, message: str) -> Response:
 
 
 def evaluation_of(page: Page, year: int) -> dict[str, Any]:
-    """The year's evaluation (evaluated on first view, in a transaction of its own), rows with their history."""
-    return year_evaluation(page.session, page.city, year, actor=ACTOR, factory=page.state.factory)
+    """The year's evaluation (evaluated on first view, in a transaction of its own), rows with their history; its
+    warnings only those the signed-in user may read (per-organisation ones within a department's area)."""
+    ev = year_evaluation(page.session, page.city, year, actor=ACTOR, factory=page.state.factory)
+    return {**ev, "warnings": readable(page.principal, page.state.ctx.catalog, ev.get("warnings") or [])}

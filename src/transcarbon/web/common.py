@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -29,6 +29,9 @@ from transcarbon.services.database import transaction
 from transcarbon.services.users import Principal
 
 HERE = Path(__file__).parent
+
+YearQuery = Annotated[int | None, Query(ge=1900, le=2100, description="a calendar year")]
+"""A year asked for in a page's query (bounded: a larger number is a 422 page, never an overflow)."""
 LANG_COOKIE = "tc_lang"
 
 #: Pages of the navigation, in order: (route name, catalog key, roles that may open it).

@@ -1,14 +1,18 @@
-"""The audit log (auditors, admins: newest first, with the hash chain's verification) and user
-administration (admins: list, add, change role, disable). Writes go through ``services.users``."""
+"""The audit log (auditors, admins: newest first, with the verification of the chain and the seals) and user
+administration (admins: list, add, change role, disable, reset a password, unlock a throttled login). Writes go
+through ``services.users``."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Form, Query
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
-from transcarbon.services import audit, users
+from transcarbon.api.deps import DbId
+from transcarbon.services import audit, integrity, users
 from transcarbon.services.database import transaction
 from transcarbon.services.organisations import organisation_names
 from transcarbon.services.users import ROLES, UserError
@@ -18,7 +22,12 @@ router = APIRouter()
 
 
 @router.get("/audit", name="web.audit_log")
-def audit_page(page: Page, action: str | None = None, offset: int = 0, verify: int = 0) -> Response:
+def audit_page(
+    page: Page,
+    action: Annotated[str | None, Query(max_length=60)] = None,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+    verify: Annotated[int, Query(ge=0, le=1)] = 0,
+) -> Response:
     if (denied := page.guard("audit_log")) is not None:
         return denied
     offset = max(0, offset)
@@ -38,7 +47,7 @@ def audit_page(page: Page, action: str | None = None, offset: int = 0, verify: i
         ],
         rows,
     )
-    result = audit.verify(page.session) if verify else None
+    result = integrity.verify(page.session) if verify else None
     actions = audit.actions(page.session)
     with transaction(page.state.factory) as session:  # reading the log is itself logged
         audit.append(
@@ -145,7 +154,7 @@ def user_add(
 @router.post("/users/{user_id}", name="web.user_change")
 def user_change(
     page: Page,
-    user_id: int,
+    user_id: DbId,
     csrf: Annotated[str, Form(max_length=100)] = "",
     role: Annotated[str, Form(max_length=20)] = "",
     disabled: Annotated[str, Form(max_length=5)] = "",
@@ -171,3 +180,40 @@ def user_change(
     except UserError as exc:
         query["error"] = _user_error(page, exc)
     return RedirectResponse(page.path("user_admin", query=query), status_code=303)
+
+
+def _admin_act(page: Page, csrf: str, user_id: int, act: Callable[[Session, Any], None]) -> Response:
+    """Check the admin and the CSRF token, do ``act`` to the user in a transaction, back to the list."""
+    if (denied := page.guard("user_admin")) is not None:
+        return denied
+    if not page.csrf_ok(csrf):
+        return page.render(
+            "error.html", {"title": page.t("web.csrf.title"), "message": page.t("web.csrf.text")}, status=403
+        )
+    query: dict[str, object] = {}
+    try:
+        page.session.rollback()
+        with transaction(page.state.factory) as session:
+            user = users.get_user_by_id(session, user_id)
+            act(session, user)
+            query["done"] = user.username
+    except UserError as exc:
+        query["error"] = _user_error(page, exc)
+    return RedirectResponse(page.path("user_admin", query=query), status_code=303)
+
+
+@router.post("/users/{user_id}/password", name="web.user_password")
+def user_password(
+    page: Page,
+    user_id: DbId,
+    new_password: Annotated[str, Form(max_length=1000)],
+    csrf: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    actor = page.principal.username
+    return _admin_act(page, csrf, user_id, lambda s, u: users.reset_password(s, u, new_password, actor=actor))
+
+
+@router.post("/users/{user_id}/unlock", name="web.user_unlock")
+def user_unlock(page: Page, user_id: DbId, csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+    actor = page.principal.username
+    return _admin_act(page, csrf, user_id, lambda s, u: users.unlock(s, u, actor=actor))

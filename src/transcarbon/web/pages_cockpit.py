@@ -17,7 +17,7 @@ from transcarbon.i18n.palette import LIGHT_COLOURS
 from transcarbon.services import figures
 from transcarbon.services.evaluation import LIGHTS, target_key
 from transcarbon.web.analysis import evaluation_of, not_found, shown_year
-from transcarbon.web.common import Page, Table, figure, plot, sparkline
+from transcarbon.web.common import Page, Table, YearQuery, figure, plot, sparkline
 
 router = APIRouter()
 
@@ -79,7 +79,7 @@ def base_grid_notes(page: Page, row: dict[str, Any], base_year: int) -> list[str
 
 
 @router.get("/cockpit", name="web.cockpit")
-def cockpit(page: Page, year: int | None = None) -> Response:
+def cockpit(page: Page, year: YearQuery = None) -> Response:
     if (denied := page.guard("cockpit")) is not None:
         return denied
     y = shown_year(page, year)
@@ -127,7 +127,7 @@ def cockpit(page: Page, year: int | None = None) -> Response:
             ("unit", page.t("web.col.unit")),
             *targets,
             ("range", page.t("web.col.range")),
-            ("grade", page.t("web.col.grade")),
+            ("grade", page.t("web.col.quality_grade")),
             ("status", page.t("web.col.status")),
         ],
         rows,
@@ -361,7 +361,7 @@ def _forecast_reasons(page: Page, row: dict[str, Any]) -> list[str]:
 
 
 @router.get("/indicators/{indicator_id}", name="web.indicator")
-def indicator_page(page: Page, indicator_id: str, year: int | None = None) -> Response:
+def indicator_page(page: Page, indicator_id: str, year: YearQuery = None) -> Response:
     if (denied := page.guard("indicator")) is not None:
         return denied
     try:

@@ -10,11 +10,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
+from transcarbon.api.deps import DbId
 from transcarbon.services import submissions as wf
 from transcarbon.services.database import transaction
 from transcarbon.services.organisations import organisation_names
+from transcarbon.services.upload_limits import UploadTooLarge
 from transcarbon.services.validation import RowError, ValidationError
-from transcarbon.web.common import Page, Table
+from transcarbon.web.common import Page, Table, YearQuery
 
 router = APIRouter()
 
@@ -156,12 +158,16 @@ def submission_upload(
                 file_name=name,
                 data=data,
             )
+            errors_total = max(sum(checked.error_tally.values()), len(checked.errors))
+            warnings_total = max(sum(checked.warning_tally.values()), len(checked.warnings))
             outcome.update(
                 ok=not checked.errors,
                 dry_run=True,
                 rows=checked.frame.height,
-                error_count=len(checked.errors),
-                warning_count=len(checked.warnings),
+                error_count=errors_total,
+                errors_omitted=errors_total - len(checked.errors),
+                warning_count=warnings_total,
+                warnings_omitted=warnings_total - len(checked.warnings),
             )
             tables = [_error_table(page, checked.errors), _error_table(page, checked.warnings, "row_warnings")]
             status = 200 if not checked.errors else 422
@@ -184,9 +190,14 @@ def submission_upload(
             )
             return RedirectResponse(target, status_code=303)
     except ValidationError as exc:
-        outcome.update(ok=False, dry_run=False, error_count=len(exc.errors))
+        if isinstance(exc, UploadTooLarge):  # the file as a whole: one message
+            outcome.update(
+                ok=False, message=exc.errors[0].message_zh if page.lang == "zh" else exc.errors[0].message_en
+            )
+        else:
+            outcome.update(ok=False, dry_run=False, error_count=exc.total, errors_omitted=exc.omitted)
         tables = [_error_table(page, exc.errors)]
-        status = 422
+        status = exc.status
     except wf.WorkflowError as exc:
         outcome.update(ok=False, message=page.t(exc.key, **exc.values))
         status = exc.status
@@ -198,7 +209,11 @@ def submission_upload(
 
 @router.get("/submissions/{submission_id}", name="web.submission_detail")
 def submission_detail(
-    page: Page, submission_id: int, uploaded: str | None = None, done: str | None = None, error: str | None = None
+    page: Page,
+    submission_id: DbId,
+    uploaded: str | None = None,
+    done: str | None = None,
+    error: str | None = None,
 ) -> Response:
     if (denied := page.guard("submissions")) is not None:
         return denied
@@ -296,11 +311,11 @@ def submission_detail(
 @router.post("/submissions/{submission_id}/{action}", name="web.submission_action")
 def submission_action(
     page: Page,
-    submission_id: int,
+    submission_id: DbId,
     action: str,
     csrf: Annotated[str, Form(max_length=100)] = "",
     comment: Annotated[str, Form(max_length=2000)] = "",
-    lock_version: Annotated[int | None, Form()] = None,
+    lock_version: Annotated[int | None, Form(ge=0, le=2_147_483_647)] = None,
 ) -> Response:
     if (denied := page.guard("submissions")) is not None:
         return denied
@@ -331,7 +346,7 @@ def submission_action(
 
 
 @router.get("/completeness", name="web.completeness")
-def completeness_page(page: Page, report_type: str | None = None, year: int | None = None) -> Response:
+def completeness_page(page: Page, report_type: str | None = None, year: YearQuery = None) -> Response:
     if (denied := page.guard("submissions")) is not None:
         return denied
     catalog = page.state.ctx.catalog

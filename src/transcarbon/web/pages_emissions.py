@@ -12,7 +12,7 @@ from transcarbon.i18n import fuel_name, sector_name
 from transcarbon.services import figures
 from transcarbon.services.evaluation import DecompositionError, decomposition_between
 from transcarbon.web.analysis import ACTOR, shown_year
-from transcarbon.web.common import Page, Table, figure, plot
+from transcarbon.web.common import Page, Table, YearQuery, figure, plot
 
 router = APIRouter()
 
@@ -20,9 +20,9 @@ router = APIRouter()
 @router.get("/emissions", name="web.emissions")
 def emissions_page(
     page: Page,
-    year: int | None = None,
-    year_from: int | None = None,
-    year_to: int | None = None,
+    year: YearQuery = None,
+    year_from: YearQuery = None,
+    year_to: YearQuery = None,
     electricity: Literal["calorific", "primary"] = "calorific",
 ) -> Response:
     if (denied := page.guard("emissions")) is not None:

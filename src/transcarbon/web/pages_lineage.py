@@ -4,11 +4,12 @@ add up, and the result's range and quality grade with what made them; the inputs
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from transcarbon.api.deps import DbId
 from transcarbon.i18n import fuel_name, sector_name
 from transcarbon.i18n.numbers import format_number
 from transcarbon.services.lineage import LineageNotFound, lineage
@@ -27,7 +28,7 @@ def _forbidden(page: Page) -> Response:
 
 
 @router.get("/lineage/{result_id}", name="web.lineage")
-def lineage_page(page: Page, result_id: int, limit: int = 200) -> Response:
+def lineage_page(page: Page, result_id: DbId, limit: Annotated[int, Query(ge=1, le=1_000_000)] = 200) -> Response:
     if (denied := page.guard("lineage")) is not None:
         return denied
     try:
@@ -80,7 +81,7 @@ def lineage_page(page: Page, result_id: int, limit: int = 200) -> Response:
             ("freight_tkm", "t·km"),
             ("passenger_pkm", "p·km"),
             ("co2_t", "CO2 (t)"),
-            ("data_quality", page.t("web.col.grade")),
+            ("data_quality", page.t("web.col.quality_grade")),
             ("u_pct", "U (95%)"),
             ("notes", page.t("web.col.notes")),
         ],

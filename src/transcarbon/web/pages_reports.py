@@ -3,22 +3,25 @@ every download is audited."""
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
 from transcarbon.reports.stage_report import build_report, render_pdf, render_xlsx
 from transcarbon.services import audit, figures
 from transcarbon.services.database import transaction
 from transcarbon.web.analysis import ACTOR, not_found, shown_year
-from transcarbon.web.common import Page
+from transcarbon.web.common import Page, YearQuery
+
+YearPath = Annotated[int, Path(ge=1900, le=2100)]
 
 router = APIRouter()
 
 
 @router.get("/reports", name="web.reports")
-def reports_page(page: Page, year: int | None = None) -> Response:
+def reports_page(page: Page, year: YearQuery = None) -> Response:
     if (denied := page.guard("reports")) is not None:
         return denied
     y = shown_year(page, year)
@@ -46,7 +49,7 @@ def _report_file(page: Page, year: int, kind: str) -> Response:
 
 
 @router.get("/reports/stage-{year}.pdf", name="web.report_pdf")
-def report_pdf(page: Page, year: int) -> Response:
+def report_pdf(page: Page, year: YearPath) -> Response:
     if (denied := page.guard("reports")) is not None:
         return denied
     if year not in figures.years(page.session):
@@ -55,7 +58,7 @@ def report_pdf(page: Page, year: int) -> Response:
 
 
 @router.get("/reports/stage-{year}.xlsx", name="web.report_xlsx")
-def report_xlsx(page: Page, year: int) -> Response:
+def report_xlsx(page: Page, year: YearPath) -> Response:
     if (denied := page.guard("reports")) is not None:
         return denied
     if year not in figures.years(page.session):

@@ -9,14 +9,14 @@ from fastapi.responses import Response
 from transcarbon.services import figures
 from transcarbon.services.evaluation import LIGHTS, SEVERITY_ORDER, department_scorecards
 from transcarbon.web.analysis import ACTOR, evaluation_of, shown_year
-from transcarbon.web.common import Page, Table, figure, plot
+from transcarbon.web.common import Page, Table, YearQuery, figure, plot
 
 router = APIRouter()
 
 
 @router.get("/warnings", name="web.warnings_inbox")
 def warnings_page(
-    page: Page, year: int | None = None, severity: str | None = None, department: str | None = None
+    page: Page, year: YearQuery = None, severity: str | None = None, department: str | None = None
 ) -> Response:
     if (denied := page.guard("warnings_inbox")) is not None:
         return denied
@@ -80,7 +80,7 @@ def warnings_page(
 
 
 @router.get("/scorecards", name="web.scorecards")
-def scorecards_page(page: Page, year: int | None = None) -> Response:
+def scorecards_page(page: Page, year: YearQuery = None) -> Response:
     if (denied := page.guard("scorecards")) is not None:
         return denied
     y = shown_year(page, year)

@@ -25,6 +25,8 @@ _OWN = Path(__file__).parent / "static"
 
 @lru_cache(maxsize=32)  # bounded: the name comes from the request, and misses must not grow the cache
 def _asset(name: str) -> tuple[bytes, str, str] | None:
+    if len(name) > 200 or not name.isprintable():  # NUL and other control characters name no file
+        return None
     if name == "plotly.min.js":
         data = (resources.files("plotly") / "package_data" / "plotly.min.js").read_bytes()
     else:

@@ -89,3 +89,43 @@ def test_concurrent_approvals_exactly_one_wins(env, db_url: str) -> None:  # typ
             select(func.count()).select_from(audit.AuditEntry).where(audit.AuditEntry.action == "submission.approve")
         )
         assert approvals == 1 and audit.verify(s).ok
+
+
+def test_four_eyes_the_approver_is_neither_uploader_nor_submitter(env) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+    import json
+
+    from transcarbon.services.users import Principal
+
+    factory, ctx = env
+    rt = ctx.catalog.get("port_throughput")
+    ana, other = principal("analyst"), Principal(99, "ana2", "analyst")
+
+    def upload_and_submit(period: str) -> int:
+        res = wf.upload(
+            factory,
+            ctx,
+            ana,
+            report_type="port_throughput",
+            org_id="PRT",
+            period=period,
+            file_name=f"{period}.csv",
+            data=csv_bytes(rt, [example_row(rt)]),
+        )
+        with db.transaction(factory) as s:
+            wf.transition(s, ctx, ana, res.submission.id, "submit")
+        return res.submission.id
+
+    sid = upload_and_submit("2024-03")
+    with pytest.raises(WorkflowError) as exc, db.transaction(factory) as s:
+        wf.transition(s, ctx, ana, sid, "approve")
+    assert exc.value.status == 403 and exc.value.key == "wf.four_eyes" and exc.value.values["uploader"] == "ana"
+    with db.transaction(factory) as s:
+        assert wf.transition(s, ctx, other, sid, "approve").state == "approved"
+    with factory() as s:
+        entry = s.scalars(select(audit.AuditEntry).where(audit.AuditEntry.action == "submission.approve")).one()
+    assert entry.actor == "ana2"
+    assert json.loads(entry.details)["four_eyes"] == {"required": True, "uploader": "ana", "submitter": "ana"}
+    sid = upload_and_submit("2024-04")
+    with db.transaction(factory) as s:  # configured off: one person may do all three
+        assert wf.transition(s, dataclasses.replace(ctx, four_eyes=False), ana, sid, "approve").state == "approved"

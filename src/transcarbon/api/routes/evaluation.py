@@ -1,7 +1,8 @@
 """Indicators, warnings, decomposition and department scorecards.
 
 Who reads what: analysts, admins, auditors and department users read every indicator with its
-lineage, the warnings and the scorecards; enterprise reporters and the public read the published
+lineage, the warnings (department users: those about organisations only within the report types they
+supervise) and the scorecards; enterprise reporters and the public read the published
 aggregates only (values, statuses, lights, forecasts; no lineage, no warnings, no organisation-level
 detail). Evaluating (which stores a run) is for admins and analysts.
 """
@@ -13,7 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from transcarbon.api.deps import CityDep, OptionalUser, SessionDep, StateDep, require
+from transcarbon.api.deps import CityDep, ContextDep, OptionalUser, SessionDep, StateDep, require
 from transcarbon.api.problems import PROBLEM_RESPONSES, Problem
 from transcarbon.services.database import transaction
 from transcarbon.services.evaluation import (
@@ -23,6 +24,7 @@ from transcarbon.services.evaluation import (
     evaluation_payload,
     latest_evaluation_run,
     list_warnings,
+    readable,
     stored_scorecards,
     warning_json,
 )
@@ -39,11 +41,16 @@ Evaluator = Annotated[Principal, Depends(require("evaluation.run"))]
 
 
 @router.get("/indicators/{year}", summary="Indicators of a year (latest stored evaluation)")
-def get_evaluation(year: Year, principal: OptionalUser, session: SessionDep, city: CityDep) -> dict[str, Any]:
+def get_evaluation(
+    year: Year, principal: OptionalUser, session: SessionDep, city: CityDep, ctx: ContextDep
+) -> dict[str, Any]:
     run_id = latest_evaluation_run(session, year)
     if run_id is None:
         raise Problem(404, "eval.not_evaluated", year=year)
-    return evaluation_payload(session, run_id, city, published_only=not principal.may("evaluation.read"))
+    payload = evaluation_payload(session, run_id, city, published_only=not principal.may("evaluation.read"))
+    if "warnings" in payload:  # per-organisation warnings only where the caller may read that organisation's data
+        payload["warnings"] = readable(principal, ctx.catalog, payload["warnings"])
+    return payload
 
 
 @router.post("/indicators/{year}/run", summary="Evaluate a year now (stores a run; reused when nothing changed)")
@@ -72,6 +79,7 @@ def get_scorecards(year: Year, _: Internal, session: SessionDep, city: CityDep) 
 def get_warnings(
     principal: Internal,
     session: SessionDep,
+    ctx: ContextDep,
     year: YearQuery = None,
     include_resolved: bool = False,
     department: str | None = None,
@@ -79,10 +87,8 @@ def get_warnings(
 ) -> list[dict[str, Any]]:
     if principal.role == "department" and department is None and principal.department_id:
         department = principal.department_id
-    return [
-        warning_json(w)
-        for w in list_warnings(session, year=year, include_resolved=include_resolved, department=department, kind=kind)
-    ]
+    found = list_warnings(session, year=year, include_resolved=include_resolved, department=department, kind=kind)
+    return readable(principal, ctx.catalog, [warning_json(w) for w in found])
 
 
 @router.get("/decomposition", summary="LMDI-I decomposition of the CO2 change between two years")
@@ -96,4 +102,5 @@ def get_decomposition(
         with transaction(state.factory) as session:
             return decompose(session, year_from, year_to, actor=principal.username).payload
     except DecompositionError as exc:
-        raise Problem(422 if exc.key == "eval.decomp.bad_years" else 404, exc.key, None, **exc.values) from exc
+        status = {"eval.decomp.bad_years": 422, "eval.decomp.not_finite": 409}.get(exc.key, 404)
+        raise Problem(status, exc.key, None, **exc.values) from exc

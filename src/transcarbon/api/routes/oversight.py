@@ -9,8 +9,9 @@ from fastapi import APIRouter, Query
 
 from transcarbon.api.deps import AuditReader, CompletenessReader, ContextDep, OptionalUser, OrgReader, SessionDep
 from transcarbon.api.problems import PROBLEM_RESPONSES
-from transcarbon.api.schemas import AuditEntryOut, AuditPage, AuditVerifyOut, OrganisationOut
-from transcarbon.services import audit
+from transcarbon.api.schemas import AuditEntryOut, AuditPage, AuditProblemOut, AuditVerifyOut, OrganisationOut
+from transcarbon.i18n import t
+from transcarbon.services import audit, integrity
 from transcarbon.services import submissions as wf
 from transcarbon.services.organisations import visible_organisations
 
@@ -70,10 +71,19 @@ def audit_log(
     return AuditPage(total=total, items=items)
 
 
-@router.get("/audit/verify", tags=["audit"], response_model=AuditVerifyOut, summary="Recompute the hash chain")
+@router.get(
+    "/audit/verify",
+    tags=["audit"],
+    response_model=AuditVerifyOut,
+    summary="Verify the keyed audit chain, its head and the seals of approved data",
+)
 def audit_verify(_: AuditReader, session: SessionDep) -> AuditVerifyOut:
-    r = audit.verify(session)
-    return AuditVerifyOut(ok=r.ok, checked=r.checked, first_bad_id=r.first_bad_id, reason=r.reason)
+    r = integrity.verify(session)
+    problems = [
+        AuditProblemOut(id=p.id, reason=p.reason, message_zh=t(p.reason, "zh"), message_en=t(p.reason, "en"))
+        for p in r.problems
+    ]
+    return AuditVerifyOut(ok=r.ok, checked=r.checked, first_bad_id=r.first_bad_id, reason=r.reason, problems=problems)
 
 
 @router.get(

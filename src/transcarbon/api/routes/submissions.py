@@ -13,6 +13,7 @@ from transcarbon.api.schemas import (
     AttachmentOut,
     ReviewIn,
     RowErrorOut,
+    RuleCountOut,
     SubmissionDetail,
     SubmissionList,
     SubmissionOut,
@@ -66,6 +67,10 @@ def validate(
         rows=outcome.frame.height,
         errors=[RowErrorOut.model_validate(e.as_dict()) for e in outcome.errors],
         warnings=[RowErrorOut.model_validate(w.as_dict()) for w in outcome.warnings],
+        errors_total=max(sum(outcome.error_tally.values()), len(outcome.errors)),
+        warnings_total=max(sum(outcome.warning_tally.values()), len(outcome.warnings)),
+        error_counts=[RuleCountOut.model_validate(c) for c in outcome.error_tally.as_list()],
+        warning_counts=[RuleCountOut.model_validate(c) for c in outcome.warning_tally.as_list()],
     )
 
 

@@ -1,6 +1,7 @@
 """Checks shared by the ship-input readers: the file exists, required columns are there, a text CSV with
-its data-row numbers, timestamps parsed, and the :class:`.errors.ShipInputError` naming the first bad
-value's row and column."""
+its data-row numbers, timestamps parsed, numbers finite and within their physical bounds
+(``data/bounds/physical.csv``), and the :class:`.errors.ShipInputError` naming the first bad value's row and
+column."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from transcarbon.engines.ships.errors import ShipInputError
+from transcarbon.factors.bounds import physical_bounds
 
 
 def bad_value(file: str, column: str, row0: int, value: object, expected_zh: str, expected_en: str) -> ShipInputError:
@@ -68,3 +70,23 @@ def existing_file(path: str | Path) -> Path:
 def text_csv(p: Path) -> pl.DataFrame:
     """A CSV read as text (every column a string) with ``__row``, the 0-based data row, for error messages."""
     return pl.read_csv(p, infer_schema=False).with_row_index("__row")
+
+
+def check_bounds(file: str, raw: pl.DataFrame, out: pl.DataFrame, columns: dict[str, str]) -> None:
+    """Refuse the first value of ``columns`` (column → quantity of ``data/bounds/physical.csv``) that is not finite
+    or lies outside its physical bound, naming its row, column, the bound and its source."""
+    for column, quantity in columns.items():
+        bound = physical_bounds()[quantity]
+        bad = out.filter(bound.outside(pl.col(column)))
+        if bad.height:
+            row0, value = first_bad(raw, bad, column)
+            raise ShipInputError(
+                file,
+                f"值 {value!r} 超出物理范围 [{bound.min:g}, {bound.max:g}] {bound.unit}（依据：{bound.source}）",
+                f"value {value!r} lies outside the physical range [{bound.min:g}, {bound.max:g}] {bound.unit} "
+                f"({bound.source})",
+                "核对数值与单位",
+                "check the value and its unit",
+                row0 + 2,
+                column,
+            )

@@ -10,7 +10,14 @@ from pathlib import Path
 import polars as pl
 
 from transcarbon.engines.ships.errors import ShipInputError
-from transcarbon.engines.ships.input_checks import bad_value, check_columns, existing_file, first_bad, text_csv
+from transcarbon.engines.ships.input_checks import (
+    bad_value,
+    check_bounds,
+    check_columns,
+    existing_file,
+    first_bad,
+    text_csv,
+)
 
 REGISTRY_COLUMNS = (
     "mmsi",
@@ -43,6 +50,18 @@ REGISTRY_NUMERIC = (
     "build_year",
     "nox_tier",
 )
+PHYSICAL = {
+    "dwt": "dwt_t",
+    "gt": "gt",
+    "teu": "teu",
+    "cbm": "cbm",
+    "mcr_kw": "mcr_kw",
+    "vref_kn": "vref_kn",
+    "design_draught_m": "design_draught_m",
+    "engine_rpm": "engine_rpm",
+    "build_year": "build_year",
+}
+"""Numeric registry columns and their quantity in ``data/bounds/physical.csv``."""
 ENGINE_TYPES = (
     "SSD",
     "MSD",
@@ -165,6 +184,7 @@ def validate_registry(raw: pl.DataFrame, name: str = "ships.csv") -> pl.DataFram
         raise bad_value(
             name, "shore_power_capable", *first_bad(raw, bad, "shore_power_capable"), "true/false", "true or false"
         )
+    check_bounds(name, raw, out, PHYSICAL)
     bad = out.filter(pl.col("nox_tier").is_not_null() & ~pl.col("nox_tier").is_in([0.0, 1.0, 2.0, 3.0]))
     if bad.height:
         raise bad_value(

@@ -11,6 +11,7 @@ import polars as pl
 from transcarbon.engines.ships.errors import ShipInputError
 from transcarbon.engines.ships.input_checks import (
     bad_value,
+    check_bounds,
     check_columns,
     existing_file,
     first_bad,
@@ -86,4 +87,5 @@ def validate_shore_power(raw: pl.DataFrame, name: str = "shore_power.csv") -> pl
             int(bad["__row"][0]) + 2,
             "kwh",
         )
+    check_bounds(name, raw, out, {"kwh": "shore_kwh_per_session"})
     return out.drop("__row")

@@ -24,6 +24,7 @@ from transcarbon.services.evaluation.alerts import (
     Found,
     list_warnings,
     open_warnings_json,
+    readable,
     warning_json,
 )
 from transcarbon.services.evaluation.decomposition import Decomposition, DecompositionError, decompose
@@ -62,6 +63,7 @@ __all__ = [
     "list_warnings",
     "load_inputs",
     "open_warnings_json",
+    "readable",
     "stored_scorecards",
     "stored_values",
     "target_key",

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from transcarbon.domain import Fuel
 from transcarbon.factors.library import FactorLibrary
 from transcarbon.methods.electricity import GJ_PER_KWH
+from transcarbon.methods.finite import NonFiniteInput
 from transcarbon.methods.lmdi import EFFECTS, lmdi_decompose, lmdi_totals
 from transcarbon.services import audit
 from transcarbon.services.inventory_runs import code_version, latest_run_id
@@ -208,7 +209,10 @@ def decompose(
         return Decomposition(existing, True, decomposition_payload(session, existing))
     started = datetime.now(UTC)
     frame = line_frame(session, runs)
-    by_sector, outside = decompose_frame(frame, year_from, year_to, electricity_gj_per_kwh=primary)
+    try:
+        by_sector, outside = decompose_frame(frame, year_from, year_to, electricity_gj_per_kwh=primary)
+    except NonFiniteInput:  # a stored line that is not finite: refused, never stored as a decomposition
+        raise DecompositionError("eval.decomp.not_finite", year_from=year_from, year_to=year_to) from None
     run = CalculationRun(
         kind="decomposition",
         fingerprint=fingerprint,

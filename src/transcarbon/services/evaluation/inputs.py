@@ -159,6 +159,7 @@ def load_inputs(session: Session, year: int, city: CityConfig, catalog: ReportCa
         rt: with_quarter(approved_rows(session, rt, None if rt in registers else years, catalog=catalog))
         for rt in needed
     }
+    reports, set_aside = finite_rows(reports)
     run_meta = (
         session.execute(
             select(CalculationRun.id, CalculationRun.fingerprint, CalculationRun.input_hash).where(
@@ -177,6 +178,7 @@ def load_inputs(session: Session, year: int, city: CityConfig, catalog: ReportCa
     fp = {
         "inventory_runs": sorted([list(r) for r in run_meta]),
         "submissions": subs.select("submission_id", "content_hash").rows(),
+        "rows_set_aside": set_aside,
     }
     return Inputs(
         year,
@@ -192,6 +194,26 @@ def load_inputs(session: Session, year: int, city: CityConfig, catalog: ReportCa
         grid_used,
         parts,
     )
+
+
+def finite_rows(reports: dict[str, pl.DataFrame]) -> tuple[dict[str, pl.DataFrame], dict[str, list[int]]]:
+    """The approved rows whose numbers are all finite, and per report type the ids of the rows set aside.
+
+    Uploads refuse numbers that are not finite, so such a row can only come from a direct edit of the database
+    (which ``audit verify`` reports); the evaluation leaves it out rather than carry it into every figure.
+    """
+    kept: dict[str, pl.DataFrame] = {}
+    set_aside: dict[str, list[int]] = {}
+    for rt, frame in reports.items():
+        floats = [c for c, t in frame.schema.items() if t.is_float()]
+        if not floats or frame.height == 0:
+            kept[rt] = frame
+            continue
+        ok = pl.all_horizontal([pl.col(c).is_finite().fill_null(True) for c in floats])
+        kept[rt] = frame.filter(ok)
+        if kept[rt].height < frame.height and "report_row_id" in frame.columns:
+            set_aside[rt] = sorted(frame.filter(~ok)["report_row_id"].to_list())
+    return kept, set_aside
 
 
 def report_types_of(ind: Indicator) -> list[str]:

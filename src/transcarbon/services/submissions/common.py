@@ -4,7 +4,8 @@ audit log records it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from transcarbon.city.reports import ReportCatalog, ReportType
 from transcarbon.domain import Period
+from transcarbon.services.upload_limits import UploadLimits
 from transcarbon.services.users import Principal
 from transcarbon.store.models import Submission
 
@@ -22,11 +24,21 @@ OPEN_STATES = ("draft", "submitted", "approved", "returned")
 
 @dataclass(frozen=True)
 class Context:
-    """What the use cases need besides the database: the report types, where files live, known regions."""
+    """What the use cases need besides the database: the report types, where files live, known regions, and
+    the first year open to reporting (the city's ``reporting_calendar.first_year``; the last is next year),
+    how much an upload may hold once opened, and whether an approver must differ from the uploader and the
+    submitter (``four_eyes``)."""
 
     catalog: ReportCatalog
     data_dir: Path
     regions: tuple[str, ...]
+    first_year: int = 2000
+    limits: UploadLimits = field(default_factory=UploadLimits)
+    four_eyes: bool = True
+
+    def open_years(self, today: date | None = None) -> tuple[int, int]:
+        """(first, last) year a period may have: ``first_year`` to next year (``today``: default today, UTC)."""
+        return self.first_year, (today or datetime.now(UTC).date()).year + 1
 
 
 class WorkflowError(Exception):
@@ -37,15 +49,20 @@ class WorkflowError(Exception):
         super().__init__(key)
 
 
-def resolve(catalog: ReportCatalog, report_type: str, period: str) -> tuple[ReportType, Period]:
+def resolve(ctx: Context, report_type: str, period: str) -> tuple[ReportType, Period]:
+    """The report type and period of a request, the period in the type's form and within the open years."""
     try:
-        rt = catalog.get(report_type)
+        rt = ctx.catalog.get(report_type)
     except KeyError:
-        raise WorkflowError(422, "wf.unknown_report_type", id=report_type, allowed=", ".join(catalog.ids)) from None
+        raise WorkflowError(422, "wf.unknown_report_type", id=report_type, allowed=", ".join(ctx.catalog.ids)) from None
     try:
-        return rt, rt.parse_period(period)
+        p = rt.parse_period(period)
     except ValueError as exc:
         raise WorkflowError(422, "wf.bad_period", period=period, report_type=rt.id, detail=str(exc)) from None
+    first, last = ctx.open_years()
+    if not first <= p.year <= last:
+        raise WorkflowError(422, "wf.period_out_of_range", period=period, first=first, last=last)
+    return rt, p
 
 
 def slot(session: Session, rt: str, org_id: str, period: str, *, lock: bool) -> list[Submission]:

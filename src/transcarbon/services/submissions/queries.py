@@ -134,7 +134,7 @@ def completeness(
     session: Session, ctx: Context, principal: Principal, report_type: str, period: str, *, as_of: date | None = None
 ) -> dict[str, object]:
     """Per expected organisation: state of the slot and timeliness against the deadline; totals."""
-    rt, p = resolve(ctx.catalog, report_type, period)
+    rt, p = resolve(ctx, report_type, period)
     if principal.role == "department" and rt.id not in principal.supervised(ctx.catalog):
         raise WorkflowError(403, "auth.forbidden", role=principal.role)
     as_of = as_of or datetime.now(UTC).date()
@@ -194,10 +194,11 @@ def completeness(
 def published_aggregates(session: Session, ctx: Context) -> dict[str, object]:
     """What the public may see: counts of approved reports per type and year, and the city inventory
     totals of the latest run of each year (approved data only)."""
+    year = func.substr(Submission.period, 1, 4).label("year")  # grouped by its label: PostgreSQL sees one expression
     counts = session.execute(
-        select(Submission.report_type, func.substr(Submission.period, 1, 4), func.count())
+        select(Submission.report_type, year, func.count())
         .where(Submission.state == "approved")
-        .group_by(Submission.report_type, func.substr(Submission.period, 1, 4))
+        .group_by(Submission.report_type, year)
     ).all()
     latest_runs = (
         select(Result.year, func.max(Result.run_id).label("run_id"))

@@ -1,5 +1,6 @@
 """The workflow's state transitions (submit, approve, return, un-approve) as conditional updates on
-``(state, lock_version)``: of two concurrent reviewers exactly one wins."""
+``(state, lock_version)``: of two concurrent reviewers exactly one wins. Four eyes (``Context.four_eyes``, on by
+default): the approver is neither the uploader nor the submitter, and the approval's audit entry names both."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from transcarbon.services import audit
+from transcarbon.services import audit, integrity
 from transcarbon.services.submissions.common import Context, WorkflowError, audit_state, get_visible
 from transcarbon.services.users import Principal
 from transcarbon.services.validation import ValidationError, file_error
@@ -45,6 +46,8 @@ def transition(
         raise WorkflowError(422, "wf.comment_required", what="comment" if action == "return" else "reason")
     if action == "submit":
         _check_attachments(session, ctx, sub)
+    if action == "approve" and ctx.four_eyes and principal.username in (sub.created_by, sub.submitted_by):
+        raise WorkflowError(403, "wf.four_eyes", uploader=sub.created_by, submitter=sub.submitted_by or "-")
     seen = sub.lock_version if expected_lock_version is None else expected_lock_version
     before = audit_state(sub)
     now = datetime.now(UTC)
@@ -69,6 +72,16 @@ def transition(
             .where(ImportBatch.submission_id == sub.id)
             .values(status="approved" if action == "approve" else "pending")
         )
+    details: dict[str, object] = {
+        "report_type": sub.report_type,
+        "org_id": sub.org_id,
+        "period": sub.period,
+        "version": sub.version,
+        "comment": comment,
+    }
+    if action == "approve":  # who else handled it (four eyes), and the approved data as stored, sealed
+        details["four_eyes"] = {"required": ctx.four_eyes, "uploader": sub.created_by, "submitter": sub.submitted_by}
+        details["seals"] = integrity.seals_of_submission(session, sub.id)
     audit.append(
         session,
         actor=principal.username,
@@ -77,13 +90,7 @@ def transition(
         object_id=str(sub.id),
         before=before,
         after=audit_state(sub),
-        details={
-            "report_type": sub.report_type,
-            "org_id": sub.org_id,
-            "period": sub.period,
-            "version": sub.version,
-            "comment": comment,
-        },
+        details=details,
     )
     return sub
 

@@ -20,6 +20,7 @@ from transcarbon.services.records import store_activity
 from transcarbon.services.report_checks import CheckOutcome, check_report
 from transcarbon.services.submissions.common import Context, WorkflowError, audit_state, get_visible, resolve, slot
 from transcarbon.services.templates import read_upload
+from transcarbon.services.upload_limits import UploadTooLarge
 from transcarbon.services.users import Principal
 from transcarbon.services.validation import RowError, ValidationError
 from transcarbon.store.db import transaction
@@ -46,7 +47,7 @@ def _authorise_upload(session: Session, principal: Principal, org_id: str) -> No
         raise WorkflowError(403, "auth.forbidden", role=principal.role)
     if not principal.may_report_for(org_id):
         raise WorkflowError(403, "auth.org_forbidden", own=principal.org_id or "-")
-    if session.get(Organisation, org_id) is None:
+    if not org_id.isprintable() or session.get(Organisation, org_id) is None:
         raise WorkflowError(422, "wf.unknown_org", org=org_id)
 
 
@@ -87,9 +88,11 @@ def check_upload(
 ) -> CheckOutcome:
     """Read and check an upload (nothing stored): the outcome carries every error and warning."""
     try:
-        raw, sheet = read_upload(rt, data, file_name)
+        raw, sheet = read_upload(rt, data, file_name, ctx.limits)
+    except UploadTooLarge:  # too large to open: refused as such (413/422), not as a list of cell errors
+        raise
     except ValidationError as exc:
-        return CheckOutcome(pl.DataFrame(), list(exc.errors))
+        return CheckOutcome(pl.DataFrame(), list(exc.errors), error_tally=exc.tally)
     return check_report(
         rt,
         raw,
@@ -98,6 +101,7 @@ def check_upload(
         org_id=org_id,
         period=period,
         regions=ctx.regions,
+        years=ctx.open_years(),
         history=history(session, rt, org_id, str(period)),
     )
 
@@ -114,8 +118,9 @@ def dry_run(
     data: bytes,
 ) -> CheckOutcome:
     """Validate only: the same checks as an upload, nothing kept or changed."""
+    file_name = filestore.safe_name(file_name)
     _authorise_upload(session, principal, org_id)
-    rt, p = resolve(ctx.catalog, report_type, period)
+    rt, p = resolve(ctx, report_type, period)
     return check_upload(session, ctx, rt, p, org_id, file_name, data)
 
 
@@ -143,9 +148,10 @@ def upload(
     Raises :class:`ValidationError` (every row error; nothing stored but the raw file) or
     :class:`WorkflowError` (not allowed, locked, under review, unknown type or period).
     """
+    file_name = filestore.safe_name(file_name)
     with factory() as session:
         _authorise_upload(session, principal, org_id)
-    rt, p = resolve(ctx.catalog, report_type, period)
+    rt, p = resolve(ctx, report_type, period)
     kept = filestore.keep(
         factory,
         ctx.data_dir,
@@ -171,7 +177,7 @@ def upload(
                     "org_id": org_id,
                     "period": str(p),
                     "file_name": file_name,
-                    "errors": len(exc.errors),
+                    "errors": exc.total,
                 },
             )
         raise
@@ -209,7 +215,7 @@ def _store(
     data = filestore.read(ctx.data_dir, kept)
     outcome = check_upload(session, ctx, rt, p, org_id, file_name, data)
     if outcome.errors:
-        raise ValidationError(outcome.errors)
+        raise outcome.refusal()
     frame = outcome.frame
     row_hashes, content = rows_hash(frame, rt.columns)
     version = (versions[0].version + 1) if versions else 1
@@ -287,6 +293,7 @@ def add_attachment(
     data: bytes,
     media_type: str,
 ) -> SubmissionAttachment:
+    file_name = filestore.safe_name(file_name)
     with factory() as session:
         sub = get_visible(session, ctx.catalog, principal, submission_id)
         if not principal.may_report_for(sub.org_id):

@@ -1,5 +1,5 @@
 // transcarbon web: render the charts (plotly.js served locally), link chart points to their lineage,
-// and the drag-and-drop upload zone. No outside requests.
+// the drag-and-drop upload zone and filters that apply on change. No outside requests, no inline script.
 (function () {
   "use strict";
   function renderCharts() {
@@ -37,6 +37,11 @@
       if (e.dataTransfer && e.dataTransfer.files.length) { input.files = e.dataTransfer.files; show(); }
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { renderCharts(); dropzone(); });
+  function autosubmit() {  // filters that apply on change (no inline handlers: the pages' CSP forbids them)
+    document.querySelectorAll("select[data-autosubmit]").forEach(function (el) {
+      el.addEventListener("change", function () { el.form.submit(); });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { renderCharts(); dropzone(); autosubmit(); });
   window.addEventListener("load", renderCharts);
 })();

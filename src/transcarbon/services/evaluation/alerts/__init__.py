@@ -45,7 +45,13 @@ from transcarbon.services.evaluation.alerts.anomalies import activity_anomalies,
 from transcarbon.services.evaluation.alerts.found import KINDS, SEVERITY_ORDER, Found
 from transcarbon.services.evaluation.alerts.indicators import indicator_warnings
 from transcarbon.services.evaluation.alerts.lateness import late_reports
-from transcarbon.services.evaluation.alerts.store import list_warnings, open_warnings_json, sync, warning_json
+from transcarbon.services.evaluation.alerts.store import (
+    list_warnings,
+    open_warnings_json,
+    readable,
+    sync,
+    warning_json,
+)
 from transcarbon.services.evaluation.inputs import Inputs
 
 
@@ -74,6 +80,7 @@ __all__ = [
     "list_warnings",
     "open_warnings_json",
     "peer_outliers",
+    "readable",
     "report_anomalies",
     "sync",
     "warning_json",

@@ -10,7 +10,9 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from transcarbon.city.reports import ReportCatalog
 from transcarbon.services.evaluation.alerts.found import SEVERITY_ORDER, Found
+from transcarbon.services.users import Principal
 from transcarbon.store.models_evaluation import EvaluationWarning, WarningDepartment
 
 
@@ -120,6 +122,25 @@ def list_warnings(
         )
     rows = list(session.scalars(q.order_by(EvaluationWarning.id)))
     return sorted(rows, key=lambda w: (SEVERITY_ORDER.get(w.severity, 9), w.id))
+
+
+def readable_by(principal: Principal, catalog: ReportCatalog, warning: dict[str, Any]) -> bool:
+    """Whether ``principal`` may read a warning (:func:`warning_json`): one about the city or an indicator, yes;
+    one about an organisation's figures only under the rule for records (:meth:`Principal.may_read` for its
+    report type, else :meth:`Principal.may_read_records`): a department user sees the organisations of the report
+    types it supervises, and its own."""
+    org = warning.get("org_id")
+    if org is None:
+        return True
+    report_type = warning.get("report_type")
+    if report_type:
+        return principal.may_read(catalog, str(report_type), str(org))
+    return principal.may_read_records(catalog, str(org))
+
+
+def readable(principal: Principal, catalog: ReportCatalog, warnings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The warnings of ``warnings`` that ``principal`` may read (:func:`readable_by`), in their order."""
+    return [w for w in warnings if readable_by(principal, catalog, w)]
 
 
 def open_warnings_json(session: Session, year: int) -> list[dict[str, Any]]:

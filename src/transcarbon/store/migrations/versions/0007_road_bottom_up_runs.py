@@ -2,7 +2,7 @@
 
 Revision ID: road_bottom_up_runs
 Revises: quality_uncertainty_shore_kwh
-Create Date: 2026-12-01
+Create Date: 2026-11-30
 """
 
 from __future__ import annotations

@@ -1,0 +1,43 @@
+"""Engines: statement parameters (password hashes, tokens) never appear in error messages or logs, and a new
+SQLite database file is readable by its owner only."""
+
+from __future__ import annotations
+
+import logging
+import stat
+from pathlib import Path
+
+import pytest
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+
+from transcarbon.store import db
+from transcarbon.store.models import User
+
+SECRET = "$argon2id$v=19$m=65536,t=3,p=4$c2VjcmV0LXNhbHQ$secret-hash-value"
+
+
+def test_parameters_hidden_from_errors_and_logs(db_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    db.upgrade(db_url)
+    engine = db.make_engine(db_url)
+    row = {"username": "u", "display_name": "u", "role": "admin", "password_hash": SECRET, "disabled": False}
+    caplog.set_level(logging.INFO, logger="sqlalchemy")
+    with engine.begin() as conn:
+        conn.execute(insert(User), row)
+    with pytest.raises(IntegrityError) as exc, engine.begin() as conn:
+        conn.execute(insert(User), row)  # the same user name again
+    engine.dispose()
+    assert "secret-hash-value" not in str(exc.value)
+    logging.getLogger("transcarbon.test").exception("as a server would log it", exc_info=exc.value)
+    assert "secret-hash-value" not in caplog.text
+
+
+def test_new_sqlite_database_is_private(tmp_path: Path) -> None:
+    url = f"sqlite:///{(tmp_path / 'data' / 'tc.db').as_posix()}"
+    db.upgrade(url)
+    engine = db.make_engine(url)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SELECT 1")
+    engine.dispose()
+    for path in (tmp_path / "data").glob("tc.db*"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
