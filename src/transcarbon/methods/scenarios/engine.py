@@ -317,8 +317,9 @@ def _indicators(inp: CityInputs, fl: road_fleet.FleetOutputs, d: int, y: int) ->
     out = {
         "nev_sales_share": indicators.share_pct(nev, total),
         "new_energy_vehicle_share_new": indicators.share_pct(nev + clean, total),
-        "new_energy_bus_share": indicators.share_pct(bus[:, :, inp.nev].sum(axis=(1, 2)), bus.sum(axis=(1, 2))),
     }
+    if inp.bus_classes.any():
+        out["new_energy_bus_share"] = indicators.share_pct(bus[:, :, inp.nev].sum(axis=(1, 2)), bus.sum(axis=(1, 2)))
     return {k: np.broadcast_to(v, (d, y)).copy() for k, v in out.items()}
 
 

@@ -5,7 +5,8 @@ of direct emissions, the peak year of a series, and the probability of meeting a
 - fall vs the base year [%] = (1 − I(y) / I(y0)) · 100 (a "reduction" indicator: higher is better);
 - rolling growth [%/yr] = ((X(y) / X(y − w))^(1/w) − 1) · 100 (the plan's 直接碳排放量增速, w = 3 years);
 - peak year: the year of the maximum of a series over the scenario's years, if that maximum lies before the last
-  year; a series still at its maximum in the last year has **no peak by** that year (coded 0);
+  year; a series still at its maximum in the last year has **no peak by** that year (coded 0), as has a series
+  that is 0 throughout;
 - P(meet) = share of draws whose value meets the target (≥ for increase, ≤ for decrease) [1]_.
 
 References
@@ -46,15 +47,18 @@ def fall_vs_base_pct(series: Array, base_index: int = 0) -> Array:
 def rolling_growth_pct(series: Array, window: int = 3) -> Array:
     """((X(y) / X(y − w))^(1/w) − 1) · 100 on the last axis; NaN for the first ``window`` years."""
     out = np.full(series.shape, np.nan)
-    ratio = np.divide(series[..., window:], series[..., :-window])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.divide(series[..., window:], series[..., :-window])
     out[..., window:] = (np.sign(ratio) * np.abs(ratio) ** (1.0 / window) - 1.0) * 100.0
     return out
 
 
 def peak_year(series: Array, years: NDArray[np.int64]) -> NDArray[np.int64]:
-    """The year of each series' maximum on the last axis, :data:`NO_PEAK` where it is the last year."""
+    """The year of each series' maximum on the last axis, :data:`NO_PEAK` where it is the last year (or the series
+    is never above 0: nothing to peak)."""
     at = np.argmax(series, axis=-1)
-    return np.where(at == series.shape[-1] - 1, NO_PEAK, years[at]).astype(np.int64)
+    none = (at == series.shape[-1] - 1) | (np.max(series, axis=-1) <= 0)
+    return np.where(none, NO_PEAK, years[at]).astype(np.int64)
 
 
 def p_meet(values: Array, target: float, direction: str) -> float:

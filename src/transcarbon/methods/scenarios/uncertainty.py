@@ -21,6 +21,7 @@ References
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -107,8 +108,11 @@ def run_draws(build: Callable[[Array], CityInputs], theta: Array, chunk: int = 1
 
 
 def percentiles(x: Array, q: Sequence[float] = PERCENTILES) -> Array:
-    """p10/p50/p90 (or ``q``) over the draws axis (0), NaN draws ignored: shape ``(len(q), *x.shape[1:])``."""
-    return np.asarray(np.nanpercentile(np.asarray(x, dtype=np.float64), q, axis=0), dtype=np.float64)
+    """p10/p50/p90 (or ``q``) over the draws axis (0), NaN draws ignored (NaN where every draw is NaN): shape
+    ``(len(q), *x.shape[1:])``."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: an intensity without turnover
+        return np.asarray(np.nanpercentile(np.asarray(x, dtype=np.float64), q, axis=0), dtype=np.float64)
 
 
 def year_distribution(years: NDArray[np.int64]) -> dict[int, float]:
