@@ -133,23 +133,24 @@ def test_additions_and_bus_shares_and_peak():
     assert indicators.peak_year(falling, YEARS).tolist() == [2021, indicators.NO_PEAK]
 
 
-def test_port_shore_power_and_electrification():
+def test_shore_power_against_the_base_year():
     ones = np.ones((1, YEARS.size))
     uptake = np.array([[0.1, 0.2, 0.3, 0.4, 0.5, 0.6]])
     port = Port(
         throughput_t=ones * 1e8,
-        handling_gj_per_t=ones * 0.01,
-        electrified=ones * 0.5,
-        electric_ratio=np.array([0.4]),
         berth_gj_per_t=ones * 0.002,
         shore_uptake=uptake,
         shore_efficiency=np.array([0.4]),
-        handling_carrier=DIESEL,
-        berth_carrier=DIESEL,
+        berth_carrier=carbon.CARRIERS.index("fuel_oil"),
+        berth_sector="rail",
     )
+    base = run_city(city())
     out = run_city(city(port=port))
-    i = out.sectors.index("port")
-    assert_allclose(out.energy_gj[0, i, DIESEL], 1e8 * 0.01 * 0.5 + 1e8 * 0.002 * (1 - uptake[0]), rtol=1e-6)
+    fo, rail, i = carbon.CARRIERS.index("fuel_oil"), out.sectors.index("rail"), out.sectors.index("port")
+    assert_allclose(
+        out.energy_gj[0, rail, fo] - base.energy_gj[0, rail, fo], -1e8 * 0.002 * (uptake[0] - 0.1), rtol=1e-6
+    )
+    assert_allclose(out.energy_gj[0, i, ELEC], 1e8 * 0.002 * (uptake[0] - 0.1) * 0.4, rtol=1e-6)
     kwh = 1e8 * 0.002 * uptake[0] * 0.4 / 0.0036
     assert_allclose(out.indicators["shore_power_kwh"][0], kwh, rtol=1e-6)
     assert_allclose(out.indicators["shore_power_use_multiple"][0], uptake[0] / 0.1, rtol=1e-6)

@@ -8,8 +8,8 @@ Order of a run (one chunk of draws at a time, every step vectorised over the chu
 2. the bulk-cargo shift (:func:`.demand.bulk_shift`) takes kilometres from the class that hauls bulk cargo on the
    road and adds t·km to the modes that receive it; the public-transport shift moves passenger-km from cars to buses;
    each touched class gets its activity index (:func:`.demand.activity_index`, :func:`.road_fleet.with_activity`);
-3. the demand modes (ASIF, :func:`.demand.mode_energy`), the port handling and shore power, the airport's APU
-   substitutes (:func:`.port.substitute`);
+3. the demand modes (ASIF, :func:`.demand.mode_energy`; port handling is one), shore power against the base
+   year's uptake, the airport's APU substitutes (:func:`.port.substitute`);
 4. CO2 per sector: carriers × factors, electricity × the grid path (:mod:`.carbon`);
 5. indicators (:mod:`.indicators`): shares of additions and of the stock, intensities and their falls against the
    base year, the growth of direct CO2, the oil peak year.
@@ -78,17 +78,16 @@ class Transit:
 
 @dataclass(frozen=True)
 class Port:
-    """Port handling with electrification, and shore power replacing auxiliary fuel at berth (:mod:`.port`)."""
+    """Shore power replacing ships' auxiliary fuel at berth (:mod:`.port`), counted as a change against the base
+    year's uptake: the demand modes' intensities already hold the base year's at-berth fuel, so the fuel displaced
+    beyond it leaves ``berth_sector`` and its electricity joins the port (cargo handling is a demand mode)."""
 
     throughput_t: Array  # (d, y)
-    handling_gj_per_t: Array  # (d, y)
-    electrified: Array  # (d, y)
-    electric_ratio: Array  # (d,)
     berth_gj_per_t: Array  # (d, y)
     shore_uptake: Array  # (d, y)
     shore_efficiency: Array  # (d,)
-    handling_carrier: int
     berth_carrier: int
+    berth_sector: str
 
 
 @dataclass(frozen=True)
@@ -250,12 +249,10 @@ def _run(inp: CityInputs) -> CityOutputs:
     shore_kwh = np.zeros((d, y))
     if inp.port is not None:
         p = inp.port
-        handling = port.substitute(p.throughput_t, p.handling_gj_per_t, p.electrified, p.electric_ratio)
         berth = port.substitute(p.throughput_t, p.berth_gj_per_t, p.shore_uptake, p.shore_efficiency)
-        i = sec["port"]
-        energy[:, i, p.handling_carrier] += handling.fuel_gj
-        energy[:, i, p.berth_carrier] += berth.fuel_gj
-        energy[:, i, carbon.ELECTRICITY] += handling.electricity_gj + berth.electricity_gj
+        at_base = port.substitute(p.throughput_t, p.berth_gj_per_t, p.shore_uptake[:, :1], p.shore_efficiency)
+        energy[:, sec[p.berth_sector], p.berth_carrier] += berth.fuel_gj - at_base.fuel_gj
+        energy[:, sec["port"], carbon.ELECTRICITY] += berth.electricity_gj - at_base.electricity_gj
         shore_kwh = berth.electricity_kwh
     apu_use = None
     if inp.airport is not None:

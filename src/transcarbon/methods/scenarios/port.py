@@ -1,14 +1,9 @@
-"""The port and airport blocks of a scenario: cargo handling with machinery electrification, ships' auxiliary fuel at
-berth replaced by shore power, and aircraft auxiliary power units (APU) replaced by ground power and pre-conditioned
-air — each as activity × intensity with a substitution share.
+"""The substitutions of the port and airport blocks of a scenario: ships' auxiliary fuel at berth replaced by shore
+power, and aircraft auxiliary power units (APU) replaced by ground power and pre-conditioned air — each as activity ×
+intensity with a substitution share (cargo handling and its electrification are a demand mode, :mod:`.demand`).
 
-Port handling (throughput ``Q`` [t], energy service ``h`` [GJ diesel per t], electrified share ``x`` of the service,
-``r`` GJ of electricity per GJ of diesel replaced)::
-
-    diesel = Q · h · (1 − x),          electricity = Q · h · x · r                                  [GJ]
-
-Shore power (auxiliary-engine fuel at berth ``b`` [GJ per t of cargo], uptake ``u``: share of that fuel replaced,
-``η`` GJ of electricity per GJ of fuel replaced: the auxiliary generator's efficiency) [1]_::
+Shore power (throughput ``Q`` [t], auxiliary-engine fuel at berth ``b`` [GJ per t of cargo], uptake ``u``: share of
+that fuel replaced, ``η`` GJ of electricity per GJ of fuel replaced: the auxiliary generator's efficiency) [1]_::
 
     berth fuel = Q · b · (1 − u),      shore electricity = Q · b · u · η,   kWh = GJ / 0.0036
 

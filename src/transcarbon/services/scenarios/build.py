@@ -307,14 +307,11 @@ def build_inputs(spec: ScenarioSpec, names: list[str], theta: Array, carrier_co2
         po = spec.port
         port = Port(
             throughput_t=_activity(po.throughput_t, "port.throughput_t", ax, mult),
-            handling_gj_per_t=np.full((1, ax.years.size), po.handling_gj_per_t),
-            electrified=held(po.electrified, ax.years)[None, :],
-            electric_ratio=np.array([po.electric_ratio]),
             berth_gj_per_t=np.full((1, ax.years.size), po.berth_gj_per_t),
             shore_uptake=held(po.shore_power_uptake, ax.years)[None, :],
             shore_efficiency=np.array([po.shore_efficiency]),
-            handling_carrier=carbon.CARRIERS.index(po.handling_carrier),
             berth_carrier=carbon.CARRIERS.index(po.berth_carrier),
+            berth_sector=po.berth_sector,
         )
     airport = None
     if spec.airport is not None:

@@ -64,8 +64,8 @@ class Observations:
 
     - ``registry``: ``year, vehicle_class, use, service, powertrain, model_year, stock, new_registrations``;
     - ``fuel``: ``year, carrier, energy_gj`` (road fuel sold);
-    - ``inventory``: ``year, sector, carrier, energy_gj, co2_t, freight_tkm, passenger_pkm`` (activity repeated
-      on each carrier row of a sector);
+    - ``inventory``: ``year, sector, carrier, energy_gj, co2_t, freight_tkm, passenger_pkm, throughput_t`` (one row
+      per calculation line);
     - ``port``: ``year, cargo_t, bulk_total_t, bulk_rail_water_t``; ``shore``: ``year, kwh``.
     """
 
@@ -156,8 +156,9 @@ def observations(session: Session, city: CityConfig, years: list[int], library: 
             CalculationLine.passenger_pkm,
         ).where(CalculationLine.run_id.in_(list(runs.values())))
         year_of = {r: y for y, r in runs.items()}
-        for run_id, sector, fuel_, e, co2, tkm, pkm in session.execute(q):
-            inv_rows.append((year_of[run_id], sector, fuel_, e or 0.0, co2 or 0.0, tkm or 0.0, pkm or 0.0))
+        for row in session.execute(q):
+            run_id, sector, fuel_, e, co2, tkm, pkm, tput = tuple(row)
+            inv_rows.append((year_of[run_id], sector, fuel_, e or 0.0, co2 or 0.0, tkm or 0.0, pkm or 0.0, tput or 0.0))
     inventory = pl.DataFrame(
         inv_rows,
         schema={
@@ -168,6 +169,7 @@ def observations(session: Session, city: CityConfig, years: list[int], library: 
             "co2_t": pl.Float64,
             "freight_tkm": pl.Float64,
             "passenger_pkm": pl.Float64,
+            "throughput_t": pl.Float64,
         },
         orient="row",
     )

@@ -148,7 +148,7 @@ class InventoryLink(Model):
     """The inventory sectors a mode stands for and the activity measure it reads from them."""
 
     sectors: list[str] = Field(min_length=1)
-    activity: Literal["freight_tkm", "passenger_pkm"]
+    activity: Literal["freight_tkm", "passenger_pkm", "throughput_t"]
 
 
 class ModeSpec(Model):
@@ -187,14 +187,11 @@ class Passenger(Model):
 
 class PortSpec(Model):
     throughput_t: Activity
-    handling_gj_per_t: float = Field(ge=0, le=1)
-    electrified: Path_
-    electric_ratio: float = Field(gt=0, le=2)
-    handling_carrier: str = "diesel"
     berth_gj_per_t: float = Field(ge=0, le=1)
     shore_power_uptake: Path_
     shore_efficiency: float = Field(gt=0, le=1)
     berth_carrier: str = "fuel_oil"
+    berth_sector: str = "waterway_freight"
 
 
 class AirportSpec(Model):
@@ -341,6 +338,8 @@ def semantic_problems(spec: ScenarioSpec) -> list[Problem]:
         for k in m.mix:
             if k not in CARRIERS:
                 out.append((f"{key}.mix.{k}", "scn.spec.unknown", {"value": k, "known": known_k}))
+    if spec.port is not None and spec.port.berth_sector not in {m.sector for m in spec.modes}:
+        out.append(("port.berth_sector", "scn.spec.berth_sector", {"value": spec.port.berth_sector}))
     if spec.freight and spec.freight.truck_class not in ids:
         out.append(("freight.truck_class", "scn.spec.unknown_class", {"value": spec.freight.truck_class}))
     if spec.freight:
@@ -353,7 +352,6 @@ def semantic_problems(spec: ScenarioSpec) -> list[Problem]:
             "passenger.public_transport_share", spec.passenger.public_transport_share, y0, y1, share=True
         )
     for section, key, carrier in (
-        (spec.port, "port.handling_carrier", "handling_carrier"),
         (spec.port, "port.berth_carrier", "berth_carrier"),
         (spec.airport, "airport.apu_carrier", "apu_carrier"),
     ):
