@@ -154,11 +154,14 @@ def observations(session: Session, city: CityConfig, years: list[int], library: 
             CalculationLine.co2_t,
             CalculationLine.freight_tkm,
             CalculationLine.passenger_pkm,
+            CalculationLine.throughput_t,
         ).where(CalculationLine.run_id.in_(list(runs.values())))
         year_of = {r: y for y, r in runs.items()}
         for row in session.execute(q):
             run_id, sector, fuel_, e, co2, tkm, pkm, tput = tuple(row)
-            inv_rows.append((year_of[run_id], sector, fuel_, e or 0.0, co2 or 0.0, tkm or 0.0, pkm or 0.0, tput or 0.0))
+            inv_rows.append(
+                (year_of[int(str(run_id))], sector, fuel_, e or 0.0, co2 or 0.0, tkm or 0.0, pkm or 0.0, tput or 0.0)
+            )
     inventory = pl.DataFrame(
         inv_rows,
         schema={
