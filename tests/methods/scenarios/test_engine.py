@@ -18,7 +18,7 @@ F = np.zeros(K)
 F[GAS], F[DIESEL] = 0.0679, 0.0726  # t CO2 per GJ
 
 
-def city(bev_share=0.0, bulk_share=None, pt_share=None, port=None, km_decline=0.0):
+def city(bev_share=0.0, bulk_share=None, pt_share=None, port=None, km_decline=0.0, observed_until=2020):
     """Cars (gasoline/BEV), trucks (diesel) and buses (diesel/BEV): 1,000 vehicles a year each, 10-year step life."""
     c, p = 3, 3  # classes car, truck, bus; powertrains gasoline, diesel, bev
     shares = np.zeros((1, c, p, MY.size))
@@ -54,7 +54,6 @@ def city(bev_share=0.0, bulk_share=None, pt_share=None, port=None, km_decline=0.
         bulk = Bulk(
             tonnes=ones * 1e6,
             share=np.array([bulk_share]),
-            share_base=np.array([bulk_share[0]]),
             road_haul_km=np.array([100.0]),
             rail_fraction=np.array([1.0]),
             rail_haul_km=np.array([300.0]),
@@ -63,7 +62,7 @@ def city(bev_share=0.0, bulk_share=None, pt_share=None, port=None, km_decline=0.
         )
     transit = None
     if pt_share is not None:
-        transit = Transit(ones * 1e9, np.array([pt_share]), np.array([pt_share[0]]), car_class=0, bus_class=2)
+        transit = Transit(ones * 1e9, np.array([pt_share]), car_class=0, bus_class=2)
     return CityInputs(
         years=YEARS,
         classes=("car", "truck", "bus"),
@@ -84,6 +83,7 @@ def city(bev_share=0.0, bulk_share=None, pt_share=None, port=None, km_decline=0.
         airport=None,
         carrier_co2=F,
         grid_kg_per_kwh=np.full((1, YEARS.size), 0.6),
+        observed_until=observed_until,
     )
 
 
@@ -113,6 +113,16 @@ def test_bulk_shift_moves_truck_kilometres_to_rail():
     assert_allclose(rail_gj, moved_t * 300 * 1e-4, rtol=1e-5)
     assert_allclose(out.indicators["rail_water_bulk_share"][0], np.array(share) * 100)
     assert out.indicators["truck_co2_intensity"][0, -1] == pytest.approx(0.0, abs=1e-6)  # same trucks
+
+
+def test_levers_change_nothing_up_to_the_last_observed_year():
+    share = [0.80, 0.81, 0.82, 0.84, 0.86, 0.88]
+    base = run_city(city(observed_until=2022))
+    out = run_city(city(bulk_share=share, observed_until=2022))
+    assert_allclose(out.energy_gj[..., :3], base.energy_gj[..., :3])
+    moved_t = 1e6 * (np.array(share[3:]) - 0.82)  # against the share of 2022
+    truck_gj = base.energy_gj[0, 1, DIESEL, 3:] - out.energy_gj[0, 1, DIESEL, 3:]
+    assert_allclose(truck_gj, moved_t * 100 / 10.0 * 10.0 / 1000, rtol=1e-5)
 
 
 def test_public_transport_shift_moves_car_kilometres_to_buses():

@@ -8,8 +8,12 @@ Order of a run (one chunk of draws at a time, every step vectorised over the chu
 2. the bulk-cargo shift (:func:`.demand.bulk_shift`) takes kilometres from the class that hauls bulk cargo on the
    road and adds t·km to the modes that receive it; the public-transport shift moves passenger-km from cars to buses;
    each touched class gets its activity index (:func:`.demand.activity_index`, :func:`.road_fleet.with_activity`);
-3. the demand modes (ASIF, :func:`.demand.mode_energy`; port handling is one), shore power against the base
-   year's uptake, the airport's APU substitutes (:func:`.port.substitute`);
+3. the demand modes (ASIF, :func:`.demand.mode_energy`; port handling is one), shore power and the airport's APU
+   substitutes (:func:`.port.substitute`);
+
+The levers of steps 2 and 3 act as changes against the last observed year (``observed_until``): the observed years'
+activity and energy already hold the structure and the substitutions observed then, so nothing moves up to that
+year and afterwards only what moves beyond it.
 4. CO2 per sector: carriers × factors, electricity × the grid path (:mod:`.carbon`);
 5. indicators (:mod:`.indicators`): shares of additions and of the stock, intensities and their falls against the
    base year, the growth of direct CO2, the oil peak year.
@@ -57,7 +61,6 @@ class Bulk:
 
     tonnes: Array  # (d, y)
     share: Array  # (d, y)
-    share_base: Array  # (d,)
     road_haul_km: Array  # (d,)
     rail_fraction: Array  # (d,)
     rail_haul_km: Array  # (d,)
@@ -71,16 +74,15 @@ class Transit:
 
     passenger_km: Array  # (d, y)
     share: Array  # (d, y)
-    share_base: Array  # (d,)
     car_class: int
     bus_class: int
 
 
 @dataclass(frozen=True)
 class Port:
-    """Shore power replacing ships' auxiliary fuel at berth (:mod:`.port`), counted as a change against the base
-    year's uptake: the demand modes' intensities already hold the base year's at-berth fuel, so the fuel displaced
-    beyond it leaves ``berth_sector`` and its electricity joins the port (cargo handling is a demand mode)."""
+    """Shore power replacing ships' auxiliary fuel at berth (:mod:`.port`), counted as a change against the last
+    observed year's uptake: the demand modes hold the observed at-berth fuel, so the fuel displaced beyond it leaves
+    ``berth_sector`` and its electricity joins the port (cargo handling is a demand mode)."""
 
     throughput_t: Array  # (d, y)
     berth_gj_per_t: Array  # (d, y)
@@ -92,7 +94,8 @@ class Port:
 
 @dataclass(frozen=True)
 class Airport:
-    """Aircraft APU fuel replaced by ground power and pre-conditioned air (:mod:`.port`)."""
+    """Aircraft APU fuel replaced by ground power and pre-conditioned air (:mod:`.port`), as a change against the
+    last observed year's use of the substitutes (the aviation mode holds the observed APU fuel)."""
 
     movements: Array  # (d, y)
     apu_gj_per_movement: Array  # (d, y)
@@ -125,6 +128,7 @@ class CityInputs:
     airport: Airport | None
     carrier_co2: Array  # (k,) t CO2 per GJ
     grid_kg_per_kwh: Array  # (d, y)
+    observed_until: int  # the last observed year: the shifts and substitutions change nothing up to it
 
 
 def draws_of(obj: object) -> int:
@@ -180,23 +184,32 @@ def sectors_of(inp: CityInputs) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _after(inp: CityInputs) -> tuple[int, Array]:
+    """The index of the last observed year (0 if before the first) and a mask of the years after it."""
+    i = int(np.clip(inp.observed_until - inp.years[0], 0, inp.years.size - 1))
+    return i, (inp.years > inp.observed_until).astype(np.float64)
+
+
 def _road_indices(inp: CityInputs, stock_vkm: Array) -> tuple[Array, Array, Array]:
-    """Activity index ``(d, c, y)`` of every class, and the rail and water t·km the bulk shift adds ``(d, y)``."""
+    """Activity index ``(d, c, y)`` of every class, and the rail and water t·km the bulk shift adds ``(d, y)``: the
+    structure levers move activity against the last observed year's structure, in the years after it (the observed
+    years' activity already holds the observed structure)."""
     d, c, y = stock_vkm.shape
+    i_obs, after = _after(inp)
     change = np.zeros((d, c, y))
     rail = np.zeros((d, y))
     water = np.zeros((d, y))
     if inp.bulk is not None:
         b = inp.bulk
         shift = demand.bulk_shift(
-            b.tonnes, b.share, b.share_base, b.road_haul_km, b.rail_fraction, b.rail_haul_km, b.water_haul_km
+            b.tonnes, b.share, b.share[:, i_obs], b.road_haul_km, b.rail_fraction, b.rail_haul_km, b.water_haul_km
         )
         load = inp.class_load_t[:, b.truck_class]
-        change[:, b.truck_class] -= shift.road_tkm_removed / load[:, None]
-        rail, water = shift.rail_tkm_added, shift.water_tkm_added
+        change[:, b.truck_class] -= shift.road_tkm_removed * after / load[:, None]
+        rail, water = shift.rail_tkm_added * after, shift.water_tkm_added * after
     if inp.transit is not None:
         tr = inp.transit
-        moved = demand.public_transport_shift(tr.passenger_km, tr.share, tr.share_base)
+        moved = demand.public_transport_shift(tr.passenger_km, tr.share, tr.share[:, i_obs]) * after
         change[:, tr.car_class] -= moved / inp.class_occupancy[:, tr.car_class, None]
         change[:, tr.bus_class] += moved / inp.class_occupancy[:, tr.bus_class, None]
     return demand.activity_index(stock_vkm, change), rail, water
@@ -247,20 +260,24 @@ def _run(inp: CityInputs) -> CityOutputs:
             ship_tkm += activity
             ship_co2 += co2_of(e)
     shore_kwh = np.zeros((d, y))
+    i_obs, after = _after(inp)
     if inp.port is not None:
         p = inp.port
         berth = port.substitute(p.throughput_t, p.berth_gj_per_t, p.shore_uptake, p.shore_efficiency)
-        at_base = port.substitute(p.throughput_t, p.berth_gj_per_t, p.shore_uptake[:, :1], p.shore_efficiency)
-        energy[:, sec[p.berth_sector], p.berth_carrier] += berth.fuel_gj - at_base.fuel_gj
-        energy[:, sec["port"], carbon.ELECTRICITY] += berth.electricity_gj - at_base.electricity_gj
+        ref = port.substitute(p.throughput_t, p.berth_gj_per_t, p.shore_uptake[:, i_obs, None], p.shore_efficiency)
+        energy[:, sec[p.berth_sector], p.berth_carrier] += (berth.fuel_gj - ref.fuel_gj) * after
+        energy[:, sec["port"], carbon.ELECTRICITY] += (berth.electricity_gj - ref.electricity_gj) * after
         shore_kwh = berth.electricity_kwh
     apu_use = None
     if inp.airport is not None:
         a = inp.airport
         apu = port.substitute(a.movements, a.apu_gj_per_movement, a.substitute_use, a.electricity_per_fuel)
+        ref = port.substitute(
+            a.movements, a.apu_gj_per_movement, a.substitute_use[:, i_obs, None], a.electricity_per_fuel
+        )
         i = sec[a.sector]
-        energy[:, i, a.apu_carrier] += apu.fuel_gj
-        energy[:, i, carbon.ELECTRICITY] += apu.electricity_gj
+        energy[:, i, a.apu_carrier] += (apu.fuel_gj - ref.fuel_gj) * after
+        energy[:, i, carbon.ELECTRICITY] += (apu.electricity_gj - ref.electricity_gj) * after
         apu_use = np.broadcast_to(np.clip(a.substitute_use, 0, 1) * 100.0, (d, y))
     co2_direct = carbon.direct_co2_t(energy, inp.carrier_co2)
     co2_elec = carbon.electricity_co2_t(energy[:, :, carbon.ELECTRICITY], grid[:, None, :])

@@ -284,7 +284,6 @@ def build_inputs(spec: ScenarioSpec, names: list[str], theta: Array, carrier_co2
         bulk = Bulk(
             tonnes=_activity(f.bulk_tonnes, "freight.bulk_tonnes", ax, mult),
             share=share_path[None, :],
-            share_base=np.array([share_path[0]]),
             road_haul_km=np.array([f.road_haul_km]),
             rail_fraction=np.array([f.rail_fraction]),
             rail_haul_km=np.array([f.rail_haul_km]),
@@ -298,7 +297,6 @@ def build_inputs(spec: ScenarioSpec, names: list[str], theta: Array, carrier_co2
         transit = Transit(
             passenger_km=_activity(pa.passenger_km, "passenger.passenger_km", ax, mult),
             share=pt[None, :],
-            share_base=np.array([pt[0]]),
             car_class=ids.index(pa.car_class),
             bus_class=ids.index(pa.bus_class),
         )
@@ -345,6 +343,7 @@ def build_inputs(spec: ScenarioSpec, names: list[str], theta: Array, carrier_co2
         airport=airport,
         carrier_co2=carrier_co2,
         grid_kg_per_kwh=_path(grid, "grid.kg_per_kwh", ax, mult),
+        observed_until=spec.last_observed,
     )
 
 

@@ -31,7 +31,6 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-import yaml
 from numpy.typing import NDArray
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -47,7 +46,7 @@ from transcarbon.methods.scenarios.road_fleet import run_fleet
 from transcarbon.services import figures
 from transcarbon.services.report_data import approved_rows
 from transcarbon.services.scenarios.build import Axes, build_inputs, carrier_co2
-from transcarbon.services.scenarios.spec import POWERTRAINS, FleetClass, ScenarioSpec, SpecError, parse_spec
+from transcarbon.services.scenarios.spec import POWERTRAINS, FleetClass, ScenarioSpec, SpecError, validate
 from transcarbon.store.models import CalculationLine
 
 Array = NDArray[np.float64]
@@ -446,16 +445,12 @@ def calibrate_with(
             }
             old = {int(y): v for y, v in out["port"]["shore_power_uptake"].items() if int(y) > last}
             out["port"]["shore_power_uptake"] = {**uptake, **old}
-    calibrated = parse_spec(_dump(out), "calibration")
+    calibrated = validate(out, "calibration")
     if not obs.fuel.is_empty():
         _fit_km(out, calibrated, obs, co2, report)
-        calibrated = parse_spec(_dump(out), "calibration")
+        calibrated = validate(out, "calibration")
     report.reproduction = reproduction(calibrated, obs, co2, report.tolerance)
     return out, report
-
-
-def _dump(raw: dict[str, Any]) -> str:
-    return yaml.safe_dump(raw, allow_unicode=True, sort_keys=False)
 
 
 def _central(spec: ScenarioSpec, co2: Array) -> CityOutputs:
@@ -517,6 +512,10 @@ def reproduction(spec: ScenarioSpec, obs: Observations, co2: Array, tolerance: f
             )
 
     stock = run.stock[0].astype(np.float64).sum(axis=1)  # (c, y)
+    if obs.registry.is_empty() and spec.calibration is not None:
+        for y, n in sorted(spec.calibration.public_stock.items()):
+            if y in years:
+                add("stock:total (published)", int(y), float(n), float(stock[:, y - spec.base_year].sum()))
     for ci, c in enumerate(spec.fleet.classes):
         reg = _registry_of(obs, c)
         for y, n in reg.group_by("year").agg(pl.col("stock").sum()).sort("year").iter_rows():
@@ -529,7 +528,7 @@ def reproduction(spec: ScenarioSpec, obs: Observations, co2: Array, tolerance: f
             if y in years and k in carbon.CARRIERS:
                 add(f"road_fuel:{k}", int(y), float(v), float(e[carbon.CARRIERS.index(k), y - spec.base_year]))
     inv = obs.inventory.group_by("year", "sector").agg(pl.col("co2_t").sum())
-    modelled_sectors = [*(m.inventory.sectors for m in spec.modes if m.inventory), *([["port"]] if spec.port else [])]
+    modelled_sectors = [m.inventory.sectors for m in spec.modes if m.inventory]
     co2_s = run.co2_direct_t[0] + run.co2_electricity_t[0]
     for sectors in modelled_sectors:
         own = [s for s in sectors if s in run.sectors]

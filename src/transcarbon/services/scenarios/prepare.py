@@ -3,7 +3,8 @@ for ``calibration: {source: platform}`` — calibrated on the platform's data (:
 
 Levers are looked up in the scenario's ``levers_file`` (beside the scenario file) or else in the city's scenario
 folder (``scenarios_dir`` of the city file, ``levers.yaml``). The city's own scenarios (baseline, policy) are the
-YAML files of that folder.
+YAML files of that folder; a file may ``extends:`` another one beside it (``_base.yaml``: files starting with ``_``
+are parts, not scenarios), whose mappings it overrides key by key.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 from transcarbon.city.config import CityConfig
 from transcarbon.services.scenarios.calibrate import Calibration, calibrate
 from transcarbon.services.scenarios.levers import Levers, apply_levers, load_levers
-from transcarbon.services.scenarios.spec import ScenarioSpec, SpecError, parse_spec
+from transcarbon.services.scenarios.spec import ScenarioSpec, SpecError, load_raw, validate
 
 
 class NeedsDatabase(LookupError):
@@ -40,7 +41,7 @@ def city_scenarios(city: CityConfig) -> dict[str, Path]:
     folder = city.scenarios_path
     if folder is None or not folder.is_dir():
         return {}
-    return {p.stem: p for p in sorted(folder.glob("*.yaml")) if p.name != "levers.yaml"}
+    return {p.stem: p for p in sorted(folder.glob("*.yaml")) if p.name != "levers.yaml" and not p.name.startswith("_")}
 
 
 def city_levers(city: CityConfig) -> Levers | None:
@@ -48,6 +49,26 @@ def city_levers(city: CityConfig) -> Levers | None:
     folder = city.scenarios_path
     path = folder / "levers.yaml" if folder is not None else None
     return load_levers(path) if path is not None and path.is_file() else None
+
+
+def merged(raw: dict[str, Any], base_dir: Path | None, file: str, depth: int = 0) -> dict[str, Any]:
+    """``raw`` over the file it ``extends`` (beside it): mappings merge key by key, anything else replaces."""
+    parent_name = raw.get("extends")
+    if parent_name is None:
+        return raw
+    path = (base_dir or Path(".")) / str(parent_name)
+    if depth > 3 or not path.is_file():
+        raise SpecError(file, [("extends", "scn.spec.extends", {"value": parent_name})])
+    parent = merged(load_raw(path.read_text(encoding="utf-8"), path.name), path.parent, path.name, depth + 1)
+
+    def deep(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+        out = dict(a)
+        for k, v in b.items():
+            out[k] = deep(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+        return out
+
+    child = {k: v for k, v in raw.items() if k != "extends"}
+    return deep(parent, child)
 
 
 def prepare(
@@ -61,8 +82,8 @@ def prepare(
 ) -> Prepared:
     """Validate ``text`` (the YAML of ``file``), apply its levers (``levers`` override its own choices), calibrate
     it when it asks (on ``session``; :class:`NeedsDatabase` without one); :class:`SpecError` for any problem."""
-    spec = parse_spec(text, file)
-    raw: dict[str, Any] = yaml.safe_load(text)
+    raw = merged(load_raw(text, file), base_dir, file)
+    spec = validate(raw, file)
     choices = {**spec.levers, **(levers or {})}
     lever_set = None
     if spec.levers_file is not None:
@@ -78,6 +99,6 @@ def prepare(
     if spec.calibration is not None:
         if session is None:
             raise NeedsDatabase(file)
-        raw, cal = calibrate(raw, parse_spec(yaml.safe_dump(raw, allow_unicode=True), file), session, city)
+        raw, cal = calibrate(raw, validate(raw, file), session, city)
     source = yaml.safe_dump(raw, allow_unicode=True, sort_keys=False)
-    return Prepared(parse_spec(source, file), source, lever_set, cal)
+    return Prepared(validate(raw, file), source, lever_set, cal)

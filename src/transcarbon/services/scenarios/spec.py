@@ -37,7 +37,7 @@ NEV = frozenset({"phev", "bev", "fcev"})
 CLEAN = frozenset({"cng", "lng"})
 KINDS = ("baseline", "policy", "custom")
 ROAD_SECTORS = ("road_freight", "road_passenger", "urban_bus", "taxi", "road_private")
-FIRST_YEAR, LAST_YEAR = 1990, 2060
+FIRST_YEAR, LAST_YEAR = 1950, 2100
 HISTORY_YEARS = 40
 """``constant`` sales apply to every model year from ``base_year − 40``."""
 
@@ -229,13 +229,15 @@ class Uncertainty(Model):
 
 class Calibration(Model):
     source: Literal["platform"] = "platform"
-    observed_until: int | None = None
     tolerance: float = Field(default=0.05, gt=0, le=0.5)
     fit_survival: bool = True
+    public_stock: Path_ = Field(default_factory=dict)
+    """Published totals of registered vehicles by year (all classes), checked when no register is held."""
 
 
 class ScenarioSpec(Model):
     id: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_\-]{0,79}$")
+    extends: str | None = None
     name: Names | None = None
     kind: Literal["baseline", "policy", "custom"] = "custom"
     base_year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR)
@@ -408,8 +410,8 @@ def _from_pydantic(exc: ValidationError, raw: Any) -> list[Problem]:
     return out
 
 
-def parse_spec(text: str, file: str) -> ScenarioSpec:
-    """The scenario of a YAML text, or :class:`SpecError` listing every problem with its key and fix."""
+def load_raw(text: str, file: str) -> dict[str, Any]:
+    """The YAML text as a mapping, or :class:`SpecError` naming where it is not valid YAML."""
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -418,6 +420,11 @@ def parse_spec(text: str, file: str) -> ScenarioSpec:
         raise SpecError(file, [("(file)", "scn.spec.yaml", {"where": where})]) from exc
     if not isinstance(raw, dict):
         raise SpecError(file, [("(file)", "scn.spec.not_mapping", {})])
+    return raw
+
+
+def validate(raw: dict[str, Any], file: str) -> ScenarioSpec:
+    """The scenario of a mapping, or :class:`SpecError` listing every problem with its key and fix."""
     try:
         spec = ScenarioSpec.model_validate(raw)
     except ValidationError as exc:
@@ -426,6 +433,11 @@ def parse_spec(text: str, file: str) -> ScenarioSpec:
     if problems:
         raise SpecError(file, problems)
     return spec
+
+
+def parse_spec(text: str, file: str) -> ScenarioSpec:
+    """The scenario of a YAML text (:func:`load_raw`, :func:`validate`)."""
+    return validate(load_raw(text, file), file)
 
 
 def dump_spec(spec: ScenarioSpec) -> str:
