@@ -1,6 +1,7 @@
 """Build the synthetic Lianyungang demo database through the services: organisations, activity records
-(one approved batch), every year's inventory run, the report submissions (:mod:`.report_submissions`) and
-a ship-emission run over a synthetic month of AIS (:mod:`.ais`)."""
+(one approved batch), every year's inventory run, the report submissions (:mod:`.report_submissions`),
+a ship-emission run over a synthetic month of AIS (:mod:`.ais`) and the saved runs of the city's baseline and
+policy scenarios."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy.orm import Session
 
+from transcarbon.city.config import DEFAULT_CITY, load_city
 from transcarbon.demo.ais import write_synthetic_ais
 from transcarbon.demo.generator import generate
 from transcarbon.demo.report_submissions import DEMO_LABEL, load_demo_reports
@@ -19,7 +21,12 @@ from transcarbon.services.activity_csv import NUMERIC
 from transcarbon.services.inventory_runs import run_inventory
 from transcarbon.services.organisations import import_organisations
 from transcarbon.services.records import has_batch, store_activity
+from transcarbon.services.scenarios.saved import run_and_store
 from transcarbon.services.ship_runs import city_zones, run_ship_inventory
+
+
+DEMO_SCENARIOS = ("baseline", "policy")
+"""The city's scenarios the demo runs and saves (the policy one answers the plan's 2030 questions)."""
 
 
 def demo_present(session: Session) -> bool:
@@ -41,8 +48,8 @@ def build_demo(
     Organisations and activity records go in as one approved batch; the other report types (vehicle
     additions, shore power, port throughput, public transport, milestone evidence) as approved
     submissions whose raw CSV is kept under ``data_dir`` when given; a synthetic month of AIS (May 2024)
-    becomes a ship-emission run. Refuses to load twice into one
-    database (the demo batch is there already).
+    becomes a ship-emission run; the city's baseline and policy scenarios are run and saved, calibrated on all
+    that. Refuses to load twice into one database (the demo batch is there already).
     """
     if demo_present(session):
         raise RuntimeError("the demo data set is already loaded in this database")
@@ -64,6 +71,9 @@ def build_demo(
     load_demo_reports(session, data, actor, data_dir=data_dir)
     progress("AIS")
     runs.append(_demo_ship_run(session, actor, data_dir))
+    progress("scenarios")
+    city = load_city(DEFAULT_CITY)
+    runs += [run_and_store(session, city, actor=actor, scenario=s).run_id for s in DEMO_SCENARIOS]
     return runs
 
 

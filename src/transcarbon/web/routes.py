@@ -22,6 +22,7 @@ from transcarbon.web import (
     pages_milestones,
     pages_registers,
     pages_reports,
+    pages_scenarios,
     pages_warnings,
     static,
 )
@@ -35,6 +36,7 @@ for _module in (
     pages_lineage,
     pages_warnings,
     pages_reports,
+    pages_scenarios,
     pages_data,
     pages_registers,
     pages_milestones,

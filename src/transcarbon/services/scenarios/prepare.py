@@ -32,6 +32,7 @@ class Prepared:
 
     spec: ScenarioSpec
     source: str  # the YAML as run (levers applied, calibrated values filled in)
+    file_levers: dict[str, int]  # the levels the file itself chose
     levers: Levers | None
     calibration: Calibration | None
 
@@ -101,4 +102,4 @@ def prepare(
             raise NeedsDatabase(file)
         raw, cal = calibrate(raw, validate(raw, file), session, city)
     source = yaml.safe_dump(raw, allow_unicode=True, sort_keys=False)
-    return Prepared(validate(raw, file), source, lever_set, cal)
+    return Prepared(validate(raw, file), source, dict(spec.levers), lever_set, cal)

@@ -224,6 +224,10 @@ def payload(run_: ScenarioRun, city: CityConfig | None = None) -> dict[str, Any]
             "end_year": spec.end_year,
             "observed_until": spec.last_observed,
             "levers": spec.levers,
+            "classes": {
+                c.id: (c.name.model_dump() if c.name else {"zh": c.id, "en": c.id}) for c in spec.fleet.classes
+            },
+            "modes": {m.id: (m.name.model_dump() if m.name else {"zh": m.id, "en": m.id}) for m in spec.modes},
         },
         "years": [int(y) for y in years],
         "fleet": fleet,
