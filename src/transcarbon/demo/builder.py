@@ -24,7 +24,6 @@ from transcarbon.services.records import has_batch, store_activity
 from transcarbon.services.scenarios.saved import run_and_store
 from transcarbon.services.ship_runs import city_zones, run_ship_inventory
 
-
 DEMO_SCENARIOS = ("baseline", "policy")
 """The city's scenarios the demo runs and saves (the policy one answers the plan's 2030 questions)."""
 

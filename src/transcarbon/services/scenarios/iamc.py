@@ -4,8 +4,8 @@ years as columns — the layout pyam (package ``pyam-iamc``) reads from CSV and 
 Variables are pipe-separated paths (reference/scenarios.md): ``Emissions|CO2|Transportation`` (direct and grid
 electricity) and by mode (``|Road``, ``|Rail``, ``|Domestic Shipping``, ``|Domestic Aviation``, ``|Port``), the direct
 part ``Emissions|CO2|Energy|Demand|Transportation`` and the electricity part
-``Emissions|CO2|Indirect|Electricity|Transportation`` [Mt CO2/yr], ``Final Energy|Transportation|<carrier group>`` [PJ/yr],
-``Final Energy|Transportation|Land|Oil`` [kt ce/yr], ``Stock|Transportation|<class>|<powertrain>`` [vehicles],
+``Emissions|CO2|Indirect|Electricity|Transportation`` [Mt CO2/yr],
+``Final Energy|Transportation|<carrier group>`` [PJ/yr], ``Final Energy|Transportation|Land|Oil`` [kt ce/yr], ``Stock|Transportation|<class>|<powertrain>`` [vehicles],
 ``Emissions|NOx|…|Road`` [t/yr], the plan's indicators as ``Indicator|<id>`` and, for runs with draws,
 ``…|p10`` / ``…|p50`` / ``…|p90`` of the main series.
 """
