@@ -1,13 +1,16 @@
 """Saved scenario runs in the IAMC exchange format: one row per model × scenario × region × variable × unit, the
 years as columns — the layout pyam (package ``pyam-iamc``) reads from CSV and from the ``data`` sheet of an XLSX.
 
-Variables are pipe-separated paths (reference/scenarios.md): ``Emissions|CO2|Transportation`` (direct and grid
-electricity) and by mode (``|Road``, ``|Rail``, ``|Domestic Shipping``, ``|Domestic Aviation``, ``|Port``), the direct
-part ``Emissions|CO2|Energy|Demand|Transportation`` and the electricity part
-``Emissions|CO2|Indirect|Electricity|Transportation`` [Mt CO2/yr],
-``Final Energy|Transportation|<carrier group>`` [PJ/yr], ``Final Energy|Transportation|Land|Oil`` [kt ce/yr], ``Stock|Transportation|<class>|<powertrain>`` [vehicles],
-``Emissions|NOx|…|Road`` [t/yr], the plan's indicators as ``Indicator|<id>`` and, for runs with draws,
-``…|p10`` / ``…|p50`` / ``…|p90`` of the main series.
+Variables are pipe-separated paths (reference/scenarios.md):
+
+- ``Emissions|CO2|Transportation`` (direct and grid electricity) and by mode (``|Road``, ``|Rail``,
+  ``|Domestic Shipping``, ``|Domestic Aviation``, ``|Port``); the direct part
+  ``Emissions|CO2|Energy|Demand|Transportation`` and the electricity part
+  ``Emissions|CO2|Indirect|Electricity|Transportation`` [Mt CO2/yr];
+- ``Final Energy|Transportation|<carrier group>`` [PJ/yr], ``Final Energy|Transportation|Land|Oil`` [kt ce/yr];
+- ``Stock|Transportation|<class>|<powertrain>`` [vehicles], ``Emissions|NOx|…|Road`` [t/yr];
+- the plan's indicators as ``Indicator|<id>`` and, for runs with draws, ``…|p10`` / ``…|p50`` / ``…|p90`` of the
+  main series.
 """
 
 from __future__ import annotations
