@@ -1,4 +1,4 @@
-"""Shared vocabulary: sectors, fuels, units, passenger kinds and reporting periods.
+"""Shared vocabulary: sectors, fuels, units, data-quality classes, passenger kinds and reporting periods.
 
 Everything here is a plain value type with no I/O, so every layer may import it.
 Names of the enum members are the identifiers used in files, the database and the API.
@@ -64,6 +64,17 @@ class Fuel(StrEnum):
     HFO = "hfo"
     MDO = "mdo"
     ELECTRICITY = "electricity"
+    UREA_SOLUTION = "urea_solution"
+    """Diesel exhaust fluid (AdBlue, AUS32) burnt off in SCR after-treatment: process CO2, not an energy carrier."""
+
+
+class DataQuality(StrEnum):
+    """Where an activity amount comes from: its class sets the activity uncertainty and the quality grade."""
+
+    METERED = "metered"
+    REPORTED = "reported"
+    ESTIMATED = "estimated"
+    DEFAULTED = "defaulted"
 
 
 class Unit(StrEnum):

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from transcarbon.city.config import (
+    LIGHT_RULE_KINDS,
     PROGRESS_STATUSES,
     CityConfig,
     CityConfigError,
@@ -139,7 +140,10 @@ def test_thresholds_feed_the_methods(city: CityConfig) -> None:
     free = progress.BandThresholds(**city.progress.no_target_cagr.model_dump())
     assert (sdg.on_track, sdg.needs_acceleration, sdg.limited_progress) == (0.95, 0.60, 0.0)
     assert (free.on_track, free.needs_acceleration, free.limited_progress) == (0.015, 0.005, 0.0)
-    assert city.progress.red_yellow.red_shortfall == 0.10
+    rules = city.progress.light_rules
+    assert {k: r.rule for k, r in rules.items()} == dict.fromkeys(LIGHT_RULE_KINDS, "weather_chart")
+    assert rules["reduction"].judge == ["path", "step"] and rules["ratio"].judge == ["path"]
+    assert city.progress.forecast.method == "ols" and city.progress.forecast.min_points == 4
     assert city.progress.forecast.warning_p_meet == 0.5
     lights = progress.status_light(list(PROGRESS_STATUSES), city.progress.lights)
     assert set(lights.tolist()) <= {"green", "yellow", "red", "grey"}

@@ -22,7 +22,9 @@ def test_calc_json_contract(write_csv) -> None:  # type: ignore[no-untyped-def]
     result = runner.invoke(app, ["calc", str(path), "--json", "--gwp", "AR4"])
     assert result.exit_code == 0, result.stderr
     out = json.loads(result.stdout)
-    assert set(out) == {"factor_set", "gwp", "total", "by_sector"}
+    assert set(out) == {"factor_set", "gwp", "total", "by_sector", "quality"}
+    assert list(out["quality"]["by_sector"]) == ["road_freight", "port"]
+    assert set(out["quality"]["total"]) == {"co2_u_t", "quality_score", "quality_grade"}
     assert out["gwp"] == "AR4" and out["factor_set"] == "energy_statistics"
     assert list(out["by_sector"]) == ["road_freight", "port"]
     for block in [out["total"], *out["by_sector"].values()]:

@@ -48,12 +48,19 @@ def test_evaluate_json_lists_every_indicator(demo_env: str) -> None:
         "light",
         "completion_to_date",
         "forecast",
+        "value_low",
+        "value_high",
+        "quality_grade",
         "departments",
     }
     for i in p["indicators"]:
         assert keys <= set(i)
         if i["forecast"] is not None:
-            assert set(i["forecast"]) == {"year", "value", "low", "high", "p_meet"}
+            assert set(i["forecast"]) == {"year", "value", "low", "high", "p_meet", "method", "indicative"}
+            # 2025 is a target year: judged on the observed value, not forecast
+            assert i["forecast"]["year"] != 2025 or (
+                i["forecast"]["method"] == "observed" and not i["forecast"]["indicative"]
+            )
     lights = {i["light"] for i in p["indicators"]}
     assert lights >= {"green", "red"} and "grey" not in lights  # every indicator has data in 2025
     assert p["warnings"]

@@ -45,6 +45,10 @@ def test_inventory_json_contract(tmp_path):
     assert all(set(v) == keys for v in s["by_mode"].values())
     assert set(s["shore_power"]) == {
         "kwh",
+        "kwh_metered",
+        "kwh_modelled",
+        "kwh_modelled_used",
+        "kwh_basis",
         "connected_h",
         "avoided_co2_gross_t",
         "grid_co2_t",

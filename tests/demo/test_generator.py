@@ -67,8 +67,9 @@ def test_activity_has_exactly_the_contract_columns_and_types(data: DemoData) -> 
         "passenger_kind",
         "region",
         "throughput_t",
+        "data_quality",
     )
-    strings = ("org_id", "period", "sector", "fuel", "unit", "passenger_kind", "region")
+    strings = ("org_id", "period", "sector", "fuel", "unit", "passenger_kind", "region", "data_quality")
     for col in ACTIVITY_COLUMNS:
         assert a.schema[col] == (pl.String if col in strings else pl.Float64), col
     assert a["period"].str.contains(PERIOD_PATTERN).all()
@@ -78,6 +79,8 @@ def test_activity_has_exactly_the_contract_columns_and_types(data: DemoData) -> 
     assert set(a["fuel"].drop_nulls()) <= {f.value for f in Fuel}
     assert set(a["unit"].drop_nulls()) <= {u.value for u in Unit}
     assert set(a["passenger_kind"].drop_nulls()) <= {k.value for k in PassengerKind}
+    assert set(a.filter(pl.col("fuel") == "electricity")["data_quality"]) == {"metered"}
+    assert a.filter(pl.col("fuel") != "electricity")["data_quality"].is_null().all()
     assert (a["region"] == "CN-JS").all()
 
 

@@ -231,13 +231,49 @@ def test_step_completion_relative_and_absolute() -> None:
 # ------------------------------------------------------------------ China's rule and lights
 
 
-def test_traffic_light_edges() -> None:
-    c = [1.2, 1.0, np.nextafter(1.0, 0) - 1e-9, 0.9, 0.9 - 1e-9, 0.0, -0.5, np.nan]
-    assert_array_equal(p.traffic_light(c, 0.10), ["green", "green", "yellow", "yellow", "red", "red", "red", "grey"])
-    # a 10 % shortfall computed in floating point stays yellow
-    assert str(p.traffic_light(p.completion_to_date(1.0, 0.973, 0.97), 0.10)) == "yellow"
-    with pytest.raises(ValueError):
-        p.traffic_light(0.5, 1.5)
+def test_weather_chart_light_by_the_cited_rule() -> None:
+    """发改办环资〔2021〕629号: red when the intensity rose, yellow when it fell by less than required, green when
+    the required fall is met (the trucks of the demo: −1.1% … −2.3% against a required −3% are yellow)."""
+    base, path = 1.0, 0.97  # a 3% fall required by the target year
+    values = [0.95, 0.97, 0.977, 0.989, 1.0, 1.004, np.nan]
+    assert_array_equal(
+        p.weather_chart_light(base, values, base, path, "decrease"),
+        ["green", "green", "yellow", "yellow", "yellow", "red", "grey"],
+    )
+    # a share that must rise: the same shape
+    assert_array_equal(
+        p.weather_chart_light(40.0, [55.0, 45.0, 39.0], 40.0, 50.0, "increase"), ["green", "yellow", "red"]
+    )
+    # a path that allows a move back (the base already beats the target): only a larger move is red
+    assert_array_equal(p.weather_chart_light(90.0, [85.0, 75.0], 90.0, 80.0, "increase"), ["green", "red"])
+    # exactly on the path, up to rounding, stays green
+    assert str(p.weather_chart_light(1.0, 1.0 - 0.03 + 1e-15, 1.0, 0.97, "decrease")) == "green"
+
+
+def test_target_year_is_judged_on_the_observed_value() -> None:
+    assert_array_equal(
+        p.target_year_status([0.977, 0.97, 0.96, np.nan], 0.97, "decrease"),
+        ["missed", "achieved", "achieved", "no_data"],
+    )
+    assert_array_equal(p.target_year_status([19.0, 20.0], 20.0, "increase"), ["missed", "achieved"])
+
+
+def test_natural_limit_coefficient_and_scaled_bands() -> None:
+    """Open SDG (sdg-build ProgressMeasure): C = 1 − (y0/lim)^4.44 below the limit, 1 at or beyond twice it."""
+    assert_allclose(
+        p.natural_limit_coefficient([0.0, 50.0, 90.0, 100.0, 250.0], 100.0),
+        [1.0, 1 - 0.5**4.44, 1 - 0.9**4.44, 0.0, 1.0],
+    )
+    assert_allclose(p.natural_limit_coefficient(120.0, 100.0), 1 - 0.8**4.44)
+    bands = p.BandThresholds(0.015, 0.005, 0.0)
+    ratio = p.BandThresholds(0.95, 0.60, 0.0)
+    # a share at 90% growing 0.6%/yr: needs acceleration unscaled, on track once scaled (C = 0.374)
+    kwargs = dict(ratio_thresholds=ratio, no_target_thresholds=bands)
+    plain = p.sdg_progress(90.0, 90.0 * 1.006**3, np.nan, 2020, 2023, 2030, "increase", **kwargs)
+    scaled = p.sdg_progress(90.0, 90.0 * 1.006**3, np.nan, 2020, 2023, 2030, "increase", natural_limit=100.0, **kwargs)
+    assert str(plain.status) == "needs_acceleration" and str(scaled.status) == "on_track"
+    at_limit = p.sdg_progress(100.0, 100.0, np.nan, 2020, 2023, 2030, "increase", natural_limit=100.0, **kwargs)
+    assert str(at_limit.status) == "on_track"
 
 
 def test_status_light_and_worst() -> None:

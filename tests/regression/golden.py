@@ -1,5 +1,6 @@
-"""The demo's numbers as one canonical snapshot: inventory results of every year, the evaluation of every
-year (values, warnings, scorecards), the LMDI decomposition 2020→2025 and the demo ship run.
+"""The demo's numbers as one canonical snapshot: inventory results of every year (with the CO2's range and
+grade), the evaluation of every year (values with their ranges and grades, warnings, scorecards), the LMDI
+decomposition 2020→2025 and the demo ship run (with metered and modelled shore-power kWh).
 
 ``snapshot(factory)`` returns ``{table: [rows]}`` with floats rounded to 12 significant digits (what
 survives a change of summation order) and database ids replaced by natural keys, so that two builds of the
@@ -84,6 +85,9 @@ def snapshot(factory: sessionmaker[Session]) -> dict[str, list[list[Any]]]:
                     IndicatorValue.target_year,
                     IndicatorValue.target_value,
                     IndicatorValue.forecast,
+                    IndicatorValue.value_low,
+                    IndicatorValue.value_high,
+                    IndicatorValue.quality_grade,
                 ).where(IndicatorValue.run_id.in_(ev))
             ).all()
         ]
@@ -109,6 +113,8 @@ def snapshot(factory: sessionmaker[Session]) -> dict[str, list[list[Any]]]:
                     Result.throughput_t,
                     Result.intensity_kgco2_per_converted_tkm,
                     Result.line_count,
+                    Result.co2_u_t,
+                    Result.quality_grade,
                 ).where(Result.run_id.in_(inv)),
             ),
             "indicator_values": sorted(([_round(v) for v in r] for r in values), key=lambda r: json.dumps(r)),
@@ -175,6 +181,8 @@ def snapshot(factory: sessionmaker[Session]) -> dict[str, list[list[Any]]]:
                     ShipResult.co_t,
                     ShipResult.hc_t,
                     ShipResult.shore_kwh,
+                    ShipResult.shore_kwh_metered,
+                    ShipResult.shore_kwh_modelled,
                     ShipResult.connected_h,
                     ShipResult.avoided_co2_gross_t,
                     ShipResult.grid_co2_t,

@@ -12,11 +12,12 @@ from hypothesis import strategies as st
 from transcarbon.factors.library import FactorLibrary
 from transcarbon.services.accounting import AccountingOptions, compute_inventory, inventory_json
 from transcarbon.services.activity_csv import COLUMNS, read_activity_csv
+from transcarbon.services.validation import ValidationError
 
 HEADER = ",".join(COLUMNS)
 
 
-def run(library: FactorLibrary, *rows: str, **options: str) -> dict:
+def run(library: FactorLibrary, *rows: str, **options: object) -> dict:
     regions = library.default("regions").table["code"].to_list()
     frame = read_activity_csv(("\n".join([HEADER, *rows]) + "\n").encode(), "t.csv", regions=regions)
     inv = compute_inventory(frame.with_columns(record_id=pl.col("row")), library, AccountingOptions(**options))
@@ -43,7 +44,7 @@ def test_1000_t_diesel_under_each_named_set(
     assert t["co2_t"] == pytest.approx(co2, rel=1e-12)
     assert t["ch4_t"] == pytest.approx(ch4, rel=1e-12)
     assert t["co2e_t"] == pytest.approx(co2 + 28 * ch4 + 265 * n2o, rel=1e-12)
-    assert t["energy_tce"] == pytest.approx(1000 * 1.4571, rel=1e-12)  # GB/T 2589 diesel 1.4571 kgce/kg
+    assert t["energy_tce"] == pytest.approx(energy / 29.3076, rel=1e-12)  # tce by the NCV in use (GB/T 2589)
     assert t["freight_tkm"] is None and t["intensity_kgco2_per_converted_tkm"] is None
 
 
@@ -60,7 +61,8 @@ def test_1000_mwh_with_the_years_regional_factor(library: FactorLibrary) -> None
     assert t["scope2_co2_t"] == pytest.approx(1000 * 1000 * 0.5617 / 1000, rel=1e-12)  # MEE 2022 East China
     assert t["scope1_co2_t"] == 0 and t["ch4_t"] == 0
     assert t["energy_gj"] == pytest.approx(1e6 * 0.0036)
-    assert t["energy_tce"] == pytest.approx(1e6 * 0.1229 / 1000)
+    assert t["energy_tce"] == pytest.approx(1e6 * 0.0036 / 29.3076)
+    assert t["energy_tce"] == pytest.approx(1e6 * 0.1229 / 1000, rel=5e-3)  # GB/T 2589 calorific equivalent
     assert t["co2e_t"] == pytest.approx(t["co2_t"])
 
 
@@ -135,7 +137,9 @@ def test_natural_gas_by_volume(library: FactorLibrary) -> None:
     energy = 10 * 389.31
     assert out["total"]["energy_gj"] == pytest.approx(energy)
     assert out["total"]["scope1_co2_t"] == pytest.approx(energy * 0.01532 * 0.99 * 44 / 12)
-    assert out["total"]["energy_tce"] == pytest.approx(100_000 * 1.2143 / 1000)
+    assert out["total"]["energy_tce"] == pytest.approx(energy / 29.3076)
+    # oil-field gas, 9,310 kcal/m3: GB/T 2589's 1.3300 kgce/m3 (not the gas-field 1.2143, 9.5% lower)
+    assert out["total"]["energy_tce"] == pytest.approx(100_000 * 1.3300 / 1000, rel=5e-3)
 
 
 @pytest.mark.parametrize("gwp,ch4,n2o", [("SAR", 21, 310), ("AR4", 25, 298), ("AR5", 28, 265), ("AR6", 29.8, 273)])
@@ -234,3 +238,103 @@ def test_calculate_file_checks_the_options_before_the_rows(library: FactorLibrar
         calculate_file(bad, "a.csv", AccountingOptions(factor_set="nope"))
     with pytest.raises(ValidationError):
         calculate_file(bad, "a.csv", AccountingOptions())
+
+
+def test_jet_kerosene_100_t_gives_315_3_t_co2(library: FactorLibrary) -> None:
+    t = run(library, "J,2024,civil_aviation,jet_kerosene,100,t,,,,,")["total"]
+    # IPCC 2006: NCV 44.1 GJ/t, 19.5 kg C/GJ, oxidation 100% → 100 × 44.1 × 0.0195 × 44/12 = 315.315 t
+    assert t["energy_gj"] == pytest.approx(4410.0)
+    assert t["co2_t"] == pytest.approx(315.315, rel=1e-12)
+    assert round(t["co2_t"], 1) == 315.3
+
+
+def _per_unit(library: FactorLibrary, factor_set: str, fuel: str, unit: str) -> dict[str, float]:
+    sector = "civil_aviation" if fuel == "jet_kerosene" else "other"
+    return run(library, f"X,2023,{sector},{fuel},1,{unit},,,,,", factor_set=factor_set)["total"]
+
+
+def test_energy_in_gj_and_tce_agree_for_every_fuel_of_every_set(library: FactorLibrary) -> None:
+    """One record's energy in GJ and in tce describe the same energy (29.3076 GJ/tce) under every set."""
+    for fs in library.sets("fuel_properties"):
+        for fuel, ncv_unit in fs.table.select("fuel", "ncv_unit").iter_rows():
+            unit = "10^4m3" if ncv_unit == "GJ/10^4m3" else "t"
+            t = _per_unit(library, fs.name, fuel, unit)
+            assert t["energy_gj"] / t["energy_tce"] == pytest.approx(29.3076, rel=5e-3), (fs.name, fuel)
+
+
+def test_every_sets_natural_gas_agrees_with_the_standard_coal_reference(library: FactorLibrary) -> None:
+    """The NCV of natural gas in every set and GB/T 2589's coefficient describe the same gas (within 0.5%)."""
+    reference = library.default("standard_coal").table
+    coal = dict(zip(reference["fuel"], reference["kgce_per_unit"], strict=True))
+    for fs in library.sets("fuel_properties"):
+        t = _per_unit(library, fs.name, "natural_gas", "10^4m3")
+        assert t["energy_gj"] == pytest.approx(1e4 * coal["natural_gas"] / 1000 * 29.3076, rel=5e-3), fs.name
+
+
+def test_default_sets_ncvs_agree_with_the_standard_coal_reference(library: FactorLibrary) -> None:
+    """The default set's NCVs and GB/T 2589's reference coefficients agree within 0.5% for every shared fuel, so
+    converting by the NCV (what the kernel does) and by the reference table give the same tce."""
+    reference = library.default("standard_coal").table
+    fs = library.default("fuel_properties")
+    shared = fs.table.join(reference, on="fuel")
+    assert set(shared["fuel"]) >= {"gasoline", "diesel", "fuel_oil", "kerosene", "lpg", "natural_gas", "lng"}
+    for fuel, ncv, ncv_unit, kgce in shared.select("fuel", "ncv", "ncv_unit", "kgce_per_unit").iter_rows():
+        per_unit_gj = ncv / 1e4 if ncv_unit == "GJ/10^4m3" else ncv / 1000  # GJ per m3 or per kg
+        assert per_unit_gj == pytest.approx(kgce * 29.3076 / 1000, rel=5e-3), fuel
+
+
+def test_an_lng_ship_takes_the_marine_methane_slip(library: FactorLibrary) -> None:
+    out = run(library, "S,2023,waterway_freight,lng,100,t,,,,,", gwp="AR5")["total"]
+    energy = 100 * 51.498  # GJ, energy-statistics NCV
+    co2 = energy * 0.01532 * 0.99 * 44 / 12
+    # IMO4 LNG-Otto medium-speed: CH4 5.5 g/kWh, N2O 0.02 g/kWh over SFOC 156 g/kWh → 35.2564 and 0.1282 kg/t
+    ch4, n2o = 100 * 35.2564 / 1000, 100 * 0.1282 / 1000
+    assert out["co2_t"] == pytest.approx(co2, rel=1e-12)
+    assert out["ch4_t"] == pytest.approx(ch4, rel=1e-12) and out["n2o_t"] == pytest.approx(n2o, rel=1e-12)
+    assert out["co2e_t"] == pytest.approx(co2 + 28 * ch4 + 265 * n2o, rel=1e-12)
+    road_proxy = co2 + 28 * energy * 92 / 1e6 + 265 * energy * 3 / 1e6  # what the road natural-gas row gave
+    assert out["co2e_t"] / road_proxy - 1 > 0.25
+    port = run(library, "P,2023,port,lng,100,t,,,,,", gwp="AR5")["total"]
+    assert port["ch4_t"] == pytest.approx(ch4, rel=1e-12)
+    given_in_gj = run(library, f"S,2023,waterway_freight,lng,{energy!r},GJ,,,,,", gwp="AR5")["total"]
+    assert given_in_gj["ch4_t"] == pytest.approx(ch4, rel=1e-12)
+
+
+def test_catalyst_gasoline_rows(library: FactorLibrary) -> None:
+    t = run(library, "T,2023,taxi,gasoline,10,t,,,,,")["total"]
+    energy = 10 * 43.070
+    assert t["ch4_t"] == pytest.approx(energy * 3.8 / 1e6) and t["n2o_t"] == pytest.approx(energy * 5.7 / 1e6)
+
+
+def test_urea_solution_is_scope_1_process_co2(library: FactorLibrary) -> None:
+    out = run(library, "A,2024-03,road_freight,urea_solution,10,t,,,,,")
+    t = out["total"]
+    assert t["scope1_co2_t"] == pytest.approx(10 * 0.325 * 12 / 60 * 44 / 12, rel=1e-12)  # 2.3833 t
+    assert t["energy_gj"] == 0 and t["energy_tce"] == 0 and t["ch4_t"] == 0 and t["n2o_t"] == 0
+    litres = run(library, "A,2024-03,road_freight,urea_solution,1000,L,,,,,")["total"]
+    assert litres["co2_t"] == pytest.approx(1.09 * 0.325 * 12 / 60 * 44 / 12, rel=1e-12)
+    stronger = run(library, "A,2024-03,road_freight,urea_solution,10,t,,,,,", urea_purity=0.40)["total"]
+    assert stronger["co2_t"] == pytest.approx(10 * 0.40 * 12 / 60 * 44 / 12, rel=1e-12)
+    from transcarbon.services.validation import ValidationError
+
+    with pytest.raises(ValidationError):
+        run(library, "A,2024-03,road_freight,urea_solution,10,GJ,,,,,")
+
+
+def test_data_quality_and_uncertainty_of_two_records(library: FactorLibrary) -> None:
+    """Approach 1 through the whole path: metered diesel (±2.5%, factor ±4.2%) and reported electricity (±5%,
+    grid ±5%); grade from the CO2-weighted scores (metered 0 + factor to check 1; reported 1 + to check 1)."""
+    header = f"{HEADER},data_quality"
+    csv = f"{header}\nA,2023,road_freight,diesel,100,t,,,,CN-JS,,metered\nB,2023,rail,electricity,1000,kWh,,,,CN-JS,,\n"
+    frame = read_activity_csv(csv.encode(), "q.csv", regions=library.default("regions").table["code"].to_list())
+    inv = compute_inventory(frame.with_columns(record_id=pl.col("row")), library, AccountingOptions())
+    c1 = 100 * 42.652 * 0.0202 * 0.98 * 44 / 12
+    c2 = 1000 * 0.5827 / 1000
+    u = math.sqrt((0.025 * c1) ** 2 + (0.042 * c1) ** 2 + (0.05 * c2) ** 2 + (0.05 * c2) ** 2)
+    assert inv.total_quality["co2_u_t"] == pytest.approx(u, rel=1e-9)
+    assert inv.total_quality["quality_score"] == pytest.approx((1 * c1 + 2 * c2) / (c1 + c2))
+    assert inv.total_quality["quality_grade"] == "B"
+    assert inv.lines["data_quality"].to_list() == ["metered", "reported"]
+    with pytest.raises(ValidationError):
+        bad = f"{header}\nA,2023,road_freight,diesel,100,t,,,,CN-JS,,guessed\n"
+        read_activity_csv(bad.encode(), "q.csv", regions=["CN-JS"])

@@ -309,3 +309,12 @@ def test_configuration_is_checked() -> None:
     assert CATALOG.get("milestone_evidence").due_date(Period(2024)).isoformat() == "2025-03-31"
     with pytest.raises(ValueError, match="YYYY-MM"):
         CATALOG.get("shore_power").parse_period("2024")
+
+
+def test_an_enterprise_reports_urea_solution_by_mass_not_energy() -> None:
+    """The energy report's fuel drop-down offers urea_solution (SCR, AdBlue); it is given by mass or volume."""
+    assert "urea_solution" in CATALOG.get("energy_activity").field("fuel").allowed
+    good = _check("energy_activity", [_row("energy_activity", fuel="urea_solution", amount=0.4, unit="t")])
+    assert good.ok, good.errors
+    bad = _check("energy_activity", [_row("energy_activity", fuel="urea_solution", amount=0.4, unit="GJ")])
+    assert [e.column for e in bad.errors] == ["unit"]

@@ -39,6 +39,7 @@ LightName = Literal["green", "yellow", "red", "grey"]
 
 PROGRESS_STATUSES: tuple[str, ...] = (
     "achieved",
+    "missed",
     "on_track",
     "needs_acceleration",
     "limited_progress",
@@ -174,14 +175,28 @@ class Bands(_Strict):
         return self
 
 
-class RedYellow(_Strict):
-    red_shortfall: float = Field(ge=0, lt=1)
+LIGHT_RULE_KINDS: tuple[str, ...] = ("ratio", "reduction", "multiple", "growth", "count")
+"""The indicator kinds judged by a light rule (milestones have ``milestone_lights``)."""
+
+
+class LightRule(_Strict):
+    """How an indicator kind's light is made.
+
+    ``weather_chart``: the rule of 发改办环资〔2021〕629号 (red: moved the wrong way; yellow: the right way but
+    behind the required progress; green: on the path), judged on the cumulative ``path`` and/or the year's
+    ``step`` (the worse of those judged is shown). ``open_sdg``: the Open SDG status through ``lights``.
+    """
+
+    rule: Literal["weather_chart", "open_sdg"]
+    judge: list[Literal["path", "step"]] = Field(default=["path"], min_length=1)
 
 
 class ForecastSettings(_Strict):
     warning_p_meet: float = Field(ge=0, le=1)
     interval_level: float = Field(gt=0, lt=1)
-    method: Literal["t", "bootstrap"] = "t"
+    method: Literal["ols", "theil_sen_bootstrap"] = "ols"
+    min_points: int = Field(default=4, ge=3)
+    """Fewest observed years for an interval and a probability (fewer: the trend's value only)."""
 
 
 class ProgressSettings(_Strict):
@@ -190,10 +205,21 @@ class ProgressSettings(_Strict):
     min_points: int = Field(default=2, ge=2)
     default_base_year: int = Field(ge=1990, le=2100)
     trajectory: Literal["linear", "compound"] = "linear"
-    red_yellow: RedYellow
+    light_rules: dict[str, LightRule]
     forecast: ForecastSettings
     lights: dict[str, LightName]
     milestone_lights: dict[str, LightName]
+
+    @model_validator(mode="after")
+    def _every_kind_has_a_rule(self) -> ProgressSettings:
+        missing = [k for k in LIGHT_RULE_KINDS if k not in self.light_rules]
+        unknown = [k for k in self.light_rules if k not in LIGHT_RULE_KINDS]
+        if missing or unknown:
+            raise ValueError(
+                f"progress.light_rules must give a rule for each of {list(LIGHT_RULE_KINDS)}; "
+                f"missing {missing}, unknown {unknown}"
+            )
+        return self
 
     @model_validator(mode="after")
     def _all_statuses_lit(self) -> ProgressSettings:
@@ -283,6 +309,22 @@ class Ridership(_Strict):
     area: str
 
 
+class Scope(_Strict):
+    """A named reading of an inventory indicator: the sectors it sums over and which grid factor it counts.
+
+    ``grid: base_year`` holds electricity at the base year's grid factor every year, so a fall is not only a
+    cleaner grid; ``actual`` takes each year's own factor.
+    """
+
+    id: str
+    name: LocalText
+    sectors: list[Sector] = Field(min_length=1)
+    grid: Literal["actual", "base_year"] = "actual"
+    note: LocalText | None = None
+
+    _id = field_validator("id")(_check_id)
+
+
 class Computation(_Strict):
     """How an indicator's value is computed and from which data.
 
@@ -291,6 +333,8 @@ class Computation(_Strict):
     report type's fields; ``weight`` a numeric field summed instead of counting rows. ``numerator`` and
     ``denominator`` are the fields of a ratio of sums; ``radius_m`` the stop-coverage radius; ``ridership`` the
     alternative path of a mode share.
+    An inventory indicator sums over ``sectors``, or offers named ``scopes`` (:class:`Scope`) of which
+    ``default_scope`` makes the value, the status and the light, the others being shown beside it.
     """
 
     source: ComputationSource
@@ -299,6 +343,8 @@ class Computation(_Strict):
     indicative_measure: str | None = None
     measure_unit: str | None = None
     sectors: list[Sector] = Field(default_factory=list)
+    scopes: list[Scope] = Field(default_factory=list)
+    default_scope: str | None = None
     fuels: list[Fuel] = Field(default_factory=list)
     # Report-type filters: the categories (or modes) in scope and the values counted in the numerator
     # (power types), as allowed values of the report type's fields.
@@ -321,6 +367,17 @@ class Computation(_Strict):
             parse_expression(value, "computation")
         return value
 
+    def named_scope(self, scope_id: str | None = None) -> Scope:
+        """The named scope (default: ``default_scope``); without scopes, one scope ``sectors`` at the actual
+        grid factor."""
+        if not self.scopes:
+            return Scope(id="sectors", name=LocalText(zh="指定部门", en="the listed sectors"), sectors=self.sectors)
+        wanted = scope_id or self.default_scope
+        for sc in self.scopes:
+            if sc.id == wanted:
+                return sc
+        raise KeyError(f"unknown scope {wanted!r}")
+
     @model_validator(mode="after")
     def _source_needs(self) -> Computation:
         if self.source == "report_type" and not self.report_type:
@@ -329,8 +386,18 @@ class Computation(_Strict):
             raise ValueError("source milestone needs report_type (the milestone evidence report)")
         if self.source == "inventory" and not self.measure:
             raise ValueError("source inventory needs measure")
-        if self.source == "inventory" and not self.sectors:
-            raise ValueError("source inventory needs the sectors it sums over")
+        if self.source == "inventory" and not (self.sectors or self.scopes):
+            raise ValueError("source inventory needs the sectors it sums over (sectors, or scopes)")
+        if self.scopes:
+            ids = [sc.id for sc in self.scopes]
+            if self.sectors:
+                raise ValueError("give sectors or scopes, not both (each scope names its sectors)")
+            if len(set(ids)) != len(ids):
+                raise ValueError(f"scope ids must be unique, got {ids}")
+            if self.default_scope not in ids:
+                raise ValueError(f"default_scope must be one of the scopes {ids}, got {self.default_scope!r}")
+        elif self.default_scope is not None:
+            raise ValueError("default_scope needs scopes")
         if self.source == "none" and self.no_data_reason is None:
             raise ValueError("source none needs no_data_reason (zh and en)")
         return self
@@ -348,6 +415,9 @@ class Indicator(_Strict):
     unit: str
     direction: Direction
     base_year: int | None = Field(default=None, ge=1990, le=2100)
+    natural_limit: float | None = None
+    """The measure's natural limit in its desired direction (Open SDG); default 100 for a % ratio that must
+    rise and 0 for one that must fall (:attr:`limit`)."""
     targets: dict[int, Target | None]
     departments: list[str] = Field(min_length=1)
     departments_assigned: bool = False
@@ -364,6 +434,8 @@ class Indicator(_Strict):
                 raise ValueError(f"target years {early} are not after base_year {self.base_year}")
         if self.kind in ("reduction", "multiple", "growth") and self.base_year is None:
             raise ValueError(f"kind {self.kind} is measured against a base year: set base_year")
+        if any(sc.grid == "base_year" for sc in self.computation.scopes) and self.base_year is None:
+            raise ValueError("a scope at the base year's grid factor needs base_year")
         if self.kind == "milestone" and self.computation.source not in ("milestone", "none"):
             raise ValueError("a milestone is computed from milestone evidence (source milestone) or none")
         dup = [d for d, n in Counter(self.departments).items() if n > 1]
@@ -379,6 +451,16 @@ class Indicator(_Strict):
         """The numeric target of ``year`` (reported unit) or None."""
         t = self.targets.get(year)
         return None if t is None else t.value
+
+    @property
+    def limit(self) -> float | None:
+        """The natural limit the Open SDG no-target bands are scaled for: ``natural_limit``, else 100 (rising)
+        or 0 (falling) for a ratio in %, else none."""
+        if self.natural_limit is not None:
+            return self.natural_limit
+        if self.kind == "ratio" and self.unit == "%":
+            return 100.0 if self.direction == "increase" else 0.0
+        return None
 
     @property
     def has_data_source(self) -> bool:

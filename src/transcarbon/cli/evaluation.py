@@ -141,6 +141,9 @@ def decompose(
     year_from: Annotated[int, typer.Option("--from", help="起始年 / first year")],
     year_to: Annotated[int, typer.Option("--to", help="终止年 / second year")],
     as_json: Annotated[bool, typer.Option("--json", help="JSON 输出 / JSON output")] = False,
+    electricity: Annotated[
+        str, typer.Option(help="电力折算：calorific 当量值 | primary 等价值 / electricity: calorific | primary")
+    ] = "calorific",
 ) -> None:
     """LMDI 分解两年间碳排放变化 / LMDI decomposition of the CO2 change between two years."""
     from transcarbon.services.evaluation import DecompositionError
@@ -152,7 +155,7 @@ def decompose(
             if year_from != year_to:
                 for y in (year_from, year_to):
                     _require_year(session, y)
-            d = run_decomposition(session, year_from, year_to, actor=settings.actor)
+            d = run_decomposition(session, year_from, year_to, actor=settings.actor, electricity=electricity)
     except DecompositionError as exc:
         raise common.fail(exc.key, 2, **exc.values) from exc
     if as_json:
@@ -189,7 +192,8 @@ def decompose(
             common.out,
             "eval.decomp.no_activity",
             sectors=", ".join(
-                f"{sector_name(s['sector'])} {s['sector']} {s['delta_co2_t'] / 1e4:+,.2f} 万t"
+                f"{sector_name(s['sector'])} {s['sector']}{' (process)' if s['reason'] == 'process' else ''} "
+                f"{s['delta_co2_t'] / 1e4:+,.2f} 万t"
                 for s in p["outside"]["sectors"]
             ),
         )

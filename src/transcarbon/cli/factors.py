@@ -29,17 +29,23 @@ def list_sets() -> None:
 
 
 def show(name: Annotated[str, typer.Argument(help="因子集名称 / set name")]) -> None:
-    """显示一个因子集的全部行与来源 / Show a factor set's rows and sources."""
+    """显示一个因子集的全部行、来源与不确定性 / Show a factor set's rows, sources and uncertainties."""
     try:
         s = factor_set(name)
     except FactorUnavailable as exc:
         raise common.fail_with([str(exc)], 2) from exc
     out = common.out
     out.print(f"[bold]{s.name}[/bold] {s.version} ({s.kind}) sha256={s.content_hash}\n{s.title_zh}\n{s.title_en}")
+    skip = ("source", "status", "u_pct", "u_status", "u_source")
     for row in s.table.iter_rows(named=True):
-        values = "  ".join(f"{k}={v}" for k, v in row.items() if k not in ("source", "status") and v is not None)
+        values = "  ".join(f"{k}={v}" for k, v in row.items() if k not in skip and v is not None)
+        uncertainty = (
+            f"\n    U(95%) ±{row['u_pct']}% [{row.get('u_status') or '-'}] {row.get('u_source') or ''}"
+            if row.get("u_pct") is not None
+            else ""
+        )
         out.print(
-            f"{values}  [{row.get('status') or '-'}]\n    {row['source']}",
+            f"{values}  [{row.get('status') or '-'}]\n    {row['source']}{uncertainty}",
             soft_wrap=True,
             markup=False,
             highlight=False,

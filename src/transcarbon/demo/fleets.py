@@ -80,6 +80,10 @@ PER_KM: dict[str, dict[str, dict[str, float]]] = {
 BEV_KWH_PER_KG_DIESEL = 5.6
 #: kg of LNG per kg of diesel for the same work: energy ratio 42.65/51.50 × 1.10 (spark-ignition penalty).
 LNG_KG_PER_KG_DIESEL = 0.911
+#: kg of urea solution (AdBlue, AUS32) per kg of diesel of an SCR-fitted diesel truck (China IV and later):
+#: dosing ≈ 3–5% of the diesel volume × 1.09/0.84 density ratio (assumed, typical); its process CO2 is then
+#: ≈ 0.3% of the diesel's.
+UREA_KG_PER_KG_DIESEL = 0.04
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,10 @@
 
 Each set is one CSV file under ``transcarbon/data/factors`` declared in ``sets.yaml`` with a name,
 a kind (what it supplies), a version and whether it is the default of its kind. Every row carries a
-``source`` and a ``status`` (``verified`` or ``to_check``). A set's content hash is the SHA-256 of its
-file's bytes, so any change to a value or a source changes the hash recorded with every run.
+``source`` and a ``status`` (``verified`` or ``to_check``); the kinds whose values enter the uncertainty of
+CO2 (fuel properties, marine fuels, densities, grid, urea) also carry ``u_pct`` (95% half-width [% of the
+value]), ``u_status`` and ``u_source``. A set's content hash is the SHA-256 of its file's bytes, so any change
+to a value or a source changes the hash recorded with every run.
 
 Grid factors are looked up by (region, year) with an explicit fallback that is returned with the
 value (and stored with every result that used it):
@@ -25,17 +27,39 @@ from pathlib import Path
 import polars as pl
 import yaml
 
+UNCERTAINTY_COLUMNS = ("u_pct", "u_status", "u_source")
+"""The uncertainty of a row's value: 95% half-width [% of the value], its status and its source."""
+
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "fuel_properties": ("fuel", "ncv", "ncv_unit", "carbon_content_tc_per_gj", "oxidation"),
-    "marine_fuels": ("fuel", "cf_tco2_per_t", "lcv_gj_per_t"),
-    "densities": ("fuel", "unit", "t_per_unit"),
-    "ch4_n2o": ("mode", "fuel", "ch4_kg_per_tj", "n2o_kg_per_tj"),
+    "fuel_properties": ("fuel", "ncv", "ncv_unit", "carbon_content_tc_per_gj", "oxidation", *UNCERTAINTY_COLUMNS),
+    "marine_fuels": ("fuel", "cf_tco2_per_t", "lcv_gj_per_t", *UNCERTAINTY_COLUMNS),
+    "densities": ("fuel", "unit", "t_per_unit", *UNCERTAINTY_COLUMNS),
+    "ch4_n2o": ("mode", "sector", "fuel", "ch4_ef", "n2o_ef", "ef_unit"),
     "standard_coal": ("fuel", "unit", "kgce_per_unit"),
-    "grid": ("region", "year", "kgco2_per_kwh"),
+    "grid": ("region", "year", "kgco2_per_kwh", *UNCERTAINTY_COLUMNS),
     "gwp": ("gwp_set", "gas", "gwp100"),
     "converted_turnover": ("mode", "passenger_kind", "tkm_per_pkm"),
     "regions": ("code", "level", "parent"),
+    "urea": ("fuel", "purity", *UNCERTAINTY_COLUMNS),
+    "activity_quality": ("data_quality", "score", "u_pct"),
+    "electricity_primary": ("year", "gce_per_kwh"),
 }
+_NUMERIC_SUFFIXES = (
+    "_per_gj",
+    "_per_t",
+    "_per_tj",
+    "_per_unit",
+    "_per_kwh",
+    "_per_pkm",
+    "_ef",
+    "ncv",
+    "oxidation",
+    "gwp100",
+    "year",
+    "u_pct",
+    "purity",
+    "score",
+)
 
 
 class FactorError(ValueError):
@@ -75,6 +99,8 @@ class GridLookup:
     status: str
     fallbacks: tuple[str, ...]
     factor_set: str
+    u_pct: float
+    """95% half-width of the factor [% of it] (the row's ``u_pct``)."""
 
     @property
     def is_proxy(self) -> bool:
@@ -89,13 +115,7 @@ def _read_set(directory: Path, spec: dict[str, object]) -> FactorSet:
     missing = [c for c in (*REQUIRED_COLUMNS[kind], "source") if c not in table.columns]
     if missing:
         raise FactorError(f"{path.name}: missing columns {missing}")
-    numeric = [
-        c
-        for c in REQUIRED_COLUMNS[kind]
-        if c.endswith(
-            ("_per_gj", "_per_t", "_per_tj", "_per_unit", "_per_kwh", "_per_pkm", "ncv", "oxidation", "gwp100", "year")
-        )
-    ]
+    numeric = [c for c in REQUIRED_COLUMNS[kind] if c.endswith(_NUMERIC_SUFFIXES)]
     try:
         table = table.with_columns(
             [pl.col(c).cast(pl.Int64 if c == "year" else pl.Float64, strict=True) for c in numeric]
@@ -159,6 +179,14 @@ class FactorLibrary:
             raise FactorError(f"unknown GWP set {gwp_set!r}; known: {', '.join(known)}")
         return dict(zip(t["gas"].to_list(), t["gwp100"].to_list(), strict=True))
 
+    def electricity_primary(self, year: int) -> tuple[float, int]:
+        """The primary-energy equivalent of a kWh in ``year`` [GJ/kWh] (coal per kWh supplied × 29.3076 GJ/tce)
+        and the year it was taken from: the year's own, else the latest earlier, else the earliest later."""
+        t = self.default("electricity_primary").table.sort("year")
+        earlier = t.filter(pl.col("year") <= year)
+        row = (earlier if not earlier.is_empty() else t).row(-1 if not earlier.is_empty() else 0, named=True)
+        return float(str(row["gce_per_kwh"])) / 1e6 * 29.3076, int(str(row["year"]))
+
     def region_chain(self, region: str) -> list[str]:
         """``region`` and its parents up to ``national``: e.g. CN-JS → east_china → national."""
         regions = self.default("regions").table
@@ -210,6 +238,7 @@ def _grid_lookup(grid: FactorSet, region: str, year: int, row: dict[str, object]
         status=str(row.get("status") or ""),
         fallbacks=tuple(fallbacks),
         factor_set=grid.name,
+        u_pct=float(str(row["u_pct"])),
     )
 
 

@@ -48,12 +48,39 @@ them (or compound, i.e. linear in ln y). Completion to date in year t::
 The worked example of [3]_: intensity index 1.000 (2020) → 0.950 (2025) → 0.905 (2030) gives
 0.990, 0.980, 0.970, 0.960, 0.950, 0.941, 0.932, 0.923, 0.914, 0.905.
 
-China's red/yellow/green rule (能耗双控晴雨表) [3]_ [4]_
--------------------------------------------------------
-Green when the period's progress target is met, yellow when it is missed by up to a share ``s`` of
-the target, red when missed by more (s = 10 %): with completion ``c`` (achieved ÷ required progress),
-green ``c ≥ 1``, yellow ``1 − s ≤ c < 1``, red ``c < 1 − s``. Judged both on the annual step,
-``c = (y_t/y_{t−1} − 1) / (p_t/p_{t−1} − 1)``, and on the cumulative path, ``c = c_t`` above.
+China's red/yellow/green rule (能耗双控晴雨表, 发改办环资〔2021〕629号) [3]_ [4]_
+---------------------------------------------------------------------------
+The weather chart's three levels for an intensity that must fall: red (一级预警) when it rose instead of
+falling (不降反升), yellow (二级预警) when it fell but by less than the progress required by then, green when
+the required progress is met. For quantities and shares that must rise, the same shape. With the desired
+direction d, the progress made ``m = d·(y − y_ref)`` and the progress required ``q = d·(p − p_ref)``::
+
+    red     m < min(0, q)          (moved the wrong way)
+    yellow  min(0, q) ≤ m < q      (the right way, or not at all, but behind the path)
+    green   m ≥ q                  (on the path)
+
+judged on the cumulative path (``y_ref = y0``, ``p_ref = y0``) and on the year's step (``y_ref = y_{t−1}``,
+``p_ref = p_{t−1}``); a city's ``progress.light_rules`` say, per indicator kind, which of the two make the light
+shown (the worse of them). Where the path allows a move against the direction (q < 0: a target the base
+already beats), only a move beyond that allowance is red.
+
+In the target year
+------------------
+A forecast answers nothing in the target year itself: the observed value meets the target or misses it,
+status ``achieved`` or ``missed`` (:func:`target_year_status`).
+
+Natural limits (Open SDG) [1]_
+-----------------------------
+For an indicator without a numeric target that is bounded by a natural limit in its desired direction
+(a share that cannot exceed 100%, say), the positive thresholds of the no-target CAGR bands are scaled
+by ``C`` (:func:`natural_limit_coefficient`), with ``a = 4.44``::
+
+    C = 1 − (y0/y_lim)^a                 for y0 ≤ y_lim
+    C = 1 − ((2·y_lim − y0)/y_lim)^a     for y_lim < y0 < 2·y_lim
+    C = 1                                 for y0 ≥ 2·y_lim
+
+(absolute values of y0 and y_lim), so that a base already near its limit can still be on track; with
+``C = 0`` (the base at the limit) a non-negative CAGR is on track.
 
 Assessment score (2014 carbon-intensity assessment rules) [3]_ [5]_
 -------------------------------------------------------------------
@@ -65,7 +92,8 @@ so, missing the annual target (``c_a < 1``) vetoes the assessment (graded fail w
 References
 ----------
 .. [1] Open SDG, "Progress measurement methodology", open-sdg/open-sdg docs/progress-methodology.md
-   (method of Statistics Canada, after Eurostat).
+   (method of Statistics Canada, after Eurostat); the natural-limit coefficient as implemented in
+   open-sdg/sdg-build ``sdg/ProgressMeasure.py`` (``get_progress_thresholds``).
 .. [2] Statistics Canada, Canadian Indicator Framework for the SDGs, progress methodology (2022).
 .. [3] 国家发展改革委办公厅, 《关于印发〈2021年上半年各地区能耗双控目标完成情况晴雨表〉的通知》
    (发改办环资〔2021〕629号): the three warning levels of the weather chart; the trajectory worked example
@@ -94,6 +122,7 @@ class Status(StrEnum):
     """Progress status of an indicator in a year (the ``status`` of ``evaluate --json``)."""
 
     ACHIEVED = "achieved"
+    MISSED = "missed"
     ON_TRACK = "on_track"
     NEEDS_ACCELERATION = "needs_acceleration"
     LIMITED_PROGRESS = "limited_progress"
@@ -250,6 +279,7 @@ def sdg_progress(
     *,
     ratio_thresholds: BandThresholds,
     no_target_thresholds: BandThresholds,
+    natural_limit: float | None = None,
 ) -> SdgProgress:
     """Open SDG progress status from the CAGR ratio [1]_ [2]_ (equations in the module docstring).
 
@@ -261,6 +291,8 @@ def sdg_progress(
     direction : ``"increase"`` or ``"decrease"`` (desired direction of the measure)
     ratio_thresholds : bands for R (YAML ``progress.sdg``)
     no_target_thresholds : bands for the directed CAGR [fraction/yr] (YAML ``progress.no_target_cagr``)
+    natural_limit : the measure's natural limit in its desired direction (100 for a share that must rise), or
+        None; scales the positive no-target thresholds by :func:`natural_limit_coefficient`
 
     Returns
     -------
@@ -288,7 +320,7 @@ def sdg_progress(
     achieved = has_data & has_target & (d * (y - ys) >= 0)
     s_target = classify_bands(ratio, ratio_thresholds)
     directed = np.where(compound & has_data, d * obs_c, np.nan)
-    s_free = classify_bands(directed, no_target_thresholds)
+    s_free = _no_target_bands(directed, y0, no_target_thresholds, natural_limit)
     status = np.where(
         ~has_data,
         Status.NO_DATA.value,
@@ -302,6 +334,45 @@ def sdg_progress(
         cagr_required=np.where(has_data & has_target, req, np.nan).astype(np.float64),
         rate_kind=np.asarray(rate_kind, dtype=np.str_),
     )
+
+
+def natural_limit_coefficient(base_value: ArrayLike, limit: float, a: float = 4.44) -> FloatArray:
+    """Open SDG's threshold scaling ``C`` for a base value near a natural limit (module docstring) [1]_."""
+    y0 = np.abs(_f(base_value))
+    lim = abs(limit)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        near = np.where(y0 <= lim, 1.0 - np.power(y0 / lim, a), 1.0 - np.power((2.0 * lim - y0) / lim, a))
+    return np.asarray(np.where((y0 >= 2.0 * lim) | (lim == 0), 1.0, near), dtype=np.float64)
+
+
+def _no_target_bands(
+    directed: FloatArray, base_value: FloatArray, thresholds: BandThresholds, natural_limit: float | None
+) -> StrArray:
+    """No-target bands of the directed CAGR, the positive thresholds scaled near a natural limit [1]_."""
+    if natural_limit is None:
+        return classify_bands(directed, thresholds)
+    c = natural_limit_coefficient(base_value, natural_limit)
+    edges = [thresholds.on_track, thresholds.needs_acceleration, thresholds.limited_progress]
+    scaled = [np.where(e > 0, e * c, e) for e in edges]
+    s = _f(directed)
+    at_limit = (c == 0) & (s >= 0)
+    out = np.select(
+        [np.isnan(s), at_limit | (s >= scaled[0]), s >= scaled[1], s >= scaled[2]],
+        [Status.NO_DATA.value, Status.ON_TRACK.value, Status.NEEDS_ACCELERATION.value, Status.LIMITED_PROGRESS.value],
+        default=Status.DETERIORATION.value,
+    )
+    return np.asarray(out, dtype=np.str_)
+
+
+def target_year_status(value: ArrayLike, target_value: ArrayLike, direction: ArrayLike) -> StrArray:
+    """In the target year: ``achieved`` when the observed measure meets its target (``d·(y − y*) ≥ 0``), else
+    ``missed``; ``no_data`` where either is NaN. No forecast: the probability is 1 or 0."""
+    y, ys, d = np.broadcast_arrays(_f(value), _f(target_value), direction_sign(direction))
+    met = d * (y - ys) >= 0
+    out = np.where(
+        np.isnan(y) | np.isnan(ys), Status.NO_DATA.value, np.where(met, Status.ACHIEVED.value, Status.MISSED.value)
+    )
+    return np.asarray(out, dtype=np.str_)
 
 
 # --------------------------------------------------------------------------- target path
@@ -370,20 +441,35 @@ def step_completion(
         return np.where(req != 0, act / np.where(req != 0, req, 1.0), np.nan)
 
 
-def traffic_light(completion: ArrayLike, red_shortfall: float) -> StrArray:
-    """China's rule [4]_: green ``c ≥ 1``; yellow ``1 − s ≤ c < 1``; red ``c < 1 − s``; grey if NaN.
+def weather_chart_light(
+    reference_value: ArrayLike,
+    value: ArrayLike,
+    path_reference: ArrayLike,
+    path_value: ArrayLike,
+    direction: ArrayLike,
+) -> StrArray:
+    """China's rule [3]_ [4]_: red when the measure moved the wrong way, yellow when it moved the right way
+    (or not at all) but less than the path requires, green when on the path; grey where an input is NaN.
 
-    ``red_shortfall`` s [fraction of the required progress] is YAML ``progress.red_yellow``.
+    ``reference_value``/``value`` are the measure at the start and end of the judged span (the base and this
+    year for the cumulative path, last year and this year for the step); ``path_reference``/``path_value`` the
+    target path at the same two years; ``direction`` ``"increase"`` or ``"decrease"``.
     """
-    if not 0 <= red_shortfall < 1:
-        raise ValueError(f"red_shortfall must be in [0, 1), got {red_shortfall}")
-    c = _f(completion)
-    # A tiny tolerance keeps c computed as 0.8999999999 from a 10 % shortfall on the yellow side.
-    eps = 1e-12
+    y0, y, p0, p, d = np.broadcast_arrays(
+        _f(reference_value), _f(value), _f(path_reference), _f(path_value), direction_sign(direction)
+    )
+    made = d * (y - y0)
+    required = d * (p - p0)
+    # a relative tolerance keeps a year exactly on the path (up to rounding) green
+    eps = 1e-12 * np.maximum(np.abs(y0), 1.0)
     out = np.select(
-        [np.isnan(c), c >= 1.0 - eps, c >= 1.0 - red_shortfall - eps],
-        [Light.GREY.value, Light.GREEN.value, Light.YELLOW.value],
-        default=Light.RED.value,
+        [
+            np.isnan(made) | np.isnan(required),
+            made < np.minimum(0.0, required) - eps,
+            made < required - eps,
+        ],
+        [Light.GREY.value, Light.RED.value, Light.YELLOW.value],
+        default=Light.GREEN.value,
     )
     return np.asarray(out, dtype=np.str_)
 

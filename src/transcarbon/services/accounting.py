@@ -11,7 +11,9 @@ library's refusals (an unknown set, GWP set or region) come out as
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
@@ -20,6 +22,7 @@ from transcarbon.factors.library import FactorLibrary, GridLookup
 from transcarbon.i18n import t
 from transcarbon.methods.inventory import (
     MEASURES,
+    QUALITY_MEASURES,
     InventoryFactors,
     aggregate,
     compute_lines,
@@ -35,19 +38,31 @@ METHOD_VERSION = "transcarbon.inventory/1"
 
 @dataclass(frozen=True)
 class AccountingOptions:
-    """Choices that change numbers; all are recorded with every run."""
+    """Choices that change numbers; all are recorded with every run.
+
+    ``urea_purity`` [mass fraction] replaces the urea set's purity (AUS32: 0.325) where the city's urea
+    solution is of another strength.
+    """
 
     factor_set: str | None = None
     gwp: str = "AR5"
     default_region: str = "CN-JS"
+    urea_purity: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.urea_purity is not None and not 0 < self.urea_purity <= 1:
+            raise ValueError(f"urea_purity is a mass fraction in (0, 1], got {self.urea_purity}")
 
     def as_dict(self, library: FactorLibrary) -> dict[str, str]:
-        return {
+        out = {
             "factor_set": self.resolved_set(library),
             "gwp": self.gwp,
             "default_region": self.default_region,
             "method": METHOD_VERSION,
         }
+        if self.urea_purity is not None:
+            out["urea_purity"] = repr(self.urea_purity)
+        return out
 
     def resolved_set(self, library: FactorLibrary) -> str:
         return self.factor_set or library.default("fuel_properties").name
@@ -63,12 +78,28 @@ class Inventory:
     total: dict[str, float | None]
     factor_sets: dict[str, dict[str, str]]
     grid_lookups: list[GridLookup] = field(default_factory=list)
+    total_quality: dict[str, object] = field(default_factory=dict)
+    """``co2_u_t``, ``quality_score`` and ``quality_grade`` of the total."""
+
+
+INVENTORY_KINDS = (
+    "marine_fuels",
+    "densities",
+    "ch4_n2o",
+    "urea",
+    "activity_quality",
+    "grid",
+    "gwp",
+    "converted_turnover",
+    "regions",
+)
+"""The default sets an inventory reads besides its fuel-property set."""
 
 
 def factor_sets_used(library: FactorLibrary, options: AccountingOptions) -> dict[str, dict[str, str]]:
     """``kind → {name, version, sha256}`` of every set an inventory under ``options`` reads."""
     fuel = library.get(options.resolved_set(library), "fuel_properties")
-    kinds = ("marine_fuels", "densities", "ch4_n2o", "standard_coal", "grid", "gwp", "converted_turnover", "regions")
+    kinds = INVENTORY_KINDS
     return {"fuel_properties": fuel.ref, **{k: library.default(k).ref for k in kinds}}
 
 
@@ -83,6 +114,8 @@ def resolve_grid(library: FactorLibrary, pairs: pl.DataFrame) -> tuple[pl.DataFr
             "grid_region": [g.region for g in lookups],
             "grid_year": [g.year for g in lookups],
             "grid_fallback": ["; ".join(g.fallbacks) for g in lookups],
+            "grid_status": [g.status for g in lookups],
+            "grid_u_pct": [g.u_pct for g in lookups],
         },
         schema={
             "region": pl.String,
@@ -91,6 +124,8 @@ def resolve_grid(library: FactorLibrary, pairs: pl.DataFrame) -> tuple[pl.DataFr
             "grid_region": pl.String,
             "grid_year": pl.Int64,
             "grid_fallback": pl.String,
+            "grid_status": pl.String,
+            "grid_u_pct": pl.Float64,
         },
     )
     return frame, lookups
@@ -130,12 +165,16 @@ def compute_inventory(
     gwp = library.gwp(options.gwp)
     activity = activity.with_columns(pl.col("region").fill_null(options.default_region))
     grid, lookups = resolve_grid(library, activity.select("region", "year"))
+    urea = library.default("urea").table
+    if options.urea_purity is not None:
+        urea = urea.with_columns(pl.lit(options.urea_purity).alias("purity"))
     factors = InventoryFactors(
         fuel_properties=library.get(set_name, "fuel_properties").table,
         marine_fuels=library.default("marine_fuels").table,
         densities=library.default("densities").table,
         ch4_n2o=library.default("ch4_n2o").table,
-        standard_coal=library.default("standard_coal").table,
+        urea=urea,
+        activity_quality=library.default("activity_quality").table,
         turnover=library.default("converted_turnover").table,
         grid=grid,
         gwp_ch4=gwp["ch4"],
@@ -154,12 +193,13 @@ def compute_inventory(
         {m: total[m] for m in MEASURES},
         factor_sets_used(library, options),
         lookups,
+        {m: total[m] for m in QUALITY_MEASURES},
     )
 
 
 def _missing_errors(lines: pl.DataFrame, missing: pl.DataFrame, set_name: str, file: str) -> list[RowError]:
     rows = lines.select(
-        "record_id", "fuel", "region", "passenger_kind", *(["row"] if "row" in lines.columns else [])
+        "record_id", "fuel", "region", "passenger_kind", "data_quality", *(["row"] if "row" in lines.columns else [])
     ).join(missing, on="record_id")
     return [
         RowError(
@@ -178,13 +218,23 @@ def _clean(value: float | None) -> float | None:
     return None if value is None else float(value)
 
 
+def _quality(row: Mapping[str, Any]) -> dict[str, object]:
+    return {
+        "co2_u_t": _clean(row["co2_u_t"]),
+        "quality_score": _clean(row["quality_score"]),
+        "quality_grade": row["quality_grade"],
+    }
+
+
 def inventory_json(inv: Inventory) -> dict[str, object]:
-    """The ``calc --json`` / ``inventory --json`` contract: factor_set, gwp, total, by_sector."""
-    by_sector = {r["sector"]: {m: _clean(r[m]) for m in MEASURES} for r in inv.by_sector.iter_rows(named=True)}
-    ordered = {s.value: by_sector[s.value] for s in Sector if s.value in by_sector}
+    """The ``calc --json`` / ``inventory --json`` contract: factor_set, gwp, total, by_sector, and ``quality``
+    (the CO2's 95% half-width [t], quality score and grade of the total and of each sector)."""
+    rows = {r["sector"]: r for r in inv.by_sector.iter_rows(named=True)}
+    order = [s.value for s in Sector if s.value in rows]
     return {
         "factor_set": inv.options["factor_set"],
         "gwp": inv.options["gwp"],
         "total": {m: _clean(v) for m, v in inv.total.items()},
-        "by_sector": ordered,
+        "by_sector": {s: {m: _clean(rows[s][m]) for m in MEASURES} for s in order},
+        "quality": {"total": _quality(inv.total_quality), "by_sector": {s: _quality(rows[s]) for s in order}},
     }

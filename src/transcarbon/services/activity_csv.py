@@ -1,6 +1,6 @@
 """The activity CSV contract: read, check every cell, and return a typed frame or every error.
 
-Header (exact set of columns; an unknown or missing column is refused)::
+Header (exact set of columns; an unknown or missing column is refused; ``data_quality`` may be added)::
 
     org_id,period,sector,fuel,amount,unit,freight_tkm,passenger_pkm,passenger_kind,region,throughput_t
 
@@ -13,7 +13,9 @@ Rules, each reported per row with its column, value and fix (see ``i18n/messages
 - passenger p·km only for sectors with a passenger mode; waterway needs seat|berth and civil
   aviation domestic|international; other sectors take no passenger_kind;
 - region, when given, is a known region code (empty: the city's default region, recorded at
-  calculation time).
+  calculation time);
+- data_quality, when the column is there, is metered, reported, estimated or defaulted (empty: reported);
+- urea_solution (AdBlue/AUS32, process CO2 of SCR after-treatment) is given by mass or volume, not energy.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections.abc import Iterable
 
 import polars as pl
 
-from transcarbon.domain import PERIOD_PATTERN, SECTOR_MODE, Fuel, Mode, PassengerKind, Sector, Unit
+from transcarbon.domain import PERIOD_PATTERN, SECTOR_MODE, DataQuality, Fuel, Mode, PassengerKind, Sector, Unit
 from transcarbon.services.validation import Check, RowError, ValidationError, file_error, run_checks
 
 COLUMNS = (
@@ -38,6 +40,8 @@ COLUMNS = (
     "region",
     "throughput_t",
 )
+OPTIONAL_COLUMNS = ("data_quality",)
+"""Columns a file may add to :data:`COLUMNS`; left out, they are empty."""
 NUMERIC = ("amount", "freight_tkm", "passenger_pkm", "throughput_t")
 
 _LIQUID_UNITS = ("t", "kg", "L", "m3", "GJ", "tce")
@@ -45,6 +49,7 @@ UNITS_BY_FUEL: dict[str, tuple[str, ...]] = {
     **{f.value: _LIQUID_UNITS for f in Fuel},
     Fuel.NATURAL_GAS.value: ("m3", "10^4m3", "t", "kg", "GJ", "tce"),
     Fuel.ELECTRICITY.value: ("kWh", "MWh", "GJ", "tce"),
+    Fuel.UREA_SOLUTION.value: ("t", "kg", "L", "m3"),
 }
 """Units each fuel may be reported in (``m3`` of natural gas is at standard conditions)."""
 
@@ -87,7 +92,7 @@ def read_activity_csv(data: bytes, file: str, *, regions: Iterable[str]) -> pl.D
 def _header_errors(columns: list[str], file: str) -> list[RowError]:
     expected = ",".join(COLUMNS)
     missing = [c for c in COLUMNS if c not in columns]
-    unknown = [c for c in columns if c not in COLUMNS]
+    unknown = [c for c in columns if c not in (*COLUMNS, *OPTIONAL_COLUMNS)]
     errors = []
     if missing:
         errors.append(
@@ -105,8 +110,10 @@ def _header_errors(columns: list[str], file: str) -> list[RowError]:
 
 
 def typed_activity(raw: pl.DataFrame) -> pl.DataFrame:
-    """Trim text, turn empty cells into nulls and cast numbers (failed casts become null)."""
-    text = [c for c in COLUMNS if c not in NUMERIC]
+    """Trim text, turn empty cells into nulls and cast numbers (failed casts become null); an optional column
+    that is not there comes back empty."""
+    raw = raw.with_columns(pl.lit(None, pl.String).alias(c) for c in OPTIONAL_COLUMNS if c not in raw.columns)
+    text = [c for c in (*COLUMNS, *OPTIONAL_COLUMNS) if c not in NUMERIC]
     return raw.select(
         pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias("row"),
         *[pl.col(c).str.strip_chars().replace("", None).alias(c) for c in text],
@@ -123,6 +130,7 @@ def activity_checks(raw: pl.DataFrame, regions: Iterable[str]) -> list[Check]:
     fuels = [f.value for f in Fuel]
     units = [u.value for u in Unit]
     kinds = [k.value for k in PassengerKind]
+    qualities = [q.value for q in DataQuality]
     raw_given = {c: raw.get_column(c).str.strip_chars().replace("", None).is_not_null() for c in NUMERIC}
     mode = pl.col("sector").replace_strict(
         {s.value: m.value for s, m in SECTOR_MODE.items()}, default=None, return_dtype=pl.String
@@ -164,6 +172,12 @@ def activity_checks(raw: pl.DataFrame, regions: Iterable[str]) -> list[Check]:
             {"allowed": _allowed(kinds)},
         ),
         Check("region", pl.col("region").is_not_null() & ~pl.col("region").is_in(list(regions)), "val.region"),
+        Check(
+            "data_quality",
+            pl.col("data_quality").is_not_null() & ~pl.col("data_quality").is_in(qualities),
+            "val.enum",
+            {"allowed": _allowed(qualities)},
+        ),
     ]
     for c in NUMERIC:
         checks.append(Check(c, pl.lit(raw_given[c]) & pl.col(c).is_null(), "val.number"))

@@ -32,6 +32,8 @@ _MEASURES = (
     "intensity_kgco2_per_converted_tkm",
     "scope1_co2_t",
     "scope2_co2_t",
+    "co2_u_t",
+    "quality_grade",
 )
 _CACHE_SIZE = 256
 

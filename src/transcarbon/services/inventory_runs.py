@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 import transcarbon
 from transcarbon.factors.library import FactorLibrary
-from transcarbon.methods.inventory import MEASURES, aggregate
+from transcarbon.methods.inventory import MEASURES, QUALITY_MEASURES, aggregate
 from transcarbon.services import audit
 from transcarbon.services.accounting import METHOD_VERSION, AccountingOptions, Inventory, compute_inventory
 from transcarbon.store.models import ActivityRecord, CalculationLine, CalculationRun, ImportBatch, Result
@@ -41,6 +41,7 @@ RECORD_COLUMNS = (
     "passenger_kind",
     "region",
     "throughput_t",
+    "data_quality",
 )
 FACTOR_COLUMNS = (
     "ncv",
@@ -49,15 +50,28 @@ FACTOR_COLUMNS = (
     "oxidation",
     "cf_tco2_per_t",
     "lcv_gj_per_t",
-    "kgce_per_unit",
+    "purity",
     "ch4_ef",
     "n2o_ef",
+    "ghg_unit",
     "tkm_per_pkm",
     "kgco2_per_kwh",
     "grid_region",
     "grid_year",
+    "factor_status",
 )
-_LINE_COLUMNS = ("mass_t", "volume_m3", "kwh", *MEASURES[:-1], "throughput_t")
+_LINE_COLUMNS = (
+    "mass_t",
+    "volume_m3",
+    "kwh",
+    *MEASURES[:-1],
+    "throughput_t",
+    "data_quality",
+    "factor_key",
+    "u_activity",
+    "u_factor",
+    "quality_score",
+)
 _GRAINS: tuple[tuple[str, ...], ...] = (("sector",), (), ("month", "sector"), ("org_id", "sector"))
 
 
@@ -210,7 +224,11 @@ def latest_run_id(session: Session, year: int) -> int | None:
 
 
 def _result_row(r: Result) -> dict[str, object]:
-    return {"result_id": r.id, **{m: getattr(r, m) for m in MEASURES}, "throughput_t": r.throughput_t}
+    return {
+        "result_id": r.id,
+        **{m: getattr(r, m) for m in (*MEASURES, *QUALITY_MEASURES)},
+        "throughput_t": r.throughput_t,
+    }
 
 
 def year_inventory(session: Session, year: int, *, org_id: str | None = None) -> dict[str, object] | None:

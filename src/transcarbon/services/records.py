@@ -7,7 +7,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from transcarbon.services import audit
-from transcarbon.services.activity_csv import COLUMNS
+from transcarbon.services.activity_csv import COLUMNS, OPTIONAL_COLUMNS
 from transcarbon.store.models import ActivityRecord, ImportBatch, Organisation
 
 
@@ -20,10 +20,21 @@ def has_batch(session: Session, kind: str) -> bool:
     return session.scalars(select(ImportBatch.id).where(ImportBatch.kind == kind)).first() is not None
 
 
+def _with_optional(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(pl.lit(None, pl.String).alias(c) for c in OPTIONAL_COLUMNS if c not in frame.columns)
+
+
 def row_hashes(frame: pl.DataFrame) -> pl.Series:
-    """SHA-256 of each row's contract fields in canonical JSON (what lineage and runs hash)."""
-    rows = frame.select(list(COLUMNS)).rows()
-    return pl.Series("row_hash", [audit.content_hash(list(r)) for r in rows], dtype=pl.String)
+    """SHA-256 of each row's contract fields in canonical JSON (what lineage and runs hash); an optional field
+    enters the hash only when it is filled, so a row without it hashes as before it existed."""
+    frame = _with_optional(frame)
+    rows = frame.select(*COLUMNS, *OPTIONAL_COLUMNS).rows()
+    n = len(COLUMNS)
+    return pl.Series(
+        "row_hash",
+        [audit.content_hash(list(r[:n]) + [v for v in r[n:] if v is not None]) for r in rows],
+        dtype=pl.String,
+    )
 
 
 def store_activity(
@@ -56,6 +67,7 @@ def store_activity(
     )
     session.add(batch)
     session.flush()
+    frame = _with_optional(frame)
     rows = (
         frame.with_columns(
             row_hashes(frame),
@@ -64,7 +76,7 @@ def store_activity(
             pl.lit(batch.id).alias("batch_id"),
             (pl.col("row") if "row" in frame.columns else pl.int_range(2, pl.len() + 2)).alias("row_number"),
         )
-        .select("batch_id", "row_number", "year", "month", "row_hash", *COLUMNS)
+        .select("batch_id", "row_number", "year", "month", "row_hash", *COLUMNS, *OPTIONAL_COLUMNS)
         .to_dicts()
     )
     if rows:

@@ -30,7 +30,7 @@ from transcarbon.services import audit
 from transcarbon.services.factor_sets import library_refusals
 from transcarbon.services.inventory_runs import code_version
 from transcarbon.store.models import CalculationRun
-from transcarbon.store.models_ships import SHIP_MEASURES, ShipResult
+from transcarbon.store.models_ships import SHIP_MEASURES, SHORE_MEASURES, ShipResult
 
 FORMULA = [
     "W_ME [kW] = f · MCR · (T/T_design)^0.66 · (V/V_ref)^3 / (η_w · η_f)   (IMO4; EPA option: load = (V/V_max)^3)",
@@ -38,6 +38,7 @@ FORMULA = [
     "fuel [t] = Σ P [kW] · SFOC [g/kWh] · Δt [h] / 10^6;  CO2 [t] = fuel · Cf",
     "other pollutants [t] = Σ P · EF [g/kWh] · LLAF(L) · Δt / 10^6   (LLAF below 20 % load, never on CO2)",
     "shore power: avoided gross = displaced auxiliary (and, if set, boiler) fuel × Cf; "
+    "kWh = metered where the session was metered, else modelled = (W_AE (+ W_AB)) × connected h; "
     "grid CO2 = kWh × grid factor / 1000; net = gross − grid",
 ]
 
@@ -62,7 +63,9 @@ def _rows(run_id: int, grain: str, frame: pl.DataFrame, key: pl.Expr, *, shore: 
     cols = [key.alias("key"), *[pl.col(c).cast(pl.Float64) for c in SHIP_MEASURES]]
     if shore:
         cols += [
-            pl.col("shore_kwh_metered").alias("shore_kwh"),
+            pl.col("shore_kwh"),
+            pl.col("shore_kwh_metered"),
+            pl.col("shore_kwh_modelled"),
             pl.col("connected_h"),
             pl.col("avoided_co2_t").alias("avoided_co2_gross_t"),
         ]
@@ -86,12 +89,18 @@ def _store(session: Session, run_id: int, res: ShipInventoryResult) -> None:
             "key": "all",
             **total,
             "shore_kwh": shore["kwh"],
+            "shore_kwh_metered": shore["kwh_metered"],
+            "shore_kwh_modelled": shore["kwh_modelled"],
             "connected_h": shore["connected_h"],
             "avoided_co2_gross_t": shore["avoided_co2_gross_t"],
             "grid_co2_t": shore["grid_co2_t"],
             "avoided_co2_net_t": shore["avoided_co2_net_t"],
             "extra": {k: summary[k] for k in ("ships", "positions", "interpolated_h", "excluded_h")}
-            | {"calls_over_3h_not_connected": shore["calls_over_3h_not_connected"]},
+            | {
+                "calls_over_3h_not_connected": shore["calls_over_3h_not_connected"],
+                "shore_kwh_basis": shore["kwh_basis"],
+                "shore_kwh_modelled_used": shore["kwh_modelled_used"],
+            },
         }
     ]
     by_mode: dict[str, dict[str, float]] = summary["by_mode"]  # type: ignore[assignment]
@@ -234,6 +243,13 @@ def run_ship_inventory(
     return record_ship_run(session, res, files, actor=actor, started=started)
 
 
+def _modelled_used(row: ShipResult) -> float | None:
+    """kWh of the grid term that are modelled (sessions without a meter reading): ``shore_kwh`` − metered."""
+    if row.shore_kwh is None or row.shore_kwh_metered is None:
+        return None
+    return row.shore_kwh - row.shore_kwh_metered
+
+
 def ship_lineage(session: Session, ship_result_id: int) -> dict[str, object]:
     """Derivation of a stored ship aggregate: its run, input files with hashes, tables, grid factor."""
     from transcarbon.services.lineage import LineageNotFound
@@ -249,9 +265,8 @@ def ship_lineage(session: Session, ship_result_id: int) -> dict[str, object]:
             "run_id": row.run_id,
             "grain": row.grain,
             "key": row.key,
-            **{m: getattr(row, m) for m in SHIP_MEASURES},
-            "shore_kwh": row.shore_kwh,
-            "avoided_co2_net_t": row.avoided_co2_net_t,
+            **{m: getattr(row, m) for m in (*SHIP_MEASURES, *SHORE_MEASURES)},
+            "shore_kwh_modelled_used": _modelled_used(row),
             "extra": row.extra,
         },
         "run": {

@@ -73,6 +73,8 @@ class ActivityRecord(Base):
     passenger_kind: Mapped[str | None] = mapped_column(String(20))
     region: Mapped[str | None] = mapped_column(String(40))
     throughput_t: Mapped[float | None] = mapped_column(Float)
+    data_quality: Mapped[str | None] = mapped_column(String(20))
+    """metered | reported | estimated | defaulted; null: reported (the activity contract's optional column)."""
     row_hash: Mapped[str] = mapped_column(String(64))
 
 
@@ -145,6 +147,14 @@ class CalculationLine(InventoryMeasures, Base):
     kwh: Mapped[float | None] = mapped_column(Float)
     factors: Mapped[dict[str, object]] = mapped_column(JSON)
     notes: Mapped[str] = mapped_column(Text, default="")
+    data_quality: Mapped[str | None] = mapped_column(String(20))
+    factor_key: Mapped[str | None] = mapped_column(String(80))
+    """The CO2 factor row (``fuel_properties:diesel``, ``grid:CN-JS:2023`` …) whose error the line shares."""
+    u_activity: Mapped[float | None] = mapped_column(Float)
+    """95% half-width of the activity [fraction]."""
+    u_factor: Mapped[float | None] = mapped_column(Float)
+    """95% half-width of the CO2 factor [fraction]."""
+    quality_score: Mapped[float | None] = mapped_column(Float)
 
 
 class Result(InventoryMeasures, Base):
@@ -158,6 +168,10 @@ class Result(InventoryMeasures, Base):
     month: Mapped[int | None] = mapped_column(Integer)
     sector: Mapped[str | None] = mapped_column(String(40))
     org_id: Mapped[str | None] = mapped_column(String(64))
+    co2_u_t: Mapped[float | None] = mapped_column(Float)
+    """95% half-width of ``co2_t`` [t] (IPCC approach 1, :mod:`transcarbon.methods.uncertainty`)."""
+    quality_score: Mapped[float | None] = mapped_column(Float)
+    quality_grade: Mapped[str | None] = mapped_column(String(2))
     intensity_kgco2_per_converted_tkm: Mapped[float | None] = mapped_column(Float)
     line_count: Mapped[int] = mapped_column(Integer)
 

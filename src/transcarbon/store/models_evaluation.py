@@ -46,6 +46,10 @@ class IndicatorValue(Base):
     target_value: Mapped[float | None] = mapped_column(Float)
     target_measure: Mapped[float | None] = mapped_column(Float)
     forecast: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    value_low: Mapped[float | None] = mapped_column(Float)
+    value_high: Mapped[float | None] = mapped_column(Float)
+    """The value's 95% range (IPCC approach 1) [unit of ``value``]; null where none could be formed."""
+    quality_grade: Mapped[str | None] = mapped_column(String(2))
     details: Mapped[dict[str, object]] = mapped_column(JSON)
     sources: Mapped[dict[str, object]] = mapped_column(JSON)
 

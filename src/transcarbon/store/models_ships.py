@@ -16,7 +16,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 from transcarbon.store.models import Base
 
 SHIP_MEASURES = ("fuel_t", "co2_t", "ch4_t", "n2o_t", "nox_t", "sox_t", "pm10_t", "pm25_t", "co_t", "hc_t")
-SHORE_MEASURES = ("shore_kwh", "connected_h", "avoided_co2_gross_t", "grid_co2_t", "avoided_co2_net_t")
+SHORE_MEASURES = (
+    "shore_kwh",
+    "shore_kwh_metered",
+    "shore_kwh_modelled",
+    "connected_h",
+    "avoided_co2_gross_t",
+    "grid_co2_t",
+    "avoided_co2_net_t",
+)
 
 
 class ShipResult(Base):
@@ -41,6 +49,10 @@ class ShipResult(Base):
     co_t: Mapped[float] = mapped_column(Float, default=0.0)
     hc_t: Mapped[float] = mapped_column(Float, default=0.0)
     shore_kwh: Mapped[float | None] = mapped_column(Float)
+    """kWh the grid term counts: metered where the session was metered, else modelled (``shore_kwh_modelled``)."""
+    shore_kwh_metered: Mapped[float | None] = mapped_column(Float)
+    shore_kwh_modelled: Mapped[float | None] = mapped_column(Float)
+    """The auxiliary (and, where set, boiler) power replaced × connected hours [kWh], for every connection."""
     connected_h: Mapped[float | None] = mapped_column(Float)
     avoided_co2_gross_t: Mapped[float | None] = mapped_column(Float)
     grid_co2_t: Mapped[float | None] = mapped_column(Float)

@@ -1,5 +1,7 @@
-"""The cockpit (驾驶舱: the year's indicators with lights, CO2 and intensity, the headline path, warnings)
-and an indicator's page (history, targets, why its status, its path and forecast band, lineage links)."""
+"""The cockpit (驾驶舱: the year's indicators with lights, ranges and grades, CO2 and the headline intensity
+in its named scope with the others beside it, the headline path, warnings) and an indicator's page (history,
+targets, why its status and light by the rule that made it, its range and grade, its scopes, its path and
+forecast band, lineage links)."""
 
 from __future__ import annotations
 
@@ -32,6 +34,45 @@ def _light_label(page: Page, light: str | None) -> str:
 def _status_label(page: Page, status: str | None) -> str:
     key = f"web.status.{status}"
     return page.t(key) if status and page.has(key) else (status or "—")
+
+
+def _range(row: dict[str, Any]) -> str | None:
+    """``low–high`` of a value's 95% range, or None."""
+    low, high = row.get("value_low"), row.get("value_high")
+    return None if low is None or high is None else f"{format_number(low)}–{format_number(high)}"
+
+
+def scope_rows(page: Page, row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The scopes of a scoped indicator's row, default first: name, value, whether it is the default, note."""
+    scopes = (row.get("details") or {}).get("scopes") or []
+    out = [
+        {
+            "name": page.name(sc["name"]["zh"], sc["name"]["en"]),
+            "value": sc.get("value"),
+            "default": sc.get("default"),
+            "note": page.name(sc["note"]["zh"], sc["note"]["en"]) if sc.get("note") else "",
+        }
+        for sc in scopes
+    ]
+    return sorted(out, key=lambda r: not r["default"])
+
+
+def base_grid_notes(page: Page, row: dict[str, Any], base_year: int) -> list[str]:
+    """The base year's grid factor of each region as the inventory recorded it (a proxy where none was
+    published for that year)."""
+    return [
+        page.t(
+            "web.scope.grid_proxy",
+            base_year=base_year,
+            region=g["base_grid_region"],
+            year=g["base_grid_year"],
+            factor=format_number(g["ef_base"]),
+            note=f"{page.t('web.scope.grid_proxied')}: {g['fallback']}"
+            if g["fallback"]
+            else page.t("web.scope.grid_published"),
+        )
+        for g in (row.get("details") or {}).get("base_grid") or []
+    ]
 
 
 # --------------------------------------------------------------------------- cockpit
@@ -69,6 +110,8 @@ def cockpit(page: Page, year: int | None = None) -> Response:
                 "unit": r.get("unit"),
                 **{target_key(ty): r[target_key(ty)] for ty in target_years},
                 "completion": r.get("completion_to_date"),
+                "range": _range(r),
+                "grade": r.get("quality_grade") or "",
                 "status": _status_label(page, r.get("status")),
                 "url": page.path("indicator", indicator_id=r["id"], query={"year": y}),
                 "spark": sparkline([h["value"] for h in r["history"]], LIGHT_COLOURS.get(r["light"], "#555")),
@@ -83,11 +126,19 @@ def cockpit(page: Page, year: int | None = None) -> Response:
             ("value", page.t("web.col.value")),
             ("unit", page.t("web.col.unit")),
             *targets,
+            ("range", page.t("web.col.range")),
+            ("grade", page.t("web.col.grade")),
             ("status", page.t("web.col.status")),
         ],
         rows,
         numeric=frozenset({"value", *[key for key, _ in targets]}),
     )
+    main_id = "converted_turnover_co2_intensity"
+    main_row = next(r for r in inds if r["id"] == main_id)
+    main_ind = page.city.indicator(main_id)
+    scopes = scope_rows(page, main_row)
+    scope_name = next((sc["name"] for sc in scopes if sc["default"]), "")
+    headline = [h for h in main_row["history"] if h.get("measure") is not None]
     co2_fig = figure(
         [
             {
@@ -101,10 +152,10 @@ def cockpit(page: Page, year: int | None = None) -> Response:
             {
                 "type": "scatter",
                 "mode": "lines+markers",
-                "name": page.t("web.chart.intensity"),
+                "name": page.t("web.chart.intensity") + (f" ({scope_name})" if scope_name else ""),
                 "yaxis": "y2",
-                "x": [s["year"] for s in series],
-                "y": [1000 * (s["intensity_kgco2_per_converted_tkm"] or 0) for s in series],
+                "x": [h["year"] for h in headline],
+                "y": [1000 * h["measure"] for h in headline],
                 "line": {"color": "#e07b39", "width": 3},
             },
         ],
@@ -112,11 +163,10 @@ def cockpit(page: Page, year: int | None = None) -> Response:
             "yaxis": {"title": {"text": "kt CO2"}, "rangemode": "tozero"},
             "yaxis2": {"title": {"text": "gCO2/t·km"}, "overlaying": "y", "side": "right", "rangemode": "tozero"},
             "xaxis": {"dtick": 1},
+            "legend": {"orientation": "h"},
         },
     )
-    main_id = "converted_turnover_co2_intensity"
-    main_row = next(r for r in inds if r["id"] == main_id)
-    path_fig = _path_figure(page, page.city.indicator(main_id), main_row, main_row["history"])
+    path_fig = _path_figure(page, main_ind, main_row, main_row["history"])
     ctx = {
         "year": y,
         "years": figures.years(page.session),
@@ -130,12 +180,20 @@ def cockpit(page: Page, year: int | None = None) -> Response:
         "co2_chart": plot(co2_fig, page.t("web.chart.co2_title"), 300),
         "path_chart": plot(path_fig, page.t("web.chart.path_title"), 300),
         "total_lineage": page.path("lineage", result_id=total["result_id"]) if total else None,
+        "headline": {
+            "row": main_row,
+            "url": page.path("indicator", indicator_id=main_id, query={"year": y}),
+            "scope": scope_name,
+            "scopes": scopes,
+            "range": _range(main_row),
+        },
     }
     return page.render("cockpit.html", ctx, tables=[table])
 
 
 def _path_figure(page: Page, ind: Indicator, row: dict[str, Any] | None, hist: list[dict[str, Any]]) -> dict[str, Any]:
-    """History, the target path from the base year through each target, and the forecast band."""
+    """History, the target path from the base year through each target, and the indicative forecast band to the
+    next target year after the shown one (a target year itself is judged, not forecast)."""
     data: list[dict[str, Any]] = []
     xs = [h["year"] for h in hist if h.get("value") is not None]
     ys = [h["value"] for h in hist if h.get("value") is not None]
@@ -169,7 +227,8 @@ def _path_figure(page: Page, ind: Indicator, row: dict[str, Any] | None, hist: l
                     "marker": {"symbol": "diamond", "size": 9},
                 }
             )
-    fc = (row or {}).get("forecast") or {}
+    later = [f for f in ((row or {}).get("details") or {}).get("forecasts") or [] if f.get("indicative")]
+    fc = later[0] if later else {}
     if fc and fc.get("value") is not None and xs:
         fy = fc.get("year")
         low, high = fc.get("low"), fc.get("high")
@@ -210,7 +269,8 @@ def _path_figure(page: Page, ind: Indicator, row: dict[str, Any] | None, hist: l
 
 
 def _reasons(page: Page, ind: Indicator, row: dict[str, Any]) -> list[str]:
-    """Why the status is what it is, in plain words."""
+    """Why the status and the light are what they are, in plain words: the rule that made the light, a target
+    year judged on the facts, the range and whether it straddles the target, the indicative forecast."""
     out: list[str] = []
     zh = page.lang == "zh"
     if row.get("value") is None:
@@ -220,29 +280,84 @@ def _reasons(page: Page, ind: Indicator, row: dict[str, Any]) -> list[str]:
             reason = ind.computation.no_data_reason.zh if zh else ind.computation.no_data_reason.en
         out.append(page.t("web.why.no_data", reason=reason or "—"))
         return out
+    details = row.get("details") or {}
     out.append(page.t("web.why.value", value=format_number(row.get("value")), unit=ind.unit))
     comp = row.get("completion_to_date")
     if comp is not None:
         out.append(page.t("web.why.completion", pct=f"{100 * float(comp):.0f}"))
-    shortfall = page.city.progress.red_yellow.red_shortfall
+    if details.get("target_year_judged"):
+        key = "web.why.target_met" if row.get("status") == "achieved" else "web.why.target_missed"
+        out.append(page.t(key, year=row.get("year"), target=format_number(row.get("target_value")), unit=ind.unit))
+    rule = details.get("light_rule")
     light = row.get("light")
-    if light in ("green", "yellow", "red"):
-        out.append(page.t(f"web.why.light_{light}", shortfall=f"{100 * shortfall:.0f}"))
-    if row.get("sdg_status"):
-        out.append(page.t("web.why.sdg", status=_status_label(page, row.get("sdg_status"))))
-    fc = row.get("forecast") or {}
-    if fc.get("p_meet") is not None:
+    if rule and light in ("green", "yellow", "red"):
+        judged = (
+            "、".join(page.t(f"eval.judged.{j}") for j in rule["judged"])
+            if zh
+            else ", ".join(page.t(f"eval.judged.{j}") for j in rule["judged"])
+        )
         out.append(
             page.t(
-                "web.why.forecast",
-                year=fc.get("year"),
-                value=format_number(fc.get("value")),
-                low=format_number(fc.get("low")),
-                high=format_number(fc.get("high")),
-                p=f"{100 * float(fc['p_meet']):.0f}",
+                "web.why.rule",
+                rule=page.t(f"eval.rule.{rule['rule']}"),
+                judged=judged,
+                decided=page.t(f"eval.judged.{rule['decided_by']}"),
             )
         )
+        out.append(page.t(f"web.why.light_{light}", direction=page.t(f"web.direction.{ind.direction}")))
+        out.append(
+            page.t(
+                "web.why.lights_both",
+                path=_light_label(page, details.get("path_light")),
+                step=_light_label(page, details.get("step_light")),
+            )
+        )
+    if row.get("sdg_status"):
+        out.append(page.t("web.why.sdg", status=_status_label(page, row.get("sdg_status"))))
+    if _range(row):
+        out.append(
+            page.t(
+                "web.why.range",
+                low=format_number(row["value_low"]),
+                high=format_number(row["value_high"]),
+                unit=ind.unit,
+                grade=row.get("quality_grade") or "—",
+            )
+        )
+        if (details.get("uncertainty") or {}).get("straddles_target"):
+            out.append(page.t("web.why.straddles", target=format_number(row.get("target_value")), unit=ind.unit))
+    out += _forecast_reasons(page, row)
     return out
+
+
+def _forecast_reasons(page: Page, row: dict[str, Any]) -> list[str]:
+    """The indicative forecast to the next target year, and what it covers (none in a target year itself)."""
+    later = [f for f in (row.get("details") or {}).get("forecasts") or [] if f.get("indicative")]
+    if not later:
+        return []
+    fc = later[0]
+    method = page.t(f"eval.forecast.{fc['method']}") if page.has(f"eval.forecast.{fc['method']}") else fc["method"]
+    if fc.get("p_meet") is None:
+        return [
+            page.t(
+                "web.why.forecast_too_few",
+                year=fc["year"],
+                value=format_number(fc.get("value")),
+                min=fc.get("min_points"),
+            )
+        ]
+    return [
+        page.t(
+            "web.why.forecast",
+            year=fc["year"],
+            value=format_number(fc.get("value")),
+            level=f"{100 * float(fc.get('level') or 0):.0f}",
+            low=format_number(fc.get("low")),
+            high=format_number(fc.get("high")),
+            p=f"{100 * float(fc['p_meet']):.0f}",
+        ),
+        page.t("web.why.forecast_covers", method=method, n=fc.get("n_points")),
+    ]
 
 
 @router.get("/indicators/{indicator_id}", name="web.indicator")
@@ -263,6 +378,7 @@ def indicator_page(page: Page, indicator_id: str, year: int | None = None) -> Re
         {
             "year": h["year"],
             "value": h.get("value"),
+            "range": _range(h) or "",
             "light": _light_label(page, h.get("light")),
             "status": _status_label(page, h.get("status")),
         }
@@ -273,6 +389,7 @@ def indicator_page(page: Page, indicator_id: str, year: int | None = None) -> Re
         [
             ("year", page.t("web.col.year")),
             ("value", page.t("web.col.value")),
+            ("range", page.t("web.col.range")),
             ("light", page.t("web.col.light")),
             ("status", page.t("web.col.status")),
         ],
@@ -283,7 +400,7 @@ def indicator_page(page: Page, indicator_id: str, year: int | None = None) -> Re
     lineage_links: list[tuple[str, str]] = []
     if ind.computation.source == "inventory" and page.may("lineage"):
         em = figures.emissions(page.session, y)
-        wanted = {str(s) for s in ind.computation.sectors}
+        wanted = {str(s) for s in ind.computation.named_scope().sectors}
         lineage_links = [
             (sector_name(r["sector"], page.lang), page.path("lineage", result_id=r["result_id"]))
             for r in em["by_sector"]
@@ -302,6 +419,9 @@ def indicator_page(page: Page, indicator_id: str, year: int | None = None) -> Re
         "departments": [page.dept(d) for d in ind.departments],
         "light_label": _light_label(page, row.get("light")),
         "status_label": _status_label(page, row.get("status")),
+        "range": _range(row),
+        "scopes": scope_rows(page, row),
+        "base_grid": base_grid_notes(page, row, page.city.base_year_of(ind)),
         "chart": plot(
             _path_figure(page, ind, row, hist),
             page.t("web.chart.path_of", name=page.name(ind.name_zh, ind.name_en)),

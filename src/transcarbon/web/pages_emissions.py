@@ -3,7 +3,7 @@ lineage), and the LMDI decomposition of the change between two years as a table 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from fastapi.responses import Response
@@ -19,7 +19,11 @@ router = APIRouter()
 
 @router.get("/emissions", name="web.emissions")
 def emissions_page(
-    page: Page, year: int | None = None, year_from: int | None = None, year_to: int | None = None
+    page: Page,
+    year: int | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    electricity: Literal["calorific", "primary"] = "calorific",
 ) -> Response:
     if (denied := page.guard("emissions")) is not None:
         return denied
@@ -165,7 +169,7 @@ def emissions_page(
     y1 = year_to if year_to in ys else ys[-1]
     try:
         dec: dict[str, Any] | None = decomposition_between(
-            page.session, y0, y1, actor=ACTOR, factory=page.state.factory
+            page.session, y0, y1, actor=ACTOR, factory=page.state.factory, electricity=electricity
         )
         lmdi_problem = None
     except DecompositionError as exc:  # the same year twice, or a year without inventory
@@ -174,7 +178,11 @@ def emissions_page(
     effects: list[str] = dec["effects"] if dec else []
     columns = ("co2_from_t", "co2_to_t", "delta_co2_t", *effects)
     lmdi_rows = [
-        {"sector": sector_name(r["sector"], lang), **{k: r[k] for k in columns}}
+        {
+            "sector": sector_name(r["sector"], lang)
+            + (f" ({page.t('web.lmdi.per_tonne')})" if r.get("activity_basis") == "throughput_t" else ""),
+            **{k: r[k] for k in columns},
+        }
         for r in (dec["by_sector"] if dec else [])
     ]
     t_lmdi = Table(
@@ -196,7 +204,9 @@ def emissions_page(
         "year_from": y0,
         "year_to": y1,
         "lmdi_problem": lmdi_problem,
-        "excluded": [sector_name(o["sector"], lang) for o in (dec["outside"]["sectors"] if dec else [])],
+        "excluded": [_left_out_name(page, o) for o in (dec["outside"]["sectors"] if dec else [])],
+        "left_out_share": (dec or {}).get("outside", {}).get("share_of_co2_to"),
+        "electricity": electricity,
         "total_lineage": page.path("lineage", result_id=em["total"]["result_id"]) if em["total"] else None,
         "sector_chart": plot(sector_fig, page.t("web.chart.by_sector", year=y), 320),
         "fuel_chart": plot(fuel_fig, page.t("web.chart.by_fuel", year=y), 320),
@@ -204,6 +214,11 @@ def emissions_page(
         "waterfall": plot(waterfall, page.t("web.chart.waterfall", y0=y0, y1=y1), 360) if waterfall else None,
     }
     return page.render("emissions.html", ctx, tables=[t_sector, t_fuel, t_month, t_org, t_lmdi])
+
+
+def _left_out_name(page: Page, outside: dict[str, Any]) -> str:
+    name = sector_name(outside["sector"], page.lang)
+    return page.t("eval.decomp.process", sector=name) if outside.get("reason") == "process" else name
 
 
 def _waterfall(page: Page, y0: int, y1: int, effects: list[str], total: dict[str, float]) -> dict[str, Any]:

@@ -1,5 +1,6 @@
-"""The lineage page (可追溯): a stored result walked back to its input rows, files, factors with their
-sources, the formula and the check that the inputs add up; the inputs also as CSV."""
+"""The lineage page (可追溯): a stored result walked back to its input rows (each with its data-quality class
+and uncertainty), files, factors with their sources and uncertainties, the formula, the check that the inputs
+add up, and the result's range and quality grade with what made them; the inputs also as CSV."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from transcarbon.i18n import fuel_name, sector_name
+from transcarbon.i18n.numbers import format_number
 from transcarbon.services.lineage import LineageNotFound, lineage
 from transcarbon.web.analysis import not_found
 from transcarbon.web.common import Page, Table
@@ -58,6 +60,8 @@ def lineage_page(page: Page, result_id: int, limit: int = 200) -> Response:
                 "freight_tkm": rec["freight_tkm"],
                 "passenger_pkm": rec["passenger_pkm"],
                 "co2_t": comp["co2_t"],
+                "data_quality": _quality_name(page, (i.get("quality") or {}).get("data_quality")),
+                "u_pct": _u_text(i.get("quality") or {}),
                 "notes": i.get("notes") or "",
             }
         )
@@ -76,6 +80,8 @@ def lineage_page(page: Page, result_id: int, limit: int = 200) -> Response:
             ("freight_tkm", "t·km"),
             ("passenger_pkm", "p·km"),
             ("co2_t", "CO2 (t)"),
+            ("data_quality", page.t("web.col.grade")),
+            ("u_pct", "U (95%)"),
             ("notes", page.t("web.col.notes")),
         ],
         in_rows,
@@ -91,6 +97,9 @@ def lineage_page(page: Page, result_id: int, limit: int = 200) -> Response:
             "values": ", ".join(f"{k}={v}" for k, v in (f.get("values") or {}).items()),
             "source": f.get("source"),
             "status": f.get("status") or "",
+            "u": f"±{(f.get('uncertainty') or {}).get('u_pct')}%"
+            if (f.get("uncertainty") or {}).get("u_pct") is not None
+            else "",
             "sha": str(f.get("sha256") or "")[:12],
         }
         for f in factors
@@ -105,6 +114,7 @@ def lineage_page(page: Page, result_id: int, limit: int = 200) -> Response:
             ("values", page.t("web.col.values")),
             ("source", page.t("web.col.source")),
             ("status", page.t("web.col.status")),
+            ("u", "U (95%)"),
             ("sha", "SHA-256"),
         ],
         f_rows,
@@ -125,7 +135,51 @@ def lineage_page(page: Page, result_id: int, limit: int = 200) -> Response:
         "formula": tree["formula"],
         "shown": shown,
         "input_total": len(in_rows),
+        "quality": _quality_lines(page, tree.get("quality")),
     }
     full = page.request.query_params.get("csv") == "inputs"
     view = t_inputs if full else Table(t_inputs.name, t_inputs.columns, in_rows[:shown], t_inputs.numeric)
     return page.render("lineage.html", ctx, tables=[view, t_factors])
+
+
+def _quality_name(page: Page, data_quality: str | None) -> str:
+    key = f"name.quality.{data_quality or 'reported'}"
+    return page.t(key) if page.has(key) else str(data_quality)
+
+
+def _u_text(quality: dict[str, Any]) -> str:
+    """``±a% / ±f%``: the line's activity and factor uncertainties (95%)."""
+    a, f = quality.get("u_activity"), quality.get("u_factor")
+    if a is None:
+        return ""
+    return f"±{100 * a:.1f}% / ±{100 * (f or 0):.1f}%"
+
+
+def _quality_lines(page: Page, q: Any) -> list[str]:
+    """The result's range and grade and what made them, in plain words."""
+    if not q:
+        return []
+    out = []
+    if q.get("co2_u_t") is not None:
+        out.append(
+            page.t(
+                "web.quality.co2_range",
+                value=format_number(q["co2_low_t"] + q["co2_u_t"]),
+                low=format_number(q["co2_low_t"]),
+                high=format_number(q["co2_high_t"]),
+                grade=q.get("grade") or "—",
+            )
+        )
+    classes = "、".join(
+        f"{_quality_name(page, c)} {100 * v:.0f}%" for c, v in (q.get("co2_share_by_class") or {}).items()
+    )
+    out.append(
+        page.t(
+            "web.quality.shares",
+            classes=classes,
+            to_check=f"{100 * (q.get('co2_share_factor_to_check') or 0):.0f}",
+            fallback=f"{100 * (q.get('co2_share_with_fallback') or 0):.0f}",
+        )
+    )
+    out.append(page.t("web.quality.grade_note"))
+    return out

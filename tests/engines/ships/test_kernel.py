@@ -84,6 +84,40 @@ def test_shore_power_gross_grid_net_and_flag():
     assert res.calls.filter(pl.col("mmsi") == 2)["over_limit_not_connected"].to_list() == [True]
 
 
+def test_shore_power_without_meters_counts_the_modelled_kwh():
+    """A connection without a meter reading is not zero-carbon: the grid term takes the modelled kWh."""
+    hours = [i * 0.2 for i in range(51)]  # 10 h at the shore-power berth
+    session = {
+        "mmsi": ["1"],
+        "berth_id": ["SP1"],
+        "connect_time": ["2024-05-01T01:00:00Z"],
+        "disconnect_time": ["2024-05-01T09:00:00Z"],
+    }
+    res = run(
+        track(1, hours, 119.402, 34.739, 0.0),
+        registry(BULK),
+        validate_shore_power(pl.DataFrame({**session, "kwh": [""]})),
+    )
+    sp = res.summary["shore_power"]
+    ef = res.lineage["grid_factor"]["kgco2_per_kwh"]
+    modelled = 150 * 8  # auxiliary 150 kW at berth (IMO4 table 17, bulk 35–60k DWT) × 8 h connected
+    gross = modelled * 195 * 3.114 / 1e6
+    assert sp["kwh"] == pytest.approx(modelled) and sp["kwh_metered"] == 0
+    assert sp["kwh_modelled_used"] == pytest.approx(modelled) and sp["kwh_basis"] == "modelled"
+    assert sp["grid_co2_t"] == pytest.approx(modelled * ef / 1000)
+    assert sp["avoided_co2_net_t"] == pytest.approx(gross - modelled * ef / 1000)  # net = gross − modelled × EF
+    assert sp["avoided_co2_net_t"] < 0.2 * sp["avoided_co2_gross_t"]  # not the gross, as zero kWh made it
+    assert res.lineage["data_quality"]["shore_kwh_modelled_used"] == pytest.approx(modelled)
+    # where a reading exists the metered kWh count, and both are reported
+    metered = run(
+        track(1, hours, 119.402, 34.739, 0.0),
+        registry(BULK),
+        validate_shore_power(pl.DataFrame({**session, "kwh": ["1000"]})),
+    ).summary["shore_power"]
+    assert (metered["kwh"], metered["kwh_metered"], metered["kwh_basis"]) == (1000.0, 1000.0, "metered")
+    assert metered["kwh_modelled"] == pytest.approx(modelled)
+
+
 def test_boilers_on_shore_power_zero_emissions_while_connected():
     hours = [i * 0.2 for i in range(11)]  # 2 h
     sessions = validate_shore_power(

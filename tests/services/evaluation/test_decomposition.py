@@ -53,6 +53,47 @@ def test_two_sector_hand_worked_example() -> None:
     assert outside["sector"].to_list() == ["port"] and outside["delta_co2"][0] == pytest.approx(0.1)
 
 
+def test_port_by_throughput_and_process_co2_apart() -> None:
+    """Port decomposes in a group of its own over throughput [t]; urea's CO2 (no energy) is left out."""
+    f = _frame(
+        [
+            (2020, "A", "diesel", 100, 10, 1),
+            (2020, "A", "urea_solution", 100, 0, 0.01),
+            (2020, "port", "diesel", 0, 5, 0.5),
+            (2025, "A", "diesel", 100, 10, 1),
+            (2025, "A", "urea_solution", 100, 0, 0.02),
+            (2025, "port", "diesel", 0, 6, 0.6),
+        ]
+    ).with_columns(throughput=pl.when(pl.col("sector") == "port").then(pl.lit(1000.0)).otherwise(0.0))
+    f = f.with_columns(
+        throughput=pl.when((pl.col("sector") == "port") & (pl.col("year") == 2025)).then(1200.0).otherwise("throughput")
+    )
+    by_sector, outside = decompose_frame(f, 2020, 2025)
+    port = by_sector.filter(pl.col("sector") == "port").row(0, named=True)
+    assert port["activity_basis"] == "throughput_t"
+    assert port["activity"] == pytest.approx(0.1)  # throughput +20% at the same energy per tonne: all activity
+    assert port["intensity"] == pytest.approx(0) and port["structure"] == 0
+    assert outside.select("sector", "reason").rows() == [("A", "process")]
+    assert outside["delta_co2"][0] == pytest.approx(0.01)
+
+
+def test_electricity_at_its_primary_equivalent_moves_fuel_mix_to_intensity() -> None:
+    # a sector switches half its diesel energy to electricity at the same CO2 per t·km
+    f = _frame(
+        [
+            (2020, "A", "diesel", 100, 10, 1.0),
+            (2025, "A", "diesel", 100, 5, 0.5),
+            (2025, "A", "electricity", 100, 3.6, 0.5),
+        ]
+    )
+    calorific, _ = decompose_frame(f, 2020, 2025)
+    primary, _ = decompose_frame(f, 2020, 2025, electricity_gj_per_kwh={2020: 0.009, 2025: 0.009})
+    for d in (calorific, primary):
+        assert sum(d[e].sum() for e in EFFECTS) == pytest.approx(0.0, abs=1e-12)
+    # 1000 kWh: at 3.6 MJ/kWh the energy per t·km falls (8.6 GJ < 10); at 9 MJ/kWh (≈ 300 gce) it rises (14 GJ)
+    assert calorific["intensity"][0] < 0 < primary["intensity"][0]
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     st.lists(
@@ -99,7 +140,13 @@ def test_real_lines_add_up(factory) -> None:  # type: ignore[no-untyped-def]
         assert p["total"]["effects_sum_t"] == pytest.approx(p["total"]["delta_co2_t"], rel=1e-9)
         for r in p["by_sector"]:
             assert sum(r[e] for e in EFFECTS) == pytest.approx(r["delta_co2_t"], rel=1e-9, abs=1e-6)
-        assert {s["sector"] for s in p["outside"]["sectors"]} == {"port", "other"}
+        # port is decomposed by its throughput; "other" (no activity) and urea's process CO2 are left out, said so
+        assert {(s["sector"], s["reason"]) for s in p["outside"]["sectors"]} == {
+            ("other", "no_activity"),
+            ("road_freight", "process"),
+        }
+        assert {r["sector"]: r["activity_basis"] for r in p["by_sector"]}["port"] == "throughput_t"
+        assert 0 < p["outside"]["share_of_co2_to"] < 0.05
         frame = line_frame(session, {int(k): v for k, v in p["inventory_runs"].items()})
         city = frame.group_by("year").agg(pl.col("co2").sum()).sort("year")["co2"].to_list()
         assert p["city_delta_co2_t"] == pytest.approx(city[1] - city[0], rel=1e-9)

@@ -1,5 +1,5 @@
 """Road freight: ten truck fleets, their t·km from fleet size and a volume index per driver, and their
-diesel, LNG and electricity from t·km and the power mix.
+diesel, LNG and electricity from t·km and the power mix; diesel trucks burn urea solution in their SCR.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from transcarbon.demo.fleets import BEV_KWH_PER_KG_DIESEL, LNG_KG_PER_KG_DIESEL, Fleet
+from transcarbon.demo.fleets import BEV_KWH_PER_KG_DIESEL, LNG_KG_PER_KG_DIESEL, UREA_KG_PER_KG_DIESEL, Fleet
 from transcarbon.demo.seasons import HVAC_FACTOR, lognormal_noise, profile, spread_annual
 from transcarbon.demo.sectors.series import OrgSeries, Rng, monthly_stock, per_year
 from transcarbon.domain import Sector
@@ -141,6 +141,7 @@ def build_trucks(rng: Rng) -> list[OrgSeries]:
             diesel_t = tkm * st / total * kg / 1000.0
             if power == "diesel":
                 s.add_fuel("diesel", diesel_t)
+                s.add_fuel("urea_solution", diesel_t * UREA_KG_PER_KG_DIESEL)
             elif power == "lng":
                 s.add_fuel("lng", diesel_t * LNG_KG_PER_KG_DIESEL)
             elif power == "bev":

@@ -199,6 +199,16 @@ def _pollutant_dict(row: dict[str, float]) -> dict[str, float]:
     return {k: float(row.get(k) or 0.0) for k in TOTAL_KEYS}
 
 
+def _kwh_basis(metered: float, modelled_used: float) -> str:
+    """What the grid term's kWh are: ``metered``, ``modelled`` (no session had a meter reading), ``mixed`` or
+    ``none`` (no shore power)."""
+    if metered > 0 and modelled_used > 0:
+        return "mixed"
+    if modelled_used > 0:
+        return "modelled"
+    return "metered" if metered > 0 else "none"
+
+
 def _assemble(
     aggs: list[PartitionAggregates],
     intervals: list[pl.DataFrame],
@@ -245,12 +255,15 @@ def _assemble(
     totals = sdm.select(pl.col(c).sum() for c in SUM_COLS).row(0, named=True)
     by_mode_df = sdm.group_by("mode").agg(pl.col(c).sum() for c in TOTAL_KEYS)
     by_mode_rows = {r["mode"]: r for r in by_mode_df.iter_rows(named=True)}
-    kwh = float(totals["shore_kwh_metered"] or 0.0)
+    kwh = float(totals["shore_kwh"] or 0.0)
+    kwh_metered = float(totals["shore_kwh_metered"] or 0.0)
+    kwh_modelled = float(totals["shore_kwh_modelled"] or 0.0)
+    kwh_modelled_used = float(totals["shore_kwh_modelled_used"] or 0.0)
     grid_t = float(grid_co2_t(kwh, lookup.kgco2_per_kwh))
     gross = float(totals["avoided_co2_t"] or 0.0)
-    calls = calls.with_columns(
-        (pl.col("shore_kwh_metered") * lookup.kgco2_per_kwh / 1000).alias("grid_co2_t")
-    ).with_columns((pl.col("avoided_co2_t") - pl.col("grid_co2_t")).alias("avoided_co2_net_t"))
+    calls = calls.with_columns((pl.col("shore_kwh") * lookup.kgco2_per_kwh / 1000).alias("grid_co2_t")).with_columns(
+        (pl.col("avoided_co2_t") - pl.col("grid_co2_t")).alias("avoided_co2_net_t")
+    )
     unmatched = 0
     if sessions is not None and sessions.height:
         unmatched = sessions.join(seen, on="mmsi", how="anti").height
@@ -263,6 +276,10 @@ def _assemble(
         "by_mode": {m: _pollutant_dict(by_mode_rows.get(m, {})) for m in MODES},
         "shore_power": {
             "kwh": kwh,
+            "kwh_metered": kwh_metered,
+            "kwh_modelled": kwh_modelled,
+            "kwh_modelled_used": kwh_modelled_used,
+            "kwh_basis": _kwh_basis(kwh_metered, kwh_modelled_used),
             "connected_h": float(totals["connected_h"] or 0.0),
             "avoided_co2_gross_t": gross,
             "grid_co2_t": grid_t,
@@ -290,7 +307,8 @@ def _assemble(
             **counts,
             "shore_sessions_unmatched": unmatched,
             "ships_flagged": int((ships["dq_flags"] != "").sum()) if ships.height else 0,
-            "shore_kwh_modelled": float(totals["shore_kwh_modelled"] or 0.0),
+            "shore_kwh_modelled": kwh_modelled,
+            "shore_kwh_modelled_used": kwh_modelled_used,
         },
     }
     iv = None

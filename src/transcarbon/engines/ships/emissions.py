@@ -5,7 +5,9 @@ Per run, with c ∈ {ME, AE, AB} (main engine, auxiliary engines, auxiliary boil
 SFOC in g/kWh and h_c the hours connected to shore power:
 
 - on board, W_AE (and W_AB when boilers also go on shore power) run for Δt − h_c only; the displaced
-  energy W·h_c is the shore-supplied energy and its fuel's emissions the gross avoided emissions;
+  energy W·h_c is the shore-supplied energy (the modelled kWh) and its fuel's emissions the gross avoided
+  emissions; the kWh the grid term counts are the metered kWh where the session was metered and the modelled
+  kWh for the hours of sessions without a meter reading (``shore_kwh_modelled_used``), never zero;
 - fuel_c = W_c Δt SFOC_c (ME: SFOC_base · E·SFOC_rel(L)), plus the pilot fuel of dual-fuel engines;
 - CO2 = Σ fuel_c Cf_c; SOx = Σ fuel_c · 2 · 0.97753 · S (:func:`methods.ships.emission_factors.sox_g`);
 - X = Σ W_c Δt EF_{X,c} · LLAF_X(L) for NOx, CH4, N2O, CO and HC (LLAF on the ME only, 0 < L < 0.2;
@@ -68,6 +70,9 @@ def apply_factors(
         "co": act["me_co"] * g("co_me") + ae_on * g("co_ae") + ab_on * g("co_ab"),
         "hc": act["me_hc"] * g("hc_me") + ae_on * g("hc_ae") + ab_on * g("hc_ab"),
     }
+    modelled = ae_shore + ab_shore
+    unmetered = np.where(conn > 0, (conn - act["metered_h"]) / np.where(conn > 0, conn, 1.0), 0.0)
+    modelled_used = modelled * unmetered
     fuel_av = ae_shore * sfoc_ae + ab_shore * sfoc_ab
     avoided_g = {
         "fuel": fuel_av,
@@ -85,8 +90,10 @@ def apply_factors(
         "ab_kwh": ab_on,
         **{f"{p}_t": out_g[p] * g_to_t for p in ("fuel", *POLLUTANTS)},
         "connected_h": conn,
+        "shore_kwh": act["shore_kwh_metered"] + modelled_used,
         "shore_kwh_metered": act["shore_kwh_metered"],
-        "shore_kwh_modelled": ae_shore + ab_shore,
+        "shore_kwh_modelled": modelled,
+        "shore_kwh_modelled_used": modelled_used,
         **{f"avoided_{p}_t": avoided_g[p] * g_to_t for p in ("fuel", "co2", "nox", "sox", "pm10")},
         "interpolated_h": act["interpolated_h"],
         "excluded_h": act["excluded_h"],

@@ -52,14 +52,16 @@ def _zone_kind_codes(zones: Zones) -> NDArray[np.int8]:
 
 def _shore_overlap(
     mmsi: NDArray[np.int64], t0: NDArray[np.int64], t1: NDArray[np.int64], sessions: pl.DataFrame | None
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Connected hours and metered kWh share per interval (one session per interval: the latest that
-    connected before the interval's end). Intervals are in ship and time order; the loop runs over the
-    ships that have sessions, each matched with one ``searchsorted``."""
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Connected hours, metered kWh share and hours connected to a metered session, per interval (one session
+    per interval: the latest that connected before the interval's end). A session without a meter reading
+    (kWh empty) connects the ship but meters nothing: its hours count in ``connected_h`` and not in the metered
+    hours, so that the modelled kWh stand in for them. Intervals are in ship and time order; the loop runs
+    over the ships that have sessions, each matched with one ``searchsorted``."""
     n = mmsi.shape[0]
-    conn, share = np.zeros(n), np.zeros(n)
+    conn, share, metered_h = np.zeros(n), np.zeros(n), np.zeros(n)
     if sessions is None or sessions.height == 0 or n == 0:
-        return conn, share
+        return conn, share, metered_h
     first = np.flatnonzero(np.concatenate(([True], mmsi[1:] != mmsi[:-1])))
     ship_ids = mmsi[first]
     bounds = np.append(first, n)
@@ -69,12 +71,12 @@ def _shore_overlap(
             "mmsi",
             pl.col("connect_time").dt.cast_time_unit("us").to_physical().alias("c0"),
             pl.col("disconnect_time").dt.cast_time_unit("us").to_physical().alias("c1"),
-            pl.col("kwh").fill_null(0.0),
+            pl.col("kwh").cast(pl.Float64).fill_null(float("nan")),
         )
         .sort("mmsi", "c0")
     )
     if s.height == 0:
-        return conn, share
+        return conn, share, metered_h
     s_m, s_c0, s_c1, s_kwh = (s[c].to_numpy() for c in ("mmsi", "c0", "c1", "kwh"))
     s_first = np.flatnonzero(np.concatenate(([True], s_m[1:] != s_m[:-1])))
     s_bounds = np.append(s_first, s_m.shape[0])
@@ -92,8 +94,10 @@ def _shore_overlap(
         h = np.maximum(h, 0.0)
         conn[idx] = h
         sess_h = (s_c1[kk] - s_c0[kk]) / US_PER_H
-        share[idx] = s_kwh[kk] * h / sess_h
-    return conn, np.nan_to_num(share, nan=0.0)
+        metered = ~np.isnan(s_kwh[kk])
+        share[idx] = np.where(metered, np.nan_to_num(s_kwh[kk]) * h / sess_h, 0.0)
+        metered_h[idx] = np.where(metered, h, 0.0)
+    return conn, np.nan_to_num(share, nan=0.0), metered_h
 
 
 @dataclass
@@ -211,8 +215,9 @@ def compute_intervals(
         sc = si[run] * c.n_caps + cap[run]
         ef = c.get("pm_base")[sc] + c.get("sfoc_me")[sc] * rel[run] * SULPHATE_G_PER_G_PCT * c.get("ds")[sc]
         pm_me[run] = me_x["pm"][run] * np.maximum(ef, 0.0)
-    conn_h, kwh_metered = _shore_overlap(fx.mmsi[j], t0, t1, sessions)
+    conn_h, kwh_metered, metered_h = _shore_overlap(fx.mmsi[j], t0, t1, sessions)
     conn_h = np.minimum(conn_h, hours)
+    metered_h = np.minimum(metered_h, conn_h)
 
     size = grid_cell_deg(opts.grid)
     lon_mid = (fx.lon[j] + fx.lon[k]) / 2
@@ -227,6 +232,7 @@ def compute_intervals(
         "me_co": me_x["co"],
         "pm_me_g": pm_me,
         "connected_h": conn_h,
+        "metered_h": metered_h,
         "shore_kwh_metered": kwh_metered,
         "interpolated_h": np.where(status == INTERPOLATED, dt_h, 0.0),
         "excluded_h": np.where(status == EXCLUDED, dt_h, 0.0),

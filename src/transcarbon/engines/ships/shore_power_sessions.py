@@ -1,5 +1,6 @@
 """Reading and checking shore-power sessions (CSV, one row per connection: ``mmsi, berth_id,
-connect_time, disconnect_time, kwh``; ``berth_id`` and ``kwh`` optional, kWh metered and ≥ 0)."""
+connect_time, disconnect_time, kwh``; ``berth_id`` and ``kwh`` optional, kWh metered and ≥ 0; a session without
+kWh is a connection without a meter reading, whose kWh the inventory models from the power it replaces)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from transcarbon.engines.ships.input_checks import (
 
 
 def read_shore_power(path: str | Path) -> pl.DataFrame:
-    """Read shore-power sessions: one row per connection with metered kWh."""
+    """Read shore-power sessions: one row per connection, with its metered kWh where there is a reading."""
     p = existing_file(path)
     return validate_shore_power(text_csv(p), p.name)
 

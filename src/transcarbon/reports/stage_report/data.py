@@ -1,6 +1,8 @@
-"""What the stage report shows, gathered once as plain data (:func:`build_report`): inventory totals, the
-indicator evaluation, warnings, department scores and emissions by sector, from :mod:`transcarbon.services.figures`
-and the evaluation service (which evaluates the year or reuses its run); the XLSX holds the same."""
+"""What the stage report shows, gathered once as plain data (:func:`build_report`): inventory totals with their
+range and grade, the indicator evaluation (values with ranges, grades and the rule that made each light), the
+headline intensity in its named scope with the others beside it, warnings, department scores and emissions by
+sector, from :mod:`transcarbon.services.figures` and the evaluation service (which evaluates the year or reuses
+its run); the XLSX holds the same."""
 
 from __future__ import annotations
 
@@ -47,7 +49,13 @@ def build_report(
                 "completion_to_date": r.get("completion_to_date"),
                 "status": r.get("status"),
                 "light": r.get("light") or "grey",
+                "light_rule": ((r.get("details") or {}).get("light_rule") or {}).get("rule"),
+                "value_low": r.get("value_low"),
+                "value_high": r.get("value_high"),
+                "quality_grade": r.get("quality_grade"),
+                "straddles_target": bool(((r.get("details") or {}).get("uncertainty") or {}).get("straddles_target")),
                 "p_meet": (r.get("forecast") or {}).get("p_meet"),
+                "p_meet_indicative": bool((r.get("forecast") or {}).get("indicative")),
                 "departments": [
                     city.department(d).name_zh
                     for d in r.get("departments") or []
@@ -58,7 +66,9 @@ def build_report(
     warns = ev["warnings"]  # most severe first
     em = figures.emissions(session, year)
     path_ind = city.indicator(PATH_INDICATOR)
-    path_hist = next(r["history"] for r in ev["indicators"] if r["id"] == path_ind.id)
+    path_row = next(r for r in ev["indicators"] if r["id"] == path_ind.id)
+    path_hist = path_row["history"]
+    details = path_row.get("details") or {}
     return {
         "year": year,
         "city_zh": city.city.name_zh,
@@ -101,6 +111,15 @@ def build_report(
             for r in em["by_sector"]
         ],
         "run_id": em["run_id"],
+        "headline": {
+            "measure": path_row.get("measure"),
+            "value": path_row.get("value"),
+            "value_low": path_row.get("value_low"),
+            "value_high": path_row.get("value_high"),
+            "scopes": details.get("scopes") or [],
+            "base_grid": details.get("base_grid") or [],
+            "base_year": city.base_year_of(path_ind),
+        },
         "history": {path_ind.id: [(h["year"], h.get("value")) for h in path_hist if h["year"] <= year]},
         "path_targets": [
             (city.base_year_of(path_ind), 0.0),  # a reduction: 0 % in its base year

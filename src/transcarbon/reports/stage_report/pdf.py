@@ -39,6 +39,16 @@ def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
     }
 
 
+def _range_cell(r: dict[str, Any]) -> str:
+    """``low–high · grade`` of an indicator's value, ``*`` where the range straddles its target."""
+    if r["value_low"] is None or r["value_high"] is None:
+        return ""
+    cell = f"{format_number(r['value_low'])}–{format_number(r['value_high'])}"
+    if r["quality_grade"]:
+        cell += f" · {r['quality_grade']}"
+    return cell + (" *" if r["straddles_target"] else "")
+
+
 def _table(
     rows: list[list[Any]],
     widths: list[float],
@@ -82,21 +92,23 @@ def render_pdf(data: dict[str, Any]) -> bytes:
     story.append(Paragraph(zh("report.h_overview"), st["h1"]))
     if total:
         change = (total["co2_t"] / base["co2_t"] - 1) * 100 if base and base["co2_t"] else None
-        ichange = (
-            (total["intensity_kgco2_per_converted_tkm"] / base["intensity_kgco2_per_converted_tkm"] - 1) * 100
-            if base and base["intensity_kgco2_per_converted_tkm"]
-            else None
-        )
+        head = data["headline"]
+        default = next((sc for sc in head["scopes"] if sc.get("default")), None)
         story.append(
             Paragraph(
                 zh(
                     "report.overview",
                     year=year,
                     co2=format_number(total["co2_t"] / 10000, 1),
-                    intensity=format_number(1000 * total["intensity_kgco2_per_converted_tkm"], 1),
+                    co2_u=format_number((total.get("co2_u_t") or 0) / 10000, 1),
+                    grade=total.get("quality_grade") or "—",
+                    intensity=format_number(1000 * head["measure"], 1) if head["measure"] is not None else "—",
+                    scope=default["name"]["zh"] if default else "—",
                     base=base["year"] if base else "—",
                     change="—" if change is None else f"{change:+.1f}",
-                    ichange="—" if ichange is None else f"{ichange:+.1f}",
+                    fall=format_number(head["value"], 1),
+                    low=format_number(head["value_low"], 1),
+                    high=format_number(head["value_high"], 1),
                     green=data["lights"]["green"],
                     yellow=data["lights"]["yellow"],
                     red=data["lights"]["red"],
@@ -107,6 +119,33 @@ def render_pdf(data: dict[str, Any]) -> bytes:
                 st["base"],
             )
         )
+        others = [sc for sc in head["scopes"] if not sc.get("default")]
+        if others:
+            story.append(
+                Paragraph(
+                    zh(
+                        "report.scopes",
+                        scopes="；".join(f"{sc['name']['zh']} {format_number(sc['value'], 1)}%" for sc in others),
+                    ),
+                    st["small"],
+                )
+            )
+        for g in head["base_grid"]:
+            story.append(
+                Paragraph(
+                    zh(
+                        "web.scope.grid_proxy",
+                        base_year=head["base_year"],
+                        region=g["base_grid_region"],
+                        year=g["base_grid_year"],
+                        factor=format_number(g["ef_base"]),
+                        note=f"{zh('web.scope.grid_proxied')}：{g['fallback']}"
+                        if g["fallback"]
+                        else zh("web.scope.grid_published"),
+                    ),
+                    st["small"],
+                )
+            )
         story.append(co2_chart(data, regular))
     path = path_chart(data, regular)
     if path is not None:
@@ -120,6 +159,7 @@ def render_pdf(data: dict[str, Any]) -> bytes:
         zh("report.col_unit"),
         *[zh("report.col_target", year=y) for y in data["target_years"]],
         zh("report.col_completion"),
+        zh("report.col_range"),
         zh("report.col_light"),
     ]
     rows: list[list[Any]] = [head]
@@ -133,11 +173,21 @@ def render_pdf(data: dict[str, Any]) -> bytes:
                 unit,
                 *[format_number(v) for v in r["targets"]],
                 format_percent(r["completion_to_date"]),
+                _range_cell(r),
                 zh("web.light." + (r["light"] or "grey")),
             ]
         )
-    target_mm = 36 / len(data["target_years"])  # the target years share what the other columns leave of 176 mm
-    widths = [8 * mm, 80 * mm, 16 * mm, 13 * mm, *[target_mm * mm] * len(data["target_years"]), 13 * mm, 10 * mm]
+    target_mm = 33 / len(data["target_years"])  # the target years share what the other columns leave of 176 mm
+    widths = [
+        8 * mm,
+        61 * mm,
+        15 * mm,
+        12 * mm,
+        *[target_mm * mm] * len(data["target_years"]),
+        13 * mm,
+        24 * mm,
+        10 * mm,
+    ]
     story.append(
         _table(rows, widths, regular, bold, lights=[r["light"] for r in data["indicators"]], light_col=len(head) - 1)
     )

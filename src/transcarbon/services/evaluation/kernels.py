@@ -5,8 +5,9 @@ Each kernel returns one row per group of ``by`` (``["year"]``, ``["year", "quart
 with ``measure`` (in the indicator's ``computation.measure_unit``) and the lineage lists of the rows it was computed
 from (:mod:`.frames`).
 
-- inventory intensities [kg CO2 per t·km] = 1000 · Σ CO2 [t] ÷ Σ activity [t·km] over the YAML's sectors,
-  with activity the converted t·km or the plain freight t·km;
+- inventory intensities [kg CO2 per t·km] = 1000 · Σ CO2 [t] ÷ Σ activity [t·km] over the sectors of the
+  indicator's default scope (:mod:`.scopes`; any scope through :func:`inventory_intensity`), with activity the
+  converted t·km or the plain freight t·km;
 - shares of additions [%]: qualifying power types ÷ all additions, over the YAML's categories;
 - in-service shares and the new-energy share of the bus fleet [%] at the latest report of the period;
 - sums (shore-power kWh, sea–rail + river–sea TEU) and the rail + water share of bulk [%];
@@ -21,31 +22,35 @@ from __future__ import annotations
 
 import polars as pl
 
-from transcarbon.city.config import Indicator
+from transcarbon.city.config import Indicator, Scope
 from transcarbon.services.evaluation.frames import Kernel, group_measure, safe_ratio
 from transcarbon.services.evaluation.inputs import Inputs
 from transcarbon.services.evaluation.register_kernels import register_share, stop_coverage_share
+from transcarbon.services.evaluation.scopes import scope_results
 from transcarbon.services.evaluation.survey_kernels import mode_share, ratio_of_sums, row_share
 
 AUX_PORT = "port_co2_per_tonne"
 """Id of the auxiliary port figure (the province's −3 %), shown apart from the plan's indicators."""
 
 
-def _inventory_intensity(activity: str) -> Kernel:
-    def kernel(inp: Inputs, ind: Indicator, by: list[str]) -> pl.DataFrame:
-        within_year = len(by) > 1  # by month or quarter: from the monthly results
-        r = inp.results.filter(
-            pl.col("sector").is_in([s.value for s in ind.computation.sectors]),
-            pl.col("month").is_not_null() if within_year else pl.col("month").is_null(),
-        )
-        return group_measure(r, by, safe_ratio(pl.col("co2_t").sum(), pl.col(activity).fill_null(0).sum(), 1000.0))
+INVENTORY_ACTIVITY = {"intensity_kgco2_per_converted_tkm": "converted_tkm", "intensity_kgco2_per_tkm": "freight_tkm"}
+"""The activity [t·km] each inventory intensity divides by."""
 
-    return kernel
+
+def inventory_intensity(inp: Inputs, ind: Indicator, by: list[str], scope: Scope) -> pl.DataFrame:
+    """An inventory intensity [kg CO2 per t·km] of one scope: 1000 · Σ CO2 ÷ Σ activity per group of ``by``."""
+    activity = INVENTORY_ACTIVITY[ind.computation.measure or ""]
+    r = scope_results(inp, ind, scope, by)
+    return group_measure(r, by, safe_ratio(pl.col("co2_t").sum(), pl.col(activity).fill_null(0).sum(), 1000.0))
+
+
+def _default_scope_intensity(inp: Inputs, ind: Indicator, by: list[str]) -> pl.DataFrame:
+    return inventory_intensity(inp, ind, by, ind.computation.named_scope())
 
 
 def port_co2_per_tonne(inp: Inputs, by: list[str]) -> pl.DataFrame:
     """Auxiliary: port CO2 per tonne of throughput [kg/t]."""
-    monthly = "month" in by
+    monthly = len(by) > 1  # by month or by quarter: from the monthly results
     r = inp.results.filter(
         pl.col("sector") == "port", pl.col("month").is_not_null() if monthly else pl.col("month").is_null()
     )
@@ -120,8 +125,8 @@ def _bulk_share(inp: Inputs, ind: Indicator, by: list[str]) -> pl.DataFrame:
 
 
 KERNELS: dict[str, Kernel] = {
-    "intensity_kgco2_per_converted_tkm": _inventory_intensity("converted_tkm"),
-    "intensity_kgco2_per_tkm": _inventory_intensity("freight_tkm"),
+    "intensity_kgco2_per_converted_tkm": _default_scope_intensity,
+    "intensity_kgco2_per_tkm": _default_scope_intensity,
     "share_new_clean_energy_added": _additions_share,
     "nev_share_new_registrations": _additions_share,
     "electric_share_public_service_added": _additions_share,

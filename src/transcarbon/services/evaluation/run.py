@@ -34,7 +34,7 @@ from transcarbon.services.inventory_runs import code_version
 from transcarbon.store.models import CalculationRun
 from transcarbon.store.models_evaluation import IndicatorValue
 
-METHOD_VERSION = "evaluation-1"
+METHOD_VERSION = "evaluation-2"
 LIGHTS: tuple[str, ...] = tuple(light.value for light in Light)
 """The lights counted in a payload's ``summary``: green, yellow, red, grey."""
 
@@ -173,6 +173,9 @@ def _indicator_json(ind: Indicator, v: IndicatorValue | None, city: CityConfig) 
             "light": "grey",
             "completion_to_date": None,
             "forecast": None,
+            "value_low": None,
+            "value_high": None,
+            "quality_grade": None,
         }
     return {
         **base,
@@ -189,6 +192,9 @@ def _indicator_json(ind: Indicator, v: IndicatorValue | None, city: CityConfig) 
         "target_year": v.target_year,
         "target_value": v.target_value,
         "forecast": v.forecast,
+        "value_low": v.value_low,
+        "value_high": v.value_high,
+        "quality_grade": v.quality_grade,
         "details": v.details,
         "sources": v.sources,
     }
@@ -240,6 +246,9 @@ def evaluation_payload(
             "light",
             "completion_to_date",
             "forecast",
+            "value_low",
+            "value_high",
+            "quality_grade",
             "departments",
         )
         payload["indicators"] = [{k: i.get(k) for k in keep} for i in indicators]
@@ -251,7 +260,8 @@ def evaluation_payload(
 
 
 def value_history(session: Session, run_id: int) -> dict[str, list[dict[str, Any]]]:
-    """Indicator id → the run's annual rows up to its year (year, value, light, status), oldest first."""
+    """Indicator id → the run's annual rows up to its year (year, value, measure, 95% range, light, status),
+    oldest first."""
     run = session.get(CalculationRun, run_id)
     assert run is not None
     year = int(run.parameters["year"])  # type: ignore[call-overload]
@@ -259,6 +269,14 @@ def value_history(session: Session, run_id: int) -> dict[str, list[dict[str, Any
     for v in stored_values(session, run_id):
         if v.year <= year:
             out.setdefault(v.indicator_id, []).append(
-                {"year": v.year, "value": v.value, "light": v.light, "status": v.status}
+                {
+                    "year": v.year,
+                    "value": v.value,
+                    "measure": v.measure,
+                    "value_low": v.value_low,
+                    "value_high": v.value_high,
+                    "light": v.light,
+                    "status": v.status,
+                }
             )
     return out

@@ -1,11 +1,14 @@
 """One indicator's annual rows from its measure series: value, status, lights, completion and forecast.
 
-Progress (:mod:`transcarbon.methods.progress`): Open SDG status from the CAGR ratio, completion to
-date against the target path (linear or compound, YAML ``progress.trajectory``), China's weather-chart
-light on the cumulative path and on the annual step, ``no_data``/``late`` against the report types'
-deadlines. The light shown is green when achieved, else the worse of the status light and the path
-light. Forecast (:mod:`transcarbon.methods.forecast`, Theil–Sen with a t prediction interval) to every
-target year not before the evaluated year, with P(target met); the first is the row's ``forecast``.
+Progress (:mod:`transcarbon.methods.progress`): Open SDG status from the CAGR ratio (its no-target bands
+scaled near a natural limit), completion to date against the target path (linear or compound, YAML
+``progress.trajectory``), China's weather-chart light on the cumulative path and on the annual step,
+``no_data``/``late`` against the report types' deadlines. In a target year the status is ``achieved`` or
+``missed`` on the observed value. The light shown is green when the target is met, else the city's rule
+for the kind (``progress.light_rules``: the worse of the judged path and step lights, or the status light),
+stored with what decided it. Forecast (:mod:`transcarbon.methods.forecast`, the estimator and interval of
+``progress.forecast.method``) to every later target year, indicative; the target year itself is judged on
+the observed value (probability 1 or 0, no forecast). The first is the row's ``forecast``.
 
 Reported value from the measure ``m`` and the base ``m0`` by kind: ``reduction`` 100 (1 − m/m0) [%],
 ``multiple`` m/m0 [–], ``growth`` 100 · CAGR since the base year [%/yr], else ``m`` itself. Monthly and
@@ -16,6 +19,7 @@ path at the quarter's end with its light, so that warnings come within the year.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -120,6 +124,9 @@ def empty_row(ind: Indicator, year: int, month: int | None = None, quarter: int 
         "target_value": None,
         "target_measure": None,
         "forecast": None,
+        "value_low": None,
+        "value_high": None,
+        "quality_grade": None,
         "details": {},
         "sources": {k: [] for k in LINEAGE_LISTS},
     }
@@ -193,7 +200,11 @@ def evaluate_series(ctx: Context, ind: Indicator, series: pl.DataFrame) -> list[
         ind.direction,
         ratio_thresholds=pg.BandThresholds(**prog.sdg.model_dump()),
         no_target_thresholds=pg.BandThresholds(**prog.no_target_cagr.model_dump()),
+        natural_limit=ind.limit,
     )
+    # in its target year an indicator is judged on the observed value: achieved or missed
+    in_target_year = (tyears > 0) & (tyears == ys)
+    status = np.where(in_target_year, pg.target_year_status(ms, tmeasure, ind.direction), sdg.status)
     # target path through the base and every numeric target
     wy = [base_year, *[y for y in numeric_target_years(ind) if y > base_year]]
     wv = [
@@ -217,12 +228,13 @@ def evaluate_series(ctx: Context, ind: Indicator, series: pl.DataFrame) -> list[
     prev = np.concatenate([[_NAN], ms[:-1]]) if ms.size else ms
     prev = np.where(np.concatenate([[False], np.diff(ys) == 1]) if ys.size else np.array([], bool), prev, _NAN)
     step = pg.step_completion(prev, ms, path_prev, path)
-    status_light = pg.status_light(sdg.status, prog.lights)
-    path_light = pg.traffic_light(completion, prog.red_yellow.red_shortfall)
-    step_light = pg.traffic_light(step, prog.red_yellow.red_shortfall)
-    light = np.where(
-        sdg.status == pg.Status.ACHIEVED.value, pg.Light.GREEN.value, pg.worst_light(status_light, path_light)
-    )
+    status_light = pg.status_light(status, prog.lights)
+    path_light = pg.weather_chart_light(base, ms, base, path, ind.direction)
+    step_light = pg.weather_chart_light(prev, ms, path_prev, path, ind.direction)
+    rule = prog.light_rules[ind.kind if ind.kind != "milestone" else "count"]
+    # without a numeric target there is no path to judge against: the trend bands' light stands
+    rule_name = rule.rule if len(wy) >= 2 else "open_sdg"
+    light, decided_by = _rule_light(rule_name, rule.judge, status, status_light, path_light, step_light)
     by_year = {int(y): i for i, y in enumerate(ys)}
     for y in range(base_year, ctx.year + 1):
         row = empty_row(ind, y)
@@ -236,7 +248,7 @@ def evaluate_series(ctx: Context, ind: Indicator, series: pl.DataFrame) -> list[
         row.update(
             measure=float(ms[i]),
             value=nan_to_none(values[i]),
-            status=str(sdg.status[i]),
+            status=str(status[i]),
             sdg_status=str(sdg.status[i]),
             light=str(light[i]),
             completion_to_date=nan_to_none(completion[i]),
@@ -257,6 +269,9 @@ def evaluate_series(ctx: Context, ind: Indicator, series: pl.DataFrame) -> list[
                 "path_light": str(path_light[i]),
                 "step_light": str(step_light[i]),
                 "status_light": str(status_light[i]),
+                "light_rule": {"rule": rule_name, "judged": list(rule.judge), "decided_by": str(decided_by[i])},
+                "target_year_judged": bool(in_target_year[i]),
+                "natural_limit": ind.limit,
                 "trajectory": shape,
             },
         )
@@ -280,16 +295,61 @@ def _to_value(ind: Indicator, base: float, base_year: int, year: int, m: float) 
     return float(_value_of(ind.kind, base, np.array([m]), np.array([year - base_year]))[0])
 
 
+def _rule_light(
+    rule: str,
+    judged: Sequence[str],
+    status: np.ndarray,
+    status_light: np.ndarray,
+    path_light: np.ndarray,
+    step_light: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The light shown and what decided it: a target met is green (``status``); else the city's rule for the
+    kind, ``weather_chart`` (the worse of the judged path and step lights) or ``open_sdg`` (the status light,
+    also for an indicator without a numeric target, which has no path to judge against)."""
+    achieved = status == pg.Status.ACHIEVED.value
+    if rule == "open_sdg":
+        return np.where(achieved, pg.Light.GREEN.value, status_light), np.full(status.shape, "status")
+    lights = {"path": path_light, "step": step_light}
+    worst = pg.worst_light(*[lights[j] for j in judged])
+    decided = np.select([lights[j] == worst for j in judged], judged, default=judged[0])
+    decided = np.where(achieved, "status", decided)
+    return np.where(achieved, pg.Light.GREEN.value, worst), decided
+
+
+def _judged(ind: Indicator, base: float, base_year: int, year: int, m: float, tm: float) -> dict[str, Any]:
+    """The target year judged on the observed measure ``m``: met or not, probability 1 or 0, no forecast."""
+    met = str(pg.target_year_status(m, tm, ind.direction)) == pg.Status.ACHIEVED.value
+    value = nan_to_none(_to_value(ind, base, base_year, year, m))
+    return {
+        "year": year,
+        "value": value,
+        "low": None,
+        "high": None,
+        "p_meet": 1.0 if met else 0.0,
+        "measure": m,
+        "target_measure": tm,
+        "method": "observed",
+        "indicative": False,
+    }
+
+
 def _forecasts(
     ctx: Context, ind: Indicator, ys: np.ndarray, ms: np.ndarray, base: float, base_year: int
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """Per numeric target year not before the evaluated one: the target year itself judged on the observed
+    value (:func:`_judged`), later ones forecast (indicative; no interval or probability below the city's
+    ``min_points`` observed years)."""
     fc = ctx.city.progress.forecast
     out: list[dict[str, Any]] = []
     bounds = (0.0, 100.0) if ind.unit == "%" and ind.kind == "ratio" else None
+    kind = ind.kind if ind.kind != "milestone" else "count"
     for ty in [y for y in numeric_target_years(ind) if y >= ctx.year]:
         g = ind.target_value(ty)
         assert g is not None
-        tm = float(pg.measure_target(ind.kind if ind.kind != "milestone" else "count", g, base, base_year, ty))
+        tm = float(pg.measure_target(kind, g, base, base_year, ty))
+        if ty == ctx.year and ys.size and int(ys[-1]) == ty:
+            out.append(_judged(ind, base, base_year, ty, float(ms[-1]), tm))
+            continue
         f = forecast_to_year(
             ys,
             ms,
@@ -298,6 +358,7 @@ def _forecasts(
             target_value=tm,
             direction=ind.direction,
             method=fc.method,
+            min_points=fc.min_points,
             bounds=bounds,
         )
         lo, hi = _to_value(ind, base, base_year, ty, f.low), _to_value(ind, base, base_year, ty, f.high)
@@ -313,14 +374,16 @@ def _forecasts(
                 "measure": nan_to_none(f.value),
                 "target_measure": tm,
                 "level": f.level,
-                "method": f"theil_sen_{f.method}",
+                "method": f.method,
                 "n_points": f.n_points,
+                "min_points": fc.min_points,
+                "indicative": True,
             }
         )
     if not out:
         return None, []
     first = out[0]
-    return {k: first[k] for k in ("year", "value", "low", "high", "p_meet")}, out
+    return {k: first[k] for k in ("year", "value", "low", "high", "p_meet", "method", "indicative")}, out
 
 
 def sub_annual_rows(
@@ -367,7 +430,8 @@ def _quarter_path(
     ctx: Context, ind: Indicator, base: float, base_year: int, year: int, r: dict[str, Any]
 ) -> dict[str, Any]:
     """Where the target path stands at the end of quarter ``r["quarter"]`` of ``year``, and how far the
-    quarter's measure has come along it: completion (as for the year) and its light."""
+    quarter's measure has come along it: completion (as for the year) and its light by the weather-chart rule
+    on the cumulative path (the base value and the path's start against the quarter's measure and path)."""
     ys = [base_year, *[y for y in numeric_target_years(ind) if y > base_year]]
     if len(ys) < 2 or ind.kind == "multiple":  # a quarter's multiple is against the base year's same quarter
         return {}
@@ -376,7 +440,7 @@ def _quarter_path(
     t = np.array([year - 1 + int(r["quarter"]) / 4.0])
     path = pg.target_path(ys, vs, t, shape="linear")
     completion = pg.completion_to_date(base, np.array([float(r["measure"])]), path)
-    light = pg.traffic_light(completion, ctx.city.progress.red_yellow.red_shortfall)
+    light = pg.weather_chart_light(base, float(r["measure"]), vs[0], path, ind.direction)
     return {
         "path_measure": nan_to_none(float(path[0])),
         "completion_to_date": nan_to_none(float(completion[0])),

@@ -21,7 +21,10 @@ Per indicator of the city YAML (``indicators:``), by where its data come from:
 - indicators whose data the platform does not collect yet (``source: none`` or ``no_data_reason``)
   are listed with ``no_data`` and the YAML's reason.
 
-Status, lights, completion and forecast of each numeric series: :mod:`.series`.
+Status, lights, completion and forecast of each numeric series: :mod:`.series`; the value's 95% range and
+data-quality grade: :mod:`.quality`. An indicator with named scopes (``computation.scopes``) is valued in its
+default scope, and each row lists every scope's value beside it (``details.scopes``) with the base year's grid
+factor as the inventory recorded it (``details.base_grid``: a proxy where none was published for that year).
 """
 
 from __future__ import annotations
@@ -31,17 +34,20 @@ from typing import Any
 
 import polars as pl
 
-from transcarbon.city.config import CityConfig
+from transcarbon.city.config import CityConfig, Indicator
 from transcarbon.city.reports import ReportCatalog
+from transcarbon.factors.library import FactorLibrary
 from transcarbon.methods import progress as pg
 from transcarbon.services.evaluation.inputs import Inputs
-from transcarbon.services.evaluation.kernels import AUX_PORT, KERNELS, port_co2_per_tonne
+from transcarbon.services.evaluation.kernels import AUX_PORT, KERNELS, inventory_intensity, port_co2_per_tonne
 from transcarbon.services.evaluation.milestones import (
     count_series,
     evaluate_milestone,
     indicative_figures,
     milestone_evidence,
 )
+from transcarbon.services.evaluation.quality import attach_quality
+from transcarbon.services.evaluation.scopes import base_grid
 from transcarbon.services.evaluation.series import (
     Context,
     empty_row,
@@ -58,6 +64,7 @@ _NAN = float("nan")
 def compute_values(inp: Inputs, city: CityConfig, catalog: ReportCatalog, as_of: date) -> list[dict[str, Any]]:
     """Every indicator's rows (annual with status; monthly and quarterly where the data allow), plus auxiliary ones."""
     ctx = Context(city, catalog, inp.year, as_of)
+    library = FactorLibrary.load()
     out: list[dict[str, Any]] = []
     for ind in city.indicators:
         c = ind.computation
@@ -95,6 +102,9 @@ def compute_values(inp: Inputs, city: CityConfig, catalog: ReportCatalog, as_of:
             )
             continue
         annual = evaluate_series(ctx, ind, kernel(inp, ind, ["year"]))
+        attach_quality(inp, ind, annual, library)
+        if ind.computation.scopes:
+            _with_scopes(inp, ind, annual)
         out += annual
         out += sub_annual_rows(ctx, inp, ind, kernel, annual, "month")
         out += sub_annual_rows(ctx, inp, ind, kernel, annual, "quarter")
@@ -123,9 +133,41 @@ def compute_values(inp: Inputs, city: CityConfig, catalog: ReportCatalog, as_of:
                 "target_value": None,
                 "target_measure": None,
                 "forecast": None,
+                "value_low": None,
+                "value_high": None,
+                "quality_grade": None,
                 "details": {"auxiliary": True, "base_year": city.progress.default_base_year},
                 "sources": {"result_ids": r["result_ids"], "run_ids": r["run_ids"], "submission_ids": []},
                 "quarter": None,
             }
         )
     return out
+
+
+def _with_scopes(inp: Inputs, ind: Indicator, annual: list[dict[str, Any]]) -> None:
+    """Every scope's measure and value beside each annual row (``details.scopes``), and the base year's grid
+    factor as the inventory recorded it (``details.base_grid``)."""
+    series = {
+        sc.id: {int(r["year"]): r["measure"] for r in inventory_intensity(inp, ind, ["year"], sc).iter_rows(named=True)}
+        for sc in ind.computation.scopes
+    }
+    base_year = ind.base_year
+    grid = base_grid(inp, base_year).to_dicts() if base_year is not None else []
+    for row in annual:
+        entries = []
+        for sc in ind.computation.scopes:
+            m, m0 = series[sc.id].get(row["year"]), series[sc.id].get(base_year or -1)
+            value = None if m is None or not m0 else float(pg.reduction_pct(m0, m)) if ind.kind == "reduction" else m
+            entries.append(
+                {
+                    "id": sc.id,
+                    "name": sc.name.model_dump(),
+                    "note": sc.note.model_dump() if sc.note else None,
+                    "grid": sc.grid,
+                    "default": sc.id == ind.computation.default_scope,
+                    "measure": m,
+                    "value": nan_to_none(value),
+                }
+            )
+        row["details"]["scopes"] = entries
+        row["details"]["base_grid"] = grid

@@ -68,16 +68,22 @@ def department_scorecards(
 
 
 def decomposition_between(
-    session: Session, year_from: int, year_to: int, *, actor: str, factory: sessionmaker[Session] | None = None
+    session: Session,
+    year_from: int,
+    year_to: int,
+    *,
+    actor: str,
+    factory: sessionmaker[Session] | None = None,
+    electricity: str = "calorific",
 ) -> dict[str, Any]:
     """The ``decompose --json`` payload between two years (a stored run, reused); raises
     :class:`~.decomposition.DecompositionError` when the years cannot be decomposed."""
 
     def compute() -> dict[str, Any]:
         if factory is None:
-            return decompose(session, year_from, year_to, actor=actor).payload
+            return decompose(session, year_from, year_to, actor=actor, electricity=electricity).payload
         session.rollback()
         with transaction(factory) as writer:
-            return decompose(writer, year_from, year_to, actor=actor).payload
+            return decompose(writer, year_from, year_to, actor=actor, electricity=electricity).payload
 
-    return cast(dict[str, Any], cached(session, ("decomposition", year_from, year_to), compute))
+    return cast(dict[str, Any], cached(session, ("decomposition", year_from, year_to, electricity), compute))

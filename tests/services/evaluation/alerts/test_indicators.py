@@ -30,19 +30,52 @@ def test_indicator_warning_rules() -> None:
             "status": "achieved",
             "light": "green",
             "completion_to_date": 1.0,
-            "forecast": {"year": 2025, "value": 2.0, "low": 1, "high": 3, "p_meet": 0.1},
+            "forecast": {
+                "year": 2025,
+                "value": 3.0,
+                "low": None,
+                "high": None,
+                "p_meet": 1.0,
+                "method": "observed",
+                "indicative": False,
+            },
         },
     ]
     found = wn.indicator_warnings(city, rows, 2025)
-    # achieved this year: neither an at-risk warning for this year's target nor "worsening"
+    # achieved this year (judged on the facts): neither an at-risk warning for this year's target nor "worsening"
     assert found == []
     rows[1].update(
         status="needs_acceleration",
         light="red",
-        forecast={"year": 2030, "value": 4.0, "low": 2, "high": 6, "p_meet": 0.3},
+        forecast={"year": 2030, "value": 4.0, "low": 2, "high": 6, "p_meet": 0.3, "indicative": True},
     )
     kinds = {f.kind: f for f in wn.indicator_warnings(city, rows, 2025)}
     assert set(kinds) == {"off_track", "worsening", "target_at_risk"}
     assert kinds["off_track"].severity == "high" and kinds["target_at_risk"].severity == "medium"
     assert kinds["worsening"].severity == "low"
     assert kinds["off_track"].departments == ["industry_it_bureau", "transport_bureau"]
+
+
+def test_a_missed_target_year_is_off_track_and_the_next_target_at_risk() -> None:
+    city = load_city()
+    ind = city.indicator("truck_co2_intensity")
+    judged = {"year": 2025, "value": 2.3, "low": None, "high": None, "p_meet": 0.0, "indicative": False}
+    later = {"year": 2030, "value": 4.5, "low": 3.0, "high": 6.0, "p_meet": 0.2, "indicative": True}
+    row = {
+        "indicator_id": ind.id,
+        "unit": "%",
+        "year": 2025,
+        "measure": 0.977,
+        "value": 2.3,
+        "status": "missed",
+        "light": "yellow",
+        "target_year": 2025,
+        "target_value": 3.0,
+        "completion_to_date": 0.77,
+        "forecast": judged,
+        "details": {"forecasts": [judged, later]},
+    }
+    kinds = {f.kind: f for f in wn.indicator_warnings(city, [row], 2025)}
+    assert set(kinds) == {"off_track", "target_at_risk"}
+    assert kinds["off_track"].severity == "medium"  # yellow
+    assert kinds["target_at_risk"].details["forecast"]["year"] == 2030

@@ -43,7 +43,7 @@ def test_warnings_raised_and_resolved(factory) -> None:  # type: ignore[no-untyp
         assert w["severity"] in ("high", "medium", "low")
     with factory() as session:
         [rail] = _open(session, "rail_water_bulk_share", "off_track")
-        assert rail.resolved_at is None and rail.severity == "high"
+        assert rail.resolved_at is None and rail.severity == "medium"  # missed, but rose: yellow by the cited rule
         assert rail.departments == ["development_reform_commission", "transport_bureau", "port_holding_group"]
         linked = session.scalars(
             select(WarningDepartment.department_id).where(WarningDepartment.warning_id == rail.id)

@@ -2,11 +2,12 @@
 
 Kinds (``kind``), detected for the evaluated year:
 
-- ``off_track`` — an indicator's light is red (severity high) or yellow (medium): the Open SDG band or
-  the weather-chart path check says it falls behind (milestones: overdue / not started);
+- ``off_track`` — an indicator's light is red (severity high) or yellow (medium) by the city's light rule
+  (the weather chart: moved the wrong way, or behind the path), a target missed in its year included
+  (milestones: overdue / not started);
 - ``worsening`` — the measure moved away from the desired direction since the previous year (low);
-- ``target_at_risk`` — the forecast's probability of meeting the next target is below
-  ``progress.forecast.warning_p_meet`` (high under 0.2, else medium);
+- ``target_at_risk`` — an indicative forecast's probability of meeting the next target is below
+  ``progress.forecast.warning_p_meet`` (high under 0.2, else medium); not in a target year itself;
 - ``data_late`` — an indicator's data for the year are missing past the report's deadline (medium), or
   organisations expected to report a type have approved data missing for periods already due
   (per report type and year; high when half or more of the expected reports are missing);

@@ -1,5 +1,7 @@
-"""Warnings on the plan's indicators in the evaluated year: ``off_track``, ``worsening``,
-``target_at_risk``, and ``data_late`` for an indicator whose data are missing past the deadline."""
+"""Warnings on the plan's indicators in the evaluated year: ``off_track`` (a yellow or red light, a missed
+target included), ``worsening``, ``target_at_risk`` (an indicative forecast's probability below the city's
+level; never in the target year itself, which is judged on the facts), and ``data_late`` for an indicator
+whose data are missing past the deadline."""
 
 from __future__ import annotations
 
@@ -82,13 +84,8 @@ def indicator_warnings(city: CityConfig, annual: list[dict[str, Any]], year: int
                         details={"previous_measure": prev["measure"], "measure": r["measure"]},
                     )
                 )
-        fc = r.get("forecast")
-        if (
-            fc
-            and fc.get("p_meet") is not None
-            and fc["p_meet"] < p_level
-            and not (status == "achieved" and fc["year"] == year)
-        ):
+        fc = _indicative_forecast(r)
+        if fc is not None and fc.get("p_meet") is not None and fc["p_meet"] < p_level:
             sev = "high" if fc["p_meet"] < 0.2 else "medium"
             fv = {
                 "p": f"{100 * fc['p_meet']:.0f}%",
@@ -110,3 +107,13 @@ def indicator_warnings(city: CityConfig, annual: list[dict[str, Any]], year: int
                 )
             )
     return out
+
+
+def _indicative_forecast(row: dict[str, Any]) -> dict[str, Any] | None:
+    """The forecast to the next target year after the evaluated one (a target year itself is judged, not
+    forecast): the row's own when indicative, else the first indicative one of ``details.forecasts``."""
+    fc = row.get("forecast")
+    if fc and fc.get("indicative"):
+        return dict(fc)
+    later = [f for f in (row.get("details") or {}).get("forecasts") or [] if f.get("indicative")]
+    return dict(later[0]) if later else None
