@@ -1,7 +1,7 @@
 """Stored scenario runs: ``scenario_runs`` (one row per run of a scenario, with its calculation run).
 
 Revision ID: scenario_runs
-Revises: quarterly_indicator_values
+Revises: quality_uncertainty_shore_kwh
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "scenario_runs"
-down_revision = "quarterly_indicator_values"
+down_revision = "quality_uncertainty_shore_kwh"
 branch_labels = None
 depends_on = None
 
