@@ -49,7 +49,7 @@ def test_a_single_cohort_by_hand():
     assert_allclose(out.stock[0, 0, 0], 1000 * surv)
     vkm = 1000 * surv * 10_000 * 0.9 ** np.array([0, 5, 15])
     assert_allclose(out.vkm[0, 0, 0], vkm)
-    assert_allclose(out.energy_gj[0, 0, 0, 0], vkm / 1000)  # 1 MJ/km
+    assert_allclose(out.energy_gj[0, 0, 0], vkm / 1000)  # 1 MJ/km
     assert_allclose(out.pollutants_t[0, 0, 0], vkm * 2.0 / 1e6)  # 2 g/km
     assert_allclose(out.additions[0, 0, 0], [1000.0, 0.0, 0.0])
 
@@ -82,7 +82,7 @@ def test_energy_economy_improves_by_model_year_only_after_the_reference():
     inp = FleetInputs(**{**inp.__dict__, "reference_model_year": 2020})
     out = run_fleet(inp)
     per_vintage = 100 * 10_000 * np.array([1, 1, 1, 0.9, 0.81]) / 1000
-    assert_allclose(out.energy_gj[0, 0, 0, 0, 0], per_vintage.sum())
+    assert_allclose(out.energy_gj[0, 0, 0, 0], per_vintage.sum())
 
 
 def test_activity_index_scales_kilometres_energy_and_pollutants_not_the_stock():

@@ -226,7 +226,7 @@ def _run(inp: CityInputs) -> CityOutputs:
     energy = np.zeros((d, len(sectors), n_k, y))
     sec = {s: i for i, s in enumerate(sectors)}
     for ci, s in enumerate(inp.class_sector):
-        energy[:, sec[s]] += fl.energy_gj[:, ci].sum(axis=1)
+        energy[:, sec[s]] += fl.energy_gj[:, ci]
     turnover = np.zeros((d, y))  # converted t·km of commercial transport
     co2_commercial = np.zeros((d, y))
     ship_tkm = np.zeros((d, y))
@@ -237,7 +237,7 @@ def _run(inp: CityInputs) -> CityOutputs:
         return carbon.direct_co2_t(e, inp.carrier_co2) + carbon.electricity_co2_t(e[:, carbon.ELECTRICITY], grid)
 
     vkm_c = fl.vkm.sum(axis=2)  # (d, c, y)
-    e_c = fl.energy_gj.sum(axis=2)  # (d, c, k, y)
+    e_c = fl.energy_gj  # (d, c, k, y)
     truck_tkm = np.zeros((d, y))
     truck_co2 = np.zeros((d, y))
     for cc in (int(i) for i in np.flatnonzero(inp.class_commercial)):

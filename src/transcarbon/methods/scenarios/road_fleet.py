@@ -8,7 +8,7 @@ Equations (the stock model of :mod:`transcarbon.methods.fleet`, the ICCT Roadmap
     km_c(t)            = km0_c · (1 − δ_c)^t                                   km per vehicle at age t [km/yr]
     VKM(c, p, CY)      = X_c(CY) · Σ_MY Sales(c, p, MY) · S_c(t) · km_c(t)     t = CY − MY [veh·km]
     e(c, p, k, MY)     = e_ref(c, p, k) · (1 − g_cp)^max(MY − MY_ref, 0)      energy economy [MJ/km]
-    E(c, p, k, CY)     = X_c(CY) · Σ_MY Sales(c, p, MY) · S_c(t) · km_c(t) · e(c, p, k, MY) / 1000   [GJ]
+    E(c, k, CY)        = X_c(CY) · Σ_p Σ_MY Sales(c, p, MY) · S_c(t) · km_c(t) · e(c, p, k, MY) / 1000   [GJ]
     Pol(c, q, CY)      = X_c(CY) · Σ_p Σ_MY Sales(c, p, MY) · S_c(t) · km_c(t) · EF(c, p, q, MY) / 10^6  [t]
 
 Vintages older than the reference model year keep its economy (their fuel use is calibrated through the
@@ -58,12 +58,12 @@ class FleetInputs:
 
 @dataclass(frozen=True)
 class FleetOutputs:
-    """Stock, additions (sales of the calendar year), vehicle-km, energy and pollutants of every year."""
+    """Stock, additions (sales of the calendar year), vehicle-km, energy by carrier and pollutants of every year."""
 
     stock: Array  # (d, c, p, y) [veh]
     additions: Array  # (d, c, p, y) [veh]
     vkm: Array  # (d, c, p, y) [veh·km]
-    energy_gj: Array  # (d, c, p, k, y) [GJ]
+    energy_gj: Array  # (d, c, k, y) [GJ], summed over powertrains
     pollutants_t: Array  # (d, c, q, y) [t]
 
 
@@ -96,7 +96,12 @@ def run_fleet(inp: FleetInputs) -> FleetOutputs:
     vkm = np.einsum("dcpm,dcym->dcpy", sold, w, optimize=True)
     gain = (1.0 - inp.efficiency_gain)[..., None] ** np.maximum(my - inp.reference_model_year, 0).astype(np.float64)
     ref_vkm = np.einsum("dcpm,dcym->dcpy", sold * gain, w, optimize=True)  # vkm at the reference economy
-    energy = ref_vkm[:, :, :, None, :] * inp.energy_ref[..., None] / 1000.0
+    energy = (
+        np.einsum(
+            "dcpy,dcpk->dcky", ref_vkm, np.broadcast_to(inp.energy_ref, (*ref_vkm.shape[:3], inp.energy_ref.shape[-1]))
+        )
+        / 1000.0
+    )
     pol = np.einsum("dcpm,cpmq,dcym->dcqy", sold, inp.pollutant_factors, w, optimize=True)
     pollutants = pol / 1e6
     in_range = (cy >= my[0]) & (cy <= my[-1])
@@ -109,6 +114,4 @@ def with_activity(out: FleetOutputs, index: Array) -> FleetOutputs:
     """The outputs with every class's kilometres, energy and pollutants scaled by its activity index ``(d, c, y)``
     (stock and additions unchanged): vehicle-km, energy and pollutants are linear in X."""
     x = index[:, :, None, :]
-    return FleetOutputs(
-        out.stock, out.additions, out.vkm * x, out.energy_gj * x[:, :, :, None, :], out.pollutants_t * x
-    )
+    return FleetOutputs(out.stock, out.additions, out.vkm * x, out.energy_gj * x, out.pollutants_t * x)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,12 +100,20 @@ def sample(dists: Sequence[Distribution], n: int, rng: np.random.Generator, corr
     return np.column_stack([d.ppf(u[:, j]) for j, d in enumerate(dists)]) if k else np.zeros((n, 0))
 
 
-def run_draws(build: Callable[[Array], CityInputs], theta: Array, chunk: int = 1000) -> CityOutputs:
+def run_draws(build: Callable[[Array], CityInputs], theta: Array, chunk: int = 1000, workers: int = 1) -> CityOutputs:
     """Run the engine on the inputs ``build`` makes from each chunk of rows of ``theta`` (draws × uncertain inputs),
-    ``chunk`` draws at a time so that memory stays bounded, and join the chunks."""
+    ``chunk`` draws at a time so that memory stays bounded (``workers`` chunks at once, in threads: NumPy's array
+    operations release the GIL), and join the chunks in order."""
     n = theta.shape[0]
-    parts = [run_city(build(theta[lo : lo + chunk])) for lo in range(0, n, chunk)]
-    return concat(parts)
+    starts = range(0, n, chunk)
+
+    def one(lo: int) -> CityOutputs:
+        return run_city(build(theta[lo : lo + chunk]))
+
+    if workers <= 1 or len(starts) == 1:
+        return concat([one(lo) for lo in starts])
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return concat(list(pool.map(one, starts)))
 
 
 def percentiles(x: Array, q: Sequence[float] = PERCENTILES) -> Array:

@@ -467,7 +467,7 @@ def _fit_km(out: dict[str, Any], spec: ScenarioSpec, obs: Observations, co2: Arr
         return
     groups = sorted({c.km_group or c.powertrain for c in spec.fleet.classes})
     fl = run_fleet(build_inputs(spec, [], np.zeros((1, 0)), co2).fleet)
-    e = fl.energy_gj[0].sum(axis=1)  # (c, k, y)
+    e = fl.energy_gj[0]  # (c, k, y)
     contrib = np.zeros((len(groups), len(carriers) * len(years)))
     observed = np.zeros(len(carriers) * len(years))
     fuel = {(int(y), k): float(v) for y, k, v in obs.fuel.iter_rows()}
