@@ -327,7 +327,7 @@ def _fit_class(
         if p != c.powertrain and my <= last_obs:
             observed.setdefault(p, {})[int(my)] = round(float(n) / float(total), 6)
     observed_mys = sorted(set(sh["model_year"].to_list()))
-    for p in set(observed) | set(shares_raw):
+    for p in sorted(set(observed) | set(shares_raw)):
         hist = {my: observed.get(p, {}).get(my, 0.0) for my in observed_mys if my <= last_obs}
         fut = {y: v for y, v in shares_raw.get(p, {}).items() if y > last_obs}
         if not fut and hist:
@@ -382,12 +382,12 @@ def _mode_observed(
     for y, k, v in mix_rows.iter_rows():
         if k in carbon.CARRIERS and e[y] > 0:
             mix.setdefault(k, {})[int(y)] = round(v / e[y], 6)
-    for k in set(mix) | set(old_mix):
+    for k in sorted(set(mix) | set(old_mix)):
         hist_k = {y: mix.get(k, {}).get(y, 0.0) for y in years}
         fut = old_mix.get(k)
         fut_d = {int(yy): float(vv) for yy, vv in fut.items() if int(yy) > last} if isinstance(fut, dict) else {}
         mix[k] = {**hist_k, **fut_d}
-    raw_m["mix"] = mix
+    raw_m["mix"] = dict(sorted(mix.items()))
     trend = cal.fit_trend(np.array(years), np.array([intensity[y] for y in years]), base)
     return {
         "sectors": sectors,

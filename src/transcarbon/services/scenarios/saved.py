@@ -65,7 +65,8 @@ def run_and_store(
     lib = library or FactorLibrary.load()
     fuel_set = lib.default("fuel_properties")
     sources = prepared.calibration.sources if prepared.calibration else {}
-    fingerprint = audit.content_hash(["scenario", code_version(), prepared.source, n, fuel_set.content_hash, sources])
+    as_run = spec.model_dump(mode="json")  # canonical: key order of the file does not matter
+    fingerprint = audit.content_hash(["scenario", code_version(), as_run, n, fuel_set.content_hash, sources])
     existing = session.scalars(
         select(ScenarioRun)
         .join(CalculationRun, CalculationRun.id == ScenarioRun.run_id)
@@ -88,7 +89,7 @@ def run_and_store(
         parameters={"scenario": scenario, "kind": kind, "levers": spec.levers, "draws": n, "seed": spec.seed},
         factor_sets={"fuel_properties": {"name": fuel_set.name, "sha256": fuel_set.content_hash}},
         fallbacks=[],
-        input_hash=audit.content_hash([prepared.source, sources]),
+        input_hash=audit.content_hash([as_run, sources]),
         input_count=sum(len(v) for v in sources.values()),
         actor=actor,
         started_at=started,
