@@ -59,6 +59,9 @@ ROUTES: list[tuple[str, str, frozenset[str]]] = [
     ("GET", "/decomposition", frozenset({"admin", "analyst", "department", "auditor"})),
     ("GET", "/inventory/{year}", READERS),
     ("GET", "/results/{rid}/lineage", READERS),
+    ("GET", "/road/{year}", frozenset({"admin", "analyst", "department", "auditor"})),
+    ("GET", "/road/{year}/reconciliation", frozenset({"admin", "analyst", "department", "auditor"})),
+    ("POST", "/road/{year}/official", REVIEW),
 ]
 CATALOG = load_report_types()
 
@@ -94,6 +97,8 @@ def _call(p: Platform, role: str, method: str, template: str) -> tuple[int, str]
         }
     elif template.endswith("/attachments"):
         kw = {"files": {"file": ("e.pdf", b"%PDF")}}
+    elif template.endswith("/official"):
+        kw = {"json": {"sector": "road_freight", "figure": "bottom_up", "note": "matrix"}}
     elif method in ("POST", "PATCH"):
         kw = {"json": {"comment": "matrix"} if "/submissions/" in template else {"name": "x"}}
     if template == "/completeness":

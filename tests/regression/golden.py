@@ -1,6 +1,7 @@
 """The demo's numbers as one canonical snapshot: inventory results of every year (with the CO2's range and
 grade), the evaluation of every year (values with their ranges and grades, warnings, scorecards), the LMDI
-decomposition 2020→2025 and the demo ship run (with metered and modelled shore-power kWh).
+decomposition 2020→2025, the demo ship run (with metered and modelled shore-power kWh), the bottom-up road
+inventory of every year and the demo's trajectory and GTFS runs.
 
 ``snapshot(factory)`` returns ``{table: [rows]}`` with floats rounded to 12 significant digits (what
 survives a change of summation order) and database ids replaced by natural keys, so that two builds of the
@@ -26,11 +27,21 @@ from sqlalchemy.orm import Session, sessionmaker
 from transcarbon.services.evaluation import decompose, evaluate
 from transcarbon.store.models import CalculationRun, Result
 from transcarbon.store.models_evaluation import DecompositionEffect, DepartmentScore, EvaluationWarning, IndicatorValue
+from transcarbon.store.models_road import ROAD_MEASURES, TRACK_MEASURES, RoadResult, RoadTrackResult
 from transcarbon.store.models_ships import ShipResult
 
 GOLDEN = Path(__file__).with_name("golden_demo.json")
-GROUP = {"results": 0, "indicator_values": 0, "warnings": 0, "scorecards": 1, "decomposition": 0, "ships": 0}
-"""Which column groups each table's digests (a year, or the ship result's grain)."""
+GROUP = {
+    "results": 0,
+    "indicator_values": 0,
+    "warnings": 0,
+    "scorecards": 1,
+    "decomposition": 0,
+    "ships": 0,
+    "road": 0,
+    "road_tracks": 0,
+}
+"""Which column groups each table's digests (a year, or the ship, trajectory or GTFS result's grain)."""
 AS_OF = date(2026, 3, 31)
 YEARS = range(2020, 2026)
 
@@ -188,6 +199,30 @@ def snapshot(factory: sessionmaker[Session]) -> dict[str, list[list[Any]]]:
                     ShipResult.grid_co2_t,
                     ShipResult.avoided_co2_net_t,
                 ),
+            ),
+            "road": _rows(
+                session,
+                select(
+                    RoadResult.year,
+                    RoadResult.district,
+                    RoadResult.vehicle_class,
+                    RoadResult.use,
+                    RoadResult.service,
+                    RoadResult.powertrain,
+                    RoadResult.stage,
+                    RoadResult.carrier,
+                    *[getattr(RoadResult, m) for m in ROAD_MEASURES],
+                    RoadResult.km_basis,
+                    RoadResult.pollutant_method,
+                ),
+            ),
+            "road_tracks": _rows(
+                session,
+                select(
+                    CalculationRun.kind + ":" + RoadTrackResult.grain,
+                    RoadTrackResult.key,
+                    *[getattr(RoadTrackResult, m) for m in TRACK_MEASURES],
+                ).join(CalculationRun, CalculationRun.id == RoadTrackResult.run_id),
             ),
         }
 

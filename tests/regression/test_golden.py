@@ -1,5 +1,6 @@
 """Regression: the demo's numbers (inventory of every year, evaluation of every year, LMDI 2020→2025, the
-ship run) are exactly those recorded in ``golden_demo.json``; a refactoring must not move any of them."""
+ship run, the bottom-up road inventory of every year and the trajectory and GTFS runs) are exactly those
+recorded in ``golden_demo.json``; a refactoring must not move any of them."""
 
 from __future__ import annotations
 

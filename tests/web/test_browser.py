@@ -29,6 +29,7 @@ EXPECTED_PAGES = {
     "admin": {
         "/cockpit",
         "/emissions",
+        "/road",
         *DATA,
         "/warnings",
         "/scorecards",
@@ -37,9 +38,19 @@ EXPECTED_PAGES = {
         "/audit",
         "/users",
     },
-    "analyst": {"/cockpit", "/emissions", *DATA, "/warnings", "/scorecards", "/reports", "/scenarios"},
-    "auditor": {"/cockpit", "/emissions", *DATA, "/warnings", "/scorecards", "/reports", "/scenarios", "/audit"},
-    "department": {"/cockpit", "/emissions", *DATA, "/warnings", "/scorecards", "/reports", "/scenarios"},
+    "analyst": {"/cockpit", "/emissions", "/road", *DATA, "/warnings", "/scorecards", "/reports", "/scenarios"},
+    "auditor": {
+        "/cockpit",
+        "/emissions",
+        "/road",
+        *DATA,
+        "/warnings",
+        "/scorecards",
+        "/reports",
+        "/scenarios",
+        "/audit",
+    },
+    "department": {"/cockpit", "/emissions", "/road", *DATA, "/warnings", "/scorecards", "/reports", "/scenarios"},
     "reporter": {"/cockpit", *DATA},
 }
 
@@ -209,6 +220,38 @@ def test_language_switch(live_server: Any, new_page: Any) -> None:
     page.goto(live_server.url + "/emissions")  # the choice is remembered
     assert "emissions" in page.inner_text("h1").lower()
     assert page.get_attribute("html", "lang") == "en"
+
+
+RAW_CODES = ("truck_heavy", "pv_small", "non_operating", "CN6A", "phev", "bev", "natural_gas", "road_freight")
+
+
+def test_road_page_charts_maps_and_official_choice(live_server: Any, new_page: Any) -> None:
+    page = new_page()
+    login(page, live_server.url, "analyst")
+    page.goto(live_server.url + "/road")
+    assert "道路交通" in page.inner_text("h1") and "登记机动车" in page.inner_text("[data-testid=road-lead]")
+    page.wait_for_selector("figure.chart .js-plot .main-svg")
+    page.wait_for_function("document.querySelectorAll('figure.chart .js-plot .main-svg').length >= 7")
+    text = page.inner_text("main")
+    assert not [c for c in RAW_CODES if c in text], "a raw code is shown"
+    assert "国VIa" in text and "纯电动" in text and "重型货车" in text
+    assert page.locator("#tbl-reconciliation tbody tr").count() == 4
+    # the city's choice of the official figure: recorded, shown, audited
+    row = page.locator("#tbl-official tbody tr", has_text="道路货运")
+    row.locator("select").select_option("bottom_up")
+    row.locator("input[name=note]").fill("登记车辆全覆盖")
+    row.get_by_role("button", name="保存").click()
+    page.wait_for_selector(".notice.ok")
+    assert "自下而上" in page.locator("#tbl-official tbody tr", has_text="道路货运").inner_text()
+    assert "analyst" in page.locator("#tbl-official tbody tr", has_text="道路货运").inner_text()
+    # a phone's width: charts and maps drawn, nothing wider than the screen
+    phone = page.context.browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    small = phone.new_page()
+    login(small, live_server.url, "analyst")
+    small.goto(live_server.url + "/road")
+    small.wait_for_function("document.querySelectorAll('figure.chart .js-plot .main-svg').length >= 7")
+    assert small.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.close()
 
 
 def test_no_request_left_loopback(live_server: Any, requests_seen: list[str]) -> None:

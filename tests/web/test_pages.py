@@ -32,6 +32,8 @@ PAGES = [
     "/indicators/nev_sales_share",
     "/emissions",
     "/emissions?year_from=2021&year_to=2024",
+    "/road",
+    "/road?year=2020",
     "/warnings",
     "/scorecards",
     "/reports",
@@ -201,3 +203,33 @@ def test_static_cache_is_bounded(client: TestClient) -> None:
     for i in range(100):
         assert client.get(f"/static/web/nope-{i}.js").status_code == 404
     assert _asset.cache_info().currsize <= 32
+
+
+def test_road_page_tables_and_the_official_choice_form(client: TestClient) -> None:
+    login(client, "department")
+    r = client.get("/road")
+    assert r.status_code == 200 and "tbl-reconciliation" in r.text and "tbl-official" not in r.text  # reads only
+    assert (
+        client.post("/road/official", data={"year": 2025, "sector": "taxi", "figure": "bottom_up"}).status_code == 403
+    )
+    login(client, "analyst")
+    html = client.get("/road").text
+    assert "tbl-official" in html
+    assert (
+        client.post("/road/official", data={"year": 2025, "sector": "taxi", "figure": "bottom_up"}).status_code == 403
+    )
+    csrf = html.split('name="csrf" value="')[1].split('"')[0]
+    r = client.post(
+        "/road/official",
+        data={"year": 2025, "sector": "taxi", "figure": "bottom_up", "csrf": csrf},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and "done=taxi" in r.headers["location"]
+    r = client.post(
+        "/road/official",
+        data={"year": 2025, "sector": "rail", "figure": "bottom_up", "csrf": csrf},
+        follow_redirects=True,
+    )
+    assert "rail" in r.text and "notice error" in r.text
+    rows = client.get("/road?csv=reconciliation").content.decode("utf-8-sig").splitlines()
+    assert len(rows) == 5 and "自下而上" in rows[2]  # taxi is the second sector; its official figure changed

@@ -14,6 +14,7 @@ from transcarbon.api.routes import (
     oversight,
     registers,
     report_types,
+    road,
     submissions,
     users,
 )
@@ -21,7 +22,7 @@ from transcarbon.api.routes import (
 API_PREFIX = "/api/v1"
 
 router = APIRouter(prefix=API_PREFIX)
-for _module in (auth, report_types, submissions, registers, oversight, users, evaluation, inventory):
+for _module in (auth, report_types, submissions, registers, oversight, users, evaluation, inventory, road):
     router.include_router(_module.router)
 
 __all__ = ["API_PREFIX", "router"]

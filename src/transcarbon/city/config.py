@@ -325,6 +325,31 @@ class Scope(_Strict):
     _id = field_validator("id")(_check_id)
 
 
+class RegistryFleet(_Strict):
+    """Registered vehicles of some classes, uses and services (an empty list: any)."""
+
+    classes: list[str] = Field(default_factory=list)
+    uses: list[str] = Field(default_factory=list)
+    services: list[str] = Field(default_factory=list)
+
+
+class RegistryComputation(_Strict):
+    """The same share from the registered fleet (a register report type, ``vehicle_registry``) for the years
+    it holds.
+
+    ``count``: new registrations of the year or the year-end stock; a registered row counts when it belongs
+    to any of ``fleets``; ``qualifying``: the powertrains counted in the numerator. ``report_categories``:
+    categories of the indicator's own report type that the register does not hold (vessels, airside
+    equipment), added to both counts from that report in the same year.
+    """
+
+    report_type: str
+    count: Literal["new_registrations", "stock"]
+    fleets: list[RegistryFleet] = Field(min_length=1)
+    qualifying: list[str] = Field(min_length=1)
+    report_categories: list[str] = Field(default_factory=list)
+
+
 class Computation(_Strict):
     """How an indicator's value is computed and from which data.
 
@@ -359,6 +384,8 @@ class Computation(_Strict):
     ridership: Ridership | None = None
     formula: LocalText
     no_data_reason: LocalText | None = None
+    registry: RegistryComputation | None = None
+    """Where the registered fleet has the year, the measure comes from it (the report-based path otherwise)."""
 
     @field_validator("scope", "qualifies")
     @classmethod

@@ -5,7 +5,7 @@ One module per command group, each mounting its commands on the root app with ``
 ``warnings``), :mod:`.reports` (``report``), :mod:`.accounting` (``calc``, ``inventory``, ``lineage``),
 :mod:`.coverage` (``coverage``), :mod:`.scenario` (``scenario run``), :mod:`.database` (``db``),
 :mod:`.demo` (``demo build``, ``start``), :mod:`.factors`, :mod:`.audit`,
-:mod:`.ships` and :mod:`.users`. What they share (consoles, messages, exits, JSON, progress, opening
+:mod:`.ships`, :mod:`.road` and :mod:`.users`. What they share (consoles, messages, exits, JSON, progress, opening
 the database) is in :mod:`.common`. The console script ``transcarbon`` runs :func:`main`.
 """
 
@@ -25,6 +25,7 @@ from transcarbon.cli import (
     evaluation,
     factors,
     reports,
+    road,
     scenario,
     server,
     ships,
@@ -49,6 +50,7 @@ for group in (
     factors,
     audit,
     ships,
+    road,
     users,
 ):
     group.register(app)  # in this order: the order of the commands and of the groups in --help

@@ -1,29 +1,36 @@
 """Build the synthetic Lianyungang demo database through the services: organisations, activity records
-(one approved batch), every year's inventory run, the report submissions (:mod:`.report_submissions`),
-a ship-emission run over a synthetic month of AIS (:mod:`.ais`) and the saved runs of the city's baseline and
-policy scenarios."""
+(one approved batch), every year's inventory run, the report submissions (:mod:`.report_submissions`, the
+vehicle register among them), a ship-emission run over a synthetic month of AIS (:mod:`.ais`), every year's
+bottom-up road inventory, a trajectory run and a bus-schedule run over a synthetic day (:mod:`.road_tracks`), and the
+saved runs of the city's baseline and policy scenarios, calibrated on all that."""
 
 from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 from sqlalchemy.orm import Session
 
-from transcarbon.city.config import DEFAULT_CITY, load_city
+from transcarbon.city.config import load_city
+from transcarbon.city.reports import load_report_types
 from transcarbon.demo.ais import write_synthetic_ais
 from transcarbon.demo.generator import generate
 from transcarbon.demo.report_submissions import DEMO_LABEL, load_demo_reports
+from transcarbon.demo.road_tracks import write_gtfs, write_trajectories
 from transcarbon.services.accounting import AccountingOptions
 from transcarbon.services.activity_csv import NUMERIC
 from transcarbon.services.inventory_runs import run_inventory
 from transcarbon.services.organisations import import_organisations
 from transcarbon.services.records import has_batch, store_activity
+from transcarbon.services.road.inventory import run_road_inventory
+from transcarbon.services.road.tracks import compute_gtfs, compute_trajectories, record_gtfs_run, record_trajectory_run
 from transcarbon.services.scenarios.saved import run_and_store
 from transcarbon.services.ship_runs import city_zones, run_ship_inventory
 
+T = TypeVar("T")
 DEMO_SCENARIOS = ("baseline", "policy")
 """The city's scenarios the demo runs and saves (the policy one answers the plan's 2030 questions)."""
 
@@ -70,24 +77,44 @@ def build_demo(
     load_demo_reports(session, data, actor, data_dir=data_dir)
     progress("AIS")
     runs.append(_demo_ship_run(session, actor, data_dir))
+    city, catalog = load_city(), load_report_types()
+    for year in years:
+        progress(f"road {year}")
+        runs.append(run_road_inventory(session, year, city, catalog, actor=actor).run_id)
+    progress("road tracks")
+    runs += _in_folder(data_dir, "road", lambda folder: _road_track_runs(session, actor, folder))
     progress("scenarios")
-    city = load_city(DEFAULT_CITY)
     runs += [run_and_store(session, city, actor=actor, scenario=s).run_id for s in DEMO_SCENARIOS]
     return runs
 
 
-def _demo_ship_run(session: Session, actor: str, data_dir: Path | None) -> int:
-    """A synthetic month of AIS for the port, its registry and shore-power sessions, as a ship run.
-
-    The files are kept under ``<data_dir>/demo/ais`` (the run records their hashes); without a data
-    directory they live in a temporary folder for the run only.
-    """
+def _in_folder(data_dir: Path | None, name: str, use: Callable[[Path], T]) -> T:
+    """``use`` a folder for generated input files: ``<data_dir>/demo/<name>`` (the runs record their hashes), or
+    without a data directory a temporary folder for the run only."""
     if data_dir is None:
-        with tempfile.TemporaryDirectory(prefix="transcarbon-demo-ais-") as tmp:
-            return _ship_run_from(session, actor, Path(tmp))
-    folder = data_dir / "demo" / "ais"
+        with tempfile.TemporaryDirectory(prefix=f"transcarbon-demo-{name}-") as tmp:
+            return use(Path(tmp))
+    folder = data_dir / "demo" / name
     folder.mkdir(parents=True, exist_ok=True)
-    return _ship_run_from(session, actor, folder)
+    return use(folder)
+
+
+def _demo_ship_run(session: Session, actor: str, data_dir: Path | None) -> int:
+    """A synthetic month of AIS for the port, its registry and shore-power sessions, as a ship run."""
+    return _in_folder(data_dir, "ais", lambda folder: _ship_run_from(session, actor, folder))
+
+
+def _road_track_runs(session: Session, actor: str, folder: Path) -> list[int]:
+    """A synthetic day of truck and bus trajectories and a small GTFS feed, each as a stored run (grid factor of
+    the city's province in the data's year, 2024)."""
+    points, vehicles = write_trajectories(folder)
+    traj, grid = compute_trajectories(points, vehicles, grid_year=2024)
+    feed, fleet = write_gtfs(folder)
+    gtfs, grid_g = compute_gtfs(feed, fleet, grid_year=2024)
+    return [
+        record_trajectory_run(session, traj, grid, {"points": points, "vehicles": vehicles}, actor=actor).run_id,
+        record_gtfs_run(session, gtfs, grid_g, {"feed": feed, "fleet": fleet}, actor=actor).run_id,
+    ]
 
 
 def _ship_run_from(session: Session, actor: str, folder: Path) -> int:

@@ -8,6 +8,7 @@ import polars as pl
 
 from transcarbon.demo.fleets import NEW_ENERGY
 from transcarbon.demo.generator import DESIGN_GRID_KG_PER_KWH, DESIGN_TCO2, FUEL_ORDER, FUEL_UNITS, DemoData
+from transcarbon.demo.registry import vehicle_registry
 from transcarbon.demo.seasons import YEARS
 from transcarbon.demo.sectors import road_passenger
 from transcarbon.domain import Sector
@@ -61,6 +62,56 @@ def sector_summary(data: DemoData) -> pl.DataFrame:
 
 
 _TKM_PER_PKM = {"road": 0.1, "rail": 1.0, "seat": 1 / 3, "berth": 1.0, "domestic": 0.072, "international": 0.075}
+
+
+def registry_shares(additions: pl.DataFrame) -> dict[str, dict[int, float]]:
+    """The NEV and clean-vehicle shares of the register (:mod:`.registry`), by year: the evaluated values of the
+    indicators whose city file declares ``computation.registry``. ``additions``: the generator's vehicle
+    additions with ``year`` (vessels and airport equipment join the new- and clean-energy share of additions)."""
+    reg = vehicle_registry().with_columns(year=pl.col("period").cast(pl.Int64))
+    clean = NEW_ENERGY | {"cng", "lng"}
+    not_motorcycle = pl.col("vehicle_class") != "motorcycle"
+    short_haul = (pl.col("vehicle_class") == "truck_heavy") & pl.col("service").is_in(
+        ["short_haul", "muck", "port_container"]
+    )
+    port = (pl.col("vehicle_class") == "truck_heavy") & (pl.col("service") == "port_container")
+    public = pl.col("vehicle_class").is_in(["bus", "taxi"]) | pl.col("service").is_in(
+        ["official", "sanitation", "urban_delivery", "postal"]
+    )
+
+    def counts(mask: pl.Expr, powers: frozenset[str], count: str) -> pl.DataFrame:
+        return (
+            reg.filter(mask)
+            .group_by("year")
+            .agg(
+                pl.col(count).filter(pl.col("powertrain").is_in(list(powers))).sum().alias("n"),
+                pl.col(count).sum().alias("d"),
+            )
+        )
+
+    def share(frame: pl.DataFrame) -> dict[int, float]:
+        g = frame.group_by("year").agg(pl.col("n").sum(), pl.col("d").sum()).sort("year")
+        return dict(zip(g["year"].to_list(), (g["n"] / g["d"]).to_list(), strict=True))
+
+    others = (
+        additions.filter(pl.col("category").is_in(["vessel", "airport_equipment"]))
+        .select(
+            "year",
+            pl.col("count").filter(pl.col("power_type").is_in(list(clean))).sum().over("year").alias("n"),
+            pl.col("count").sum().over("year").alias("d"),
+        )
+        .unique()
+    )
+    return {
+        "new_energy_bus_share": share(counts(pl.col("vehicle_class") == "bus", NEW_ENERGY, "stock")),
+        "short_haul_heavy_truck_nev_share": share(counts(short_haul, NEW_ENERGY, "new_registrations")),
+        "public_service_ev_share": share(counts(public, NEW_ENERGY, "new_registrations")),
+        "nev_sales_share": share(counts(not_motorcycle, NEW_ENERGY, "new_registrations")),
+        "port_container_truck_clean_share": share(counts(port, clean, "stock")),
+        "new_energy_vehicle_share_new": share(
+            pl.concat([counts(not_motorcycle, clean, "new_registrations"), others], how="vertical_relaxed")
+        ),
+    }
 
 
 def design_check(data: DemoData) -> dict[str, dict[int, float]]:
@@ -149,6 +200,8 @@ def design_check(data: DemoData) -> dict[str, dict[int, float]]:
         NEW_ENERGY | {"lng", "cng"},
     )
     out["nev_sales_share"] = add_share(["car_private"], NEW_ENERGY)
+
+    out.update(registry_shares(add))
 
     sp = (
         data.shore_power.with_columns(year=pl.col("period").str.slice(0, 4).cast(pl.Int64))

@@ -74,6 +74,14 @@ def _spread_months(
     )
 
 
+def private_car_sales(y: int) -> dict[str, int]:
+    """New private cars of year index ``y`` by power type: the new-energy share split 70/30 battery-electric and
+    plug-in, 3% hybrids, gasoline the rest (whole cars)."""
+    nev = PRIVATE_CAR_NEV_SHARE[y]
+    counts = largest_remainder(np.array([0.7 * nev, 0.3 * nev, 0.03, 0.97 - nev]), PRIVATE_CARS_PER_YEAR[y])
+    return dict(zip(("bev", "phev", "hybrid", "gasoline"), (int(c) for c in counts), strict=True))
+
+
 def vehicle_additions(rng: np.random.Generator) -> pl.DataFrame:
     """Monthly additions of every reported fleet and of private cars (counts drawn with ``rng``)."""
     frames = []
@@ -82,10 +90,7 @@ def vehicle_additions(rng: np.random.Generator) -> pl.DataFrame:
             frames.append(_spread_months(rng, fleet.org_id, fleet.category, power, per_year, _ADD_MONTH_WEIGHTS))
     car_weights = _ADD_MONTH_WEIGHTS * profile("urban", cny_depth=0.5, covid_sensitivity=0.8)[:12]
     for y in range(N_YEARS):
-        nev = PRIVATE_CAR_NEV_SHARE[y]
-        mix = np.array([0.7 * nev, 0.3 * nev, 0.03, 0.97 - nev])  # bev, phev, hybrid, gasoline
-        counts = largest_remainder(mix, PRIVATE_CARS_PER_YEAR[y])
-        for power, n in zip(("bev", "phev", "hybrid", "gasoline"), counts, strict=True):
+        for power, n in private_car_sales(y).items():
             per_year = np.zeros(N_YEARS, dtype=np.int64)
             per_year[y] = n
             frames.append(_spread_months(rng, "LYG-GOV-004", "car_private", power, per_year, car_weights))

@@ -23,6 +23,8 @@ Mapping notes (all labelled synthetic):
 - milestones: one annual submission per (indicator, department, year of the evidence date), with the date
   to the day and, for the near-zero-carbon projects, the count.
 - registers, APU use and the travel survey: :mod:`.registers`.
+- the vehicle register, kilometres, energy economy and road fuel sales (:mod:`.registry`): one annual submission
+  each per year, from public security, the transport bureau and the development and reform commission.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from transcarbon.city.reports import load_report_types
 from transcarbon.demo.fleets import NEW_ENERGY
 from transcarbon.demo.generator import DemoData
 from transcarbon.demo.registers import register_frames
+from transcarbon.demo.registry import REPORTER, annual_km_rows, energy_economy_rows, fuel_sales_rows, vehicle_registry
 from transcarbon.demo.seasons import YEARS
 from transcarbon.demo.sectors import rail_aviation_other, road_freight, road_passenger
 from transcarbon.services.preapproved_reports import store_preapproved
@@ -190,6 +193,10 @@ def report_frames(data: DemoData) -> dict[str, pl.DataFrame]:
         "public_transport": public_transport_rows(data),
         "milestone_evidence": milestone_rows(data),
         **register_frames(data),
+        "vehicle_registry": vehicle_registry().with_columns(pl.lit(REPORTER).alias("org_id")),
+        "vehicle_annual_km": annual_km_rows(),
+        "vehicle_energy_economy": energy_economy_rows(),
+        "road_fuel_sales": fuel_sales_rows(),
     }
 
 

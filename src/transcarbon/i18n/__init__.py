@@ -4,7 +4,7 @@ Messages live in ``messages.yaml`` beside this module as ``key: {zh: ..., en: ..
 ``str.format`` placeholders. ``t(key, lang, **values)`` renders one language; ``both`` renders
 ``"中文 / English"`` on one line (row errors, logs); ``lines`` renders the two on two lines (terminal
 messages). ``sector_name`` and ``fuel_name`` name the codes of sectors and fuels (``name.sector.*``,
-``name.fuel.*``).
+``name.fuel.*``); :mod:`.road` names the codes of road transport.
 """
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ ANALYSTS = frozenset({"admin", "analyst", "department", "auditor"})
 PAGES: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("cockpit", "web.nav.cockpit", frozenset({*ANALYSTS, "reporter", "public"})),
     ("emissions", "web.nav.emissions", ANALYSTS),
+    ("road", "web.nav.road", ANALYSTS),
     ("submissions", "web.nav.submissions", frozenset({"admin", "analyst", "department", "reporter", "auditor"})),
     ("registers", "web.nav.registers", frozenset({"admin", "analyst", "department", "reporter", "auditor"})),
     ("milestones", "web.nav.milestones", frozenset({"admin", "analyst", "department", "reporter", "auditor"})),

@@ -15,7 +15,7 @@ from transcarbon.demo.design_check import design_check
 from transcarbon.demo.generator import generate
 from transcarbon.services.evaluation import evaluate, evaluation_payload
 from transcarbon.store import db
-from transcarbon.store.models import CalculationRun, Result
+from transcarbon.store.models import CalculationRun, Result, Submission
 from transcarbon.store.models_evaluation import IndicatorValue
 
 CITY = load_city()
@@ -44,8 +44,10 @@ def test_every_plan_indicator_is_listed(demo: dict) -> None:
 DESIGN = {  # indicator id → (design_check key, scale to the reported unit, tolerance)
     "new_energy_bus_share": ("new_energy_bus_share", 100, 1e-9),
     "short_haul_heavy_truck_nev_share": ("short_haul_heavy_truck_nev_share", 100, 1e-9),
-    # the YAML counts every new road vehicle registered, the design check private cars only
-    "nev_sales_share": ("nev_sales_share", 100, 0.005),
+    # the six NEV and clean-vehicle shares come from the demo's vehicle register
+    "nev_sales_share": ("nev_sales_share", 100, 1e-9),
+    "public_service_ev_share": ("public_service_ev_share", 100, 1e-9),
+    "new_energy_vehicle_share_new": ("new_energy_vehicle_share_new", 100, 1e-9),
     "airport_electric_ground_equipment_share": ("airport_electric_ground_equipment_share", 100, 1e-9),
     "port_container_truck_clean_share": ("port_container_truck_clean_share", 100, 1e-9),
     "shore_power_use_multiple": ("shore_power_use_multiple", 1, 1e-9),
@@ -138,6 +140,39 @@ def test_values_are_stored_with_lineage(demo: dict) -> None:
         assert sorted(months) == list(range(1, 13))
         again = evaluate(session, 2025, actor="test", as_of=date(2026, 6, 1))
         assert again.reused and again.run_id == run.id
+
+
+REGISTER_INDICATORS = (
+    "new_energy_vehicle_share_new",
+    "nev_sales_share",
+    "public_service_ev_share",
+    "new_energy_bus_share",
+    "short_haul_heavy_truck_nev_share",
+    "port_container_truck_clean_share",
+)
+
+
+def test_nev_indicators_come_from_the_demo_register(demo: dict) -> None:
+    with demo["factory"]() as session:
+        values = session.scalars(
+            select(IndicatorValue).where(
+                IndicatorValue.run_id == demo["result"].run_id,
+                IndicatorValue.indicator_id.in_(REGISTER_INDICATORS),
+                IndicatorValue.year == 2025,
+                IndicatorValue.month.is_(None),
+            )
+        ).all()
+        assert {v.indicator_id for v in values} == set(REGISTER_INDICATORS)
+        for v in values:
+            assert v.sources["basis"][0] == "vehicle_registry", v.indicator_id
+            types = {
+                s.report_type
+                for s in session.scalars(select(Submission).where(Submission.id.in_(v.sources["submission_ids"])))
+            }
+            assert "vehicle_registry" in types and types <= {"vehicle_registry", "vehicle_additions"}
+    by = demo["by_id"]
+    assert by["new_energy_bus_share"]["value"] == pytest.approx(82.29, abs=0.01)
+    assert by["nev_sales_share"]["value"] == pytest.approx(41.56, abs=0.01)
 
 
 def test_target_keys_of_the_json_contract(demo: dict) -> None:

@@ -71,3 +71,69 @@ def test_report_shares_hand_computed() -> None:
     assert got[("airport_electric_ground_equipment_share", 2025)]["value"] == pytest.approx(100.0)
     everything = got[("new_energy_vehicle_share_new", 2020)]  # 6 of 15 additions are electric
     assert everything["value"] == pytest.approx(40.0)
+
+
+def _register(rows: list[tuple]) -> pl.DataFrame:
+    cols = ["submission_id", "year", "district", "vehicle_class", "use", "service", "powertrain", "stage"]
+    frame = pl.DataFrame(rows, schema=[*cols, "stock", "new_registrations"], orient="row")
+    return frame.with_columns(
+        pl.col("year").cast(pl.Int64),
+        pl.col("submission_id").cast(pl.Int64),
+        pl.col("stock").cast(pl.Float64),
+        pl.col("new_registrations").cast(pl.Float64),
+        pl.lit("LYG-GOV-004").alias("org_id"),
+        pl.col("year").cast(pl.String).alias("period"),
+    )
+
+
+def test_registry_shares_hand_computed_and_report_for_other_years() -> None:
+    register = _register(
+        [
+            (20, 2025, "haizhou", "bus", "operating", None, "bev", None, 80, 10),
+            (20, 2025, "haizhou", "bus", "operating", None, "diesel", "CN5", 20, 0),
+            (20, 2025, "lianyun", "truck_heavy", "operating", "short_haul", "bev", None, 30, 3),
+            (20, 2025, "lianyun", "truck_heavy", "operating", "port_container", "lng", "CN6A", 50, 5),
+            (20, 2025, "lianyun", "truck_heavy", "operating", "port_container", "diesel", "CN5", 50, 2),
+            (20, 2025, "ganyu", "truck_heavy", "operating", "long_haul", "bev", None, 10, 10),
+            (20, 2025, "haizhou", "pv_small", "non_operating", "official", "bev", None, 5, 5),
+            (20, 2025, "haizhou", "pv_small", "non_operating", "private", "gasoline", "CN6B", 100, 20),
+            (20, 2025, "haizhou", "motorcycle", "non_operating", "private", "bev", None, 99, 99),
+        ]
+    )
+    add = pl.DataFrame(
+        {
+            "submission_id": [11, 12, 12],
+            "org_id": ["A"] * 3,
+            "period": ["2024-12", "2025-12", "2025-12"],
+            "year": [2024, 2025, 2025],
+            "month": [12, 12, 12],
+            "category": ["heavy_truck_short_haul", "coastal_vessel", "coastal_vessel"],
+            "power_type": ["bev", "lng", "diesel"],
+            "added_count": [4.0, 1.0, 3.0],
+            "in_service_count": [None, None, None],
+        }
+    )
+    reports = {"vehicle_additions": add, "vehicle_registry": register}
+    rows = compute_values(_inputs([], reports), CITY, CATALOG, date(2026, 6, 1))
+    got = {(r["indicator_id"], r["year"]): r for r in rows if r["month"] is None}
+    bus = got[("new_energy_bus_share", 2025)]
+    assert bus["value"] == pytest.approx(80.0) and bus["sources"]["basis"] == ["vehicle_registry"]
+    assert bus["sources"]["submission_ids"] == [20]
+    # short-haul, muck and port container trucks registered in 2025: 3 electric of 3 + 5 + 2
+    assert got[("short_haul_heavy_truck_nev_share", 2025)]["value"] == pytest.approx(30.0)
+    # 2024: no register, so the report: 4 electric of 4
+    early = got[("short_haul_heavy_truck_nev_share", 2024)]
+    assert early["value"] == pytest.approx(100.0) and early["sources"]["basis"] == ["vehicle_additions"]
+    # port container trucks in service: 50 LNG of 100
+    assert got[("port_container_truck_clean_share", 2025)]["value"] == pytest.approx(50.0)
+    # public service: buses 10 + official 5 new, all electric but nothing diesel new → 15 of 15
+    assert got[("public_service_ev_share", 2025)]["value"] == pytest.approx(100.0)
+    # all new road vehicles but motorcycles: 10 + 3 + 10 + 5 electric of 55
+    assert got[("nev_sales_share", 2025)]["value"] == pytest.approx(100 * 28 / 55)
+    # new and clean energy, with the report's vessels: (28 + 5 LNG trucks + 1 LNG vessel) of (55 + 4)
+    share = got[("new_energy_vehicle_share_new", 2025)]
+    assert share["value"] == pytest.approx(100 * 34 / 59)
+    assert share["sources"]["basis"] == ["vehicle_registry", "vehicle_additions"]
+    assert share["sources"]["submission_ids"] == [12, 20]
+    monthly = [r for r in rows if r["indicator_id"] == "nev_sales_share" and r["month"] is not None]
+    assert all(r["year"] != 2025 for r in monthly)  # the register is annual

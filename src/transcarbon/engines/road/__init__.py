@@ -6,7 +6,9 @@ day, per H3 cell and per hour.
 - :mod:`.kernel`: :func:`.kernel.run_partition`, the pure per-partition function (cleaning, segment speeds,
   hot factors, idle by time, midnight and hour splits, additive aggregates);
 - :mod:`.driver`: :func:`.driver.run_trajectories`, Parquet streamed per day (and vehicle bucket), the summed
-  results and the JSON contract ``{"total": {...}, "by_vehicle": {...}}``.
+  results and the JSON contract ``{"total": {...}, "by_vehicle": {...}}``;
+- :mod:`.segments`: COPERT emissions of segments per vehicle kind (shared by the kernel and the GTFS engine);
+- :mod:`.gtfs`: :func:`.gtfs.run_gtfs`, bus emissions from a GTFS schedule per route, segment and hour.
 """
 
 from __future__ import annotations

@@ -45,9 +45,8 @@ import polars as pl
 from numpy.typing import NDArray
 
 from transcarbon.engines.road.errors import RoadInputError
-from transcarbon.engines.road.vehicles import PARAMS, VehicleParams
-from transcarbon.methods.road import POLLUTANT_COLUMNS
-from transcarbon.methods.road.copert import segment_emission
+from transcarbon.engines.road.segments import below_vmin, contract_columns, emissions
+from transcarbon.engines.road.vehicles import VehicleParams
 
 US_PER_S = 1_000_000
 US_PER_H = 3_600 * US_PER_S
@@ -261,33 +260,9 @@ def run_partition(
         o = np.argsort(kk, kind="stable")
         vv, kk, hour, distance = vv[o], kk[o], hour[o], distance[o]
         hours, vel, plat, plon = hours[o], vel[o], plat[o], plon[o]
-    starts = np.flatnonzero(np.r_[True, kk[1:] != kk[:-1]]) if kk.size else np.zeros(0, dtype=np.int64)
-    ends = np.append(starts[1:], kk.size) if kk.size else starts
-
     cols: dict[str, NDArray[np.float64]] = {"distance_km": distance, "hours": hours}
-    emitted: dict[str, NDArray[np.float64]] = {}
-    for p in ("EC", *POLLUTANT_COLUMNS):
-        e = np.full(kk.size, np.nan)
-        for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
-            k = kk[a]
-            if not params.has[p][k]:
-                continue
-            blk = slice(a, b)
-            e[blk] = segment_emission(distance[blk], hours[blk], vel[blk], *params.lo[p][k])
-            w = params.w[p][k]
-            if w > 0:
-                e[blk] *= 1.0 - w
-                e[blk] += w * segment_emission(distance[blk], hours[blk], vel[blk], *params.hi[p][k])
-        emitted[p] = e
-    ec = emitted["EC"]
-    cols["energy_mj"] = ec
-    cols["fuel_kg"] = ec / params.ncv_mj_per_kg[kk]
-    cols["co2_t"] = ec * params.co2_kg_per_mj[kk] / 1000.0
-    for p, name in POLLUTANT_COLUMNS.items():
-        emitted[p] /= 1000.0
-        cols[f"{name}_kg"] = emitted[p]
-    vmin_ec = np.where(params.has["EC"], params.lo["EC"][:, PARAMS.index("vmin")], 0.0)
-    cols["idle_hours"] = np.where(vel < vmin_ec[kk], hours, 0.0)
+    cols.update(contract_columns(params, kk, emissions(params, kk, distance, hours, vel)))
+    cols["idle_hours"] = np.where(below_vmin(params, kk, vel), hours, 0.0)
 
     day = hour // 24
     known = {c: np.nan_to_num(cols[c]) if np.isnan(cols[c]).any() else cols[c] for c in SUMS}

@@ -15,6 +15,13 @@ around it (0, 0.5, 1): EF = (1 − w)·EF_lo + w·EF_hi. Slope: only slope-0 row
 refused. A vehicle whose row set has no row at all is refused (with the valid choices); a pollutant without a
 row gives null for that vehicle (e.g. PHEV rows carry EC only).
 
+Battery-electric vehicles (fuel ``BEV``; ``ELEC``, ``electric``, ``battery-electric``): the 2019 table has no
+such rows, so a vehicle gets the energy economy of its category's class in the energy-economy set (Buses → bus,
+Heavy Duty Trucks → truck_heavy, Light Commercial Vehicles → truck_light, Passenger Cars → pv_small; powertrain
+bev), constant with speed (EC = kWh/100 km × 0.036 MJ/km, Vmin 1 km/h, below which the same rate is counted by
+time), and zero exhaust for every pollutant; segment, Euro stage and technology are not used (a project
+convention: a measured consumption curve would replace it).
+
 Energy → fuel → CO2 uses a fuel-property set of :mod:`transcarbon.factors.library` (NCV, carbon content,
 oxidation; natural gas per m³ with the density set); electricity (PHEV and hybrid-bus electric parts) uses a
 grid factor passed in, or gives null CO2 without one.
@@ -51,7 +58,24 @@ CATEGORY_ALIASES = {
     "light commercial vehicles": "Light Commercial Vehicles",
     "lcv": "Light Commercial Vehicles",
 }
-FUEL_ALIASES = {"diesel": "D", "petrol": "G", "gasoline": "G"}
+FUEL_ALIASES = {
+    "diesel": "D",
+    "petrol": "G",
+    "gasoline": "G",
+    "bev": "BEV",
+    "elec": "BEV",
+    "electric": "BEV",
+    "battery-electric": "BEV",
+}
+ELECTRIC = "BEV"
+ELECTRIC_CLASS = {
+    "Buses": "bus",
+    "Heavy Duty Trucks": "truck_heavy",
+    "Light Commercial Vehicles": "truck_light",
+    "Passenger Cars": "pv_small",
+}
+"""The energy-economy class of a battery-electric vehicle's category."""
+ELECTRIC_VMIN_KMH, ELECTRIC_VMAX_KMH = 1.0, 200.0
 CARRIER = {
     "D": "diesel",
     "G": "gasoline",
@@ -61,6 +85,7 @@ CARRIER = {
     "D HY D": "diesel",
     "G PHEV ELEC": "electricity",
     "D HY ELEC": "electricity",
+    "BEV": "electricity",
 }
 _ROMAN = {
     "0": "0",
@@ -125,7 +150,9 @@ def _normalise(vehicles: pl.DataFrame, stages: pl.DataFrame, file: str) -> pl.Da
         tech = "" if r["technology"] in ("-", None) else r["technology"]
         euro = re.sub(r"^euro\s*", "", r["euro_standard"], flags=re.IGNORECASE)
         stage = china_stage(r["euro_standard"])
-        if stage is not None:
+        if fuel == ELECTRIC:
+            euro, tech = "", ""
+        elif stage is not None:
             hit = stages.filter(
                 (pl.col("copert_category") == cat) & (pl.col("fuel") == fuel) & (pl.col("china_stage") == stage)
             )
@@ -148,6 +175,15 @@ def _normalise(vehicles: pl.DataFrame, stages: pl.DataFrame, file: str) -> pl.Da
     return vehicles.with_columns(
         pl.Series("category", cats), pl.Series("fuel", fuels), pl.Series("euro", euros), pl.Series("technology", techs)
     )
+
+
+def _electric_mj_per_km(road: RoadFactors) -> dict[str, float]:
+    """EC [MJ/km] of a battery-electric vehicle per COPERT category (see the module docstring)."""
+    table = road.table("energy_economy").filter(
+        (pl.col("powertrain") == "bev") & (pl.col("carrier") == "electricity") & (pl.col("unit") == "kWh/100km")
+    )
+    per_class = dict(zip(table["class_id"].to_list(), table["value"].to_list(), strict=True))
+    return {cat: float(per_class[c]) * 0.036 for cat, c in ELECTRIC_CLASS.items() if c in per_class}
 
 
 def _load_rows(rows: pl.DataFrame, load: float) -> tuple[dict[str, object], dict[str, object], float]:
@@ -199,7 +235,21 @@ def resolve_vehicles(
     v = _normalise(vehicles, stage_set.table, file)
     keys = ["category", "fuel", "segment", "euro", "technology"]
     groups = {tuple(k): g for k, g in table.group_by(keys)}
+    electric = _electric_mj_per_km(road)
     for r in v.iter_rows(named=True):
+        if r["fuel"] == ELECTRIC:
+            if r["category"] not in electric:
+                known = ", ".join(sorted(electric))
+                raise RoadInputError(
+                    file,
+                    f"类别 {r['category']} 没有纯电动能耗数据",
+                    f"no battery-electric energy economy for category {r['category']}",
+                    f"改为 {known}",
+                    f"use one of {known}",
+                    int(r["__row"]),
+                    "category",
+                )
+            continue
         if (r["category"], r["fuel"], r["segment"], r["euro"], r["technology"]) not in groups:
             same = table.filter((pl.col("category") == r["category"]) & (pl.col("segment") == r["segment"]))
             choices = sorted({f"{a}, {b}, {c}" for a, b, c in same.select("fuel", "euro", "technology").iter_rows()})
@@ -244,6 +294,13 @@ def resolve_vehicles(
     w = {p: np.zeros(n) for p in POLLUTANTS}
     has = {p: np.zeros(n, dtype=bool) for p in POLLUTANTS}
     for k, r in enumerate(kinds.iter_rows(named=True)):
+        if r["fuel"] == ELECTRIC:
+            for p in POLLUTANTS:
+                ec = electric[r["category"]] if p == "EC" else 0.0
+                row = [0.0, 0.0, ec, 0.0, 0.0, 0.0, 1.0, 0.0, ELECTRIC_VMIN_KMH, ELECTRIC_VMAX_KMH]
+                lo[p][k] = hi[p][k] = row
+                has[p][k] = True
+            continue
         rows = groups[(r["category"], r["fuel"], r["segment"], r["euro"], r["technology"])]
         load = DEFAULT_LOAD if r["load"] is None else float(r["load"])
         for p in POLLUTANTS:
@@ -261,6 +318,7 @@ def resolve_vehicles(
     frame = v.with_columns(pl.Series("carrier", [CARRIER[f] for f in v["fuel"].to_list()])).drop("euro_standard")
     refs: dict[str, object] = {
         "copert_hot": copert_set.ref,
+        "energy_economy": road.default("energy_economy").ref,
         "stage_map": stage_set.ref,
         "fuel_properties": fuels.ref,
         "densities": densities.ref,

@@ -78,3 +78,42 @@ def electricity_co2_kg(energy_mj: ArrayLike, grid_kgco2_per_kwh: ArrayLike) -> A
 def litres_per_100km(energy_mj_per_km: ArrayLike, ncv_mj_per_kg: ArrayLike, density_kg_per_l: ArrayLike) -> Array:
     """Fuel economy [L/100 km] = EC [MJ/km] / NCV [MJ/kg] / ρ [kg/L] · 100 (diesel 0.84 kg/L)."""
     return _f(energy_mj_per_km) / _f(ncv_mj_per_kg) / _f(density_kg_per_l) * 100.0
+
+
+ECONOMY_UNITS = ("MJ/km", "L/100km", "kWh/100km", "Nm3/100km", "kg/100km")
+"""Units in which energy economy is given (road factor sets, the ``vehicle_energy_economy`` report)."""
+
+
+def mj_per_km(
+    value: float,
+    unit: str,
+    *,
+    ncv_mj_per_kg: float | None = None,
+    density_kg_per_l: float | None = None,
+    ncv_mj_per_m3: float | None = None,
+) -> float:
+    """Energy intensity [MJ/km] of an energy economy in one of :data:`ECONOMY_UNITS`::
+
+        MJ/km      e
+        L/100km    v / 100 · ρ [kg/L] · NCV [MJ/kg]
+        kWh/100km  v / 100 · 3.6
+        Nm3/100km  v / 100 · NCV [MJ/Nm³]
+        kg/100km   v / 100 · NCV [MJ/kg]
+
+    The property a unit needs must be given (ValueError naming it otherwise).
+    """
+    if unit == "MJ/km":
+        return value
+    if unit == "kWh/100km":
+        return value / 100.0 * MJ_PER_KWH
+    needs = {
+        "L/100km": (ncv_mj_per_kg, density_kg_per_l),
+        "Nm3/100km": (ncv_mj_per_m3, 1.0),
+        "kg/100km": (ncv_mj_per_kg, 1.0),
+    }
+    if unit not in needs:
+        raise ValueError(f"unknown energy-economy unit {unit!r}; known: {', '.join(ECONOMY_UNITS)}")
+    ncv, density = needs[unit]
+    if ncv is None or density is None:
+        raise ValueError(f"{unit} needs the fuel's net calorific value (and a density for litres)")
+    return value / 100.0 * density * ncv

@@ -37,8 +37,8 @@ SCOPES = ("direct", "electricity")
 @dataclass(frozen=True)
 class RoadInventory:
     """``lines``: one row per fleet row with ``vehicles, vkt_km, energy_gj, co2_t, co2_electricity_t`` and
-    ``<pollutant>_kg``; ``energy``: the same keys × ``carrier`` with ``energy_gj, co2_t``; ``missing``: keys
-    and ``what`` (``vkt``, ``energy`` or a pollutant id) for every value left null."""
+    ``<pollutant>_kg``; ``energy``: the same keys × ``carrier`` with ``km_share, energy_gj, co2_t``;
+    ``missing``: keys and ``what`` (``vkt``, ``energy`` or a pollutant id) for every value left null."""
 
     lines: pl.DataFrame
     energy: pl.DataFrame
@@ -86,7 +86,7 @@ def bottom_up(
         .join(carriers, on="carrier", how="left")
         .with_columns((pl.col("vkt_km") * pl.col("km_share") * pl.col("mj_per_km") / 1000.0).alias("energy_gj"))
         .with_columns((pl.col("energy_gj") * pl.col("co2_kg_per_mj")).alias("co2_t"))  # GJ · kg/MJ = t
-        .select(*keys, "carrier", "scope", "energy_gj", "co2_t")
+        .select(*keys, "carrier", "scope", "km_share", "energy_gj", "co2_t")
     )
     per_line = energy.group_by(keys).agg(
         pl.col("energy_gj").sum(),

@@ -4,7 +4,8 @@ The inventory results (year × sector and month × sector) and the fuels (year �
 latest inventory run of every year from the earliest base year up to the evaluated one, what the scopes and
 the uncertainty need from their lines (electricity by region with the grid factor each year used; CO2 by
 factor row with its activity variance, the quality score and the turnover variance), and the approved
-rows of the report types that the city's indicators are computed from — of those years, and for a register
+rows of the report types that the city's indicators are computed from (the vehicle register among them where
+an indicator declares ``computation.registry``) — of those years, and for a register
 (台账) of every period, since a register is read as it stood at each period's end. Monthly rows carry their
 ``quarter``. The city's built-up area comes along for bus-stop coverage. ``fingerprint_inputs`` lists the
 inventory runs and the approved submissions with their content hashes: the evaluation run's input hash.
@@ -151,7 +152,8 @@ def load_inputs(session: Session, year: int, city: CityConfig, catalog: ReportCa
     fuels = pl.DataFrame([tuple(r) for r in fuel_rows], schema=FUEL_SCHEMA, orient="row")
     electricity, grid_used = _electricity(session, list(runs.values()))
     parts = _parts(session, list(runs.values()))
-    needed = sorted({rt for i in city.indicators for rt in report_types_of(i)} & set(catalog.ids))
+    registry = {i.computation.registry.report_type for i in city.indicators if i.computation.registry}
+    needed = sorted(({rt for i in city.indicators for rt in report_types_of(i)} | registry) & set(catalog.ids))
     registers = {rt: catalog.get(rt) for rt in needed if catalog.get(rt).is_register}
     reports = {
         rt: with_quarter(approved_rows(session, rt, None if rt in registers else years, catalog=catalog))
@@ -202,7 +204,9 @@ def report_types_of(ind: Indicator) -> list[str]:
 
 
 def with_quarter(rows: pl.DataFrame) -> pl.DataFrame:
-    """``rows`` with the ``quarter`` (1–4) of their month (null for annual periods)."""
+    """``rows`` with the ``quarter`` (1–4) of their month (null for annual periods, or rows without months)."""
+    if "month" not in rows.columns:
+        return rows.with_columns(quarter=pl.lit(None, dtype=pl.Int64))
     return rows.with_columns(quarter=((pl.col("month") - 1) // 3 + 1).cast(pl.Int64))
 
 

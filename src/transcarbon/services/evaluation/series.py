@@ -154,6 +154,11 @@ def missing_row(ctx: Context, ind: Indicator, row: dict[str, Any], reason: dict[
     return row
 
 
+def _basis(row: dict[str, Any]) -> dict[str, list[str]]:
+    """The report types a kernel row came from (``basis``), where the kernel says."""
+    return {"basis": list(row["basis"])} if row.get("basis") is not None else {}
+
+
 def evaluate_series(ctx: Context, ind: Indicator, series: pl.DataFrame) -> list[dict[str, Any]]:
     """Annual rows (status, lights, completion, forecast) of a numeric indicator from its measure series.
 
@@ -256,7 +261,7 @@ def evaluate_series(ctx: Context, ind: Indicator, series: pl.DataFrame) -> list[
             target_year=int(tyears[i]) or None,
             target_value=nan_to_none(g[i]),
             target_measure=nan_to_none(tmeasure[i]),
-            sources=ids,
+            sources={**ids, **_basis(src)},
             details={
                 **details_of(src),
                 "base_year": base_year,
@@ -419,7 +424,12 @@ def sub_annual_rows(
     for r in m.iter_rows(named=True):
         period = {grain: int(r[grain])}
         row = empty_row(ind, int(r["year"]), **period)
-        row.update(measure=r["measure"], value=nan_to_none(r["value"]), sources=sources_of(r), details=details_of(r))
+        row.update(
+            measure=r["measure"],
+            value=nan_to_none(r["value"]),
+            sources={**sources_of(r), **_basis(r)},
+            details=details_of(r),
+        )
         if grain == "quarter" and r["year"] == ctx.year and base is not None:
             row["details"].update(_quarter_path(ctx, ind, base, base_year or ctx.year, int(r["year"]), r))
         out.append(row)

@@ -1,7 +1,7 @@
 """Stored scenario runs: ``scenario_runs`` (one row per run of a scenario, with its calculation run).
 
 Revision ID: scenario_runs
-Revises: quality_uncertainty_shore_kwh
+Revises: road_bottom_up_runs
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "scenario_runs"
-down_revision = "quality_uncertainty_shore_kwh"
+down_revision = "road_bottom_up_runs"
 branch_labels = None
 depends_on = None
 
