@@ -265,7 +265,9 @@ def _render(page: Page, chosen: dict[str, Any], saved: list[dict[str, Any]], lev
                 "observed": r["observed"],
                 "modelled": r["modelled"],
                 "error": 100 * r["relative_error"],
-                "within": page.t("scn.yes") if r["within"] else page.t("scn.no"),
+                "within": (page.t("scn.yes") if r["within"] else page.t("scn.no"))
+                if r.get("checked", True)
+                else page.t("scn.web.diagnostic"),
             }
             for r in cal.get("reproduction", [])
         ],

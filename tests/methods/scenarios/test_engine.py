@@ -70,6 +70,7 @@ def city(bev_share=0.0, bulk_share=None, pt_share=None, port=None, km_decline=0.
         class_commercial=np.array([False, True, True]),
         class_load_t=np.array([[0.0, 10.0, 0.0]]),
         class_occupancy=np.array([[1.5, 0.0, 40.0]]),
+        class_km_index=np.ones((1, 3, YEARS.size)),
         powertrains=("gasoline", "diesel", "bev"),
         nev=np.array([False, False, True]),
         clean=np.array([False, False, False]),

@@ -137,7 +137,8 @@ def test_survival_and_cohorts_recovered_from_synthetic_registrations(co2: np.nda
         bev[2021] == pytest.approx(0.06, abs=0.002) and bev[2024] == pytest.approx(0.2, abs=0.002) and bev[2030] == 0.6
     )
     assert report.within_tolerance, [r for r in report.reproduction if not r["within"]]
-    assert {r["series"] for r in report.reproduction} == {"stock:cars", "stock:cabs"}
+    assert {r["series"] for r in report.reproduction} == {"stock:cars", "stock:cabs", "stock:total"}
+    assert {r["series"] for r in report.reproduction if r["checked"]} == {"stock:total"}
 
 
 def test_kilometres_fitted_to_road_fuel(co2: np.ndarray) -> None:
@@ -155,8 +156,8 @@ def test_kilometres_fitted_to_road_fuel(co2: np.ndarray) -> None:
         {"year": list(YEARS), "carrier": ["gasoline"] * 6, "energy_gj": [float(v) for v in gasoline[:6]]}
     )
     out, report = calibrate_with(raw, spec, _observations(registry, fuel), co2)
-    (factor,) = report.km_factors
-    assert factor["group"] == "gasoline" and factor["factor"] == pytest.approx(1.3, rel=1e-3)
+    assert [f["year"] for f in report.km_factors] == list(YEARS)
+    assert all(f["group"] == "gasoline" and f["factor"] == pytest.approx(1.3, rel=1e-3) for f in report.km_factors)
     cars = next(c for c in out["fleet"]["classes"] if c["id"] == "cars")
-    assert cars["km_per_year"] == pytest.approx(13_000, rel=1e-3)
+    assert cars["km_index"] == {y: pytest.approx(1.3, rel=1e-3) for y in YEARS}
     assert all(r["within"] for r in report.reproduction if r["series"].startswith("road_fuel"))

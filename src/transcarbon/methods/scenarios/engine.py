@@ -4,7 +4,8 @@ grid electricity), road pollutants and the plan's indicators.
 
 Order of a run (one chunk of draws at a time, every step vectorised over the chunk):
 
-1. the road fleet with the kilometres its stock drives (:func:`.road_fleet.run_fleet`);
+1. the road fleet with the kilometres its stock drives (:func:`.road_fleet.run_fleet`), times each class's kilometre
+   index of the year (calibrated to fuel sold);
 2. the bulk-cargo shift (:func:`.demand.bulk_shift`) takes kilometres from the class that hauls bulk cargo on the
    road and adds t·km to the modes that receive it; the public-transport shift moves passenger-km from cars to buses;
    each touched class gets its activity index (:func:`.demand.activity_index`, :func:`.road_fleet.with_activity`);
@@ -115,6 +116,7 @@ class CityInputs:
     class_commercial: Flags  # (c,)
     class_load_t: Array  # (d, c) t per vehicle-km (freight classes), else 0
     class_occupancy: Array  # (d, c) passengers per vehicle (passenger classes), else 0
+    class_km_index: Array  # (d, c, y) kilometres per vehicle relative to the class's own (calibrated years), else 1
     powertrains: tuple[str, ...]
     nev: Flags  # (p,) new-energy powertrains (plug-in hybrid, battery-electric, fuel cell)
     clean: Flags  # (p,) clean-energy powertrains counted with new energy in the plan's additions (CNG, LNG)
@@ -220,6 +222,7 @@ def _run(inp: CityInputs) -> CityOutputs:
     n_k = len(carbon.CARRIERS)
     fleet0 = road_fleet.run_fleet(inp.fleet)
     d = draws_of(inp)
+    fleet0 = road_fleet.with_activity(fleet0, inp.class_km_index)
     index, rail_tkm, water_tkm = _road_indices(inp, fleet0.vkm.sum(axis=2))
     fl = road_fleet.with_activity(fleet0, index)
     y = inp.years.size

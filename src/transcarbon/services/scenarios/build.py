@@ -181,6 +181,7 @@ def _fleet(spec: ScenarioSpec, ax: Axes, mult: Multipliers) -> tuple[FleetInputs
     pol = np.zeros((c, p, m, len(POLLUTANTS)))
     load = np.zeros((d, c))
     occupancy = np.zeros((1, c))
+    km_index = np.ones((1, c, ax.years.size))
     for ci, cl in enumerate(classes):
         key = f"fleet.classes[{cl.id}]"
         s_ramp = ramp(mult.of(f"{key}.sales"), ax.model_years, ax.last_observed)
@@ -213,6 +214,8 @@ def _fleet(spec: ScenarioSpec, ax: Axes, mult: Multipliers) -> tuple[FleetInputs
                 if q in POLLUTANTS and pw in POWERTRAINS:
                     pol[ci, POWERTRAINS.index(pw), :, POLLUTANTS.index(q)] = held(path, ax.model_years)
         load[:, ci] = cl.load_t * mult.of(f"{key}.load_t")
+        if cl.km_index:
+            km_index[0, ci] = held(cl.km_index, ax.years)
         occupancy[0, ci] = cl.occupancy
     max_age = int(ax.model_years.size)
     survival = survival_by_age(max_age, scale, shape, step)
@@ -229,7 +232,7 @@ def _fleet(spec: ScenarioSpec, ax: Axes, mult: Multipliers) -> tuple[FleetInputs
         reference_model_year=spec.fleet.reference_model_year or spec.base_year,
         pollutant_factors=pol,
     )
-    return fleet, {"load": load, "occupancy": occupancy}
+    return fleet, {"load": load, "occupancy": occupancy, "km_index": km_index}
 
 
 def _path(spec_path: Path_ | float, name: str, ax: Axes, mult: Multipliers) -> Array:
@@ -330,6 +333,7 @@ def build_inputs(spec: ScenarioSpec, names: list[str], theta: Array, carrier_co2
         class_commercial=np.array([c.commercial for c in classes]),
         class_load_t=per_class["load"],
         class_occupancy=per_class["occupancy"],
+        class_km_index=per_class["km_index"],
         powertrains=POWERTRAINS,
         nev=nev,
         clean=np.array([p in CLEAN for p in POWERTRAINS]),

@@ -124,6 +124,8 @@ class FleetClass(Model):
     nev_sales_share: Path_ | None = None
     sales_shares: dict[str, Path_] = Field(default_factory=dict)
     km_per_year: float = Field(default=0.0, ge=0, le=500_000)
+    km_index: Path_ = Field(default_factory=dict)
+    """Kilometres per vehicle relative to ``km_per_year`` by calendar year (held outside its years; default 1)."""
     km_decline: float = Field(default=0.0, ge=0, le=0.5)
     energy_mj_per_km: dict[str, dict[str, float]] = Field(default_factory=dict)
     efficiency_gain: dict[str, float] = Field(default_factory=dict)
