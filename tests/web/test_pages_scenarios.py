@@ -49,6 +49,9 @@ def test_the_policy_scenario_answers_the_2030_questions(client: TestClient) -> N
     visible = re.sub(r"<[^>]+>", " ", text)
     for code in ("private_car", "truck_heavy", "road_private", "fleet.classes[", "new_energy_vehicle_share_new"):
         assert code not in visible
+    summary = re.search(r'data-testid="calibration-summary">([^<]+)<', html).group(1)
+    within, total = (int(n) for n in re.findall(r"(\d+) 个", summary)[:2][::-1])
+    assert within == total == 60  # 6 years × (registered total, 4 fuels, 5 modelled sectors), all within
     en = client.get("/scenarios?lang=en").text
     assert "Land-transport oil use peaks in" in en and "P(meet)" in en
 

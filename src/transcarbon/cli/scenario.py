@@ -85,7 +85,7 @@ def _table(result: dict[str, Any]) -> None:
     common.err.print(t("scn.cli.summary", "en", name=name, years=span, draws=draws, peak=peak_en), markup=False)
     cal = result.get("calibration")
     if cal:
-        rows = cal["reproduction"]
+        rows = [r for r in cal["reproduction"] if r.get("checked", True)]
         common.say(
             common.err,
             "scn.cli.calibration",

@@ -334,7 +334,10 @@ def _render(page: Page, chosen: dict[str, Any], saved: list[dict[str, Any]], lev
         "compare_chart": compare_fig,
         "calibration": cal,
         "residual_chart": residual_fig,
-        "notes": cal.get("notes", []),
+        "checked": [r for r in cal.get("reproduction", []) if r.get("checked", True)],
+        "km_note": None
+        if cal.get("km_index_rmse") is None
+        else page.t("scn.web.km_note", rmse=f"{100 * cal['km_index_rmse']:.1f}"),
         **charts,
     }
     return page.render("scenarios.html", ctx, tables=[t_targets, t_compare, t_rep, t_fit, t_sens])

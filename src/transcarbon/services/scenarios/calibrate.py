@@ -207,7 +207,7 @@ class Calibration:
     reproduction: list[dict[str, Any]] = field(default_factory=list)
     tolerance: float = 0.05
     sources: dict[str, list[int]] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    km_index_rmse: float | None = None  # the worst year's relative RMSE of the kilometre index fit to fuel sold
 
     @property
     def within_tolerance(self) -> bool:
@@ -223,7 +223,7 @@ class Calibration:
             "tolerance": self.tolerance,
             "within_tolerance": self.within_tolerance,
             "sources": self.sources,
-            "notes": self.notes,
+            "km_index_rmse": self.km_index_rmse,
         }
 
 
@@ -493,7 +493,7 @@ def _fit_km(out: dict[str, Any], spec: ScenarioSpec, obs: Observations, co2: Arr
         g = c.get("km_group") or c.get("powertrain", "gasoline")
         if index.get(g):
             c["km_index"] = dict(index[g])
-    report.notes.append(f"km index fitted to road fuel sold by year, worst relative RMSE {worst:.4f}")
+    report.km_index_rmse = worst
 
 
 def reproduction(spec: ScenarioSpec, obs: Observations, co2: Array, tolerance: float) -> list[dict[str, Any]]:
