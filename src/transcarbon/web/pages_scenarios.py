@@ -175,8 +175,18 @@ def _render(page: Page, chosen: dict[str, Any], saved: list[dict[str, Any]], lev
             ("value", page.t("scn.col.value")),
             ("p_meet", page.t("scn.col.p_meet")),
         ],
-        [{**c, "value": None if c["kind"] == "milestone" else c["value"], "p_meet": _pct(c["p_meet"])} for c in cards],
-        numeric=frozenset({"target", "value", "p_meet"}),
+        [
+            {
+                **c,
+                "target": page.t("scn.web.done") if c["kind"] == "milestone" else c["target"],
+                "value": (page.t("scn.web.met") if c["met"] else page.t("scn.web.not_met"))
+                if c["kind"] == "milestone"
+                else c["value"],
+                "p_meet": "—" if c["p_meet"] is None else f"{100 * c['p_meet']:.0f}%",
+            }
+            for c in cards
+        ],
+        numeric=frozenset({"target", "value"}),
     )
     charts = _charts(page, p, years, classes, pct, unc)
     lever_rows = []
@@ -327,6 +337,7 @@ def _render(page: Page, chosen: dict[str, Any], saved: list[dict[str, Any]], lev
         "draws": chosen["draws"],
         "peak_text": peak_text,
         "peak_dist": peak_dist,
+        "peak_dist_text": ("，" if page.lang == "zh" else ", ").join(f"{y} {100 * v:.1f}%" for y, v in peak_dist),
         "targets_2030": targets_2030,
         "lever_rows": lever_rows,
         "may_run": page.principal.role in RUNNERS,
