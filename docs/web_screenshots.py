@@ -1,4 +1,5 @@
-"""Make the screenshots of docs/web.md: cockpit, an indicator page and a lineage view of the demo site.
+"""Make the screenshots of docs/web.md: cockpit, an indicator page, a lineage view and the scenario page (at 1280
+and 390 px) of the demo site.
 
 .venv/bin/python docs/web_screenshots.py        # needs Debian's chromium at /usr/bin/chromium
 """
@@ -47,6 +48,12 @@ def main() -> None:
         page.locator("#tbl-by_sector tbody tr").nth(2).locator("a").first.click()
         page.wait_for_url("**/lineage/*")
         page.screenshot(path=str(OUT / "lineage.png"), full_page=False)
+        for width, name in ((1280, "scenarios.png"), (390, "scenarios-390.png")):
+            page.set_viewport_size({"width": width, "height": 900 if width > 600 else 844})
+            page.goto(server.url + "/scenarios")
+            page.wait_for_selector("figure.chart .js-plot .main-svg")
+            page.wait_for_timeout(800)
+            page.screenshot(path=str(OUT / name), full_page=True)
         browser.close()
     print(f"screenshots in {OUT}")
 

@@ -39,6 +39,7 @@ def test_pdf_text_fonts_and_pages(report: tuple[dict[str, Any], bytes, bytes, st
     raw = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     flat = re.sub(r"\s+", "", raw)  # reading order: cells one after another, wrapped names joined
     assert "阶段评估报告" in flat and "目标指标评估" in flat and "部门考核" in flat
+    assert "情景分析：2030年目标与陆路交通石油消费达峰" in flat and "实现概率" in flat
     shown = [r for r in data["indicators"] if r["value"] is not None]
     assert shown
     for r in shown:
@@ -57,7 +58,7 @@ def test_pdf_text_fonts_and_pages(report: tuple[dict[str, Any], bytes, bytes, st
 def test_xlsx_tables(report: tuple[dict[str, Any], bytes, bytes, str]) -> None:
     data, _, xlsx, _ = report
     wb = load_workbook(io.BytesIO(xlsx))
-    assert wb.sheetnames == ["指标评估", "预警", "部门考核", "排放构成", "说明"]
+    assert wb.sheetnames == ["指标评估", "预警", "部门考核", "排放构成", "情景", "说明"]
     ws = wb["指标评估"]
     assert ws.max_row == len(data["indicators"]) + 1
     assert {c.value for c in ws["B"][1:]} == {r["id"] for r in data["indicators"]}
@@ -91,3 +92,22 @@ def test_cli_report(
     assert (tmp_path / "a.pdf").read_bytes().startswith(b"%PDF") and (tmp_path / "a.xlsx").stat().st_size > 1000
     bad = CliRunner().invoke(app, ["report", "--year", "1999", "--pdf", str(tmp_path / "b.pdf")])
     assert bad.exit_code == 2
+
+
+def test_the_policy_scenario_answers_the_2030_questions_in_the_report(
+    report: tuple[dict[str, Any], bytes, bytes, str],
+) -> None:
+    data, _, xlsx, _ = report
+    sc = data["scenario"]
+    assert sc is not None and sc["draws"] > 1
+    by_id = {(t["indicator"], t["year"]): t for t in sc["targets"]}
+    for key in (
+        ("new_energy_vehicle_share_new", 2030),
+        ("converted_turnover_co2_intensity", 2030),
+        ("land_transport_oil_peak", 2030),
+    ):
+        assert key in by_id and 0.0 <= by_id[key]["p_meet"] <= 1.0
+    assert sc["peak_year"] is None or 2020 <= sc["peak_year"] < 2035
+    assert abs(sum(sc["peak_distribution"].values()) - 1.0) < 1e-6
+    rows = list(load_workbook(io.BytesIO(xlsx))["情景"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(sc["targets"]) and {r[1] for r in rows} >= {"land_transport_oil_peak"}

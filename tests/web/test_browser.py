@@ -27,10 +27,31 @@ pytestmark = [
 HEADER = "org_id,period,sector,fuel,amount,unit,freight_tkm,passenger_pkm,passenger_kind,region,throughput_t"
 DATA = {"/submissions", "/registers", "/milestones"}
 EXPECTED_PAGES = {
-    "admin": {"/cockpit", "/emissions", "/road", *DATA, "/warnings", "/scorecards", "/reports", "/audit", "/users"},
-    "analyst": {"/cockpit", "/emissions", "/road", *DATA, "/warnings", "/scorecards", "/reports"},
-    "auditor": {"/cockpit", "/emissions", "/road", *DATA, "/warnings", "/scorecards", "/reports", "/audit"},
-    "department": {"/cockpit", "/emissions", "/road", *DATA, "/warnings", "/scorecards", "/reports"},
+    "admin": {
+        "/cockpit",
+        "/emissions",
+        "/road",
+        *DATA,
+        "/warnings",
+        "/scorecards",
+        "/reports",
+        "/scenarios",
+        "/audit",
+        "/users",
+    },
+    "analyst": {"/cockpit", "/emissions", "/road", *DATA, "/warnings", "/scorecards", "/reports", "/scenarios"},
+    "auditor": {
+        "/cockpit",
+        "/emissions",
+        "/road",
+        *DATA,
+        "/warnings",
+        "/scorecards",
+        "/reports",
+        "/scenarios",
+        "/audit",
+    },
+    "department": {"/cockpit", "/emissions", "/road", *DATA, "/warnings", "/scorecards", "/reports", "/scenarios"},
     "reporter": {"/cockpit", *DATA},
 }
 
@@ -296,3 +317,29 @@ def test_a_register_page_its_history_and_the_coverage_map(live_server: Any, new_
     page.goto(live_server.url + "/coverage?as_of=2025-12-31")
     page.wait_for_selector("figure.chart .js-plot .main-svg")
     assert "海州区中心城区" in page.inner_text("#tbl-coverage")
+
+
+def test_the_scenario_page_answers_draws_its_fans_and_runs_the_levers(
+    live_server: Any, new_page: Any, tmp_path: Path
+) -> None:
+    page = new_page()
+    login(page, live_server.url, "analyst")
+    page.goto(live_server.url + "/scenarios")
+    page.wait_for_selector("figure.chart .js-plot .main-svg")
+    assert page.locator("figure.chart .js-plot .main-svg").count() >= 5  # oil, CO2, intensity, shares, comparison
+    peak = page.inner_text("[data-testid=oil-peak]")
+    assert "陆路交通石油消费峰值年" in peak and ("20" in peak or "未达峰" in peak)
+    main = page.inner_text("main")
+    assert "实现概率" in main and "private_car" not in main and "fleet.classes" not in main
+    page.screenshot(path=str(tmp_path / "scenarios-1280.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    page.wait_for_selector("figure.chart .js-plot .main-svg")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400, f"the page is {width} px wide on a 390 px screen"
+    page.screenshot(path=str(tmp_path / "scenarios-390.png"), full_page=True)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.select_option("#lever_private_car_electrification", "4")
+    page.get_by_test_id("run-scenario").click()
+    page.wait_for_url("**/scenarios?run=*")
+    assert "自定义情景" in page.inner_text("[data-testid=scenario-name]")

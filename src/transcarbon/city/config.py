@@ -513,6 +513,8 @@ class CityConfig(BaseModel):
     """The city's port zones (GeoJSON), beside the city file; none: the city has no port."""
     built_up_area_file: str | None = None
     """The city's built-up area (GeoJSON polygons by district), beside the city file: bus-stop coverage."""
+    scenarios_dir: str | None = None
+    """The city's scenarios (``levers.yaml`` and one YAML per scenario), a folder beside the city file."""
     departments: list[Department] = Field(min_length=1)
     reporting_calendar: ReportingCalendar
     progress: ProgressSettings
@@ -539,6 +541,10 @@ class CityConfig(BaseModel):
     @property
     def built_up_area_path(self) -> Path | None:
         return self.beside(self.built_up_area_file) if self.built_up_area_file else None
+
+    @property
+    def scenarios_path(self) -> Path | None:
+        return self.beside(self.scenarios_dir) if self.scenarios_dir else None
 
     @field_validator("target_years")
     @classmethod

@@ -3,8 +3,8 @@
 One module per command group, each mounting its commands on the root app with ``register(root)``:
 :mod:`.server` (``serve``), :mod:`.evaluation` (``evaluate``, ``decompose``, ``scorecards``,
 ``warnings``), :mod:`.reports` (``report``), :mod:`.accounting` (``calc``, ``inventory``, ``lineage``),
-:mod:`.coverage` (``coverage``), :mod:`.database` (``db``), :mod:`.demo` (``demo build``, ``start``),
-:mod:`.factors`, :mod:`.audit`,
+:mod:`.coverage` (``coverage``), :mod:`.scenario` (``scenario run``), :mod:`.database` (``db``),
+:mod:`.demo` (``demo build``, ``start``), :mod:`.factors`, :mod:`.audit`,
 :mod:`.ships`, :mod:`.road` and :mod:`.users`. What they share (consoles, messages, exits, JSON, progress, opening
 the database) is in :mod:`.common`. The console script ``transcarbon`` runs :func:`main`.
 """
@@ -26,6 +26,7 @@ from transcarbon.cli import (
     factors,
     reports,
     road,
+    scenario,
     server,
     ships,
     users,
@@ -37,7 +38,21 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-for group in (server, evaluation, reports, accounting, coverage, database, demo, factors, audit, ships, road, users):
+for group in (
+    server,
+    evaluation,
+    reports,
+    scenario,
+    accounting,
+    coverage,
+    database,
+    demo,
+    factors,
+    audit,
+    ships,
+    road,
+    users,
+):
     group.register(app)  # in this order: the order of the commands and of the groups in --help
 
 

@@ -1,7 +1,8 @@
 """Build the synthetic Lianyungang demo database through the services: organisations, activity records
 (one approved batch), every year's inventory run, the report submissions (:mod:`.report_submissions`, the
 vehicle register among them), a ship-emission run over a synthetic month of AIS (:mod:`.ais`), every year's
-bottom-up road inventory, and a trajectory run and a bus-schedule run over a synthetic day (:mod:`.road_tracks`)."""
+bottom-up road inventory, a trajectory run and a bus-schedule run over a synthetic day (:mod:`.road_tracks`), and the
+saved runs of the city's baseline and policy scenarios, calibrated on all that."""
 
 from __future__ import annotations
 
@@ -27,9 +28,12 @@ from transcarbon.services.platform_meta import is_demo, is_empty, mark_demo
 from transcarbon.services.records import has_batch, store_activity
 from transcarbon.services.road.inventory import run_road_inventory
 from transcarbon.services.road.tracks import compute_gtfs, compute_trajectories, record_gtfs_run, record_trajectory_run
+from transcarbon.services.scenarios.saved import run_and_store
 from transcarbon.services.ship_runs import city_zones, run_ship_inventory
 
 T = TypeVar("T")
+DEMO_SCENARIOS = ("baseline", "policy")
+"""The city's scenarios the demo runs and saves (the policy one answers the plan's 2030 questions)."""
 
 
 def demo_present(session: Session) -> bool:
@@ -51,8 +55,9 @@ def build_demo(
     Organisations and activity records go in as one approved batch; the other report types (vehicle
     additions, shore power, port throughput, public transport, milestone evidence) as approved
     submissions whose raw CSV is kept under ``data_dir`` when given; a synthetic month of AIS (May 2024)
-    becomes a ship-emission run. Marks the database as the demo; refuses a database that holds the demo
-    already or anything else (only an empty database becomes the demo).
+    becomes a ship-emission run; the city's baseline and policy scenarios are run and saved, calibrated on all
+    that. Marks the database as the demo; refuses a database that holds the demo already or anything else (only
+    an empty database becomes the demo).
     """
     if demo_present(session):
         raise RuntimeError("the demo data set is already loaded in this database")
@@ -83,6 +88,8 @@ def build_demo(
         runs.append(run_road_inventory(session, year, city, catalog, actor=actor).run_id)
     progress("road tracks")
     runs += _in_folder(data_dir, "road", lambda folder: _road_track_runs(session, actor, folder))
+    progress("scenarios")
+    runs += [run_and_store(session, city, actor=actor, scenario=s).run_id for s in DEMO_SCENARIOS]
     return runs
 
 

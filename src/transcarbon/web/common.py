@@ -46,6 +46,7 @@ PAGES: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("warnings_inbox", "web.nav.warnings", ANALYSTS),
     ("scorecards", "web.nav.scorecards", ANALYSTS),
     ("reports", "web.nav.reports", ANALYSTS),
+    ("scenarios", "web.nav.scenarios", ANALYSTS),
     ("audit_log", "web.nav.audit", frozenset({"admin", "auditor"})),
     ("user_admin", "web.nav.users", frozenset({"admin"})),
 )

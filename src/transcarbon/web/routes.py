@@ -23,6 +23,7 @@ from transcarbon.web import (
     pages_registers,
     pages_reports,
     pages_road,
+    pages_scenarios,
     pages_warnings,
     static,
 )
@@ -37,6 +38,7 @@ for _module in (
     pages_lineage,
     pages_warnings,
     pages_reports,
+    pages_scenarios,
     pages_data,
     pages_registers,
     pages_milestones,

@@ -16,6 +16,7 @@ from transcarbon.city.config import CityConfig
 from transcarbon.i18n import sector_name
 from transcarbon.services import figures
 from transcarbon.services.evaluation import LIGHTS, department_scorecards, year_evaluation
+from transcarbon.services.scenarios.saved import latest
 
 PATH_INDICATOR = "converted_turnover_co2_intensity"
 """The headline indicator whose path to its targets the report draws."""
@@ -70,6 +71,7 @@ def build_report(
     path_hist = path_row["history"]
     details = path_row.get("details") or {}
     return {
+        "scenario": scenario_section(session),
         "year": year,
         "city_zh": city.city.name_zh,
         "city_en": city.city.name_en,
@@ -125,4 +127,27 @@ def build_report(
             (city.base_year_of(path_ind), 0.0),  # a reduction: 0 % in its base year
             *[(y, v) for y in city.target_years if (v := path_ind.target_value(y)) is not None],
         ],
+    }
+
+
+def scenario_section(session: Session) -> dict[str, Any] | None:
+    """The newest saved run of the city's policy scenario as the report shows it: the oil peak year (and its
+    distribution over draws) and each target it determines with its value and P(meet); None before any run."""
+    run = latest(session, "policy")
+    if run is None:
+        return None
+    p = run["payload"]
+    unc = p.get("uncertainty") or {}
+    return {
+        "run_id": run["run_id"],
+        "name_zh": run["name_zh"],
+        "draws": run["draws"],
+        "peak_year": p["oil_peak"]["year"],
+        "by": p["oil_peak"]["by"],
+        "peak_distribution": unc.get("oil_peak_year", {}),
+        "targets": [
+            {k: t[k] for k in ("indicator", "name_zh", "year", "target", "value", "unit", "kind", "met", "p_meet")}
+            for t in p["targets"]
+        ],
+        "within_tolerance": (run.get("calibration") or {}).get("within_tolerance"),
     }

@@ -76,6 +76,51 @@ def _table(
     return tb
 
 
+def _scenario(data: dict[str, Any], st: dict[str, ParagraphStyle], regular: str, bold: str) -> list[Any]:
+    """The scenario section: the policy scenario's answers to the plan's 2030 questions (value, P(meet), the peak)."""
+    sc = data.get("scenario")
+    out: list[Any] = [Paragraph(zh("report.h_scenario"), st["h1"])]
+    if sc is None:
+        return [*out, Paragraph(zh("report.scn_none"), st["base"])]
+    peak = str(sc["peak_year"]) if sc["peak_year"] else zh("report.scn_no_peak", year=sc["by"])
+    dist = "，".join(
+        f"{zh('report.scn_no_peak', year=sc['by']) if y == 'none' else y} {format_number(100 * v, 1)}%"
+        for y, v in sorted(sc["peak_distribution"].items())
+    )
+    out.append(
+        Paragraph(zh("report.scn_lead", name=sc["name_zh"], draws=sc["draws"], peak=peak, dist=dist or "—"), st["base"])
+    )
+    rows: list[list[Any]] = [
+        [
+            zh("report.col_indicator"),
+            zh("report.scn_col_year"),
+            zh("report.scn_col_target"),
+            zh("report.scn_col_value"),
+            zh("report.scn_col_p"),
+        ]
+    ]
+    for t in sc["targets"]:
+        value = (
+            zh("report.scn_met")
+            if t["kind"] == "milestone" and t["met"]
+            else (
+                zh("report.scn_not_met") if t["kind"] == "milestone" else f"{format_number(t['value'], 1)} {t['unit']}"
+            )
+        )
+        rows.append(
+            [
+                Paragraph(t["name_zh"], st["cell"]),
+                str(t["year"]),
+                "—" if t["kind"] == "milestone" else format_number(t["target"], 1),
+                value,
+                "—" if t["p_meet"] is None else f"{format_number(100 * t['p_meet'], 0)}%",
+            ]
+        )
+    out.append(_table(rows, [82 * mm, 14 * mm, 20 * mm, 34 * mm, 22 * mm], regular, bold))
+    out.append(Paragraph(zh("report.scn_note", run=sc["run_id"]), st["small"]))
+    return out
+
+
 def render_pdf(data: dict[str, Any]) -> bytes:
     """The report as PDF bytes (A4, Chinese, CJK font embedded)."""
     regular, bold = register(report_texts() + json.dumps(data, ensure_ascii=False, default=str))
@@ -192,6 +237,7 @@ def render_pdf(data: dict[str, Any]) -> bytes:
         _table(rows, widths, regular, bold, lights=[r["light"] for r in data["indicators"]], light_col=len(head) - 1)
     )
     story.append(Paragraph(zh("report.indicator_note"), st["small"]))
+    story += _scenario(data, st, regular, bold)
     story.append(Paragraph(zh("report.h_warnings"), st["h1"]))
     if data["warnings"]:
         wrows: list[list[Any]] = [[zh("report.col_severity"), zh("report.col_message"), zh("report.col_departments")]]

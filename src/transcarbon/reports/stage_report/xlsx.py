@@ -152,6 +152,36 @@ def render_xlsx(data: dict[str, Any]) -> bytes:
             for r in data["by_sector"]
         ],
     )
+    sc = data.get("scenario") or {"targets": [], "run_id": None}
+    _sheet(
+        wb,
+        zh("report.sheet_scenario"),
+        [
+            zh("report.col_indicator"),
+            "indicator",
+            zh("report.scn_col_year"),
+            zh("report.scn_col_target"),
+            zh("report.scn_col_value"),
+            "unit",
+            zh("report.scn_col_p"),
+            "oil_peak_year",
+            "scenario_run",
+        ],
+        [
+            [
+                t["name_zh"],
+                t["indicator"],
+                t["year"],
+                t["target"],
+                t["value"],
+                t["unit"],
+                t["p_meet"],
+                sc.get("peak_year"),
+                sc["run_id"],
+            ]
+            for t in sc["targets"]
+        ],
+    )
     _sheet(
         wb,
         zh("report.sheet_notes"),
