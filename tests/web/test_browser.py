@@ -100,7 +100,9 @@ def new_page(browser: Any, requests_seen: list[str], csp_violations: list[str]) 
             "console",
             lambda msg: csp_violations.append(msg.text) if "Content Security Policy" in msg.text else None,
         )
-        page.set_default_timeout(15000)
+        # generous: on a loaded 2-core CI machine a sign-in (password KDF) or a scenario run can take tens of seconds
+        page.set_default_timeout(60000)
+        page.set_default_navigation_timeout(90000)
         return page
 
     yield make
