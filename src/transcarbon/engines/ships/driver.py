@@ -160,7 +160,8 @@ def run_ais_inventory(
     with ThreadPoolExecutor(max_workers=1) as pool:
         inputs = open_inputs(ais, ships, zones, shore_power)
         hashes = pool.submit(input_hashes, inputs)  # hashed while we compute
-        ship_arrays, used = ship_arrays_of(inputs.ais, inputs.registry, inputs.zones, tables, opts)
+        seen = inputs.ais.select(pl.col("mmsi").drop_nulls().unique()).collect().to_series()
+        ship_arrays, used = ship_arrays_of(seen, inputs.registry, inputs.zones, tables, opts)
         if inputs.layout is not None:
             total, parts = layout_partitions(inputs.layout)
         else:
@@ -171,12 +172,12 @@ def run_ais_inventory(
 
 
 def ship_arrays_of(
-    ais: pl.LazyFrame, registry: pl.DataFrame | None, zone_set: Zones, tables: ShipTables, opts: InventoryOptions
+    seen: pl.Series, registry: pl.DataFrame | None, zone_set: Zones, tables: ShipTables, opts: InventoryOptions
 ) -> tuple[ShipArrays, pl.DataFrame]:
-    """Every ship of the input resolved once (those absent from the registry get the defaults), its arrays and
-    factors prepared for the zones (shared read-only by all partitions), and the resolved rows of the ships seen."""
+    """Every ship ``seen`` in the input (its distinct MMSIs) resolved once (those absent from the registry get the
+    defaults), its arrays and factors prepared for the zones (shared read-only by all partitions), and the
+    resolved rows of the ships seen."""
     params_all = resolve_ships(registry, None, tables, opts.boilers_on_shore_power)
-    seen = ais.select(pl.col("mmsi").drop_nulls().unique()).collect().to_series()
     missing = seen.filter(~seen.is_in(params_all["mmsi"].implode()))
     if missing.len():
         extra = resolve_ships(registry, missing, tables, opts.boilers_on_shore_power)
