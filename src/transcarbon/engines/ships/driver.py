@@ -177,13 +177,8 @@ def ship_arrays_of(
     """Every ship ``seen`` in the input (its distinct MMSIs) resolved once (those absent from the registry get the
     defaults), its arrays and factors prepared for the zones (shared read-only by all partitions), and the
     resolved rows of the ships seen."""
-    params_all = resolve_ships(registry, None, tables, opts.boilers_on_shore_power)
-    missing = seen.filter(~seen.is_in(params_all["mmsi"].implode()))
-    if missing.len():
-        extra = resolve_ships(registry, missing, tables, opts.boilers_on_shore_power)
-        params_all = pl.concat(
-            [params_all, extra.filter(pl.col("mmsi").is_in(missing.implode()))], how="vertical_relaxed"
-        )
+    # one call for the registry and the ships seen that it lacks (a call with neither has no rows to type)
+    params_all = resolve_ships(registry, seen, tables, opts.boilers_on_shore_power)
     ships = ShipArrays.from_params(params_all)
     prepare_ships(ships, zone_set)
     return ships, ships.frame.filter(pl.col("mmsi").is_in(seen.implode()))
