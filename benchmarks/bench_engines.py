@@ -4,8 +4,8 @@ Synthetic AIS fixes (ships circling off Lianyungang through its zones at a fix e
 written straight into the partitioned layout (:mod:`transcarbon.engines.layout`), one MMSI bucket at a time
 (vectorised, bounded memory), under ``--data`` (default ``/work/tmp-bench-engines``; deleted afterwards unless
 ``--keep``). Each measurement runs in a fresh subprocess, which reports wall time, CPU time (user + system, every
-thread; on a shared machine wall time depends on the other load) and its peak RSS (``ru_maxrss``; for Spark, of the
-Python driver only: the JVM and its Python workers are other processes).
+thread; on a shared machine wall time depends on the other load) and its peak RSS (``VmHWM``; for Spark, of the Python
+driver only: the JVM and its Python workers are other processes).
 
 - ``--sizes``: AIS fixes for the Polars engine on the layout (goal: peak RSS < 2 GiB at 100 M, ≥ 3 M fixes/s);
 - ``--peer-size``: the peer, the Polars engine on one Parquet file of that many fixes (the in-memory path) — ratio;
@@ -112,6 +112,10 @@ def write_points(root: Path, n_points: int) -> tuple[Path, Path]:
 CHILD = r"""
 import json, resource, sys, time
 kind, engine, path, extra, master = sys.argv[1:6]
+def peak_mib():  # this process's peak RSS (VmHWM: reset by exec, unlike ru_maxrss, which keeps the parent's at fork)
+    for text in open("/proc/self/status"):
+        if text.startswith("VmHWM:"):
+            return int(text.split()[1]) / 1024
 r0 = resource.getrusage(resource.RUSAGE_SELF)
 t_start = time.perf_counter()
 if engine == "spark":
@@ -141,7 +145,7 @@ if engine == "spark":  # the first job warms the JVM and starts the Python worke
     wall = time.perf_counter() - t
 r1 = resource.getrusage(resource.RUSAGE_SELF)
 out.update(wall_s=wall, start_s=t - t_start, cpu_s=(r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime),
-           peak_rss_mib=r1.ru_maxrss / 1024, partitions=res.lineage["engine"]["partitions"])
+           peak_rss_mib=peak_mib(), partitions=res.lineage["engine"]["partitions"])
 print(json.dumps(out))
 """
 

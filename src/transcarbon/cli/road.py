@@ -55,7 +55,7 @@ def _write_json(path: Path, payload: object) -> None:
 
 
 def trajectories(
-    points: Annotated[Path, typer.Option("--points", help=_HELP["points"])],
+    points: Annotated[str, typer.Option("--points", help=_HELP["points"])],
     vehicles: Annotated[Path, typer.Option("--vehicles", help=_HELP["vehicles"])],
     out: Annotated[Path | None, typer.Option("--out", help=_HELP["out"])] = None,
     as_json: Annotated[bool, typer.Option("--json", help=_HELP["json"])] = False,
@@ -63,7 +63,7 @@ def trajectories(
     grid_region: Annotated[str, typer.Option("--grid-region", help=_HELP["grid_region"])] = "CN-JS",
     grid_year: Annotated[int | None, typer.Option("--grid-year", help=_HELP["grid_year"])] = None,
     engine: Annotated[str, typer.Option("--engine", help=common.ENGINE_HELP)] = "polars",
-    spark_master: Annotated[str, typer.Option("--spark-master", help=common.SPARK_MASTER_HELP)] = "local[*]",
+    spark_master: Annotated[str | None, typer.Option("--spark-master", help=common.SPARK_MASTER_HELP)] = None,
 ) -> None:
     """轨迹排放（COPERT 第三层级）：按车辆×日、H3 网格、小时 / Trajectory emissions per vehicle × day, cell, hour."""
     from transcarbon.services.big_data import EngineUnavailable
@@ -78,7 +78,7 @@ def trajectories(
             with common.progress() as progress:
                 progress.add_task("trajectories", total=None)
                 result, grid = compute_trajectories(
-                    points,
+                    common.input_location(points),
                     vehicles,
                     grid_region=grid_region,
                     grid_year=grid_year,
@@ -102,7 +102,7 @@ def trajectories(
         if database is not None:
             with database.transaction() as session:
                 run = record_trajectory_run(
-                    session, result, grid, {"points": points, "vehicles": vehicles}, actor=get_settings().actor
+                    session, result, grid, {"points": Path(points), "vehicles": vehicles}, actor=get_settings().actor
                 )
             common.say(common.err, "cli.road.stored_reused" if run.reused else "cli.road.stored", run=run.run_id)
     if as_json:

@@ -41,7 +41,7 @@ _HELP = {
 
 
 def inventory(
-    ais: Annotated[Path, typer.Option("--ais", help=_HELP["ais"])],
+    ais: Annotated[str, typer.Option("--ais", help=_HELP["ais"])],
     ships: Annotated[Path, typer.Option("--ships", help="船舶登记表 CSV / ship registry CSV")],
     zones: Annotated[Path | None, typer.Option("--zones", help=_HELP["zones"])] = None,
     shore_power: Annotated[Path | None, typer.Option("--shore-power", help=_HELP["shore_power"])] = None,
@@ -55,7 +55,7 @@ def inventory(
     intervals: Annotated[bool, typer.Option("--intervals", help=_HELP["intervals"])] = False,
     store: Annotated[bool, typer.Option("--store", help="存入数据库，带追溯 / store the run with lineage")] = False,
     engine: Annotated[str, typer.Option("--engine", help=common.ENGINE_HELP)] = "polars",
-    spark_master: Annotated[str, typer.Option("--spark-master", help=common.SPARK_MASTER_HELP)] = "local[*]",
+    spark_master: Annotated[str | None, typer.Option("--spark-master", help=common.SPARK_MASTER_HELP)] = None,
 ) -> None:
     """计算船舶排放清单：合计、分工况、岸电 / Compute the inventory: totals, by mode, shore power."""
     from transcarbon.services.big_data import EngineUnavailable
@@ -85,7 +85,7 @@ def inventory(
             ) as progress:
                 task = progress.add_task("ais", total=None)
                 result = compute_ship_inventory(
-                    ais,
+                    common.input_location(ais),
                     ships,
                     zones,
                     shore_power,
@@ -118,7 +118,7 @@ def inventory(
                 json.dumps(result.lineage, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
             )
         if database is not None:
-            files = {"ais": ais, "ships": ships, "zones": zones, "shore_power": shore_power}
+            files = {"ais": Path(ais), "ships": ships, "zones": zones, "shore_power": shore_power}
             with database.transaction() as session:
                 run = record_ship_run(session, result, files, actor=get_settings().actor)
             common.say(

@@ -173,3 +173,9 @@ def write_layout(
     return write_manifest(
         out, kind=kind, buckets=buckets, day_basis=day_basis, utc_offset_us=utc_offset_us, source=source or {}
     )
+
+
+def in_input_order(rows: pl.DataFrame) -> pl.DataFrame:
+    """A partition's rows back in input order, without ``row`` (no sort when they already are, as when the input was
+    in time order and the partition's days are read in order)."""
+    return (rows if rows["row"].is_sorted() else rows.sort("row")).drop("row")

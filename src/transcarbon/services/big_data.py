@@ -17,7 +17,6 @@ from transcarbon.engines.layout import Layout
 
 Engine = Literal["polars", "spark"]
 ENGINES: tuple[Engine, ...] = ("polars", "spark")
-DEFAULT_MASTER = "local[*]"
 
 
 class EngineUnavailable(RuntimeError):

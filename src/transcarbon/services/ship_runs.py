@@ -29,7 +29,6 @@ from transcarbon.engines.ships import InventoryOptions, ShipInputError, ShipInve
 from transcarbon.engines.ships.partitioning import BUCKET_ROWS, write_ais_layout
 from transcarbon.services import audit
 from transcarbon.services.big_data import (
-    DEFAULT_MASTER,
     Engine,
     LayoutWritten,
     OutInUse,
@@ -203,7 +202,7 @@ def record_ship_run(
 
 
 def compute_ship_inventory(
-    ais: Path,
+    ais: Path | str,
     ships: Path | None,
     zones: Path | None,
     shore_power: Path | None,
@@ -216,7 +215,7 @@ def compute_ship_inventory(
     intervals_path: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     engine: Engine = "polars",
-    spark_master: str = DEFAULT_MASTER,
+    spark_master: str | None = None,
 ) -> ShipInventoryResult:
     """The ship inventory of the given files, computed and not stored (record it with :func:`record_ship_run`).
 

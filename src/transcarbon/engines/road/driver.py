@@ -32,7 +32,7 @@ import h3
 import numpy as np
 import polars as pl
 
-from transcarbon.engines.layout import Layout, file_sha256, is_layout, open_layout, write_layout
+from transcarbon.engines.layout import Layout, file_sha256, in_input_order, is_layout, open_layout, write_layout
 from transcarbon.engines.road.errors import RoadInputError
 from transcarbon.engines.road.inputs import check_vehicles, normalise_points, read_points, read_vehicles
 from transcarbon.engines.road.kernel import (
@@ -154,12 +154,8 @@ def layout_partitions(layout: Layout, opts: TrajectoryOptions) -> Iterator[tuple
         buckets = sorted({int(str(f["bucket"])) for f in layout.files.values() if f["day"] in near})
         for b in buckets:
             scans = [s for day in near if (s := layout.scan(day=day, bucket=b)) is not None]
-            part = (
-                pl.concat(scans)
-                .filter((pl.col("ts") >= start - halo) & (pl.col("ts") < end + halo))
-                .sort("row")
-                .drop("row")
-                .collect()
+            part = in_input_order(
+                pl.concat(scans).filter((pl.col("ts") >= start - halo) & (pl.col("ts") < end + halo)).collect()
             )
             yield part, (start, end)
 

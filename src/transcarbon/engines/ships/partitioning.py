@@ -19,7 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
-from transcarbon.engines.layout import Layout, file_sha256, write_layout
+from transcarbon.engines.layout import Layout, file_sha256, in_input_order, write_layout
 from transcarbon.engines.ships.ais_readers import read_ais
 from transcarbon.engines.ships.options import InventoryOptions
 
@@ -154,6 +154,6 @@ def layout_partitions(layout: Layout) -> tuple[int, Iterator[pl.DataFrame]]:
         for b in buckets:
             lf = layout.scan(bucket=b)
             if lf is not None:
-                yield lf.sort("row").drop("row").collect()
+                yield in_input_order(lf.collect())
 
     return len(buckets), read()

@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from transcarbon.engines.layout import file_sha256, is_layout
+from transcarbon.engines.layout import file_sha256, in_input_order, is_layout
 from transcarbon.engines.road.driver import TrajectoryResult, assemble, vehicle_params, write_points_layout
 from transcarbon.engines.road.inputs import POINTS_SCHEMA
 from transcarbon.engines.road.kernel import US_PER_DAY, PartitionResult, TrajectoryOptions, run_partition
 from transcarbon.engines.road.vehicles import VehicleParams
-from transcarbon.engines.spark.session import DEFAULT_MASTER, engine_record, manifest_sha256, read_layout, spark_session
+from transcarbon.engines.spark.session import engine_record, manifest_sha256, read_layout, spark_session
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -37,7 +37,7 @@ def run_trajectories_spark(
     vehicles: str | Path | pl.DataFrame | VehicleParams,
     options: TrajectoryOptions | None = None,
     grid_kgco2_per_kwh: float | None = None,
-    master: str = DEFAULT_MASTER,
+    master: str | None = None,
 ) -> TrajectoryResult:
     """The result of :func:`transcarbon.engines.road.run_trajectories`, computed on Spark (see the module docstring);
     the lineage's ``engine`` records Spark's version, master and partitions."""
@@ -83,7 +83,7 @@ def run_trajectories_spark(
             frame = pl.DataFrame(pl.from_arrow(table))
             day = int(frame["w"][0])
             begin = EPOCH + timedelta(microseconds=day * US_PER_DAY - offset)
-            part = frame.sort("row").select(columns)
+            part = in_input_order(frame.select(*columns, "row"))
             out = run_partition(part, params, opts, (begin, begin + timedelta(microseconds=US_PER_DAY)), source)
             return pa.table(
                 {

@@ -1,10 +1,10 @@
 """The Spark session of a run and what the lineage records of it.
 
-:func:`spark_session` returns the active session when there is one (``spark-submit``, a notebook, the tests), else
-builds one on ``master`` (``local[*]``, ``local[2]``, ``spark://host:7077``, ``yarn``, ``k8s://https://…``) with the
-session time zone UTC (fix times are UTC instants) and, on a local master, this interpreter as the Python of the
-workers (so that they import the same ``transcarbon``). On a cluster, the workers' Python and the package come
-from the submission (``docs/cluster.md``).
+:func:`spark_session` returns the active session when there is one (a notebook, the tests), else builds one on
+``master`` (``local[*]``, ``local[2]``, ``spark://host:7077``, ``yarn``, ``k8s://https://…``; None: the master of the
+``spark-submit`` that launched us, else ``local[*]``) with the session time zone UTC (fix times are UTC instants)
+and, on a local master, this interpreter as the Python of the workers (so that they import the same
+``transcarbon``). On a cluster, the workers' Python and the package come from the submission (``docs/cluster.md``).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class SparkUnavailable(RuntimeError):
     """PySpark (or the Java it needs) is not installed: ``str()`` says what to install, in Chinese and English."""
 
 
-def spark_session(master: str = DEFAULT_MASTER) -> SparkSession:
+def spark_session(master: str | None = None) -> SparkSession:
     """The active Spark session, or a new one on ``master`` (see the module docstring)."""
     try:
         from pyspark.sql import SparkSession
@@ -45,12 +45,15 @@ def spark_session(master: str = DEFAULT_MASTER) -> SparkSession:
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
-    if master.startswith("local"):
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ  # launched by spark-submit, which set the master
+    if master is None and not submitted:
+        master = DEFAULT_MASTER
+    builder = SparkSession.builder if master is None else SparkSession.builder.master(master)
+    if master is not None and master.startswith("local"):
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     try:
         return (
-            SparkSession.builder.master(master)
-            .appName("transcarbon")
+            builder.appName("transcarbon")
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.ui.showConsoleProgress", "false")
             .getOrCreate()

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from transcarbon.engines.layout import file_sha256, is_layout
+from transcarbon.engines.layout import file_sha256, in_input_order, is_layout
 from transcarbon.engines.ships.aggregation import PartitionAggregates
 from transcarbon.engines.ships.driver import ShipInventoryResult, assemble, input_hashes, open_inputs, ship_arrays_of
 from transcarbon.engines.ships.kernel import run_partition
@@ -25,7 +25,7 @@ from transcarbon.engines.ships.options import InventoryOptions
 from transcarbon.engines.ships.partitioning import AIS_SCHEMA, write_ais_layout
 from transcarbon.engines.ships.tables import load_tables
 from transcarbon.engines.ships.zones import Zones
-from transcarbon.engines.spark.session import DEFAULT_MASTER, engine_record, manifest_sha256, read_layout, spark_session
+from transcarbon.engines.spark.session import engine_record, manifest_sha256, read_layout, spark_session
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -39,7 +39,7 @@ def run_ais_inventory_spark(
     zones: str | Path | Zones | None = None,
     shore_power: str | Path | pl.DataFrame | None = None,
     options: InventoryOptions | None = None,
-    master: str = DEFAULT_MASTER,
+    master: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ShipInventoryResult:
     """The inventory of :func:`transcarbon.engines.ships.run_ais_inventory`, computed on Spark (see the module
@@ -70,7 +70,7 @@ def run_ais_inventory_spark(
             import pyarrow as pa
 
             frame = pl.DataFrame(pl.from_arrow(table))
-            part = frame.sort("row").select(columns)
+            part = in_input_order(frame.select(*columns, "row"))
             out = run_partition(part, ship_arrays, zone_set, sessions, opts)
             return pa.table(
                 {

@@ -29,7 +29,7 @@ from transcarbon.engines.road.driver import write_points_layout
 from transcarbon.engines.road.gtfs import GtfsResult, run_gtfs
 from transcarbon.factors.library import FactorLibrary, GridLookup
 from transcarbon.services import audit
-from transcarbon.services.big_data import DEFAULT_MASTER, Engine, LayoutWritten, OutInUse, spark_refusals, written
+from transcarbon.services.big_data import Engine, LayoutWritten, OutInUse, spark_refusals, written
 from transcarbon.services.factor_sets import library_refusals
 from transcarbon.services.inventory_runs import code_version
 from transcarbon.store.models import CalculationRun
@@ -57,13 +57,13 @@ def grid_factor(region: str, year: int | None) -> GridLookup:
 
 
 def compute_trajectories(
-    points: Path,
+    points: Path | str,
     vehicles: Path,
     *,
     grid_region: str = "CN-JS",
     grid_year: int | None = None,
     engine: Engine = "polars",
-    spark_master: str = DEFAULT_MASTER,
+    spark_master: str | None = None,
 ) -> tuple[TrajectoryResult, GridLookup]:
     """The trajectory result of the two files (``points``: a file or a partitioned layout, :func:`partition_points`),
     not stored, computed by ``engine`` (``polars`` here, ``spark`` on ``spark_master``); :class:`RoadFilesRefused`
