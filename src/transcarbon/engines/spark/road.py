@@ -93,6 +93,7 @@ def run_trajectories_spark(
                 }
             )
 
+        # the payloads are pickled by this run's own tasks (the same trust as PySpark's pickled closures)
         rows = df.groupBy("w", "bucket").applyInArrow(kernel, RESULT_SCHEMA).collect()
     results: list[PartitionResult] = [
         pickle.loads(r["payload"]) for r in sorted(rows, key=lambda r: (int(r["w"]), int(r["bucket"])))

@@ -79,6 +79,7 @@ def run_ais_inventory_spark(
                 }
             )
 
+        # the payloads are pickled by this run's own tasks (the same trust as PySpark's pickled closures)
         rows = df.groupBy("bucket").applyInArrow(kernel, RESULT_SCHEMA).collect()
     results: list[tuple[PartitionAggregates, pl.DataFrame]] = [
         pickle.loads(r["payload"]) for r in sorted(rows, key=lambda r: int(r["bucket"]))
