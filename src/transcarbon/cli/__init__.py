@@ -70,3 +70,7 @@ def main() -> None:
             soft_wrap=True,
         )
         raise SystemExit(70) from None
+
+
+if __name__ == "__main__":  # python -m transcarbon.cli, or this file given to spark-submit (docs/cluster.md)
+    main()

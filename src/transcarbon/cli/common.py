@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
 
 import typer
 from rich.console import Console
@@ -84,3 +86,31 @@ def open_database(*, create: bool = False) -> Database:
         return Database.open(settings.effective_database_url, create=create)
     except DatabaseNotReady as exc:
         raise fail(exc.key, 2, **exc.values) from exc
+
+
+ENGINE_HELP = "计算引擎：polars（本机，默认）或 spark / engine: polars (this machine, default) or spark"
+SPARK_MASTER_HELP = (
+    "Spark 主节点 URL（默认：spark-submit 的设置，否则 local[*]） / Spark master URL (default: spark-submit's, else "
+    "local[*]): local[2], spark://…, yarn, k8s://…"
+)
+BUCKET_ROWS_HELP = "每个分桶的行数（内存上限由此决定） / rows per bucket (bounds the memory of a partition)"
+
+
+def check_engine(value: str) -> Literal["polars", "spark"]:
+    """``--engine``: ``polars`` or ``spark``, else a clean refusal."""
+    if value == "polars":
+        return "polars"
+    if value == "spark":
+        return "spark"
+    raise fail("cli.big.bad_engine", 2, value=value)
+
+
+def check_bucket_rows(value: int) -> None:
+    """``--bucket-rows``: a positive number, else a clean refusal."""
+    if value < 1:
+        raise fail("cli.big.bad_bucket_rows", 2, value=value)
+
+
+def input_location(value: str) -> Path | str:
+    """An input given as a local path, or a URL kept as text (``s3a://``, ``hdfs://``: the Spark engine reads it)."""
+    return value if "://" in value else Path(value)

@@ -1,7 +1,9 @@
 """``transcarbon road``: road-transport emissions — trajectories and bus schedules (files in, results out), the
 bottom-up inventory of the registered fleet, its reconciliation with reported fuel, and the official figure.
 
-transcarbon road trajectories --points FILE --vehicles FILE [--out DIR] [--json] [--store]
+transcarbon road trajectories --points FILE|DIR --vehicles FILE [--out DIR] [--json] [--store] [--engine polars|spark]
+    [--spark-master URL]
+transcarbon road partition --points FILE --out DIR [--bucket-rows N]
 transcarbon road gtfs --feed DIR|ZIP --fleet FILE [--service-id ID] [--out DIR] [--json] [--store]
 transcarbon road inventory --year YEAR [--json]
 transcarbon road reconcile --year YEAR [--json]
@@ -27,7 +29,9 @@ from transcarbon.i18n.road import gap_explanation, road_name
 from transcarbon.settings import get_settings
 
 _HELP = {
-    "points": "轨迹点 CSV 或 Parquet（vehicle_id, timestamp, lon, lat, speed_kmh 可选） / points: CSV or Parquet",
+    "points": "轨迹点 CSV、Parquet 或分区目录（vehicle_id, timestamp, lon, lat, speed_kmh 可选） / points: CSV, "
+    "Parquet or a partitioned layout folder",
+    "partition_out": "分区目录（新建或空文件夹） / folder of the partitioned layout (new or empty)",
     "vehicles": "车辆 CSV（COPERT 命名：category, fuel, segment, euro_standard, technology） / vehicles CSV",
     "out": "输出 Parquet/JSON 的文件夹 / folder for the Parquet/JSON outputs",
     "json": "以 JSON 输出结果 / print the result as JSON on stdout",
@@ -51,27 +55,40 @@ def _write_json(path: Path, payload: object) -> None:
 
 
 def trajectories(
-    points: Annotated[Path, typer.Option("--points", help=_HELP["points"])],
+    points: Annotated[str, typer.Option("--points", help=_HELP["points"])],
     vehicles: Annotated[Path, typer.Option("--vehicles", help=_HELP["vehicles"])],
     out: Annotated[Path | None, typer.Option("--out", help=_HELP["out"])] = None,
     as_json: Annotated[bool, typer.Option("--json", help=_HELP["json"])] = False,
     store: Annotated[bool, typer.Option("--store", help=_HELP["store"])] = False,
     grid_region: Annotated[str, typer.Option("--grid-region", help=_HELP["grid_region"])] = "CN-JS",
     grid_year: Annotated[int | None, typer.Option("--grid-year", help=_HELP["grid_year"])] = None,
+    engine: Annotated[str, typer.Option("--engine", help=common.ENGINE_HELP)] = "polars",
+    spark_master: Annotated[str | None, typer.Option("--spark-master", help=common.SPARK_MASTER_HELP)] = None,
 ) -> None:
     """轨迹排放（COPERT 第三层级）：按车辆×日、H3 网格、小时 / Trajectory emissions per vehicle × day, cell, hour."""
+    from transcarbon.services.big_data import EngineUnavailable
     from transcarbon.services.factor_sets import FactorUnavailable
     from transcarbon.services.road.tracks import RoadFilesRefused, compute_trajectories, record_trajectory_run
 
+    chosen = common.check_engine(engine)
     _check_out(out)
     with ExitStack() as stack:
         database = stack.enter_context(common.open_database()) if store else None
         try:
             with common.progress() as progress:
                 progress.add_task("trajectories", total=None)
-                result, grid = compute_trajectories(points, vehicles, grid_region=grid_region, grid_year=grid_year)
+                result, grid = compute_trajectories(
+                    common.input_location(points),
+                    vehicles,
+                    grid_region=grid_region,
+                    grid_year=grid_year,
+                    engine=chosen,
+                    spark_master=spark_master,
+                )
         except RoadFilesRefused as exc:
             raise common.fail_with([str(exc)], 1) from exc
+        except EngineUnavailable as exc:
+            raise common.fail_with([str(exc)], 2) from exc
         except FactorUnavailable as exc:
             raise common.fail("cli.road.factor", 2, detail=str(exc)) from exc
         if out:
@@ -85,7 +102,7 @@ def trajectories(
         if database is not None:
             with database.transaction() as session:
                 run = record_trajectory_run(
-                    session, result, grid, {"points": points, "vehicles": vehicles}, actor=get_settings().actor
+                    session, result, grid, {"points": Path(points), "vehicles": vehicles}, actor=get_settings().actor
                 )
             common.say(common.err, "cli.road.stored_reused" if run.reused else "cli.road.stored", run=run.run_id)
     if as_json:
@@ -247,10 +264,39 @@ def official(
     )
 
 
+def partition(
+    points: Annotated[Path, typer.Option("--points", help=_HELP["points"])],
+    out: Annotated[Path, typer.Option("--out", help=_HELP["partition_out"])],
+    bucket_rows: Annotated[int, typer.Option("--bucket-rows", help=common.BUCKET_ROWS_HELP)] = 1_000_000,
+) -> None:
+    """检查轨迹点并写成分区目录（本地日 × 车辆分桶） / Check points, write the partitioned layout (day × bucket)."""
+    from transcarbon.services.big_data import OutInUse
+    from transcarbon.services.road.tracks import RoadFilesRefused, partition_points
+
+    common.check_bucket_rows(bucket_rows)
+    try:
+        w = partition_points(points, out, bucket_rows)
+    except RoadFilesRefused as exc:
+        raise common.fail_with([str(exc)], 1) from exc
+    except OutInUse as exc:
+        raise common.fail("cli.big.out_in_use", 2, path=str(out)) from exc
+    common.say(
+        common.out,
+        "cli.big.partitioned",
+        folder=str(w.folder),
+        rows=f"{w.rows:,}",
+        days=w.days,
+        buckets=w.buckets,
+        files=w.files,
+    )
+
+
 def register(root: typer.Typer) -> None:
-    """Mount ``road trajectories``, ``road gtfs``, ``road inventory``, ``road reconcile`` and ``road official``."""
+    """Mount ``road trajectories``, ``road partition``, ``road gtfs``, ``road inventory``, ``road reconcile`` and
+    ``road official``."""
     group = typer.Typer(help="道路交通排放 / road-transport emissions", no_args_is_help=True)
     group.command("trajectories")(trajectories)
+    group.command("partition")(partition)
     group.command("gtfs")(gtfs)
     group.command("inventory")(inventory)
     group.command("reconcile")(reconcile)

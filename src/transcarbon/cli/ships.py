@@ -1,6 +1,8 @@
 """``transcarbon ships inventory``: the ship emission inventory from AIS (IMO4 method, EPA option, shore power).
 
-transcarbon ships inventory --ais FILE --ships FILE [--zones FILE] [--shore-power FILE] [--out DIR] --json
+transcarbon ships inventory --ais FILE|DIR --ships FILE [--zones FILE] [--shore-power FILE] [--out DIR] --json
+    [--engine polars|spark] [--spark-master URL]
+transcarbon ships partition --ais FILE --out DIR [--bucket-rows N]
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ _HELP = {
     "method": "方法：imo4（默认）或 epa / method: imo4 (default) or epa",
     "json": "以 JSON 输出汇总 / print the summary as JSON on stdout",
     "shore_power": "岸电使用记录 CSV / shore-power sessions CSV",
-    "ais": "AIS 位置（CSV、Parquet 或 NMEA !AIVDM 文本） / AIS positions: CSV, Parquet or NMEA !AIVDM",
+    "ais": "AIS 位置（CSV、Parquet、NMEA !AIVDM 文本或分区目录） / AIS positions: CSV, Parquet, NMEA !AIVDM or a "
+    "partitioned layout folder",
+    "partition_out": "分区目录（新建或空文件夹） / folder of the partitioned layout (new or empty)",
     "zones": "区域 GeoJSON（泊位/锚地/港区/排放控制区） / zones GeoJSON (berth/anchorage/port_area/eca)",
     "out": "输出 Parquet/JSON 的文件夹 / folder for the Parquet/JSON outputs",
     "grid_region": "岸电电网因子区域 / grid-factor region for shore kWh",
@@ -37,7 +41,7 @@ _HELP = {
 
 
 def inventory(
-    ais: Annotated[Path, typer.Option("--ais", help=_HELP["ais"])],
+    ais: Annotated[str, typer.Option("--ais", help=_HELP["ais"])],
     ships: Annotated[Path, typer.Option("--ships", help="船舶登记表 CSV / ship registry CSV")],
     zones: Annotated[Path | None, typer.Option("--zones", help=_HELP["zones"])] = None,
     shore_power: Annotated[Path | None, typer.Option("--shore-power", help=_HELP["shore_power"])] = None,
@@ -50,9 +54,14 @@ def inventory(
     gap_limit_h: Annotated[float, typer.Option("--gap-limit-h", help=_HELP["gap_limit"])] = 2.0,
     intervals: Annotated[bool, typer.Option("--intervals", help=_HELP["intervals"])] = False,
     store: Annotated[bool, typer.Option("--store", help="存入数据库，带追溯 / store the run with lineage")] = False,
+    engine: Annotated[str, typer.Option("--engine", help=common.ENGINE_HELP)] = "polars",
+    spark_master: Annotated[str | None, typer.Option("--spark-master", help=common.SPARK_MASTER_HELP)] = None,
 ) -> None:
     """计算船舶排放清单：合计、分工况、岸电 / Compute the inventory: totals, by mode, shore power."""
+    from transcarbon.services.big_data import EngineUnavailable
     from transcarbon.services.ship_runs import ShipFilesRefused, compute_ship_inventory, record_ship_run
+
+    chosen = common.check_engine(engine)
 
     if method not in ("imo4", "epa"):
         raise common.fail("cli.ships.bad_method", 2, value=method)
@@ -76,7 +85,7 @@ def inventory(
             ) as progress:
                 task = progress.add_task("ais", total=None)
                 result = compute_ship_inventory(
-                    ais,
+                    common.input_location(ais),
                     ships,
                     zones,
                     shore_power,
@@ -87,9 +96,13 @@ def inventory(
                     gap_limit_h=gap_limit_h,
                     intervals_path=intervals_path,
                     progress=lambda done, total: progress.update(task, completed=done, total=total),
+                    engine=chosen,
+                    spark_master=spark_master,
                 )
         except ShipFilesRefused as exc:
             raise common.fail_with([str(exc)], 1) from exc
+        except EngineUnavailable as exc:
+            raise common.fail_with([str(exc)], 2) from exc
         except FactorUnavailable as exc:
             raise common.fail("cli.ships.factor", 2, detail=str(exc)) from exc
         if out:
@@ -105,7 +118,7 @@ def inventory(
                 json.dumps(result.lineage, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
             )
         if database is not None:
-            files = {"ais": ais, "ships": ships, "zones": zones, "shore_power": shore_power}
+            files = {"ais": Path(ais), "ships": ships, "zones": zones, "shore_power": shore_power}
             with database.transaction() as session:
                 run = record_ship_run(session, result, files, actor=get_settings().actor)
             common.say(
@@ -171,8 +184,36 @@ def _print_summary(s: dict[str, object], method: str) -> None:
     common.say(console, "cli.ships.more")
 
 
+def partition(
+    ais: Annotated[Path, typer.Option("--ais", help=_HELP["ais"])],
+    out: Annotated[Path, typer.Option("--out", help=_HELP["partition_out"])],
+    bucket_rows: Annotated[int, typer.Option("--bucket-rows", help=common.BUCKET_ROWS_HELP)] = 1_000_000,
+) -> None:
+    """把 AIS 写成分区目录（日 × MMSI 分桶） / Write AIS into the partitioned layout (day × MMSI bucket)."""
+    from transcarbon.services.big_data import OutInUse
+    from transcarbon.services.ship_runs import ShipFilesRefused, partition_ais
+
+    common.check_bucket_rows(bucket_rows)
+    try:
+        w = partition_ais(ais, out, bucket_rows)
+    except ShipFilesRefused as exc:
+        raise common.fail_with([str(exc)], 1) from exc
+    except OutInUse as exc:
+        raise common.fail("cli.big.out_in_use", 2, path=str(out)) from exc
+    common.say(
+        common.out,
+        "cli.big.partitioned",
+        folder=str(w.folder),
+        rows=f"{w.rows:,}",
+        days=w.days,
+        buckets=w.buckets,
+        files=w.files,
+    )
+
+
 def register(root: typer.Typer) -> None:
-    """Mount ``ships inventory``."""
+    """Mount ``ships inventory`` and ``ships partition``."""
     group = typer.Typer(help="船舶排放（AIS） / ship emissions from AIS", no_args_is_help=True)
     group.command("inventory")(inventory)
+    group.command("partition")(partition)
     root.add_typer(group, name="ships")

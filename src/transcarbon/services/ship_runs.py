@@ -26,7 +26,15 @@ from sqlalchemy.orm import Session
 
 from transcarbon.city.config import DEFAULT_CITY, load_city
 from transcarbon.engines.ships import InventoryOptions, ShipInputError, ShipInventoryResult, run_ais_inventory
+from transcarbon.engines.ships.partitioning import BUCKET_ROWS, write_ais_layout
 from transcarbon.services import audit
+from transcarbon.services.big_data import (
+    Engine,
+    LayoutWritten,
+    OutInUse,
+    spark_refusals,
+    written,
+)
 from transcarbon.services.factor_sets import library_refusals
 from transcarbon.services.inventory_runs import code_version
 from transcarbon.store.models import CalculationRun
@@ -162,6 +170,7 @@ def record_ship_run(
         "registry_sha256": lin["registry_sha256"],
         "grid_factor": grid,
         "data_quality": lin["data_quality"],
+        "engine": lin.get("engine"),
     }
     run = CalculationRun(
         kind="ships",
@@ -193,7 +202,7 @@ def record_ship_run(
 
 
 def compute_ship_inventory(
-    ais: Path,
+    ais: Path | str,
     ships: Path | None,
     zones: Path | None,
     shore_power: Path | None,
@@ -205,11 +214,15 @@ def compute_ship_inventory(
     gap_limit_h: float = 2.0,
     intervals_path: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    engine: Engine = "polars",
+    spark_master: str | None = None,
 ) -> ShipInventoryResult:
     """The ship inventory of the given files, computed and not stored (record it with :func:`record_ship_run`).
 
-    ``progress(done, total)`` is called per partition. Raises :class:`ShipFilesRefused` for a bad input
-    file and :class:`FactorUnavailable` for a grid region or grid factor the library does not have.
+    ``ais``: a file or a partitioned layout (:func:`partition_ais`). ``engine``: ``polars`` on this machine or
+    ``spark`` on ``spark_master``. ``progress(done, total)`` is called per partition. Raises
+    :class:`ShipFilesRefused` for a bad input file, :class:`FactorUnavailable` for a grid region or grid factor
+    the library does not have, and :class:`EngineUnavailable` when Spark cannot run.
     """
     options = InventoryOptions(
         method=method,
@@ -221,9 +234,28 @@ def compute_ship_inventory(
     )
     try:
         with library_refusals():
+            if engine == "spark":
+                from transcarbon.engines.spark import run_ais_inventory_spark
+
+                with spark_refusals():
+                    return run_ais_inventory_spark(
+                        ais, ships, zones, shore_power, options, master=spark_master, progress=progress
+                    )
             return run_ais_inventory(ais, ships, zones, shore_power, options, progress=progress)
     except ShipInputError as exc:
         raise ShipFilesRefused(str(exc)) from exc
+
+
+def partition_ais(ais: Path, out: Path, bucket_rows: int = BUCKET_ROWS) -> LayoutWritten:
+    """Write an AIS file into the partitioned layout under ``out`` (UTC days × MMSI buckets of about
+    ``bucket_rows`` fixes), for either engine. Raises :class:`ShipFilesRefused` for a bad file and
+    :class:`OutInUse` when ``out`` is not empty."""
+    try:
+        return written(write_ais_layout(ais, out, bucket_rows))
+    except ShipInputError as exc:
+        raise ShipFilesRefused(str(exc)) from exc
+    except FileExistsError as exc:
+        raise OutInUse(str(out)) from exc
 
 
 def run_ship_inventory(

@@ -7,6 +7,12 @@ Parquet is streamed: each local day is read once with a predicate on the timesta
 day's points plus the working arrays of ``workers`` partitions; the aggregates are summed in partition order.
 A CSV is read and checked whole first (nothing is computed from a bad file), then partitioned the same way.
 
+A partitioned layout (:mod:`transcarbon.engines.layout`, written by :func:`write_points_layout`: local days ×
+``crc32(vehicle_id) % buckets``, checked when written) is read one (day, bucket) at a time with the halo from
+the same bucket of the neighbouring days, in input order: memory is bounded by one day of one bucket.
+The steps are public so that another executor (:mod:`transcarbon.engines.spark`) runs the same code:
+:func:`vehicle_params`, the kernel per partition, and :func:`assemble`.
+
 Result: ``summary`` = ``{"total": {...}, "by_vehicle": {"<id>": {...}}}`` with :data:`.kernel.OUTPUTS` each
 (null where the vehicle's COPERT rows have no factor for it; totals sum the vehicles that have one and
 ``missing_factors`` names the others); frames ``vehicle_day``, ``cells`` (H3), ``hours``, ``quality``; and
@@ -15,18 +21,18 @@ Result: ``summary`` = ``{"total": {...}, "by_vehicle": {"<id>": {...}}}`` with :
 
 from __future__ import annotations
 
-import hashlib
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import h3
 import numpy as np
 import polars as pl
 
+from transcarbon.engines.layout import Layout, file_sha256, in_input_order, is_layout, open_layout, write_layout
 from transcarbon.engines.road.errors import RoadInputError
 from transcarbon.engines.road.inputs import check_vehicles, normalise_points, read_points, read_vehicles
 from transcarbon.engines.road.kernel import (
@@ -54,14 +60,6 @@ class TrajectoryResult:
     hours: pl.DataFrame
     quality: pl.DataFrame
     lineage: dict[str, object] = field(default_factory=dict)
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 22):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _days(first: datetime, last: datetime, opts: TrajectoryOptions) -> Iterator[tuple[datetime, datetime]]:
@@ -93,6 +91,72 @@ def _partitions(
             continue
         bucket = (pl.col("vehicle_id").hash(seed=0) % opts.vehicle_buckets).alias("__bucket")
         for part in day.with_columns(bucket).partition_by("__bucket", include_key=False):
+            yield part, (start, end)
+
+
+def local_day(utc_offset_us: int) -> pl.Expr:
+    """The local day (a Date) of ``ts`` at a fixed UTC offset (China has no DST; the driver takes the zone's offset
+    at the first point, as :func:`_days` does)."""
+    return (pl.col("ts") + pl.duration(microseconds=utc_offset_us)).dt.date()
+
+
+def write_points_layout(
+    points: str | Path, out: str | Path, options: TrajectoryOptions | None = None, bucket_rows: int = 1_000_000
+) -> Layout:
+    """Check trajectory points (as :func:`run_trajectories` does) and write them into the partitioned layout under
+    ``out``: local days, ``ceil(largest day's rows / bucket_rows)`` vehicle buckets. A points file is checked
+    whole before anything is written (nothing is kept from a bad file), so it must fit in memory: partition a
+    year file by file (a day or a month each) into separate layouts, or with Spark."""
+    opts = options or TrajectoryOptions()
+    p = Path(points)
+    source, row_offset = _lazy_points(p, p.name)
+    frame = source.collect()
+    if "__row" in frame.columns:  # streamed Parquet: check it here
+        frame = normalise_points(frame.rename({"__ts_raw": "timestamp"}), p.name, row_offset)
+    first = frame["ts"].min()
+    offset = opts.utc_offset_us(first) if isinstance(first, datetime) else 0
+    per_day = frame.group_by(local_day(offset)).len().select(pl.col("len").max()).item() if frame.height else 0
+    return write_layout(
+        frame.lazy(),
+        out,
+        kind="points",
+        key="vehicle_id",
+        buckets=max(1, -(-int(per_day or 0) // max(1, bucket_rows))),
+        day=local_day(offset),
+        day_basis="local",
+        utc_offset_us=offset,
+        source={"name": p.name, "sha256": file_sha256(p), "time_zone": opts.time_zone},
+    )
+
+
+def layout_windows(layout: Layout) -> list[tuple[date, Window]]:
+    """Every local day from the layout's first to its last, with its window [start, end) in UTC."""
+    days = [d for d in layout.days if d[:1].isdigit()]
+    if not days:
+        return []
+    first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
+    offset = timedelta(microseconds=layout.utc_offset_us)
+    out: list[tuple[date, Window]] = []
+    d = first
+    while d <= last:
+        start = datetime.combine(d, datetime.min.time(), tzinfo=UTC) - offset
+        out.append((d, (start, start + timedelta(microseconds=US_PER_DAY))))
+        d += timedelta(days=1)
+    return out
+
+
+def layout_partitions(layout: Layout, opts: TrajectoryOptions) -> Iterator[tuple[pl.DataFrame, Window]]:
+    """Per local day and vehicle bucket: the bucket's points of the day and of the neighbouring days within the
+    halo (2 × ``max_gap_s``), in input order, with the day's window (see the module docstring)."""
+    halo = timedelta(seconds=2 * opts.max_gap_s)
+    for d, (start, end) in layout_windows(layout):
+        near = [str(d + timedelta(days=k)) for k in (-1, 0, 1)]
+        buckets = sorted({int(str(f["bucket"])) for f in layout.files.values() if f["day"] in near})
+        for b in buckets:
+            scans = [s for day in near if (s := layout.scan(day=day, bucket=b)) is not None]
+            part = in_input_order(
+                pl.concat(scans).filter((pl.col("ts") >= start - halo) & (pl.col("ts") < end + halo)).collect()
+            )
             yield part, (start, end)
 
 
@@ -144,6 +208,21 @@ def _nan_to_null(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns([pl.col(c).fill_nan(None) for c in SUMS if c in frame.columns])
 
 
+def vehicle_params(
+    vehicles: str | Path | pl.DataFrame | VehicleParams, grid_kgco2_per_kwh: float | None, files: dict[str, str]
+) -> VehicleParams:
+    """The vehicles' COPERT parameters (a file or frame is checked like a CSV; its SHA-256 goes into ``files``)."""
+    if isinstance(vehicles, VehicleParams):
+        return vehicles
+    if isinstance(vehicles, (str, Path)):
+        files["vehicles"] = file_sha256(Path(vehicles))
+        checked = read_vehicles(vehicles)
+        vname = Path(vehicles).name
+    else:
+        checked, vname = check_vehicles(vehicles, "vehicles"), "vehicles"
+    return resolve_vehicles(checked, vname, grid_kgco2_per_kwh=grid_kgco2_per_kwh)
+
+
 def run_trajectories(
     points: str | Path | pl.DataFrame,
     vehicles: str | Path | pl.DataFrame | VehicleParams,
@@ -152,28 +231,26 @@ def run_trajectories(
     progress: Callable[[int], None] | None = None,
 ) -> TrajectoryResult:
     """Emissions of trajectories (see the module docstring). ``points`` as a frame must be normalised
-    (:func:`.inputs.normalise_points`); ``vehicles`` as a frame is checked like a CSV."""
+    (:func:`.inputs.normalise_points`); ``vehicles`` as a frame is checked like a CSV; ``points`` may be the
+    folder of a partitioned layout."""
     opts = options or TrajectoryOptions()
     files: dict[str, str] = {}
+    params = vehicle_params(vehicles, grid_kgco2_per_kwh, files)
     points_name = "points" if isinstance(points, pl.DataFrame) else Path(points).name
-    if isinstance(vehicles, VehicleParams):
-        params = vehicles
+    if not isinstance(points, pl.DataFrame) and is_layout(points):
+        layout = open_layout(points)
+        files["points"] = layout.sha256()
+        parts = layout_partitions(layout, opts)
     else:
-        if isinstance(vehicles, (str, Path)):
-            files["vehicles"] = _sha256(Path(vehicles))
-            checked = read_vehicles(vehicles)
-            vname = Path(vehicles).name
-        else:
-            checked, vname = check_vehicles(vehicles, "vehicles"), "vehicles"
-        params = resolve_vehicles(checked, vname, grid_kgco2_per_kwh=grid_kgco2_per_kwh)
-    if not isinstance(points, pl.DataFrame):
-        files["points"] = _sha256(Path(points))
-    source, row_offset = _lazy_points(points, points_name)
+        if not isinstance(points, pl.DataFrame):
+            files["points"] = file_sha256(Path(points))
+        source, row_offset = _lazy_points(points, points_name)
+        parts = _partitions(source, opts, points_name, row_offset)
 
     results: list[PartitionResult] = []
     with ThreadPoolExecutor(max_workers=max(1, opts.workers)) as pool:
         pending: deque[Future[PartitionResult]] = deque()
-        for part, window in _partitions(source, opts, points_name, row_offset):
+        for part, window in parts:
             pending.append(pool.submit(run_partition, part, params, opts, window, points_name))
             while len(pending) >= max(1, opts.workers):  # at most `workers` partitions in memory at once
                 results.append(pending.popleft().result())
@@ -183,6 +260,18 @@ def run_trajectories(
             results.append(pending.popleft().result())
             if progress:
                 progress(len(results))
+    engine = {"name": "polars", "partitions": len(results), "workers": opts.workers}
+    return assemble(results, params, opts, files, engine)
+
+
+def assemble(
+    results: list[PartitionResult],
+    params: VehicleParams,
+    opts: TrajectoryOptions,
+    files: dict[str, str],
+    engine: dict[str, object],
+) -> TrajectoryResult:
+    """Sum the partitions' aggregates (in the order given) into the result: tables, summary and lineage."""
     vehicle_day = _sum([r.vehicle_day for r in results], ["vehicle", "day"], SUMS)
     has = {
         name: params.has[p][params.kind]
@@ -218,6 +307,7 @@ def run_trajectories(
         "factor_sets": params.refs,
         "inputs": files,
         "partitions": len(results),
+        "engine": engine,
     }
     return TrajectoryResult(summary, _nan_to_null(vehicle_day), cells, _nan_to_null(hours), quality, lineage)
 

@@ -23,26 +23,32 @@ name/version, table-set version and hashes, Cf factor set, parameters, grid fact
 Inputs larger than ``options.partition_rows`` are processed in partitions of whole ships
 (:mod:`.partitioning`: row groups of a Parquet file already in MMSI order are read in turn without
 staging; other files are staged by ``hash(mmsi) % n``); each runs through :func:`.kernel.run_partition`,
-on ``options.workers`` threads, and the additive aggregates are summed in partition order.
+on ``options.workers`` threads, and the additive aggregates are summed in partition order. A partitioned
+layout (:mod:`transcarbon.engines.layout`, ``transcarbon ships partition``) is read one MMSI bucket at a time
+(all its days, in input order): memory is bounded by the largest bucket, whatever the input's size.
+
+The steps are public so that another executor (:mod:`transcarbon.engines.spark`) runs the same code:
+:func:`open_inputs`, :func:`ship_arrays_of`, the kernel per partition, and :func:`assemble`.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
+from transcarbon.engines.layout import Layout, file_sha256, is_layout, open_layout
 from transcarbon.engines.ships.aggregation import SUM_COLS, PartitionAggregates
 from transcarbon.engines.ships.ais_readers import read_ais
 from transcarbon.engines.ships.kernel import run_partition
 from transcarbon.engines.ships.options import InventoryOptions
 from transcarbon.engines.ships.params import resolve_ships
-from transcarbon.engines.ships.partitioning import partitions
+from transcarbon.engines.ships.partitioning import AIS_SCHEMA, layout_partitions, partitions
 from transcarbon.engines.ships.registry import read_registry
 from transcarbon.engines.ships.ship_factors import ShipArrays, prepare_ships
 from transcarbon.engines.ships.shore_power_sessions import read_shore_power
@@ -70,20 +76,74 @@ class ShipInventoryResult:
     extra: dict[str, object] = field(default_factory=dict)
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 22):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _frame_hash(df: pl.DataFrame) -> str:
     return (
         hashlib.sha256(df.hash_rows(seed=0).to_numpy().tobytes()).hexdigest()
         if df.height
         else hashlib.sha256(b"").hexdigest()
     )
+
+
+@dataclass
+class ShipInputs:
+    """The opened inputs of a run (:func:`open_inputs`): the AIS rows lazily (or the partitioned layout holding
+    them), the registry, zones and shore-power sessions checked, and the files to hash for the lineage."""
+
+    ais: pl.LazyFrame
+    ais_path: Path | None
+    layout: Layout | None
+    registry: pl.DataFrame | None
+    zones: Zones
+    sessions: pl.DataFrame | None
+    files: dict[str, Path]
+
+
+def open_inputs(
+    ais: str | Path | pl.DataFrame | pl.LazyFrame,
+    ships: str | Path | pl.DataFrame | None,
+    zones: str | Path | Zones | None,
+    shore_power: str | Path | pl.DataFrame | None,
+) -> ShipInputs:
+    """Open and check the inputs (see the module docstring); a folder holding a partitioned layout
+    (:mod:`transcarbon.engines.layout`, written by :func:`.partitioning.write_ais_layout`) is read from it."""
+    files: dict[str, Path] = {}
+    layout = None
+    ais_path = None
+    if isinstance(ais, (str, Path)) and is_layout(ais):
+        layout = open_layout(ais)
+        scan = layout.scan()
+        lf = pl.LazyFrame(schema=AIS_SCHEMA) if scan is None else scan.drop("row")
+    elif isinstance(ais, (str, Path)):
+        ais_path = files["ais"] = Path(ais)
+        lf = read_ais(ais)
+    else:
+        lf = ais.lazy()
+    registry = None
+    if isinstance(ships, (str, Path)):
+        files["ships"] = Path(ships)
+        registry = read_registry(ships)
+    elif ships is not None:
+        registry = ships
+    if isinstance(zones, (str, Path)):
+        files["zones"] = Path(zones)
+        zone_set = read_zones(zones)
+    else:
+        zone_set = zones or Zones()
+    sessions = None
+    if isinstance(shore_power, (str, Path)):
+        files["shore_power"] = Path(shore_power)
+        sessions = read_shore_power(shore_power)
+    elif shore_power is not None:
+        sessions = shore_power
+    return ShipInputs(lf, ais_path, layout, registry, zone_set, sessions, files)
+
+
+def input_hashes(inputs: ShipInputs) -> dict[str, str]:
+    """SHA-256 of each input file (of a layout: its manifest, which lists its files' SHA-256)."""
+    hashes = {k: file_sha256(p) for k, p in inputs.files.items()}
+    if inputs.layout is not None:
+        hashes["ais"] = inputs.layout.sha256()
+    return dict(sorted(hashes.items()))
 
 
 def run_ais_inventory(
@@ -97,71 +157,50 @@ def run_ais_inventory(
     """Run the inventory (see the module docstring for the contract)."""
     opts = options or InventoryOptions()
     tables = load_tables()
-    files: dict[str, Path] = {}
     with ThreadPoolExecutor(max_workers=1) as pool:
-        if isinstance(ais, (str, Path)):
-            files["ais"] = Path(ais)
-            lf = read_ais(ais)
+        inputs = open_inputs(ais, ships, zones, shore_power)
+        hashes = pool.submit(input_hashes, inputs)  # hashed while we compute
+        seen = inputs.ais.select(pl.col("mmsi").drop_nulls().unique()).collect().to_series()
+        ship_arrays, used = ship_arrays_of(seen, inputs.registry, inputs.zones, tables, opts)
+        if inputs.layout is not None:
+            total, parts = layout_partitions(inputs.layout)
         else:
-            lf = ais.lazy()
-        registry = None
-        if isinstance(ships, (str, Path)):
-            files["ships"] = Path(ships)
-            registry = read_registry(ships)
-        elif ships is not None:
-            registry = ships
-        if isinstance(zones, (str, Path)):
-            files["zones"] = Path(zones)
-            zone_set = read_zones(zones)
-        else:
-            zone_set = zones or Zones()
-        sessions = None
-        if isinstance(shore_power, (str, Path)):
-            files["shore_power"] = Path(shore_power)
-            sessions = read_shore_power(shore_power)
-        elif shore_power is not None:
-            sessions = shore_power
-        hashes = {k: pool.submit(_sha256, p) for k, p in files.items()}  # hashed while we compute
-        params_all = resolve_ships(registry, None, tables, opts.boilers_on_shore_power)
-        aggs, intervals, used = _run_partitions(
-            lf, files.get("ais"), registry, params_all, zone_set, sessions, tables, opts, progress
-        )
-        input_hashes = {k: f.result() for k, f in hashes.items()}
-    return _assemble(aggs, intervals, used, registry, sessions, tables, opts, input_hashes)
+            total, parts = partitions(inputs.ais, inputs.ais_path, opts)
+        aggs, intervals = _run_partitions(total, parts, ship_arrays, inputs.zones, inputs.sessions, opts, progress)
+        engine = {"name": "polars", "partitions": total, "workers": opts.workers}
+        return assemble(aggs, intervals, used, inputs, tables, opts, hashes.result(), engine)
+
+
+def ship_arrays_of(
+    seen: pl.Series, registry: pl.DataFrame | None, zone_set: Zones, tables: ShipTables, opts: InventoryOptions
+) -> tuple[ShipArrays, pl.DataFrame]:
+    """Every ship ``seen`` in the input (its distinct MMSIs) resolved once (those absent from the registry get the
+    defaults), its arrays and factors prepared for the zones (shared read-only by all partitions), and the
+    resolved rows of the ships seen."""
+    # one call for the registry and the ships seen that it lacks (a call with neither has no rows to type)
+    params_all = resolve_ships(registry, seen, tables, opts.boilers_on_shore_power)
+    ships = ShipArrays.from_params(params_all)
+    prepare_ships(ships, zone_set)
+    return ships, ships.frame.filter(pl.col("mmsi").is_in(seen.implode()))
 
 
 def _run_partitions(
-    lf: pl.LazyFrame,
-    ais_path: Path | None,
-    registry: pl.DataFrame | None,
-    params_all: pl.DataFrame,
+    total: int,
+    parts: Iterator[pl.DataFrame],
+    ships: ShipArrays,
     zone_set: Zones,
     sessions: pl.DataFrame | None,
-    tables: ShipTables,
     opts: InventoryOptions,
     progress: Callable[[int, int], None] | None,
-) -> tuple[list[PartitionAggregates], list[pl.DataFrame], pl.DataFrame]:
+) -> tuple[list[PartitionAggregates], list[pl.DataFrame]]:
     aggs: list[PartitionAggregates] = []
     ivs: list[pl.DataFrame] = []
-    # every ship of the input is resolved once (those absent from the registry get the defaults), and
-    # its arrays and factors are shared by all partitions
-    seen = lf.select(pl.col("mmsi").drop_nulls().unique()).collect().to_series()
-    missing = seen.filter(~seen.is_in(params_all["mmsi"].implode()))
-    if missing.len():
-        extra = resolve_ships(registry, missing, tables, opts.boilers_on_shore_power)
-        params_all = pl.concat(
-            [params_all, extra.filter(pl.col("mmsi").is_in(missing.implode()))], how="vertical_relaxed"
-        )
-    ships = ShipArrays.from_params(params_all)
-
-    prepare_ships(ships, zone_set)  # shared read-only by the workers from here on
 
     def collect(agg: PartitionAggregates, iv: pl.DataFrame) -> None:
         aggs.append(agg)
         if opts.wants_intervals:
             ivs.append(iv)
 
-    total, parts = partitions(lf, ais_path, opts)
     if progress:
         progress(0, total)
     workers = max(1, min(opts.workers, total))
@@ -182,7 +221,7 @@ def _run_partitions(
             done += 1
             if progress:
                 progress(done, total)
-    return aggs, ivs, ships.frame.filter(pl.col("mmsi").is_in(seen.implode()))
+    return aggs, ivs
 
 
 def _sum_frames(frames: list[pl.DataFrame], keys: list[str]) -> pl.DataFrame:
@@ -209,16 +248,18 @@ def _kwh_basis(metered: float, modelled_used: float) -> str:
     return "metered" if metered > 0 else "none"
 
 
-def _assemble(
+def assemble(
     aggs: list[PartitionAggregates],
     intervals: list[pl.DataFrame],
     used: pl.DataFrame,
-    registry: pl.DataFrame | None,
-    sessions: pl.DataFrame | None,
+    inputs: ShipInputs,
     tables: ShipTables,
     opts: InventoryOptions,
     input_hashes: dict[str, str],
+    engine: dict[str, object],
 ) -> ShipInventoryResult:
+    """Sum the partitions' aggregates (in the order given) into the result: tables, summary and lineage."""
+    registry, sessions = inputs.registry, inputs.sessions
     sdm = _sum_frames([a.ship_day_mode for a in aggs], ["mmsi", "day", "mode"]).sort("mmsi", "day", "mode")
     calls = pl.concat([a.calls for a in aggs], how="vertical_relaxed").sort("mmsi", "arrival")
     zagg = _sum_frames([a.zones for a in aggs], ["zone_id", "zone_kind"]).sort("zone_id")
@@ -293,6 +334,7 @@ def _assemble(
         "registry_sha256": input_hashes.get("ships") or (_frame_hash(registry) if registry is not None else None),
         "tables": tables.ref,
         "parameters": opts.as_dict(),
+        "engine": engine,
         "grid_factor": {
             "region_asked": lookup.region_asked,
             "year_asked": lookup.year_asked,

@@ -6,7 +6,9 @@ each can run through :func:`.kernel.run_partition` with bounded memory:
   of row groups read in turn (no staging), the rows of a ship that continues into the next row group
   carried over;
 - a frame in memory: split by hash(mmsi) in memory;
-- anything else: staged (streaming) into Parquet partitions by hash(mmsi), then read one by one.
+- anything else: staged (streaming) into Parquet partitions by hash(mmsi), then read one by one;
+- a partitioned layout (:mod:`transcarbon.engines.layout`, :func:`write_ais_layout`): one MMSI bucket (all its
+  days) at a time, rows in input order.
 """
 
 from __future__ import annotations
@@ -17,7 +19,21 @@ from pathlib import Path
 
 import polars as pl
 
+from transcarbon.engines.layout import Layout, file_sha256, in_input_order, write_layout
+from transcarbon.engines.ships.ais_readers import read_ais
 from transcarbon.engines.ships.options import InventoryOptions
+
+AIS_SCHEMA: dict[str, pl.DataType] = {
+    "mmsi": pl.Int64(),
+    "ts": pl.Datetime("us", "UTC"),
+    "lon": pl.Float64(),
+    "lat": pl.Float64(),
+    "sog_kn": pl.Float64(),
+    "draught_m": pl.Float64(),
+}
+"""The normalised AIS columns (:func:`.ais_readers.read_ais`), as the layout stores them (with ``row``)."""
+BUCKET_ROWS = 1_000_000
+"""Default rows per MMSI bucket of a layout: a bucket (all its days) is the ship engine's unit of work."""
 
 MIN_PARALLEL_ROWS = 250_000
 """Inputs of at least twice this many rows are split for the worker threads even when they fit in one
@@ -110,3 +126,34 @@ def _staged(lf: pl.LazyFrame, part: pl.Expr) -> Iterator[pl.DataFrame]:
         lf.with_columns(part).sink_parquet(pl.PartitionBy(tmp, key="__part", include_key=False), mkdir=True)
         for d in sorted(Path(tmp).iterdir()):
             yield pl.read_parquet(d if d.is_file() else str(d / "*.parquet"))
+
+
+def write_ais_layout(ais: str | Path, out: str | Path, bucket_rows: int = BUCKET_ROWS) -> Layout:
+    """Normalise an AIS file (:func:`.ais_readers.read_ais`) into the partitioned layout under ``out``: UTC days,
+    ``ceil(rows / bucket_rows)`` MMSI buckets (so that a bucket holds about ``bucket_rows`` fixes)."""
+    p = Path(ais)
+    lf = read_ais(p)
+    rows = lf.select(pl.len()).collect().item()
+    return write_layout(
+        lf,
+        out,
+        kind="ais",
+        key="mmsi",
+        buckets=max(1, -(-rows // max(1, bucket_rows))),
+        day=pl.col("ts").dt.date(),
+        day_basis="utc",
+        source={"name": p.name, "sha256": file_sha256(p)},
+    )
+
+
+def layout_partitions(layout: Layout) -> tuple[int, Iterator[pl.DataFrame]]:
+    """The layout's non-empty MMSI buckets, each read whole (all days) and put back in input order."""
+    buckets = sorted({int(str(f["bucket"])) for f in layout.files.values() if int(str(f["rows"]))})
+
+    def read() -> Iterator[pl.DataFrame]:
+        for b in buckets:
+            lf = layout.scan(bucket=b)
+            if lf is not None:
+                yield in_input_order(lf.collect())
+
+    return len(buckets), read()

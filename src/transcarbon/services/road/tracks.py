@@ -25,9 +25,11 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from transcarbon.engines.road import RoadInputError, TrajectoryOptions, TrajectoryResult, run_trajectories
+from transcarbon.engines.road.driver import write_points_layout
 from transcarbon.engines.road.gtfs import GtfsResult, run_gtfs
 from transcarbon.factors.library import FactorLibrary, GridLookup
 from transcarbon.services import audit
+from transcarbon.services.big_data import Engine, LayoutWritten, OutInUse, spark_refusals, written
 from transcarbon.services.factor_sets import library_refusals
 from transcarbon.services.inventory_runs import code_version
 from transcarbon.store.models import CalculationRun
@@ -55,14 +57,42 @@ def grid_factor(region: str, year: int | None) -> GridLookup:
 
 
 def compute_trajectories(
-    points: Path, vehicles: Path, *, grid_region: str = "CN-JS", grid_year: int | None = None
+    points: Path | str,
+    vehicles: Path,
+    *,
+    grid_region: str = "CN-JS",
+    grid_year: int | None = None,
+    engine: Engine = "polars",
+    spark_master: str | None = None,
 ) -> tuple[TrajectoryResult, GridLookup]:
-    """The trajectory result of the two files, not stored; :class:`RoadFilesRefused` for a bad file."""
+    """The trajectory result of the two files (``points``: a file or a partitioned layout, :func:`partition_points`),
+    not stored, computed by ``engine`` (``polars`` here, ``spark`` on ``spark_master``); :class:`RoadFilesRefused`
+    for a bad file, :class:`EngineUnavailable` when Spark cannot run."""
     grid = grid_factor(grid_region, grid_year)
     try:
+        if engine == "spark":
+            from transcarbon.engines.spark import run_trajectories_spark
+
+            with spark_refusals():
+                result = run_trajectories_spark(
+                    points, vehicles, TrajectoryOptions(), grid_kgco2_per_kwh=grid.kgco2_per_kwh, master=spark_master
+                )
+            return result, grid
         return run_trajectories(points, vehicles, TrajectoryOptions(), grid_kgco2_per_kwh=grid.kgco2_per_kwh), grid
     except RoadInputError as exc:
         raise RoadFilesRefused(str(exc)) from exc
+
+
+def partition_points(points: Path, out: Path, bucket_rows: int = 1_000_000) -> LayoutWritten:
+    """Check trajectory points and write them into the partitioned layout under ``out`` (local days × vehicle
+    buckets of about ``bucket_rows`` points a day), for either engine. :class:`RoadFilesRefused` for a bad file,
+    :class:`OutInUse` when ``out`` is not empty."""
+    try:
+        return written(write_points_layout(points, out, bucket_rows=bucket_rows))
+    except RoadInputError as exc:
+        raise RoadFilesRefused(str(exc)) from exc
+    except FileExistsError as exc:
+        raise OutInUse(str(out)) from exc
 
 
 def compute_gtfs(
@@ -128,7 +158,7 @@ def _record(
         fingerprint=fingerprint,
         method_version=f"{lineage['method']}/{lineage['method_version']}",
         code_version=code_version(),
-        parameters={**params, "inputs_sha256": inputs},
+        parameters={**params, "inputs_sha256": inputs, "engine": lineage.get("engine")},
         factor_sets=factor_sets,
         fallbacks=[{"grid": list(grid.fallbacks)}] if grid.fallbacks else [],
         input_hash=audit.content_hash(inputs),
