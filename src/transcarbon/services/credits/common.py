@@ -48,6 +48,17 @@ class CreditsContext:
         )
 
 
+_contexts: dict[int, tuple[CityConfig, CreditsContext]] = {}
+
+
+def context(city: CityConfig) -> CreditsContext:
+    """The city's :class:`CreditsContext`, resolved once per city object."""
+    found = _contexts.get(id(city))
+    if found is None or found[0] is not city:
+        found = _contexts[id(city)] = (city, CreditsContext.of(city))
+    return found[1]
+
+
 def pseudonym(user_ref: str) -> str:
     """The keyed hash of a user's reference (HMAC-SHA256 under the credits key): the account's only link to a
     person. The same reference gives the same pseudonym whichever partner sends it."""

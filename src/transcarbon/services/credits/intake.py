@@ -21,6 +21,7 @@ import polars as pl
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
+from transcarbon.factors.bounds import physical_bounds
 from transcarbon.methods.credits import trip_points, trip_reduction_kg
 from transcarbon.methods.credits_rules import CREDITED, REJECTED, REJECTING, RULES, Trips, evaluate
 from transcarbon.services.chain import canonical_json
@@ -37,6 +38,16 @@ from transcarbon.services.credits.common import (
 from transcarbon.store.models_credits import CreditAccount, CreditConsent, CreditFare, CreditPartner, CreditTrip
 
 SCENES = ("transit", "cycling", "walking", "carpool")
+MAX_BATCH = 1000
+"""The most trips (or fare records) one batch request may carry."""
+
+
+def trip_bounds() -> tuple[float, float]:
+    """The longest trip accepted at intake: (distance [km], duration [h]), from ``data/bounds/physical.csv``."""
+    bounds = physical_bounds()
+    return bounds["trip_distance_km"].max, bounds["trip_duration_h"].max
+
+
 KEPT_EVIDENCE = ("navigated",)
 """The only evidence kept (minimum data): whether the trip was navigated (GPS-traced)."""
 

@@ -25,6 +25,8 @@ from transcarbon.services.credits.common import PURPOSE, CreditsError, account, 
 from transcarbon.services.credits.ledger import lock
 from transcarbon.store.models_credits import CreditPartner
 
+__all__ = ["KINDS", "MAX_SKEW_S", "CreditPartner", "add_partner", "authenticate", "list_partners", "set_active", "sign"]
+
 MAX_SKEW_S = 300
 KINDS = ("maas", "transit_card", "bike_share")
 

@@ -68,7 +68,7 @@ def catalogue(session: Session) -> list[dict[str, Any]]:
     ]
 
 
-def _user(session: Session, user_ref: str) -> CreditAccount:
+def user_account(session: Session, user_ref: str) -> CreditAccount:
     acct = account(session, "user", pseudonym(user_ref), create=False)
     if acct is None:
         raise CreditsError(404, "credits.no_account")
@@ -90,7 +90,7 @@ def redeem(
     ref = f"redeem:{partner.id}:{idempotency_key}"
     if (done := _replayed(session, ref)) is not None:
         return done
-    acct = _user(session, user_ref)
+    acct = user_account(session, user_ref)
     item = session.get(CreditCatalogueItem, item_id)
     if item is None or item.kind != "reward" or not item.active:
         raise CreditsError(404, "credits.no_item", id=item_id)
@@ -115,7 +115,7 @@ def donate(
     ref = f"donate:{partner.id}:{idempotency_key}"
     if (done := _replayed(session, ref)) is not None:
         return done
-    acct = _user(session, user_ref)
+    acct = user_account(session, user_ref)
     item = session.get(CreditCatalogueItem, item_id)
     if item is None or item.kind != "project" or not item.active:
         raise CreditsError(404, "credits.no_item", id=item_id)
