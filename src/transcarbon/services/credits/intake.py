@@ -14,11 +14,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from functools import cached_property
+from typing import Any, cast
 
 import numpy as np
 import polars as pl
-from sqlalchemy import and_, select, update
+from sqlalchemy import Table, and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from transcarbon.factors.bounds import physical_bounds
@@ -37,6 +38,9 @@ from transcarbon.services.credits.common import (
 )
 from transcarbon.store.models_credits import CreditAccount, CreditConsent, CreditFare, CreditPartner, CreditTrip
 
+_TRIPS = cast(Table, CreditTrip.__table__)
+_CONSENTS = cast(Table, CreditConsent.__table__)
+_FARES = cast(Table, CreditFare.__table__)
 SCENES = ("transit", "cycling", "walking", "carpool")
 MAX_BATCH = 1000
 """The most trips (or fare records) one batch request may carry."""
@@ -74,20 +78,29 @@ class TripInput:
             "evidence": self.evidence,
         }
 
-    @property
+    @cached_property
     def body_hash(self) -> str:
         return hashlib.sha256(canonical_json(self.body()).encode("utf-8")).hexdigest()
 
 
-def answer(trip: CreditTrip) -> dict[str, Any]:
+_ANSWER_FIELDS = ("id", "status", "reduction_kg", "points", "reason", "pending_reason")
+
+
+def as_row(trip: CreditTrip) -> dict[str, Any]:
+    """A stored trip as the plain row the intake works with."""
+    return {c.key: getattr(trip, c.key) for c in CreditTrip.__table__.columns}
+
+
+def answer(trip: CreditTrip | dict[str, Any]) -> dict[str, Any]:
     """The answer of the intake contract: trip id, status, reduction [kg], points and, when any, the reason."""
+    row = trip if isinstance(trip, dict) else as_row(trip)
     out: dict[str, Any] = {
-        "trip_id": trip.id,
-        "status": trip.status,
-        "reduction_kg": round(trip.reduction_kg, 6),
-        "points": int(trip.points),
+        "trip_id": row["id"],
+        "status": row["status"],
+        "reduction_kg": round(float(row["reduction_kg"]), 6),
+        "points": int(row["points"]),
     }
-    reason = trip.reason or trip.pending_reason
+    reason = row["reason"] or row["pending_reason"]
     if reason:
         out["reason"] = reason
     return out
@@ -141,11 +154,11 @@ def submit_trips(
             first_of_key[it.idempotency_key] = i
             fresh.append(i)
     trips = _credit(session, ctx, partner, [items[i] for i in fresh], head, now) if fresh else []
-    by_key = {t.idempotency_key: t for t in trips}
+    by_key = {t["idempotency_key"]: t for t in trips}
     for i, it in enumerate(items):
         if results[i] is None:
             trip = by_key[it.idempotency_key]
-            results[i] = answer(trip) if trip.body_hash == it.body_hash else _refused(409, "credits.key_reused")
+            results[i] = answer(trip) if trip["body_hash"] == it.body_hash else _refused(409, "credits.key_reused")
     return [r for r in results if r is not None]
 
 
@@ -245,6 +258,7 @@ def match_fares(trips: pl.DataFrame, fares: pl.DataFrame, window_s: int) -> pl.D
         by=["user", "mode"],
         strategy="nearest",
         tolerance=window_s,
+        check_sortedness=False,  # sorted just above; polars cannot check it within groups
     )
     first = joined.filter(pl.col("fare_id").is_not_null()).sort("row").unique("fare_id", keep="first")
     return trips.select("row").join(first.select("row", "fare_id"), on="row", how="left")
@@ -257,11 +271,12 @@ def _credit(
     items: list[TripInput],
     head: Any,
     now: datetime,
-) -> list[CreditTrip]:
+) -> list[dict[str, Any]]:
     method = ctx.method
     codes = method.mode_codes
-    accounts = user_accounts(session, [pseudonym(it.user_ref) for it in items])
-    acct_ids = [accounts[pseudonym(it.user_ref)].id for it in items]
+    names = {ref: pseudonym(ref) for ref in {it.user_ref for it in items}}
+    accounts = user_accounts(session, list(names.values()))
+    acct_ids = [accounts[names[it.user_ref]].id for it in items]
     consents = _consented(session, sorted(set(acct_ids)))
     consent = np.array(
         [(a, method.scene_of(it.mode) or "") in consents for a, it in zip(acct_ids, items, strict=True)], dtype=bool
@@ -328,7 +343,7 @@ def _credit(
     mode_ef = np.array([method.modes[it.mode].ef_kgco2_per_pkm for it in items])
     reduction = np.round(trip_reduction_kg(method.baseline_ef, mode_ef, dist), 6)
     points = trip_points(reduction, method.points_per_kg)
-    created: list[CreditTrip] = []
+    created: list[dict[str, Any]] = []
     for i, it in enumerate(items):
         kept_data = bool(consent[i])
         why: str | None = RULES[reason[i]] if reason[i] >= 0 else None
@@ -339,48 +354,59 @@ def _credit(
             if kept_data
             else {"consent": "missing"}
         )
-        credited_value = st != "rejected"
+        valued = st != "rejected"
         created.append(
-            CreditTrip(
-                partner_id=partner.id,
-                idempotency_key=it.idempotency_key,
-                body_hash=it.body_hash,
-                account_id=acct_ids[i],
-                mode=it.mode,
-                day=_day_text(int(days[i])) if kept_data else None,
-                distance_km=it.distance_km if kept_data else None,
-                started_at=it.started_at if kept_data else None,
-                ended_at=it.ended_at if kept_data else None,
-                evidence={k: it.evidence[k] for k in KEPT_EVIDENCE if k in it.evidence}
+            {
+                "partner_id": partner.id,
+                "idempotency_key": it.idempotency_key,
+                "body_hash": it.body_hash,
+                "account_id": acct_ids[i],
+                "mode": it.mode,
+                "day": _day_text(int(days[i])) if kept_data else None,
+                "distance_km": it.distance_km if kept_data else None,
+                "started_at": it.started_at if kept_data else None,
+                "ended_at": it.ended_at if kept_data else None,
+                "evidence": {k: it.evidence[k] for k in KEPT_EVIDENCE if k in it.evidence}
                 if kept_data and it.evidence
                 else None,
-                status=st,
-                pending_reason=why if st == "pending" else None,
-                reason=(why if st == "rejected" else None) if kept_data else "no_consent",
-                reduction_kg=float(reduction[i]) if credited_value else 0.0,
-                points=int(points[i]) if credited_value else 0,
-                methodology_version=method.version,
-                methodology_hash=method.hash,
-                baseline_kind=method.baseline_kind,
-                baseline_ef=method.baseline_ef,
-                mode_ef=float(mode_ef[i]),
-                rules_version=method.rules_version,
-                verdicts=verdict,
-                created_at=now,
-            )
+                "status": st,
+                "pending_reason": why if st == "pending" else None,
+                "reason": (why if st == "rejected" else None) if kept_data else "no_consent",
+                "reduction_kg": float(reduction[i]) if valued else 0.0,
+                "points": int(points[i]) if valued else 0,
+                "methodology_version": method.version,
+                "methodology_hash": method.hash,
+                "baseline_kind": method.baseline_kind,
+                "baseline_ef": method.baseline_ef,
+                "mode_ef": float(mode_ef[i]),
+                "rules_version": method.rules_version,
+                "verdicts": verdict,
+                "appeal_status": None,
+                "appeal_text": None,
+                "decided_by": None,
+                "created_at": now,
+                "decided_at": None,
+            }
         )
-    session.add_all(created)
-    session.flush()
-    fare_links = [{"fid": int(matched[i]), "tid": created[i].id} for i in range(len(items)) if matched[i] >= 0]
+    last = session.scalar(select(func.max(CreditTrip.id))) or 0  # trips are inserted only with the head held
+    session.execute(insert(_TRIPS), created)
+    ids = dict(
+        session.execute(
+            select(CreditTrip.idempotency_key, CreditTrip.id).where(
+                CreditTrip.id > last, CreditTrip.partner_id == partner.id
+            )
+        ).all()
+    )
+    for row in created:
+        row["id"] = ids[row["idempotency_key"]]
+    fare_links = [{"fid": int(matched[i]), "tid": created[i]["id"]} for i in range(len(items)) if matched[i] >= 0]
     if fare_links:
         _link_fares(session, fare_links)
-    post_credits(session, head, [t for t in created if t.status == "credited"], now)
+    post_credits(session, head, [t for t in created if t["status"] == "credited"], now)
     return created
 
 
 def _link_fares(session: Session, links: list[dict[str, int]]) -> None:
-    from sqlalchemy import bindparam
-
     table = CreditFare.__table__
     session.execute(
         update(table).where(table.c.id == bindparam("fid")).values(matched_trip_id=bindparam("tid")),  # type: ignore[arg-type]
@@ -388,9 +414,9 @@ def _link_fares(session: Session, links: list[dict[str, int]]) -> None:
     )
 
 
-def post_credits(session: Session, head: Any, trips: list[CreditTrip], now: datetime) -> None:
-    """One credit posting (pool → user) per credited trip with points."""
-    earning = [t for t in trips if t.points > 0 and t.account_id is not None]
+def post_credits(session: Session, head: Any, trips: list[dict[str, Any]], now: datetime) -> None:
+    """One credit posting (pool → user) per credited trip (a row, :func:`as_row`) with points."""
+    earning = [t for t in trips if t["points"] > 0 and t["account_id"] is not None]
     if not earning:
         return
     pool = account(session, "pool", POOL_REF)
@@ -402,11 +428,11 @@ def post_credits(session: Session, head: Any, trips: list[CreditTrip], now: date
             ledger.Posting(
                 "credit",
                 pool.id,
-                int(t.account_id or 0),
-                int(t.points),
-                f"credit:trip:{t.id}",
-                t.id,
-                {"mode": t.mode, "reduction_kg": t.reduction_kg, "methodology": t.methodology_version},
+                int(t["account_id"]),
+                int(t["points"]),
+                f"credit:trip:{t['id']}",
+                t["id"],
+                {"mode": t["mode"], "reduction_kg": t["reduction_kg"], "methodology": t["methodology_version"]},
             )
             for t in earning
         ],
@@ -421,20 +447,47 @@ def set_consent(
     session: Session, ctx: CreditsContext, partner: CreditPartner, user_ref: str, scene: str, granted: bool
 ) -> dict[str, Any]:
     """Record a user's consent to a scene (opening the account if new); the latest decision counts."""
-    if scene not in SCENES:
+    set_consents(session, partner, [(user_ref, scene, granted)])
+    return {"scene": scene, "granted": granted}
+
+
+def set_consents(session: Session, partner: CreditPartner, decisions: list[tuple[str, str, bool]]) -> int:
+    """Record users' decisions (user reference, scene, granted), opening new accounts; returns how many."""
+    bad = sorted({scene for _, scene, _ in decisions} - set(SCENES))
+    if bad:
         raise CreditsError(422, "credits.unknown_scene", scenes=", ".join(SCENES))
     ledger.lock(session)
-    acct = user_accounts(session, [pseudonym(user_ref)])[pseudonym(user_ref)]
-    row = session.scalars(
-        select(CreditConsent).where(CreditConsent.account_id == acct.id, CreditConsent.scene == scene)
-    ).first()
-    if row is None:
-        row = CreditConsent(account_id=acct.id, scene=scene, granted=granted, partner_id=partner.id, at=now_utc())
-        session.add(row)
-    else:
-        row.granted, row.partner_id, row.at = granted, partner.id, now_utc()
-    session.flush()
-    return {"scene": scene, "granted": granted}
+    names = [pseudonym(ref) for ref, _, _ in decisions]
+    accounts = user_accounts(session, names)
+    latest = {(accounts[n].id, scene): granted for n, (_, scene, granted) in zip(names, decisions, strict=True)}
+    ids = sorted({a for a, _ in latest})
+    known: set[tuple[int, str]] = set()
+    for i in range(0, len(ids), 500):
+        rows = session.execute(
+            select(CreditConsent.account_id, CreditConsent.scene).where(CreditConsent.account_id.in_(ids[i : i + 500]))
+        )
+        known.update((acct, scene) for acct, scene in rows)
+    at = now_utc()
+    rows = [
+        {"account_id": a, "scene": sc, "granted": g, "partner_id": partner.id, "at": at}
+        for (a, sc), g in latest.items()
+    ]
+    table = CreditConsent.__table__
+    changed = [r for r in rows if (r["account_id"], r["scene"]) in known]
+    if changed:
+        session.execute(
+            update(table)  # type: ignore[arg-type]  # a Table: executemany by (account, scene)
+            .where(table.c.account_id == bindparam("acct"), table.c.scene == bindparam("sc"))
+            .values(granted=bindparam("g"), partner_id=bindparam("p"), at=bindparam("t")),
+            [
+                {"acct": r["account_id"], "sc": r["scene"], "g": r["granted"], "p": r["partner_id"], "t": at}
+                for r in changed
+            ],
+        )
+    new = [r for r in rows if (r["account_id"], r["scene"]) not in known]
+    if new:
+        session.execute(insert(_CONSENTS), new)
+    return len(rows)
 
 
 @dataclass(frozen=True)
@@ -468,25 +521,25 @@ def record_fares(
         )
     )
     accounts = user_accounts(session, [pseudonym(f.user_ref) for f in fares])
-    new: list[CreditFare] = []
+    new: list[dict[str, Any]] = []
     for f in fares:
         if f.fare_ref in known:
             continue
         known.add(f.fare_ref)
-        acct = accounts[pseudonym(f.user_ref)]
         new.append(
-            CreditFare(
-                partner_id=partner.id,
-                fare_ref=f.fare_ref,
-                account_id=acct.id,
-                mode=f.mode,
-                tapped_at=f.tapped_at,
-                created_at=now,
-            )
+            {
+                "partner_id": partner.id,
+                "fare_ref": f.fare_ref,
+                "account_id": accounts[pseudonym(f.user_ref)].id,
+                "mode": f.mode,
+                "tapped_at": f.tapped_at,
+                "matched_trip_id": None,
+                "created_at": now,
+            }
         )
-    session.add_all(new)
-    session.flush()
-    credited = match_pending(session, ctx, head, now=now, account_ids=sorted({f.account_id for f in new}))
+    if new:
+        session.execute(insert(_FARES), new)
+    credited = match_pending(session, ctx, head, now=now, account_ids=sorted({f["account_id"] for f in new}))
     return {"stored": len(new), "skipped": len(fares) - len(new), "trips_credited": credited["credited"]}
 
 
@@ -507,54 +560,75 @@ def match_pending(
         if not account_ids:
             return {"credited": 0, "review": 0, "expired": 0}
         cond.append(CreditTrip.account_id.in_(account_ids))
-    pending = list(session.scalars(select(CreditTrip).where(and_(*cond)).order_by(CreditTrip.id)))
+    cols = [_TRIPS.c[k] for k in ("id", "account_id", "mode", "started_at", "verdicts", "points", "reduction_kg")]
+    pending = [
+        dict(r) for r in session.execute(select(*cols, _TRIPS.c.methodology_version).where(and_(*cond))).mappings()
+    ]
     if not pending:
         return {"credited": 0, "review": 0, "expired": 0}
+    pending.sort(key=lambda r: r["id"])
     window = method.fare_match_minutes * 60
-    starts = [t.started_at for t in pending if t.started_at is not None]
+    starts = [t["started_at"] for t in pending if t["started_at"] is not None]
     fares = _fares(
         session,
-        sorted({int(t.account_id or 0) for t in pending}),
+        sorted({int(t["account_id"] or 0) for t in pending}),
         min(starts) - timedelta(seconds=window),
         max(starts) + timedelta(seconds=window),
     )
     frame = pl.DataFrame(
         {
             "row": list(range(len(pending))),
-            "user": [t.account_id for t in pending],
-            "mode": [t.mode for t in pending],
-            "start_s": [int(t.started_at.timestamp()) if t.started_at else 0 for t in pending],
+            "user": [t["account_id"] for t in pending],
+            "mode": [t["mode"] for t in pending],
+            "start_s": [int(t["started_at"].timestamp()) if t["started_at"] else 0 for t in pending],
         },
         schema={"row": pl.Int64, "user": pl.Int64, "mode": pl.String, "start_s": pl.Int64},
     )
     found = dict(match_fares(frame, fares, window).filter(pl.col("fare_id").is_not_null()).iter_rows())
     claim = timedelta(days=method.claim_window_days)
-    credited: list[CreditTrip] = []
-    counts = {"credited": 0, "review": 0, "expired": 0}
+    changes: list[dict[str, Any]] = []
+    credited: list[dict[str, Any]] = []
     links: list[dict[str, int]] = []
     for row, trip in enumerate(pending):
-        verdicts = dict(trip.verdicts)
+        verdicts = dict(trip["verdicts"])
+        change = {"tid": trip["id"], "st": "pending", "pr": "fare_match", "rs": None, "at": None}
+        change |= {"red": trip["reduction_kg"], "pts": trip["points"]}
         if row in found:
-            links.append({"fid": int(found[row]), "tid": trip.id})
+            links.append({"fid": int(found[row]), "tid": trip["id"]})
             verdicts["fare_match"] = "pass"
-            trip.verdicts = verdicts
             if verdicts.get("review") == "hold":
-                trip.pending_reason = "review"
-                counts["review"] += 1
+                change["pr"] = "review"
             else:
-                trip.status, trip.pending_reason, trip.decided_at = "credited", None, now
-                credited.append(trip)
-                counts["credited"] += 1
-        elif trip.started_at is not None and trip.started_at + claim < now:
+                change |= {"st": "credited", "pr": None, "at": now}
+                credited.append(trip | {"status": "credited"})
+        elif trip["started_at"] is not None and trip["started_at"] + claim < now:
             verdicts["fare_match"] = "reject"
-            trip.verdicts = verdicts
-            trip.status, trip.pending_reason, trip.reason = "rejected", None, "fare_unmatched"
-            trip.reduction_kg, trip.points, trip.decided_at = 0.0, 0, now
-            counts["expired"] += 1
-    session.flush()
+            change |= {"st": "rejected", "pr": None, "rs": "fare_unmatched", "at": now, "red": 0.0, "pts": 0}
+        else:
+            continue
+        changes.append(change | {"vd": verdicts})
+    if changes:
+        session.execute(
+            update(_TRIPS)
+            .where(_TRIPS.c.id == bindparam("tid"))
+            .values(
+                status=bindparam("st"),
+                pending_reason=bindparam("pr"),
+                reason=bindparam("rs"),
+                decided_at=bindparam("at"),
+                reduction_kg=bindparam("red"),
+                points=bindparam("pts"),
+                verdicts=bindparam("vd"),
+            ),
+            changes,
+        )
     if links:
         _link_fares(session, links)
     post_credits(session, head, credited, now)
+    counts = {"credited": len(credited), "review": 0, "expired": 0}
+    for c in changes:
+        counts["review"] += c["pr"] == "review"
+        counts["expired"] += c["rs"] == "fare_unmatched"
     return counts
 
 

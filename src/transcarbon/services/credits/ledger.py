@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from transcarbon.services import chain, keys
@@ -116,7 +116,7 @@ def post(session: Session, head: CreditLedgerHead, postings: list[Posting], *, a
         deltas[p.debit] -= p.points
         deltas[p.credit] += p.points
         next_id += 1
-    session.execute(insert(CreditLedgerEntry), rows)
+    session.execute(insert(cast(Table, CreditLedgerEntry.__table__)), rows)
     session.execute(
         update(CreditAccount.__table__)  # type: ignore[arg-type]  # a Table: executemany by primary key
         .where(CreditAccount.__table__.c.id == bindparam("acct"))

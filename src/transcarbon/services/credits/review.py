@@ -20,7 +20,7 @@ from transcarbon.methods.credits import trip_points, trip_reduction_kg
 from transcarbon.services import audit
 from transcarbon.services.credits import ledger
 from transcarbon.services.credits.common import POOL_REF, CreditsError, account, now_utc
-from transcarbon.services.credits.intake import answer, post_credits
+from transcarbon.services.credits.intake import answer, as_row, post_credits
 from transcarbon.store.models_credits import CreditLedgerEntry, CreditPartner, CreditTrip
 
 FORMULA = "reduction_kg = max(0, baseline_ef - mode_ef) * distance_km; points = floor(reduction_kg * points_per_kg)"
@@ -120,7 +120,7 @@ def decide(
         trip.status, trip.pending_reason, trip.reason = "credited", None, None
         trip.appeal_status = "granted" if appealed else trip.appeal_status
         session.flush()
-        post_credits(session, head, [trip], now)
+        post_credits(session, head, [as_row(trip)], now)
     else:
         trip.status, trip.pending_reason = "rejected", None
         trip.reason = trip.reason if appealed else "review_rejected"
@@ -183,3 +183,13 @@ def reverse(session: Session, trip_id: int, *, actor: str, note: str, now: datet
         details={"note": note[:500]},
     )
     return answer(trip)
+
+
+def first_trip(session: Session, *, status: str, reason: str | None = None, mode: str | None = None) -> int | None:
+    """The id of the oldest trip with this status (and reason, mode), or None."""
+    cond = [CreditTrip.status == status]
+    if reason is not None:
+        cond.append(CreditTrip.reason == reason)
+    if mode is not None:
+        cond.append(CreditTrip.mode == mode)
+    return session.scalars(select(CreditTrip.id).where(*cond).order_by(CreditTrip.id).limit(1)).first()
