@@ -17,7 +17,6 @@ from transcarbon.services.credits import intake, ledger, review
 from transcarbon.services.credits.common import CreditsError
 from transcarbon.store.models_credits import CreditAccount, CreditLedgerEntry, CreditTrip
 
-
 __all__ = ["credits"]  # the fixture
 
 
