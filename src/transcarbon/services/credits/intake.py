@@ -407,10 +407,8 @@ def _credit(
 
 
 def _link_fares(session: Session, links: list[dict[str, int]]) -> None:
-    table = CreditFare.__table__
     session.execute(
-        update(table).where(table.c.id == bindparam("fid")).values(matched_trip_id=bindparam("tid")),  # type: ignore[arg-type]
-        links,
+        update(_FARES).where(_FARES.c.id == bindparam("fid")).values(matched_trip_id=bindparam("tid")), links
     )
 
 
@@ -463,20 +461,20 @@ def set_consents(session: Session, partner: CreditPartner, decisions: list[tuple
     ids = sorted({a for a, _ in latest})
     known: set[tuple[int, str]] = set()
     for i in range(0, len(ids), 500):
-        rows = session.execute(
+        found = session.execute(
             select(CreditConsent.account_id, CreditConsent.scene).where(CreditConsent.account_id.in_(ids[i : i + 500]))
         )
-        known.update((acct, scene) for acct, scene in rows)
+        known.update((acct, scene) for acct, scene in found)
     at = now_utc()
     rows = [
         {"account_id": a, "scene": sc, "granted": g, "partner_id": partner.id, "at": at}
         for (a, sc), g in latest.items()
     ]
-    table = CreditConsent.__table__
+    table = _CONSENTS
     changed = [r for r in rows if (r["account_id"], r["scene"]) in known]
     if changed:
         session.execute(
-            update(table)  # type: ignore[arg-type]  # a Table: executemany by (account, scene)
+            update(table)  # executemany by (account, scene)
             .where(table.c.account_id == bindparam("acct"), table.c.scene == bindparam("sc"))
             .values(granted=bindparam("g"), partner_id=bindparam("p"), at=bindparam("t")),
             [

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, case, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from transcarbon.services import chain, keys
@@ -117,16 +117,25 @@ def post(session: Session, head: CreditLedgerHead, postings: list[Posting], *, a
         deltas[p.credit] += p.points
         next_id += 1
     session.execute(insert(cast(Table, CreditLedgerEntry.__table__)), rows)
-    session.execute(
-        update(CreditAccount.__table__)  # type: ignore[arg-type]  # a Table: executemany by primary key
-        .where(CreditAccount.__table__.c.id == bindparam("acct"))
-        .values(balance_points=CreditAccount.__table__.c.balance_points + bindparam("delta")),
-        [{"acct": a, "delta": d} for a, d in deltas.items() if d],
-    )
+    moved = {a: d for a, d in deltas.items() if d}
+    accounts = cast(Table, CreditAccount.__table__)
+    for chunk in _chunks(sorted(moved), 2000):  # one statement per chunk: balance + CASE id WHEN … THEN delta
+        session.execute(
+            update(accounts)
+            .where(accounts.c.id.in_(chunk))
+            .values(
+                balance_points=accounts.c.balance_points
+                + case({a: moved[a] for a in chunk}, value=accounts.c.id, else_=0)
+            )
+        )
     head.last_id, head.last_hash = rows[-1]["id"], rows[-1]["hash"]
     head.key_id, head.mac = key.id, chain.head_mac(key, head.last_id, head.last_hash)
     session.flush()
     return [r["id"] for r in rows]
+
+
+def _chunks(values: list[int], size: int) -> list[list[int]]:
+    return [values[i : i + size] for i in range(0, len(values), size)]
 
 
 @dataclass
