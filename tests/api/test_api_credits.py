@@ -18,6 +18,11 @@ from transcarbon.services.database import Database
 API = "/api/v1/credits"
 
 
+def now_s() -> int:
+    """The clock in Unix seconds (to sign with a stale or a future timestamp)."""
+    return int(time.time())
+
+
 class Partner:
     def __init__(self, platform: Platform, key: str, secret: str):
         self.p, self.key, self.secret = platform, key, secret
@@ -87,9 +92,9 @@ def test_authentication_refusals(api: tuple[Platform, Partner, Partner]) -> None
     platform, maas, _ = api
     wrong = maas.post("/trips", WALK, "t-1", secret="0" * 64)
     assert wrong.status_code == 401 and wrong.json()["type"].endswith("credits.bad_signature")
-    stale = maas.post("/trips", WALK, "t-1", ts=int(time.time()) - 301)
+    stale = maas.post("/trips", WALK, "t-1", ts=now_s() - 301)
     assert stale.status_code == 401 and stale.json()["type"].endswith("credits.stale_timestamp")
-    future = maas.post("/trips", WALK, "t-1", ts=int(time.time()) + 301)
+    future = maas.post("/trips", WALK, "t-1", ts=now_s() + 301)
     assert future.status_code == 401
     body = json.dumps(WALK).encode()
     tampered = maas.headers(body)

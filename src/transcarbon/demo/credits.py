@@ -18,7 +18,7 @@ from transcarbon.services.credits import intake, partners, review, views, wallet
 from transcarbon.services.credits.common import CreditsError, context
 from transcarbon.services.credits.intake import FareInput, TripInput
 from transcarbon.services.credits.ledger import lock
-from transcarbon.store.models_credits import CreditPartner
+from transcarbon.services.credits.partners import CreditPartner
 
 MONTH_START = datetime(2025, 11, 1, tzinfo=UTC)
 DAYS = 30
