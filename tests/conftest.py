@@ -19,6 +19,8 @@ from transcarbon.factors.library import FactorLibrary
 PG_URL = os.environ.get("TRANSCARBON_TEST_DATABASE_URL")
 # The audit chain's key for every test (and the processes they start): no key files in the working tree.
 os.environ.setdefault("TRANSCARBON_AUDIT_KEY", "test-audit-key-0123456789abcdef0123456789abcdef")
+os.environ.setdefault("TRANSCARBON_LEDGER_KEY", "test-ledger-key-0123456789abcdef0123456789abcdef")
+os.environ.setdefault("TRANSCARBON_CREDITS_KEY", "test-credits-key-0123456789abcdef0123456789abcdef")
 HEADER = "org_id,period,sector,fuel,amount,unit,freight_tkm,passenger_pkm,passenger_kind,region,throughput_t"
 
 

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     - ``TRANSCARBON_ACTOR``: who the CLI records as the actor of runs and audit entries.
     - ``TRANSCARBON_AUDIT_KEY``: the audit chain's key(s), comma-separated, newest first (at least 32
       characters each); unset: key files under ``<data_dir>/keys/audit/`` (see ``services.keys``).
+    - ``TRANSCARBON_LEDGER_KEY``, ``TRANSCARBON_CREDITS_KEY``: the same for the green-trip credit ledger's chain
+      and for users' pseudonyms and partners' secrets (``<data_dir>/keys/ledger/``, ``<data_dir>/keys/credits/``).
 
     The web app and the REST API:
 
@@ -59,6 +61,8 @@ class Settings(BaseSettings):
     default_region: str = "CN-JS"
     actor: str = Field(default="cli")
     audit_key: SecretStr | None = None
+    ledger_key: SecretStr | None = None
+    credits_key: SecretStr | None = None
 
     cookie_secure: bool | None = None
     token_days: float = 90.0
@@ -75,8 +79,9 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = 65536
 
     def key_text(self, purpose: str) -> str | None:
-        """The key ring text configured for ``purpose`` (``audit``), or ``None`` (keys in files)."""
-        secret = {"audit": self.audit_key}.get(purpose)
+        """The key ring text configured for ``purpose`` (``audit``; ``ledger``: the credit ledger's chain;
+        ``credits``: users' pseudonyms and partners' secrets), or ``None`` (keys in files)."""
+        secret = {"audit": self.audit_key, "ledger": self.ledger_key, "credits": self.credits_key}.get(purpose)
         return secret.get_secret_value() if secret is not None else None
 
     @property

@@ -68,6 +68,8 @@ ROUTES: list[tuple[str, str, frozenset[str]]] = [
     ("GET", "/results/{rid}/lineage", READERS),
     ("GET", "/road/{year}", frozenset({"admin", "analyst", "department", "auditor"})),
     ("GET", "/road/{year}/reconciliation", frozenset({"admin", "analyst", "department", "auditor"})),
+    ("GET", "/credits/summary", ALL),
+    ("GET", "/credits/verify", frozenset({"admin", "analyst", "auditor"})),
     ("POST", "/road/{year}/official", REVIEW),
 ]
 CATALOG = load_report_types()
@@ -162,4 +164,32 @@ def test_matrix_covers_every_route(p: Platform) -> None:
         for m, t, _ in ROUTES
     }
     covered |= {("POST", "/auth/login")}  # open to all: it is how one signs in
+    covered |= set(PARTNER_SIGNED)  # partner apps' signed requests, not roles (below)
     assert documented == covered
+
+
+PARTNER_SIGNED = [
+    ("POST", "/credits/trips"),
+    ("POST", "/credits/trips/batch"),
+    ("GET", "/credits/trips/{trip_id}"),
+    ("POST", "/credits/trips/{trip_id}/appeal"),
+    ("POST", "/credits/consents"),
+    ("POST", "/credits/fares"),
+    ("POST", "/credits/statements"),
+    ("POST", "/credits/deletions"),
+    ("GET", "/credits/catalogue"),
+    ("POST", "/credits/redemptions"),
+    ("POST", "/credits/donations"),
+]
+
+
+@pytest.mark.parametrize(("method", "template"), PARTNER_SIGNED)
+def test_partner_routes_take_no_user_token(p: Platform, method: str, template: str) -> None:
+    """The green-trip partner routes open with a partner's signed request only (``docs/credits.md``)."""
+    path = API + template.replace("{trip_id}", "1")
+    kw: dict[str, object] = {} if method == "GET" else {"json": {}}
+    headers = {**p.h("admin"), "Idempotency-Key": "k"}
+    r = p.client.request(method, path, headers=headers, **kw)  # type: ignore[arg-type]
+    assert r.status_code in (401, 422) and r.status_code != 403  # a body the route refuses first, or the key
+    if method == "GET":
+        assert r.status_code == 401 and r.json()["type"].endswith("credits.bad_key")

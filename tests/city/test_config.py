@@ -194,7 +194,11 @@ def test_another_city_is_another_file(tmp_path: Path, raw: dict) -> None:
     path.write_text(_dump(data), encoding="utf-8")
     other = load_city(path)
     assert other.city.id == "othercity"
-    assert other.model_extra == {"road": raw["road"], "report_types": {"energy_activity": {"title_zh": "能源"}}}
+    assert other.model_extra == {
+        "road": raw["road"],
+        "credits": raw["credits"],
+        "report_types": {"energy_activity": {"title_zh": "能源"}},
+    }
     assert load_city(str(path)).city.name_en == "Other City"
 
 

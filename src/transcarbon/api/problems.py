@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from transcarbon.i18n import t
+from transcarbon.services.credits.common import CreditsError
 from transcarbon.services.submissions import WorkflowError
 from transcarbon.services.upload_limits import UploadTooLarge
 from transcarbon.services.users import UserError
@@ -106,6 +107,10 @@ def install(app: FastAPI, pages: PageRenderer | None = None) -> None:
 
     @app.exception_handler(WorkflowError)
     async def _workflow(request: Request, exc: WorkflowError) -> Response:
+        return _keyed(request, exc.status, exc.key, exc.values)
+
+    @app.exception_handler(CreditsError)
+    async def _credits(request: Request, exc: CreditsError) -> Response:
         return _keyed(request, exc.status, exc.key, exc.values)
 
     @app.exception_handler(UserError)

@@ -11,6 +11,7 @@ from fastapi import APIRouter
 from transcarbon.api import docs
 from transcarbon.api.routes import (
     auth,
+    credits,
     evaluation,
     inventory,
     oversight,
@@ -24,7 +25,7 @@ from transcarbon.api.routes import (
 API_PREFIX = "/api/v1"
 
 router = APIRouter(prefix=API_PREFIX)
-for _module in (auth, report_types, submissions, registers, oversight, users, evaluation, inventory, road):
+for _module in (auth, report_types, submissions, registers, oversight, users, evaluation, inventory, road, credits):
     router.include_router(_module.router)
 router.include_router(docs.router)
 

@@ -5,8 +5,8 @@ One module per command group, each mounting its commands on the root app with ``
 ``warnings``), :mod:`.reports` (``report``), :mod:`.accounting` (``calc``, ``inventory``, ``lineage``),
 :mod:`.coverage` (``coverage``), :mod:`.scenario` (``scenario run``), :mod:`.database` (``db``),
 :mod:`.demo` (``demo build``, ``start``), :mod:`.factors`, :mod:`.audit`,
-:mod:`.ships`, :mod:`.road` and :mod:`.users`. What they share (consoles, messages, exits, JSON, progress, opening
-the database) is in :mod:`.common`. The console script ``transcarbon`` runs :func:`main`.
+:mod:`.ships`, :mod:`.road`, :mod:`.credits` and :mod:`.users`. What they share (consoles, messages,
+exits, JSON, progress, opening the database) is in :mod:`.common`. The console script ``transcarbon`` runs :func:`main`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from transcarbon.cli import (
     audit,
     common,
     coverage,
+    credits,
     database,
     demo,
     evaluation,
@@ -51,6 +52,7 @@ for group in (
     audit,
     ships,
     road,
+    credits,
     users,
 ):
     group.register(app)  # in this order: the order of the commands and of the groups in --help

@@ -2,7 +2,8 @@
 (one approved batch), every year's inventory run, the report submissions (:mod:`.report_submissions`, the
 vehicle register among them), a ship-emission run over a synthetic month of AIS (:mod:`.ais`), every year's
 bottom-up road inventory, a trajectory run and a bus-schedule run over a synthetic day (:mod:`.road_tracks`), and the
-saved runs of the city's baseline and policy scenarios, calibrated on all that."""
+saved runs of the city's baseline and policy scenarios, calibrated on all that; and a month of green-trip credits
+(:mod:`.credits`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from transcarbon.city.config import load_city
 from transcarbon.city.reports import load_report_types
 from transcarbon.demo.ais import write_synthetic_ais
+from transcarbon.demo.credits import build_credits_demo
 from transcarbon.demo.generator import generate
 from transcarbon.demo.report_submissions import DEMO_LABEL, load_demo_reports
 from transcarbon.demo.road_tracks import write_gtfs, write_trajectories
@@ -90,6 +92,8 @@ def build_demo(
     runs += _in_folder(data_dir, "road", lambda folder: _road_track_runs(session, actor, folder))
     progress("scenarios")
     runs += [run_and_store(session, city, actor=actor, scenario=s).run_id for s in DEMO_SCENARIOS]
+    progress("green-trip credits")
+    build_credits_demo(session, city, actor=actor)
     return runs
 
 

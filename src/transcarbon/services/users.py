@@ -51,6 +51,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "results.read": _READERS,  # reporters: their own organisation's results only (scoped by the route)
     "evaluation.read": frozenset({"admin", "analyst", "department", "auditor"}),
     "evaluation.run": frozenset({"admin", "analyst"}),
+    "credits.read": frozenset({"admin", "analyst", "auditor"}),
+    "credits.review": frozenset({"admin", "analyst"}),
+    "credits.manage": frozenset({"admin"}),
 }
 ORG_ROLES = frozenset({"department", "reporter"})
 MIN_PASSWORD = 10

@@ -49,6 +49,7 @@ PAGES: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("scenarios", "web.nav.scenarios", ANALYSTS),
     ("audit_log", "web.nav.audit", frozenset({"admin", "auditor"})),
     ("user_admin", "web.nav.users", frozenset({"admin"})),
+    ("credits_admin", "credits.web.nav", frozenset({"admin", "analyst", "auditor"})),
 )
 ACCESS: dict[str, frozenset[str]] = {name: roles for name, _, roles in PAGES}
 ACCESS["indicator"] = ACCESS["cockpit"]

@@ -15,6 +15,7 @@ from transcarbon.i18n import sector_name
 from transcarbon.i18n.numbers import format_number
 from transcarbon.i18n.palette import LIGHT_COLOURS
 from transcarbon.services import figures
+from transcarbon.services.credits import views as credits_views
 from transcarbon.services.evaluation import LIGHTS, target_key
 from transcarbon.web.analysis import evaluation_of, not_found, shown_year
 from transcarbon.web.common import Page, Table, YearQuery, figure, plot, sparkline
@@ -179,6 +180,7 @@ def cockpit(page: Page, year: YearQuery = None) -> Response:
         "targets": targets,
         "co2_chart": plot(co2_fig, page.t("web.chart.co2_title"), 300),
         "path_chart": plot(path_fig, page.t("web.chart.path_title"), 300),
+        "green_trips": credits_views.cockpit_figure(page.session),
         "total_lineage": page.path("lineage", result_id=total["result_id"]) if total else None,
         "headline": {
             "row": main_row,

@@ -16,6 +16,7 @@ from transcarbon.web import (
     pages_admin,
     pages_auth,
     pages_cockpit,
+    pages_credits,
     pages_data,
     pages_emissions,
     pages_lineage,
@@ -43,6 +44,7 @@ for _module in (
     pages_registers,
     pages_milestones,
     pages_admin,
+    pages_credits,
 ):
     router.include_router(_module.router)
 
