@@ -24,6 +24,7 @@ KINDS: dict[str, str] = {
     "indicator_kind": "name.indicator_kind",
     "direction": "name.direction",
     "computation_source": "name.computation_source",
+    "mode": "name.mode",
 }
 """Kinds of codes with names in the catalog → the prefix of their keys (``<prefix>.<code>``)."""
 

@@ -132,6 +132,8 @@ def _factor_words(page: Page, f: dict[str, Any]) -> str:
     """What a factor applies to, in words: its fuel, sector or region and year."""
     key = f.get("key") or {}
     parts = []
+    if key.get("mode"):
+        parts.append(label("mode", key["mode"], page.lang))
     if key.get("fuel"):
         parts.append(label("fuel", key["fuel"], page.lang))
     if key.get("sector"):
@@ -145,13 +147,23 @@ def _factor_words(page: Page, f: dict[str, Any]) -> str:
     return "、".join(parts) if page.lang == "zh" else ", ".join(parts)
 
 
+def _factor_value(v: object) -> str:
+    """A factor as published: every significant digit it has (up to six), no rounding to a display grid."""
+    return f"{v:,.6g}" if isinstance(v, float) else str(v)
+
+
 def _factor_rows(page: Page, factors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {
             "kind": label("factor_kind", f["kind"], page.lang),
             "applies": _factor_words(page, f),
             "values": "；".join(
-                f"{label('factor_value', k, page.lang)} {format_number(v) if isinstance(v, float) else v}"
+                f"{label('factor_value', k, page.lang)} {_factor_value(v)}"
+                + (
+                    f" {(f.get('key') or {}).get('ncv_unit')}"
+                    if k == "ncv" and (f.get("key") or {}).get("ncv_unit")
+                    else ""
+                )
                 for k, v in (f.get("values") or {}).items()
             ),
             "source": page.t(f"name.factor_source.{f.get('set')}")
