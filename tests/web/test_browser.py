@@ -361,5 +361,5 @@ def test_the_words_users_read_hold_no_raw_code(live_server: Any, new_page: Any) 
     assert page.inner_text("h1") == "2025年 全市交通 CO2 排放"
     assert raw_codes(page.inner_text("main"), pattern) == []
     assert not page.locator("[data-testid=tech] dl").is_visible()  # hashes and parameters folded
-    page.get_by_text("技术细节").click()
+    page.locator("[data-testid=tech] > summary").click()
     assert page.locator("[data-testid=tech] dl").is_visible()

@@ -59,7 +59,9 @@ def test_the_figure_in_words_and_the_summary_first(client: TestClient) -> None:
     inputs = _fold(html, 'id="inputs"')
     assert "open" not in inputs.split(">")[0] and 'id="tbl-inputs"' in inputs  # the rows are folded
     tech = _fold(html, 'data-testid="tech"')
-    assert "技术细节" in tech and "SHA-256" in tech and "&#34;gwp&#34;" in tech  # hashes and JSON parameters in the fold
+    assert (
+        "技术细节" in tech and "SHA-256" in tech and "&#34;gwp&#34;" in tech
+    )  # hashes and JSON parameters in the fold
     outside = html.replace(tech, "")
     run_hash = re.search(r"<code>([0-9a-f]{64})</code>", tech)
     assert run_hash and run_hash.group(1) not in outside

@@ -126,7 +126,7 @@ def indicator_chart(row: dict[str, Any], target_years: list[int], font: str) -> 
     legend.x, legend.y, legend.fontName, legend.fontSize = 142 * mm, 40 * mm, font, 7
     legend.colorNamePairs = [
         (colors.HexColor("#1f6f8b"), t("report.legend_actual", "zh")),
-        (colors.HexColor("#3c8d2f"), t("report.legend_target", "zh")),
+        (colors.HexColor("#3c8d2f"), t("report.legend_target_values", "zh")),
     ]
     d.add(legend)
     return d
