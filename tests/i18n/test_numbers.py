@@ -2,7 +2,15 @@
 
 import pytest
 
-from transcarbon.i18n.numbers import MISSING, format_number, format_percent, unit_label
+from transcarbon.i18n.numbers import (
+    MISSING,
+    format_count,
+    format_number,
+    format_percent,
+    format_quantity,
+    format_time,
+    unit_label,
+)
 
 
 @pytest.mark.parametrize(
@@ -13,7 +21,10 @@ from transcarbon.i18n.numbers import MISSING, format_number, format_percent, uni
         (12.345, None, "12.3"),  # ≥ 10: one decimal
         (1.2345, None, "1.23"),  # ≥ 1: two
         (0.0123456, None, "0.0123"),  # below 1: four
-        (0, None, "0.0000"),
+        (0.0, None, "0.0000"),
+        (0, None, "0"),  # an integer is a count: no decimals
+        (50_981_999_999, None, "50,981,999,999"),
+        (12, 2, "12.00"),  # unless digits are asked for
         (1234.5, 2, "1,234.50"),
         ("5000", None, "5,000"),  # numbers as text
         (12.0, 0, "12"),
@@ -40,3 +51,14 @@ def test_unit_label() -> None:
     assert unit_label("milestone") == "节点"
     assert unit_label("milestone", "en") == "milestone"
     assert unit_label("%") == "%"
+
+
+def test_counts_quantities_and_times() -> None:
+    assert format_count(1512.0) == "1,512" and format_count(None) == MISSING
+    assert format_quantity(2479267.85, "t") == "2,479,268" and format_quantity(9.4049, "%") == "9.4"
+    assert format_quantity(0.112723, "kgCO2/t·km") == "0.1127"
+    assert format_time("2025-12-31T17:30:00+00:00") == "2026-01-01 01:30"  # UTC+8: the next day in the city
+    assert format_time("2025-06-30T16:00:00") == "2025-07-01 00:00"  # naive: stored UTC
+    assert format_time("2025-06-30T15:59:00+00:00", date_only=True) == "2025-06-30"
+    assert format_time(None) == MISSING
+    assert unit_label("projects") == "个" and unit_label("%") == "%"

@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from raw_codes import code_pattern, raw_codes
 from transcarbon.demo.accounts import DEMO_PASSWORD, DEMO_USERS
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -357,3 +358,22 @@ def test_the_scenario_page_answers_draws_its_fans_and_runs_the_levers(
     page.get_by_test_id("run-scenario").click()
     page.wait_for_url("**/scenarios?run=*")
     assert "自定义情景" in page.inner_text("[data-testid=scenario-name]")
+
+
+def test_the_words_users_read_hold_no_raw_code(live_server: Any, new_page: Any) -> None:
+    """Issue 12 point 2 as Chromium renders it: the text of the main pages and of a lineage (folds closed) has no
+    status, warning category, sector, fuel, report type or indicator id."""
+    page = new_page()
+    login(page, live_server.url, "analyst")
+    pattern = code_pattern()
+    for path in ("/cockpit?lang=zh", "/warnings", "/indicators/land_transport_oil_peak", "/submissions", "/milestones"):
+        page.goto(live_server.url + path)
+        assert raw_codes(page.inner_text("main"), pattern) == [], path
+    page.goto(live_server.url + "/cockpit")
+    page.click("[data-testid=kpi-co2]")
+    page.wait_for_url("**/lineage/*")
+    assert page.inner_text("h1") == "2025年 全市交通 CO2 排放"
+    assert raw_codes(page.inner_text("main"), pattern) == []
+    assert not page.locator("[data-testid=tech] dl").is_visible()  # hashes and parameters folded
+    page.locator("[data-testid=tech] > summary").click()
+    assert page.locator("[data-testid=tech] dl").is_visible()

@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from transcarbon.city.config import DEFAULT_CITY, CityConfigError, load_city
 from transcarbon.city.expressions import ExpressionError, expression_fields
 from transcarbon.domain import Period
+from transcarbon.i18n.labels import value_name
 
 FieldType = Literal["string", "text", "number", "integer", "enum", "period", "date"]
 PeriodType = Literal["monthly", "annual"]
@@ -116,10 +117,22 @@ class FieldSpec(_Strict):
         """The field's maximum: ``max``, else :data:`NUMBER_CAP`."""
         return self.max if self.max is not None else NUMBER_CAP
 
+    def value_codes(self) -> dict[str, str]:
+        """Every name (Chinese and English) of an allowed value → its code: an upload may give either."""
+        return {
+            name: code
+            for code in self.allowed or []
+            for lang in ("zh", "en")
+            if (name := self.value_label(code, lang)) != code
+        }
+
     def value_label(self, value: str, lang: Literal["zh", "en"] = "zh") -> str:
-        """The name of an allowed value in ``lang`` (the value itself when it has none)."""
+        """The name of a value in ``lang``: the field's own label, else the catalog's name of a sector or fuel code,
+        else the value itself (a unit, a number)."""
         label = (self.labels or {}).get(value)
-        return value if label is None else getattr(label, lang)
+        if label is not None:
+            return str(getattr(label, lang))
+        return value if self.id == "unit" else value_name(value, lang)
 
 
 class Register(_Strict):

@@ -179,7 +179,7 @@ def milestone_rows(data: DemoData) -> pl.DataFrame:
         "status",
         pl.col("count").cast(pl.Int64),
         pl.col("date").alias("evidence_date"),
-        (pl.col("evidence_zh") + " / " + pl.col("evidence_en") + "（" + pl.col("date") + "）").alias("evidence_text"),
+        (pl.col("evidence_zh") + "（" + pl.col("date") + "）").alias("evidence_text"),
         pl.lit(None, pl.String).alias("attachments"),
     ).sort("org_id", "period", "milestone_id")
 

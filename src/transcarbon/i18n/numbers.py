@@ -1,16 +1,22 @@
 """Numbers and units as people read them, the same on every face (web pages, PDF/XLSX reports, CLI).
 
 - :func:`format_number`: thousands separators and decimals by magnitude (0 from 1,000, 1 from 10, 2 from
-  1, else 4) unless ``digits`` is given; an em dash for a missing value (None or NaN);
+  1, else 4) unless ``digits`` is given, an integer (a count) as an integer; an em dash for a missing value (None
+  or NaN);
 - :func:`format_percent`: a share (0.25) as a whole percentage (``25%``);
-- :func:`unit_label`: an indicator's unit, with the catalog's word for milestones.
+- :func:`unit_label`: an indicator's unit, with the catalog's word for milestones;
+- :func:`format_count`: a count as an integer with thousands separators;
+- :func:`format_quantity`: a value in a unit with the decimals that unit deserves (:data:`UNIT_DIGITS`);
+- :func:`format_time`: a stored time (UTC) in the city's time zone (:data:`CITY_TZ`, Asia/Shanghai).
 """
 
 from __future__ import annotations
 
 import math
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from transcarbon.i18n import Lang, t
+from transcarbon.i18n import Lang, catalog, t
 
 MISSING = "—"
 """What a missing number shows."""
@@ -23,6 +29,8 @@ def format_number(value: object, digits: int | None = None) -> str:
     """
     if value is None:
         return MISSING
+    if isinstance(value, int) and not isinstance(value, bool) and digits is None:
+        return f"{value:,}"  # a count stays an integer
     try:
         x = float(str(value))
     except ValueError:
@@ -42,5 +50,51 @@ def format_percent(share: float | None) -> str:
 
 
 def unit_label(unit: str, lang: Lang = "zh") -> str:
-    """An indicator's unit as shown: ``milestone`` in the reader's language, any other unit as it is."""
-    return t("report.unit_milestone", lang) if unit == "milestone" else unit
+    """An indicator's unit as shown: a unit written as a word (``milestone``, ``projects``) in the reader's
+    language, a symbol (``%``, ``×``) as it is."""
+    key = f"name.unit.{unit}"
+    if unit == "milestone":
+        return t("report.unit_milestone", lang)
+    return t(key, lang) if key in catalog() else unit
+
+
+CITY_TZ = ZoneInfo("Asia/Shanghai")
+"""The time zone times are shown in (China Standard Time, UTC+8)."""
+
+UNIT_DIGITS: dict[str, int] = {
+    "t": 0,
+    "tCO2": 0,
+    "万吨": 1,
+    "万吨CO2": 1,
+    "tce": 0,
+    "GJ": 0,
+    "kWh": 0,
+    "MWh": 1,
+    "%": 1,
+    "kgCO2/t·km": 4,
+    "gCO2/t·km": 1,
+    "kgCO2/吨公里": 4,
+    "倍": 2,
+}
+"""Decimals per unit: whole tonnes, one decimal of 万吨 and of percentages, four of kg per t·km."""
+
+
+def format_count(value: object) -> str:
+    """A count (vehicles, rows, organisations) as an integer with thousands separators; an em dash for none."""
+    return format_number(value, 0)
+
+
+def format_quantity(value: object, unit: str) -> str:
+    """``value`` with the decimals :data:`UNIT_DIGITS` gives ``unit`` (by magnitude for another unit)."""
+    return format_number(value, UNIT_DIGITS.get(unit))
+
+
+def format_time(value: datetime | str | None, *, date_only: bool = False) -> str:
+    """A stored time (aware, or ISO text; naive means UTC) as ``YYYY-MM-DD HH:MM`` in :data:`CITY_TZ`."""
+    if value is None or value == "":
+        return MISSING
+    when = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=ZoneInfo("UTC"))
+    local = when.astimezone(CITY_TZ)
+    return local.strftime("%Y-%m-%d" if date_only else "%Y-%m-%d %H:%M")

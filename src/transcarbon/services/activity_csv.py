@@ -23,7 +23,7 @@ Rules, each reported per row with its column, value and fix (see ``i18n/messages
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -32,6 +32,7 @@ import polars as pl
 from transcarbon.city.config import CityConfig
 from transcarbon.city.reports import ReportType, load_report_types
 from transcarbon.domain import PERIOD_PATTERN, SECTOR_MODE, DataQuality, Fuel, Mode, PassengerKind, Sector, Unit
+from transcarbon.i18n import LANGS, Lang, fuel_name, sector_name
 from transcarbon.services.validation import Check, RowError, Tally, ValidationError, file_error, run_checks
 
 COLUMNS = (
@@ -147,14 +148,24 @@ def _header_errors(columns: list[str], file: str) -> list[RowError]:
     return errors
 
 
+def _names(codes: Iterable[str], name: Callable[[str, Lang], str]) -> dict[str, str]:
+    """Each code's Chinese and English name → the code."""
+    return {n: code for code in codes for lang in LANGS if (n := name(code, lang)) != code}
+
+
+NAMED_SECTORS = _names([s.value for s in Sector], sector_name)
+NAMED_FUELS = _names([f.value for f in Fuel], fuel_name)
+
+
 def typed_activity(raw: pl.DataFrame) -> pl.DataFrame:
     """Trim text, turn empty cells into nulls and cast numbers (failed casts become null); an optional column
     that is not there comes back empty."""
     raw = raw.with_columns(pl.lit(None, pl.String).alias(c) for c in OPTIONAL_COLUMNS if c not in raw.columns)
     text = [c for c in (*COLUMNS, *OPTIONAL_COLUMNS) if c not in NUMERIC]
+    named = {"sector": NAMED_SECTORS, "fuel": NAMED_FUELS}  # a name (柴油, Diesel) stands for its code
     return raw.select(
         pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias("row"),
-        *[pl.col(c).str.strip_chars().replace("", None).alias(c) for c in text],
+        *[pl.col(c).str.strip_chars().replace("", None).replace(named.get(c, {})).alias(c) for c in text],
         *[pl.col(c).str.strip_chars().replace("", None).cast(pl.Float64, strict=False).alias(c) for c in NUMERIC],
     ).with_columns(pl.col("period").str.slice(0, 4).cast(pl.Int64, strict=False).alias("year"))
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -177,3 +177,18 @@ def emissions(session: Session, year: int) -> dict[str, Any]:
         "by_fuel": by_fuel,
         "by_sector_month": sorted(sector_month, key=lambda r: (r["sector"], r["month"])),
     }
+
+
+def run_factor_sets(session: Session, run_id: int) -> list[Row]:
+    """The factor sets a run used: kind, name, version and SHA-256 (the methods annex of the report)."""
+    run = session.get(CalculationRun, run_id)
+    sets = cast(dict[str, dict[str, Any]], run.factor_sets or {}) if run is not None else {}
+    return [
+        {
+            "kind": kind,
+            "name": str(ref.get("name")),
+            "version": str(ref.get("version", "")),
+            "sha256": ref.get("sha256"),
+        }
+        for kind, ref in sorted(sets.items())
+    ]

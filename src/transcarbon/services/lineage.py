@@ -170,6 +170,7 @@ def lineage(session: Session, result_id: int, library: FactorLibrary | None = No
                     "label": batch.label,
                     "file_name": batch.file_name,
                     "file_sha256": batch.file_sha256,
+                    "submission_id": batch.submission_id,
                 },
                 "record": {
                     c: getattr(rec, c)

@@ -71,9 +71,8 @@ def typed_rows(rt: ReportType, raw: pl.DataFrame) -> pl.DataFrame:
         e = pl.col(f.id).cast(pl.String).str.strip_chars().replace("", None)
         if f.numeric:
             e = e.cast(pl.Float64, strict=False)
-        elif f.labels:  # a value's Chinese or English name stands for its code
-            names = {getattr(label, lang): code for code, label in f.labels.items() for lang in ("en", "zh")}
-            e = e.replace(names)
+        elif f.type == "enum":  # a value's Chinese or English name stands for its code
+            e = e.replace(f.value_codes())
         elif f.type == "date":
             e = e.str.replace(_SPREADSHEET_MIDNIGHT, "${1}")
         exprs.append(e.alias(f.id))

@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from transcarbon.api.deps import SESSION_COOKIE, AppState, get_session, get_state
 from transcarbon.i18n import Lang, catalog, t
-from transcarbon.i18n.numbers import format_number, format_percent
+from transcarbon.i18n.labels import label
+from transcarbon.i18n.numbers import format_number, format_percent, format_time
 from transcarbon.services import audit, users
 from transcarbon.services.database import transaction
 from transcarbon.services.users import Principal
@@ -67,6 +68,7 @@ def environment() -> Environment:
     )
     env.filters["num"] = format_number
     env.filters["pct"] = format_percent
+    env.filters["time"] = format_time
     env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False, default=str)
     return env
 
@@ -136,6 +138,18 @@ class PageContext:
 
     def has(self, key: str) -> bool:
         return key in catalog()
+
+    def report_type_name(self, report_type: str) -> str:
+        """A report type's name in the reader's language (the id when the city declares no such type)."""
+        catalog_ = self.state.ctx.catalog
+        if report_type not in catalog_.ids:
+            return report_type
+        name = catalog_.get(report_type).name
+        return self.name(name.zh, name.en)
+
+    def label(self, kind: str, code: object) -> str:
+        """The name of a code (status, sector, fuel …) in the reader's language (:func:`.labels.label`)."""
+        return label(kind, code, self.lang)
 
     def path(self, route: str, query: dict[str, object] | None = None, **params: object) -> str:
         url = str(self.request.app.url_path_for(f"web.{route}", **{k: str(v) for k, v in params.items()}))

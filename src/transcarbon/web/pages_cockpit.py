@@ -12,6 +12,7 @@ from fastapi.responses import Response
 
 from transcarbon.city.config import Indicator
 from transcarbon.i18n import sector_name
+from transcarbon.i18n.labels import label
 from transcarbon.i18n.numbers import format_number
 from transcarbon.i18n.palette import LIGHT_COLOURS
 from transcarbon.services import figures
@@ -33,8 +34,7 @@ def _light_label(page: Page, light: str | None) -> str:
 
 
 def _status_label(page: Page, status: str | None) -> str:
-    key = f"web.status.{status}"
-    return page.t(key) if status and page.has(key) else (status or "—")
+    return label("status", status, page.lang)
 
 
 def _range(row: dict[str, Any]) -> str | None:

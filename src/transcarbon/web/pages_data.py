@@ -11,6 +11,8 @@ from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from transcarbon.api.deps import DbId
+from transcarbon.city.reports import ReportType
+from transcarbon.i18n.numbers import format_count, format_number, format_time
 from transcarbon.services import submissions as wf
 from transcarbon.services.database import transaction
 from transcarbon.services.organisations import organisation_names
@@ -234,7 +236,7 @@ def submission_detail(
             "file": v.file_name,
             "rows": v.row_count,
             "created_by": v.created_by,
-            "created_at": v.created_at.strftime("%Y-%m-%d %H:%M"),
+            "created_at": format_time(v.created_at),
             "submitted_by": v.submitted_by or "",
             "decided_by": v.decided_by or "",
             "comment": v.comment or "",
@@ -259,8 +261,8 @@ def submission_detail(
         links={"version": "url"},
     )
     data_rows = wf.submission_rows(page.session, sub, limit=100, offset=0)
-    cols = list(data_rows[0].keys()) if data_rows else []
-    t_rows = Table("rows", [(c, c) for c in cols], data_rows)
+    rt = catalog.get(sub.report_type) if sub.report_type in catalog.ids else None
+    t_rows = _data_table(page, rt, data_rows)
     warn_rows = [
         {
             "row": w.get("row"),
@@ -306,6 +308,33 @@ def submission_detail(
         "file_url": f"/api/v1/submissions/{sub.id}/file",
     }
     return page.render("submission.html", ctx, tables=[t_hist, t_rows, t_warn])
+
+
+def _data_table(page: Page, rt: ReportType | None, rows: list[dict[str, Any]]) -> Table:
+    """A submission's rows as people read them: the fields' names as headers, enumerated values by their names,
+    numbers with separators (integers as integers)."""
+    cols = list(rows[0].keys()) if rows else []
+    specs = {f.id: f for f in rt.fields} if rt is not None else {}
+
+    def header(c: str) -> str:
+        if c in specs:
+            return page.name(specs[c].label.zh, specs[c].label.en)
+        key = f"web.col.{c}"
+        return page.t(key) if page.has(key) else c
+
+    def cell(c: str, v: Any) -> Any:
+        f = specs.get(c)
+        if v is None or f is None:
+            return v
+        if f.type == "integer":
+            return format_count(v)
+        if f.numeric:
+            return format_number(v)
+        return f.value_label(str(v), page.lang) if f.type == "enum" else v
+
+    shown = [{c: cell(c, r.get(c)) for c in cols} for r in rows]
+    numeric = frozenset(c for c in cols if c in specs and specs[c].numeric)
+    return Table("rows", [(c, header(c)) for c in cols], shown, numeric)
 
 
 @router.post("/submissions/{submission_id}/{action}", name="web.submission_action")

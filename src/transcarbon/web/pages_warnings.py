@@ -6,6 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from transcarbon.i18n.labels import label
+from transcarbon.i18n.numbers import format_time
 from transcarbon.services import figures
 from transcarbon.services.evaluation import LIGHTS, SEVERITY_ORDER, department_scorecards
 from transcarbon.web.analysis import ACTOR, evaluation_of, shown_year
@@ -34,7 +36,7 @@ def warnings_page(
         if (severity is None or w.get("severity") == severity)
         and (department is None or department in (w.get("departments") or []))
     ]
-    known = {i.id for i in page.city.indicators}
+    known = {i.id: page.name(i.name_zh, i.name_en) for i in page.city.indicators}
     rows = []
     for w in shown:
         sev_key = f"web.severity.{w.get('severity')}"
@@ -42,14 +44,14 @@ def warnings_page(
             {
                 "severity": page.t(sev_key) if page.has(sev_key) else w.get("severity"),
                 "severity_id": w.get("severity"),
-                "kind": w.get("kind"),
-                "indicator": w.get("indicator"),
+                "kind": label("warning_kind", w.get("kind"), page.lang),
+                "indicator": known.get(str(w.get("indicator")), ""),
                 "url": page.path("indicator", indicator_id=w["indicator"], query={"year": y})
                 if w.get("indicator") in known
                 else None,
                 "message": w.get("message_zh") if page.lang == "zh" else w.get("message_en"),
                 "departments": "、".join(page.dept(d) for d in (w.get("departments") or [])),
-                "first_seen": (w["first_seen_at"] or "")[:10],
+                "first_seen": format_time(w["first_seen_at"], date_only=True),
             }
         )
     table = Table(

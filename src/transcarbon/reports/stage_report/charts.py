@@ -40,6 +40,7 @@ def co2_chart(data: dict[str, Any], font: str) -> Drawing:
     for axis in (lp.xValueAxis.labels, lp.yValueAxis.labels):
         axis.fontName, axis.fontSize = font, 7
     lp.xValueAxis.labelTextFormat = "%d"
+    lp.yValueAxis.valueMin = 0  # from zero: a fall of a few per cent is not drawn as a collapse
     d.add(lp)
     d.add(String(100 * mm, 57 * mm, t("report.chart_intensity", "zh"), fontName=font, fontSize=8))
     return d
@@ -61,6 +62,7 @@ def path_chart(data: dict[str, Any], font: str) -> Drawing | None:
     lp.lines[1].symbol = makeMarker("FilledDiamond")
     lp.xValueAxis.valueMin, lp.xValueAxis.valueMax = target_pts[0][0], max(p[0] for p in target_pts + hist)
     lp.xValueAxis.labelTextFormat = "%d"
+    lp.yValueAxis.valueMin = min(0.0, *(p[1] for p in target_pts + hist))  # a reduction from zero
     for axis in (lp.xValueAxis.labels, lp.yValueAxis.labels):
         axis.fontName, axis.fontSize = font, 7
     d.add(lp)
@@ -91,4 +93,40 @@ def sector_chart(data: dict[str, Any], font: str) -> Drawing:
     bc.valueAxis.valueMin = 0
     bc.bars[0].fillColor = colors.HexColor("#1f6f8b")
     d.add(bc)
+    return d
+
+
+def indicator_chart(row: dict[str, Any], target_years: list[int], font: str) -> Drawing | None:
+    """An off-track indicator's values by year (line) and its targets (diamonds), the value axis from zero (or
+    below, for a value under zero) so that the distance to the target is drawn to scale; None without two values."""
+    hist = [(int(y), float(v)) for y, v in row["history"] if v is not None]
+    targets = [(int(y), float(v)) for y, v in zip(target_years, row["targets"], strict=True) if v is not None]
+    if len(hist) < 2:
+        return None
+    d = Drawing(170 * mm, 58 * mm)
+    lp = LinePlot()
+    lp.x, lp.y, lp.width, lp.height = 16 * mm, 8 * mm, 120 * mm, 46 * mm
+    lp.data = [hist, targets] if targets else [hist]
+    lp.lines[0].strokeColor, lp.lines[0].strokeWidth = colors.HexColor("#1f6f8b"), 2
+    lp.lines[0].symbol = makeMarker("FilledCircle")
+    if targets:
+        lp.lines[1].strokeColor, lp.lines[1].strokeWidth = colors.white, 0.01  # targets as markers only
+        lp.lines[1].symbol = makeMarker("FilledDiamond", fillColor=colors.HexColor("#3c8d2f"), size=7)
+    values = [v for _, v in hist + targets]
+    lp.yValueAxis.valueMin = min(0.0, *values)
+    lp.yValueAxis.valueMax = max(values) * 1.1 if max(values) > 0 else 1.0
+    years = [y for y, _ in hist + targets]
+    lp.xValueAxis.valueMin, lp.xValueAxis.valueMax = min(years) - 0.5, max(years) + 0.5
+    lp.xValueAxis.valueSteps = sorted(set(years))
+    lp.xValueAxis.labelTextFormat = "%d"
+    for axis in (lp.xValueAxis.labels, lp.yValueAxis.labels):
+        axis.fontName, axis.fontSize = font, 7
+    d.add(lp)
+    legend = Legend()
+    legend.x, legend.y, legend.fontName, legend.fontSize = 142 * mm, 40 * mm, font, 7
+    legend.colorNamePairs = [
+        (colors.HexColor("#1f6f8b"), t("report.legend_actual", "zh")),
+        (colors.HexColor("#3c8d2f"), t("report.legend_target_values", "zh")),
+    ]
+    d.add(legend)
     return d

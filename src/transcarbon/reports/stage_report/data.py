@@ -13,13 +13,24 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from transcarbon import __version__
 from transcarbon.city.config import CityConfig
-from transcarbon.i18n import sector_name
+from transcarbon.i18n import sector_name, t
+from transcarbon.i18n.numbers import format_time
 from transcarbon.services import figures
-from transcarbon.services.evaluation import LIGHTS, department_scorecards, year_evaluation
+from transcarbon.services.evaluation import (
+    LIGHTS,
+    DecompositionError,
+    decomposition_between,
+    department_scorecards,
+    year_evaluation,
+)
 from transcarbon.services.scenarios.saved import latest
 
 PATH_INDICATOR = "converted_turnover_co2_intensity"
 """The headline indicator whose path to its targets the report draws."""
+OFF_TRACK_LIGHTS = ("red", "yellow")
+"""An indicator is off track when its light is one of these: it gets a page of its own."""
+EFFECTS = ("activity", "structure", "intensity", "fuel_mix", "emission_factor")
+"""The LMDI effects, in the order the summary names them."""
 
 
 def build_report(
@@ -65,6 +76,18 @@ def build_report(
             }
         )
     warns = ev["warnings"]  # most severe first
+    by_id = {r["id"]: r for r in ev["indicators"]}
+    for row in inds:
+        ind = city.indicator(row["id"])
+        full = by_id[row["id"]]
+        row.update(
+            kind=ind.kind,
+            section_title=ind.section_title_zh,
+            plan_text=ind.plan_text_zh,
+            why=((full.get("details") or {}).get("light_rule") or {}),
+            history=[(h["year"], h.get("value")) for h in full.get("history") or [] if h["year"] <= year],
+            warnings=[w.get("message_zh") for w in warns if w.get("indicator") == row["id"]],
+        )
     em = figures.emissions(session, year)
     path_ind = city.indicator(PATH_INDICATOR)
     path_row = next(r for r in ev["indicators"] if r["id"] == path_ind.id)
@@ -76,7 +99,7 @@ def build_report(
         "city_zh": city.city.name_zh,
         "city_en": city.city.name_en,
         "evaluation_run": ev["run_id"],
-        "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "generated_at": f"{format_time(datetime.now(UTC))} {t('report.city_time', 'zh')}",
         "code_version": __version__,
         "total": total,
         "base": base,
@@ -99,6 +122,10 @@ def build_report(
             }
             for w in warns
         ],
+        "off_track": [r for r in inds if r["light"] in OFF_TRACK_LIGHTS],
+        "milestones": [r for r in inds if r["kind"] == "milestone"],
+        "lmdi": lmdi_section(session, series[0]["year"] if series else None, year, actor=actor, factory=factory),
+        "factor_sets": figures_factor_sets(session, em["run_id"]),
         "scorecards": department_scorecards(session, city, year, actor=actor, factory=factory),
         "by_sector": [
             {
@@ -128,6 +155,32 @@ def build_report(
             *[(y, v) for y in city.target_years if (v := path_ind.target_value(y)) is not None],
         ],
     }
+
+
+def lmdi_section(
+    session: Session, year_from: int | None, year_to: int, *, actor: str, factory: sessionmaker[Session] | None
+) -> dict[str, Any] | None:
+    """Why the CO2 changed since the first year: the LMDI-I effects (t CO2) of the decomposed sectors, largest
+    first; None when there is no earlier year to compare with."""
+    if year_from is None or year_from >= year_to:
+        return None
+    try:
+        p = decomposition_between(session, year_from, year_to, actor=actor, factory=factory)
+    except DecompositionError:
+        return None
+    total = p["total"]
+    return {
+        "year_from": year_from,
+        "year_to": year_to,
+        "delta_t": p["city_delta_co2_t"],
+        "effects": sorted(((e, float(total[e])) for e in EFFECTS), key=lambda kv: -abs(kv[1])),
+        "run_id": p["run_id"],
+    }
+
+
+def figures_factor_sets(session: Session, run_id: int | None) -> list[dict[str, str]]:
+    """The factor sets the inventory run used (kind, name, version, SHA-256), for the methods annex."""
+    return figures.run_factor_sets(session, run_id) if run_id is not None else []
 
 
 def scenario_section(session: Session) -> dict[str, Any] | None:

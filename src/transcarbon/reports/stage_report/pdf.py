@@ -13,10 +13,13 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from transcarbon.i18n import catalog
+from transcarbon.i18n.labels import label
 from transcarbon.i18n.numbers import format_number, format_percent, unit_label
 from transcarbon.i18n.palette import LIGHT_COLOURS
 from transcarbon.reports.fonts import register
-from transcarbon.reports.stage_report.charts import co2_chart, path_chart, sector_chart
+from transcarbon.reports.stage_report.charts import co2_chart, indicator_chart, path_chart, sector_chart
+from transcarbon.reports.stage_report.summary import plan_section, summary_paragraphs
 from transcarbon.reports.stage_report.text import report_texts, zh
 from transcarbon.services.evaluation import LIGHTS
 
@@ -28,6 +31,7 @@ def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
     return {
         "base": base,
         "small": ParagraphStyle("small", parent=base, fontSize=8, leading=11),
+        "para": ParagraphStyle("para", parent=base, fontSize=10, leading=16, spaceAfter=2.5 * mm),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10.5),
         "title": ParagraphStyle(
             "title", parent=base, fontName=bold, fontSize=20, leading=28, alignment=1, spaceAfter=6 * mm
@@ -35,6 +39,12 @@ def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
         "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=11, leading=16, alignment=1),
         "h1": ParagraphStyle(
             "h1", parent=base, fontName=bold, fontSize=14, leading=20, spaceBefore=5 * mm, spaceAfter=2 * mm
+        ),
+        "h2": ParagraphStyle(
+            "h2", parent=base, fontName=bold, fontSize=12, leading=17, spaceBefore=3 * mm, spaceAfter=2 * mm
+        ),
+        "h3": ParagraphStyle(
+            "h3", parent=base, fontName=bold, fontSize=10, leading=14, spaceBefore=3 * mm, spaceAfter=1 * mm
         ),
     }
 
@@ -121,6 +131,140 @@ def _scenario(data: dict[str, Any], st: dict[str, ParagraphStyle], regular: str,
     return out
 
 
+WARNINGS_PER_KIND = 8
+"""Warnings listed per category in the PDF (all of them are in the XLSX)."""
+
+
+def _targets_text(data: dict[str, Any], r: dict[str, Any]) -> str:
+    unit = unit_label(r["unit"])
+    return (
+        "，".join(
+            f"{y}年 {format_number(v)} {unit}"
+            for y, v in zip(data["target_years"], r["targets"], strict=True)
+            if v is not None
+        )
+        or "—"
+    )
+
+
+def _off_track_pages(data: dict[str, Any], st: dict[str, ParagraphStyle], regular: str) -> list[Any]:
+    """One page per indicator off track: value against targets, status, departments, the plan's words, why,
+    a chart from zero, the warnings about it."""
+    out: list[Any] = []
+    for n, r in enumerate(data["off_track"], start=1):
+        out.append(PageBreak())
+        if n == 1:
+            out.append(Paragraph(zh("report.h_off_track"), st["h1"]))
+        out.append(Paragraph(f"{n}. {r['name_zh']}", st["h2"]))
+        value = "—" if r["value"] is None else format_number(r["value"])
+        out.append(
+            Paragraph(
+                zh(
+                    "report.off_value",
+                    year=data["year"],
+                    value=value,
+                    unit=unit_label(r["unit"]),
+                    targets=_targets_text(data, r),
+                    status=label("status", r["status"]),
+                    light=label("light", r["light"]),
+                ),
+                st["base"],
+            )
+        )
+        out.append(Paragraph(zh("report.off_departments", departments="、".join(r["departments"]) or "—"), st["base"]))
+        rule = (r.get("why") or {}).get("rule")
+        if rule:
+            out.append(Paragraph(zh("report.off_why", rule=zh(f"eval.rule.{rule}")), st["base"]))
+        out.append(
+            Paragraph(
+                zh(
+                    "report.off_plan", section=plan_section(r["section"]), title=r["section_title"], text=r["plan_text"]
+                ),
+                st["base"],
+            )
+        )
+        chart = indicator_chart(r, data["target_years"], regular)
+        if chart is not None:
+            out.append(Paragraph(zh("report.off_chart", unit=unit_label(r["unit"])), st["small"]))
+            out.append(chart)
+        if r["warnings"]:
+            out.append(Paragraph(zh("report.off_warnings"), st["h3"]))
+            out += [Paragraph(zh("report.bullet", text=w), st["small"]) for w in r["warnings"]]
+    return out
+
+
+def _milestones(data: dict[str, Any], st: dict[str, ParagraphStyle], regular: str, bold: str) -> list[Any]:
+    """The plan's milestones as 已完成 / 进行中 / 未开始 / 已逾期, with their departments."""
+    if not data["milestones"]:
+        return []
+    rows: list[list[Any]] = [
+        [zh("report.col_indicator"), zh("report.col_milestone_state"), zh("report.col_departments")]
+    ]
+    for r in data["milestones"]:
+        rows.append(
+            [
+                Paragraph(r["name_zh"], st["cell"]),
+                label("milestone", r["status"] or "not_started"),
+                Paragraph("、".join(r["departments"]), st["cell"]),
+            ]
+        )
+    return [Paragraph(zh("report.h_milestones"), st["h1"]), _table(rows, [100 * mm, 20 * mm, 56 * mm], regular, bold)]
+
+
+def _warnings(data: dict[str, Any], st: dict[str, ParagraphStyle], regular: str, bold: str) -> list[Any]:
+    """The warnings grouped by category (most severe first within each), in Chinese."""
+    out: list[Any] = [Paragraph(zh("report.h_warnings_grouped"), st["h1"])]
+    if not data["warnings"]:
+        return [*out, Paragraph(zh("report.no_warnings"), st["base"])]
+    kinds: dict[str, list[dict[str, Any]]] = {}
+    for w in data["warnings"]:
+        kinds.setdefault(str(w["kind"]), []).append(w)
+    for kind, ws in kinds.items():
+        out.append(Paragraph(zh("report.warn_group", kind=label("warning_kind", kind), n=len(ws)), st["h3"]))
+        rows: list[list[Any]] = [[zh("report.col_severity"), zh("report.col_message"), zh("report.col_departments")]]
+        for w in ws[:WARNINGS_PER_KIND]:
+            rows.append(
+                [
+                    label("severity", w["severity"]),
+                    Paragraph(w["message_zh"] or "", st["cell"]),
+                    Paragraph("、".join(w["departments"]), st["cell"]),
+                ]
+            )
+        out.append(_table(rows, [14 * mm, 112 * mm, 50 * mm], regular, bold))
+        if len(ws) > WARNINGS_PER_KIND:
+            out.append(Paragraph(zh("report.warn_more", n=len(ws) - WARNINGS_PER_KIND), st["small"]))
+    return out
+
+
+def _annex(data: dict[str, Any], st: dict[str, ParagraphStyle], regular: str, bold: str) -> list[Any]:
+    """Methods and sources: the methods in words, the factor sets with their Chinese sources and versions."""
+    out: list[Any] = [
+        PageBreak(),
+        Paragraph(zh("report.h_annex"), st["h1"]),
+        Paragraph(zh("report.annex_methods"), st["base"]),
+        Paragraph(zh("report.annex_sets"), st["base"]),
+    ]
+    rows: list[list[Any]] = [
+        [zh("report.col_factor_kind"), zh("report.col_factor_source"), zh("report.col_factor_version")]
+    ]
+    for fs in data["factor_sets"]:
+        kind = label("factor_kind", fs["kind"])
+        if kind == fs["kind"]:
+            continue  # a set that supplies no factor of a line (regions, converted turnover) is named in the methods
+        source_key = f"name.factor_source.{fs['name']}"
+        rows.append(
+            [
+                Paragraph(kind, st["cell"]),
+                Paragraph(zh(source_key) if source_key in catalog() else "—", st["cell"]),
+                Paragraph(f"{fs['version']} · {str(fs['sha256'] or '')[:12]}", st["cell"]),
+            ]
+        )
+    out.append(_table(rows, [44 * mm, 100 * mm, 32 * mm], regular, bold))
+    out.append(Paragraph(zh("report.annex_to_check"), st["small"]))
+    out.append(Paragraph(zh("report.annex_data"), st["base"]))
+    return out
+
+
 def render_pdf(data: dict[str, Any]) -> bytes:
     """The report as PDF bytes (A4, Chinese, CJK font embedded)."""
     regular, bold = register(report_texts() + json.dumps(data, ensure_ascii=False, default=str))
@@ -133,6 +277,8 @@ def render_pdf(data: dict[str, Any]) -> bytes:
         Paragraph(zh("report.subtitle", at=data["generated_at"], version=data["code_version"]), st["subtitle"]),
         Spacer(1, 4 * mm),
         Paragraph(zh("report.synthetic"), st["subtitle"]),
+        Paragraph(zh("report.sum_title"), st["h1"]),
+        *[Paragraph(p, st["para"]) for p in summary_paragraphs(data)],
     ]
     story.append(Paragraph(zh("report.h_overview"), st["h1"]))
     if total:
@@ -184,9 +330,7 @@ def render_pdf(data: dict[str, Any]) -> bytes:
                         region=g["base_grid_region"],
                         year=g["base_grid_year"],
                         factor=format_number(g["ef_base"]),
-                        note=f"{zh('web.scope.grid_proxied')}：{g['fallback']}"
-                        if g["fallback"]
-                        else zh("web.scope.grid_published"),
+                        note=zh("web.scope.grid_proxied") if g["fallback"] else zh("web.scope.grid_published"),
                     ),
                     st["small"],
                 )
@@ -195,6 +339,7 @@ def render_pdf(data: dict[str, Any]) -> bytes:
     path = path_chart(data, regular)
     if path is not None:
         story.append(path)
+    story += _off_track_pages(data, st, regular)
     story.append(PageBreak())
     story.append(Paragraph(zh("report.h_indicators"), st["h1"]))
     head = [
@@ -219,7 +364,7 @@ def render_pdf(data: dict[str, Any]) -> bytes:
                 *[format_number(v) for v in r["targets"]],
                 format_percent(r["completion_to_date"]),
                 _range_cell(r),
-                zh("web.light." + (r["light"] or "grey")),
+                label("light", r["light"] or "grey"),
             ]
         )
     target_mm = 33 / len(data["target_years"])  # the target years share what the other columns leave of 176 mm
@@ -237,27 +382,15 @@ def render_pdf(data: dict[str, Any]) -> bytes:
         _table(rows, widths, regular, bold, lights=[r["light"] for r in data["indicators"]], light_col=len(head) - 1)
     )
     story.append(Paragraph(zh("report.indicator_note"), st["small"]))
+    story += _milestones(data, st, regular, bold)
     story += _scenario(data, st, regular, bold)
-    story.append(Paragraph(zh("report.h_warnings"), st["h1"]))
-    if data["warnings"]:
-        wrows: list[list[Any]] = [[zh("report.col_severity"), zh("report.col_message"), zh("report.col_departments")]]
-        for w in data["warnings"]:
-            wrows.append(
-                [
-                    zh("web.severity." + str(w["severity"])),
-                    Paragraph(w["message_zh"] or "", st["cell"]),
-                    Paragraph("、".join(w["departments"]), st["cell"]),
-                ]
-            )
-        story.append(_table(wrows, [14 * mm, 112 * mm, 50 * mm], regular, bold))
-    else:
-        story.append(Paragraph(zh("report.no_warnings"), st["base"]))
+    story += _warnings(data, st, regular, bold)
     story.append(Paragraph(zh("report.h_scorecards"), st["h1"]))
     srows: list[list[Any]] = [
         [
             zh("report.col_department"),
             zh("report.col_indicators"),
-            *[zh("web.light." + lt) for lt in LIGHTS],
+            *[label("light", lt) for lt in LIGHTS],
             zh("report.col_score"),
             zh("report.col_grade"),
         ]
@@ -293,6 +426,7 @@ def render_pdf(data: dict[str, Any]) -> bytes:
         )
     story.append(_table(erows, [34 * mm, 32 * mm, 32 * mm, 44 * mm, 30 * mm], regular, bold))
     story.append(Paragraph(zh("report.method_note"), st["small"]))
+    story += _annex(data, st, regular, bold)
 
     def footer(canvas: Any, doc: Any) -> None:
         canvas.saveState()

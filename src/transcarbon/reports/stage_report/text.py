@@ -10,6 +10,10 @@ def zh(key: str, **values: object) -> str:
     return t(key, "zh", **values)
 
 
+FONT_PREFIXES = ("report.", "name.", "eval.", "web.lmdi.", "web.light.", "web.severity.", "web.scope.")
+"""Catalog texts the report may show: their characters go into the font subset."""
+
+
 def report_texts() -> str:
-    """Every report.* catalog text (Chinese), for the font subset."""
-    return "".join(v["zh"] for k, v in catalog().items() if k.startswith("report."))
+    """Every catalog text (Chinese) the report may show, for the font subset."""
+    return "".join(v["zh"] for k, v in catalog().items() if k.startswith(FONT_PREFIXES))

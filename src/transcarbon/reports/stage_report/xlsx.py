@@ -1,4 +1,6 @@
-"""The report's tables as an XLSX workbook (:func:`render_xlsx`), one sheet per table, with openpyxl."""
+"""The report's tables as an XLSX workbook (:func:`render_xlsx`), one sheet per table, with openpyxl: Chinese
+headers (units in the headings), codes named in words, numbers stored as numbers with a display format (thousands
+separators, the decimals of their unit, shares as percentages)."""
 
 from __future__ import annotations
 
@@ -9,14 +11,36 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from transcarbon.i18n.labels import label
+from transcarbon.i18n.numbers import unit_label
+from transcarbon.reports.stage_report.summary import plan_section
 from transcarbon.reports.stage_report.text import zh
 
+TONNES = "#,##0"
+"""Whole tonnes (and tce, t·km) with thousands separators."""
+VALUE = "#,##0.00"
+"""An indicator's value: two decimals (percentages, multiples, kg per t·km)."""
+INTENSITY = "0.0000"
+"""kgCO2 per converted t·km."""
+SHARE = "0%"
+"""A share [0–1] as a whole percentage."""
+COUNT = "0"
+"""A count."""
+TEXT = "@"
 
-def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Any]], *, first: bool = False) -> None:
+Column = tuple[str, str]
+"""(header, number format)."""
+
+
+def _yes(flag: object) -> str:
+    return zh("report.xl_yes") if flag else zh("report.xl_no")
+
+
+def _sheet(wb: Workbook, title: str, columns: list[Column], rows: list[list[Any]], *, first: bool = False) -> None:
     ws = wb.active if first else wb.create_sheet()
     assert ws is not None
     ws.title = title
-    ws.append(header)
+    ws.append([h for h, _ in columns])
     for r in rows:
         ws.append(r)
     fill = PatternFill("solid", fgColor="E4E9EE")
@@ -24,59 +48,60 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Any]], *
         cell.font = Font(bold=True)
         cell.fill = fill
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for i, h in enumerate(header, start=1):
-        width = max([len(str(h))] + [len(str(r[i - 1])) for r in rows if i - 1 < len(r) and r[i - 1] is not None])
-        ws.column_dimensions[get_column_letter(i)].width = min(
-            60, max(8, width * 1.6 if any(ord(ch) > 255 for ch in str(h)) else width + 2)
-        )
+    for i, (header, fmt) in enumerate(columns, start=1):
+        for row in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+            row[0].number_format = fmt
+        longest = max([len(str(r[i - 1])) for r in rows if i - 1 < len(r) and r[i - 1] is not None] + [0])
+        wide = 2 * len(header) if any(ord(ch) > 255 for ch in header) else len(header)
+        ws.column_dimensions[get_column_letter(i)].width = min(60, max(10, wide + 2, min(longest, 40) + 2))
     ws.freeze_panes = "A2"
 
 
 def render_xlsx(data: dict[str, Any]) -> bytes:
-    """The report's tables as an XLSX workbook (indicators, warnings, scorecards, sectors, notes)."""
+    """The report's tables as an XLSX workbook (indicators, off-track, milestones, warnings, scorecards, sectors,
+    LMDI effects, scenario, notes)."""
     wb = Workbook()
+    years = data["target_years"]
     _sheet(
         wb,
         zh("report.sheet_indicators"),
         [
-            zh("report.col_no"),
-            "id",
-            zh("report.col_indicator"),
-            "indicator",
-            zh("report.col_value"),
-            zh("report.col_unit"),
-            *[zh("report.col_target", year=y) for y in data["target_years"]],
-            zh("report.col_completion"),
-            "value_low",
-            "value_high",
-            "quality_grade",
-            "straddles_target",
-            "status",
-            zh("report.col_light"),
-            "light_rule",
-            "p_meet",
-            "p_meet_indicative",
-            zh("report.col_departments"),
+            (zh("report.col_no"), COUNT),
+            (zh("report.col_indicator"), TEXT),
+            (zh("report.xl_section"), TEXT),
+            (zh("report.col_value"), VALUE),
+            (zh("report.col_unit"), TEXT),
+            *[(zh("report.col_target", year=y), VALUE) for y in years],
+            (zh("report.col_completion"), SHARE),
+            (zh("report.xl_low"), VALUE),
+            (zh("report.xl_high"), VALUE),
+            (zh("report.col_grade_quality"), TEXT),
+            (zh("report.xl_straddles"), TEXT),
+            (zh("report.xl_status"), TEXT),
+            (zh("report.col_light"), TEXT),
+            (zh("report.xl_rule"), TEXT),
+            (zh("report.xl_p_meet"), SHARE),
+            (zh("report.xl_indicative"), TEXT),
+            (zh("report.col_departments"), TEXT),
         ],
         [
             [
                 r["no"],
-                r["id"],
                 r["name_zh"],
-                r["name_en"],
+                f"{plan_section(r['section'])}{r.get('section_title', '')}",
                 r["value"],
-                r["unit"],
+                unit_label(r["unit"]),
                 *r["targets"],
                 r["completion_to_date"],
                 r["value_low"],
                 r["value_high"],
                 r["quality_grade"],
-                r["straddles_target"],
-                r["status"],
-                zh("web.light." + (r["light"] or "grey")),
-                r["light_rule"],
+                _yes(r["straddles_target"]),
+                label("status", r["status"]),
+                label("light", r["light"] or "grey"),
+                zh(f"eval.rule.{r['light_rule']}") if r["light_rule"] else "",
                 r["p_meet"],
-                r["p_meet_indicative"],
+                _yes(r["p_meet_indicative"]),
                 "、".join(r["departments"]),
             ]
             for r in data["indicators"]
@@ -85,22 +110,54 @@ def render_xlsx(data: dict[str, Any]) -> bytes:
     )
     _sheet(
         wb,
-        zh("report.sheet_warnings"),
+        zh("report.h_off_track"),
         [
-            zh("report.col_severity"),
-            "indicator",
-            "kind",
-            zh("report.col_message"),
-            "message",
-            zh("report.col_departments"),
+            (zh("report.col_indicator"), TEXT),
+            (zh("report.col_value"), VALUE),
+            (zh("report.col_unit"), TEXT),
+            (zh("report.xl_status"), TEXT),
+            (zh("report.col_departments"), TEXT),
+            (zh("report.xl_plan"), TEXT),
         ],
         [
             [
-                zh("web.severity." + str(w["severity"])),
-                w["indicator"],
-                w["kind"],
+                r["name_zh"],
+                r["value"],
+                unit_label(r["unit"]),
+                label("status", r["status"]),
+                "、".join(r["departments"]),
+                f"{plan_section(r['section'])}{r['section_title']}：{r['plan_text']}",
+            ]
+            for r in data["off_track"]
+        ],
+    )
+    _sheet(
+        wb,
+        zh("report.h_milestones"),
+        [
+            (zh("report.col_indicator"), TEXT),
+            (zh("report.col_milestone_state"), TEXT),
+            (zh("report.col_departments"), TEXT),
+        ],
+        [
+            [r["name_zh"], label("milestone", r["status"] or "not_started"), "、".join(r["departments"])]
+            for r in data["milestones"]
+        ],
+    )
+    _sheet(
+        wb,
+        zh("report.sheet_warnings"),
+        [
+            (zh("report.col_severity"), TEXT),
+            (zh("report.xl_kind"), TEXT),
+            (zh("report.col_message"), TEXT),
+            (zh("report.col_departments"), TEXT),
+        ],
+        [
+            [
+                label("severity", w["severity"]),
+                label("warning_kind", w["kind"]),
                 w["message_zh"],
-                w["message_en"],
                 "、".join(w["departments"]),
             ]
             for w in data["warnings"]
@@ -110,28 +167,14 @@ def render_xlsx(data: dict[str, Any]) -> bytes:
         wb,
         zh("report.sheet_scorecards"),
         [
-            zh("report.col_department"),
-            "department",
-            zh("report.col_indicators"),
-            "green",
-            "yellow",
-            "red",
-            "grey",
-            zh("report.col_score"),
-            zh("report.col_grade"),
+            (zh("report.col_department"), TEXT),
+            (zh("report.col_indicators"), COUNT),
+            *[(label("light", lt), COUNT) for lt in ("green", "yellow", "red", "grey")],
+            (zh("report.col_score"), "0.0"),
+            (zh("report.col_grade"), TEXT),
         ],
         [
-            [
-                c["name_zh"],
-                c["department_id"],
-                c["indicators"],
-                c["green"],
-                c["yellow"],
-                c["red"],
-                c["grey"],
-                c["score"],
-                c["grade_zh"],
-            ]
+            [c["name_zh"], c["indicators"], c["green"], c["yellow"], c["red"], c["grey"], c["score"], c["grade_zh"]]
             for c in data["scorecards"]
         ],
     )
@@ -139,42 +182,46 @@ def render_xlsx(data: dict[str, Any]) -> bytes:
         wb,
         zh("report.sheet_sectors"),
         [
-            zh("report.col_sector"),
-            "sector",
-            "co2_t",
-            "energy_tce",
-            "converted_tkm",
-            "intensity_kgco2_per_converted_tkm",
-            "result_id",
+            (zh("report.col_sector"), TEXT),
+            (zh("report.xl_co2_t"), TONNES),
+            (zh("report.xl_energy_tce"), TONNES),
+            (zh("report.xl_ctkm"), TONNES),
+            (zh("report.xl_intensity"), INTENSITY),
+            (zh("report.xl_result"), COUNT),
         ],
         [
-            [r["name_zh"], r["sector"], r["co2_t"], r["energy_tce"], r["converted_tkm"], r["intensity"], r["result_id"]]
+            [r["name_zh"], r["co2_t"], r["energy_tce"], r["converted_tkm"], r["intensity"], r["result_id"]]
             for r in data["by_sector"]
         ],
+    )
+    lm = data.get("lmdi") or {"effects": []}
+    _sheet(
+        wb,
+        zh("report.xl_lmdi"),
+        [(zh("report.xl_effect"), TEXT), (zh("report.xl_effect_t"), TONNES)],
+        [[zh(f"web.lmdi.{e}"), v] for e, v in lm["effects"]],
     )
     sc = data.get("scenario") or {"targets": [], "run_id": None}
     _sheet(
         wb,
         zh("report.sheet_scenario"),
         [
-            zh("report.col_indicator"),
-            "indicator",
-            zh("report.scn_col_year"),
-            zh("report.scn_col_target"),
-            zh("report.scn_col_value"),
-            "unit",
-            zh("report.scn_col_p"),
-            "oil_peak_year",
-            "scenario_run",
+            (zh("report.col_indicator"), TEXT),
+            (zh("report.scn_col_year"), COUNT),
+            (zh("report.scn_col_target"), VALUE),
+            (zh("report.scn_col_value"), VALUE),
+            (zh("report.col_unit"), TEXT),
+            (zh("report.scn_col_p"), SHARE),
+            (zh("report.xl_peak"), COUNT),
+            (zh("report.xl_scenario_run"), COUNT),
         ],
         [
             [
                 t["name_zh"],
-                t["indicator"],
                 t["year"],
                 t["target"],
                 t["value"],
-                t["unit"],
+                unit_label(t["unit"]),
                 t["p_meet"],
                 sc.get("peak_year"),
                 sc["run_id"],
@@ -185,13 +232,13 @@ def render_xlsx(data: dict[str, Any]) -> bytes:
     _sheet(
         wb,
         zh("report.sheet_notes"),
-        [zh("report.sheet_notes"), ""],
+        [(zh("report.sheet_notes"), TEXT), ("", TEXT)],
         [
             [zh("report.title", city=data["city_zh"], year=data["year"]), ""],
             [zh("report.generated"), data["generated_at"]],
-            ["code_version", data["code_version"]],
-            ["inventory run", data["run_id"]],
-            ["evaluation run", data["evaluation_run"]],
+            [zh("report.xl_version"), data["code_version"]],
+            [zh("report.xl_inventory_run"), data["run_id"]],
+            [zh("report.xl_evaluation_run"), data["evaluation_run"]],
             [zh("report.synthetic"), ""],
         ],
     )

@@ -4,11 +4,16 @@ statistics are :func:`transcarbon.methods.anomaly.trailing_z` and :func:`~transc
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from transcarbon.city.reports import ReportCatalog, ReportType
+from transcarbon.city.reports import FieldSpec, ReportCatalog, ReportType
+from transcarbon.i18n import Lang
+from transcarbon.i18n.labels import label, value_name
+from transcarbon.i18n.numbers import format_number
 from transcarbon.methods.anomaly import OUTLIER_Z, robust_z, trailing_z
 from transcarbon.services.evaluation.alerts.found import Found, format_value
 from transcarbon.services.evaluation.inputs import Inputs
@@ -41,17 +46,25 @@ def _z_warnings(
         pl.col("n") >= min_points, pl.col("z").abs() > OUTLIER_Z, (pl.col("ratio") - 1).abs() > MIN_RELATIVE_JUMP
     )
     out = []
+    counted = _field_type(report, value) == "integer"
     for r in z.sort([*group, "period"]).iter_rows(named=True):
         what = "/".join(str(r[c]) for c in group if c != "org_id") or value
-        v = {
-            "org": r["org_id"],
-            "period": r["period"],
-            "field": value,
-            "what": what,
-            "value": format_value(r[value]),
-            "median": format_value(r["median"]),
-            "z": f"{r['z']:.1f}",
-        }
+
+        def words(lang: Lang, r: dict[str, Any] = r) -> dict[str, object]:
+            named = [_value_label(report, c, r[c], lang) for c in group if c != "org_id"]
+            spec = _field_spec(report, value)
+            return {
+                "org": r["org_id"],
+                "period": r["period"],
+                "field": getattr(spec.label, lang) if spec is not None else value,
+                "what": "/".join(named) or "—",
+                "value": format_number(r[value], 0) if counted else format_value(r[value]),
+                "median": format_number(r["median"], 1 if r["median"] % 1 else 0)
+                if counted
+                else format_value(r["median"]),
+                "z": f"{r['z']:.1f}",
+            }
+
         out.append(
             Found(
                 kind,
@@ -59,8 +72,8 @@ def _z_warnings(
                 year,
                 departments,
                 "eval.warn.anomaly",
-                {**v, "report": report.name.zh},
-                {**v, "report": report.name.en},
+                {**words("zh"), "report": report.name.zh},
+                {**words("en"), "report": report.name.en},
                 org_id=r["org_id"],
                 report_type=report.id,
                 period=r["period"],
@@ -76,6 +89,23 @@ def _z_warnings(
             )
         )
     return out
+
+
+def _field_spec(report: ReportType, field_id: str) -> FieldSpec | None:
+    return next((f for f in report.fields if f.id == field_id), None)
+
+
+def _field_type(report: ReportType, field_id: str) -> str | None:
+    spec = _field_spec(report, field_id)
+    return spec.type if spec is not None else None
+
+
+def _value_label(report: ReportType, field_id: str, code: object, lang: Lang) -> str:
+    """A group value of a warning in words: the report field's own name for it, else the catalog's."""
+    spec = _field_spec(report, field_id)
+    if spec is not None:
+        return spec.value_label(str(code), lang)
+    return str(code) if field_id == "unit" else value_name(code, lang)
 
 
 def report_anomalies(inp: Inputs, catalog: ReportCatalog, year: int) -> list[Found]:
@@ -187,7 +217,7 @@ def peer_outliers(session: Session, inp: Inputs, catalog: ReportCatalog, year: i
     for r in z.iter_rows(named=True):
         v = {
             "org": r["org_id"],
-            "sector": r["sector"],
+            "sector": label("sector", r["sector"], "zh"),
             "value": format_value(r["intensity"], "kgCO2/t·km"),
             "median": format_value(r["median"], "kgCO2/t·km"),
             "z": f"{r['z']:.1f}",
@@ -201,7 +231,7 @@ def peer_outliers(session: Session, inp: Inputs, catalog: ReportCatalog, year: i
                 list(rt.supervisors),
                 "eval.warn.peer_outlier",
                 v,
-                v,
+                {**v, "sector": label("sector", r["sector"], "en")},
                 org_id=r["org_id"],
                 report_type=rt.id,
                 period=str(year),

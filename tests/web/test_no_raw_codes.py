@@ -1,0 +1,82 @@
+"""No raw code in the words people read (issue 12, point 2): every page each role reaches from the cockpit by
+following links, in Chinese, has no status, warning category, sector, fuel, report type or indicator id in its
+visible text. Visible text: tags, scripts and styles stripped; what sits in a closed ``<details>`` fold (the
+technical details: hashes, JSON parameters) and what is marked ``lang="en"`` (a citation or a note in the
+language it was written in) is not read. The browser tests read pages as Chromium renders them
+(tests/web/test_browser.py)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from urllib.parse import urljoin, urlparse
+
+import pytest
+from fastapi.testclient import TestClient
+
+from demo_builds import DemoSite
+from raw_codes import VisibleText, code_pattern, raw_codes
+from transcarbon.demo_site import demo_app
+from web_session import sign_in
+
+ROLES = ("analyst", "reporter", "department", "auditor", "admin", "public")
+PER_KIND = 4
+"""Pages of one kind (``/indicators/…``, ``/lineage/…``) read per role: they share a template."""
+SKIP = ("/logout", "/api/", "/static/", "/audit")
+"""Not followed: signing out, the API and files; the audit log shows each entry's machine record as evidence."""
+
+
+@pytest.fixture(scope="module")
+def client(demo_site: DemoSite) -> Iterator[TestClient]:
+    with TestClient(demo_app(demo_site.data_dir), base_url="http://127.0.0.1") as c:
+        yield c
+
+
+def crawl(client: TestClient, start: str) -> dict[str, str]:
+    """Visible text of every page reached from ``start`` (GET links on the site; ``PER_KIND`` of each kind)."""
+    seen, queue, kinds, out = {start}, [start], Counter[str](), {}
+    while queue:
+        url = queue.pop(0)
+        path = urlparse(url).path
+        kind = "/".join(path.split("/")[:2]) + ("/*" if path.count("/") > 1 else "")
+        kinds[kind] += 1
+        if kinds[kind] > PER_KIND:
+            continue
+        r = client.get(url)
+        if "text/html" not in r.headers.get("content-type", ""):
+            continue
+        parser = VisibleText()
+        parser.feed(r.text)
+        out[url] = parser.text
+        for href in parser.links:
+            link = urlparse(urljoin(url, href))
+            if link.netloc not in ("", "127.0.0.1") or link.path.startswith(SKIP):
+                continue
+            if re.search(r"(^|&)(csv|lang)=", link.query) or re.search(r"\.\w{2,4}$", link.path):
+                continue
+            nxt = link.path + (f"?{link.query}" if link.query else "")
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return out
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_raw_code_on_any_page_a_role_reaches(client: TestClient, role: str) -> None:
+    client.cookies.clear()
+    if role != "public":
+        sign_in(client, role)
+    client.get("/cockpit?lang=zh")
+    pages = crawl(client, "/cockpit" if role != "public" else "/")
+    assert pages, role
+    pattern = code_pattern()
+    found = {url: hits for url, text in pages.items() if (hits := raw_codes(text, pattern))}
+    assert found == {}, f"{role}: raw codes on {len(found)} of {len(pages)} pages"
+
+
+def test_the_check_catches_a_raw_code() -> None:
+    parser = VisibleText()
+    parser.feed('<td>in_progress</td><script>"off_track"</script><details><summary>技术</summary>diesel</details>')
+    pattern = re.compile(r"(?<![\w.-])(in_progress|off_track|diesel)(?![\w-])")
+    assert [h.strip() for h in raw_codes(parser.text, pattern)] == ["in_progress"]
