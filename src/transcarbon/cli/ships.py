@@ -26,7 +26,8 @@ _HELP = {
     "json": "以 JSON 输出汇总 / print the summary as JSON on stdout",
     "shore_power": "岸电使用记录 CSV / shore-power sessions CSV",
     "ais": "AIS 位置（CSV、Parquet 或 NMEA !AIVDM 文本） / AIS positions: CSV, Parquet or NMEA !AIVDM",
-    "zones": "区域 GeoJSON（泊位/锚地/港区/排放控制区） / zones GeoJSON (berth/anchorage/port_area/eca)",
+    "zones": "区域 GeoJSON（泊位/锚地/港区/排放控制区；默认用城市配置的港区区域） / zones GeoJSON "
+    "(berth/anchorage/port_area/eca; default: the city's zones)",
     "out": "输出 Parquet/JSON 的文件夹 / folder for the Parquet/JSON outputs",
     "grid_region": "岸电电网因子区域 / grid-factor region for shore kWh",
     "grid_year": "电网因子年份（默认数据年份） / grid-factor year (default: data year)",
@@ -52,7 +53,12 @@ def inventory(
     store: Annotated[bool, typer.Option("--store", help="存入数据库，带追溯 / store the run with lineage")] = False,
 ) -> None:
     """计算船舶排放清单：合计、分工况、岸电 / Compute the inventory: totals, by mode, shore power."""
-    from transcarbon.services.ship_runs import ShipFilesRefused, compute_ship_inventory, record_ship_run
+    from transcarbon.services.ship_runs import (
+        ShipFilesRefused,
+        compute_ship_inventory,
+        record_ship_run,
+        zones_or_default,
+    )
 
     if method not in ("imo4", "epa"):
         raise common.fail("cli.ships.bad_method", 2, value=method)
@@ -62,6 +68,9 @@ def inventory(
     if out is not None and out.exists() and not out.is_dir():
         raise common.fail("cli.ships.out_not_dir", 2, path=str(out))
     intervals_path = str(out / "intervals.parquet") if (out and intervals) else None
+    if zones is None:
+        zones = zones_or_default(None, get_settings().city)
+        common.say(common.err, "cli.ships.default_zones", path=str(zones) if zones else "—")
     with ExitStack() as stack:
         # with --store, a database that is not ready is refused before any work
         database = stack.enter_context(common.open_database()) if store else None

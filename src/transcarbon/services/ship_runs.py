@@ -130,6 +130,12 @@ def city_zones(city: str = DEFAULT_CITY) -> Path | None:
     return load_city(city).zones_path
 
 
+def zones_or_default(zones: Path | None, city: str = DEFAULT_CITY) -> Path | None:
+    """The zones file asked for, else the city's default zones (without zones no point is at a berth, so berth
+    emissions and shore power would silently drop to 0); None only for a city without a port."""
+    return zones if zones is not None else city_zones(city)
+
+
 def record_ship_run(
     session: Session,
     res: ShipInventoryResult,
