@@ -39,8 +39,8 @@ def _home(page: Page) -> str:
 
 @router.get("/", name="web.home")
 def home(page: Page) -> Response:
-    if page.principal.user_id is None:
-        return RedirectResponse(page.path("login_page"), status_code=303)
+    if page.principal.user_id is None:  # anyone without an account: the public portal
+        return RedirectResponse(page.path("public"), status_code=303)
     return RedirectResponse(_home(page), status_code=303)
 
 

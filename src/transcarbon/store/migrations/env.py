@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from alembic import context
 
-from transcarbon.store import models_evaluation, models_road, models_scenarios, models_ships  # noqa: F401  (register their tables)
+from transcarbon.store import (  # noqa: F401  (register their tables)
+    models_evaluation,
+    models_road,
+    models_scenarios,
+    models_ships,
+    models_shore_power,
+)
 from transcarbon.store.db import make_engine
 from transcarbon.store.models import Base
 
