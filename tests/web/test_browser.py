@@ -9,20 +9,13 @@ UI, ReDoc) from local files; run the pages under their Content-Security-Policy; 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
-import pytest
+from browser_helpers import BROWSER_MARKS, left_loopback, login
+from transcarbon.demo.accounts import DEMO_USERS
 
-from transcarbon.demo.accounts import DEMO_PASSWORD, DEMO_USERS
-
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium)"),
-    pytest.mark.slow,
-]
+pytestmark = BROWSER_MARKS
 
 HEADER = "org_id,period,sector,fuel,amount,unit,freight_tkm,passenger_pkm,passenger_kind,region,throughput_t"
 DATA = {"/submissions", "/registers", "/milestones"}
@@ -31,6 +24,7 @@ EXPECTED_PAGES = {
         "/cockpit",
         "/emissions",
         "/road",
+        "/ships",
         *DATA,
         "/warnings",
         "/scorecards",
@@ -39,11 +33,22 @@ EXPECTED_PAGES = {
         "/audit",
         "/users",
     },
-    "analyst": {"/cockpit", "/emissions", "/road", *DATA, "/warnings", "/scorecards", "/reports", "/scenarios"},
+    "analyst": {
+        "/cockpit",
+        "/emissions",
+        "/road",
+        "/ships",
+        *DATA,
+        "/warnings",
+        "/scorecards",
+        "/reports",
+        "/scenarios",
+    },
     "auditor": {
         "/cockpit",
         "/emissions",
         "/road",
+        "/ships",
         *DATA,
         "/warnings",
         "/scorecards",
@@ -51,70 +56,19 @@ EXPECTED_PAGES = {
         "/scenarios",
         "/audit",
     },
-    "department": {"/cockpit", "/emissions", "/road", *DATA, "/warnings", "/scorecards", "/reports", "/scenarios"},
+    "department": {
+        "/cockpit",
+        "/emissions",
+        "/road",
+        "/ships",
+        *DATA,
+        "/warnings",
+        "/scorecards",
+        "/reports",
+        "/scenarios",
+    },
     "reporter": {"/cockpit", *DATA},
 }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
-        )
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def requests_seen() -> list[str]:
-    return []
-
-
-@pytest.fixture(scope="module")
-def csp_violations() -> list[str]:
-    return []
-
-
-@pytest.fixture
-def new_page(browser: Any, requests_seen: list[str], csp_violations: list[str]) -> Iterator[Any]:
-    contexts = []
-
-    def make(lang: str | None = None) -> Any:
-        ctx = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-        contexts.append(ctx)
-        page = ctx.new_page()
-        page.on("request", lambda req: requests_seen.append(req.url))
-        page.on(
-            "console",
-            lambda msg: csp_violations.append(msg.text) if "Content Security Policy" in msg.text else None,
-        )
-        page.set_default_timeout(15000)
-        return page
-
-    yield make
-    for c in contexts:
-        c.close()
-
-
-def login(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state("domcontentloaded")
-    assert "/login" not in page.url, f"{username} could not log in"
 
 
 def test_each_role_opens_its_pages(live_server: Any, new_page: Any) -> None:
@@ -293,11 +247,7 @@ def test_pages_run_under_their_csp(live_server: Any, new_page: Any, csp_violatio
 
 def test_no_request_left_loopback(live_server: Any, requests_seen: list[str]) -> None:
     assert requests_seen, "no request was recorded"
-    outside = [
-        u
-        for u in requests_seen
-        if urlparse(u).scheme not in ("data", "blob", "about") and urlparse(u).hostname != "127.0.0.1"
-    ]
+    outside = left_loopback(requests_seen)
     assert not outside, outside[:10]
 
 
