@@ -125,6 +125,14 @@ def test_store_flag_records_the_run(tmp_path: Path, db_url: str, use_database: C
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["ships"] == 8
     assert "stored in the database" in result.stderr
+    supervised = runner.invoke(app, ["ships", "supervise", "--all", "--json"])
+    assert supervised.exit_code == 0, supervised.output
+    out = json.loads(supervised.stdout)
+    assert out["run_id"] and out["threshold_h"] == 2.0 and out["stays"]  # the city's zones: stays at berths
+    assert out["warnings"] == sum(r["warning"] for r in out["stays"])
+    assert all(r["warning"] <= (r["shore_power_capable"] and r["berth_h"] > 2.0) for r in out["stays"])
+    listed = runner.invoke(app, ["ships", "supervise"])
+    assert listed.exit_code == 0 and "预警" in listed.stdout and "warnings" in listed.stdout
 
 
 def test_without_zones_the_citys_default_zones_are_used(tmp_path: Path) -> None:

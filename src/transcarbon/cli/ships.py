@@ -180,8 +180,48 @@ def _print_summary(s: dict[str, object], method: str) -> None:
     common.say(console, "cli.ships.more")
 
 
+def supervise(
+    run: Annotated[
+        int | None, typer.Option("--run", help="船舶计算批次（默认最新） / ship run (default: newest)")
+    ] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="列出全部靠泊 / list every stay, not only warnings")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=_HELP["json"])] = False,
+) -> None:
+    """岸电使用监管：超时未接岸电的靠泊 / shore-power supervision: stays over the time without shore power."""
+    from transcarbon.city.config import load_city
+    from transcarbon.i18n.ships import local_time
+    from transcarbon.services.shore_power import supervision
+
+    with common.open_database() as database, database.transaction() as session:
+        out = supervision(session, load_city(get_settings().city), run)
+    stays = [r for r in out["stays"] if show_all or r["warning"]]
+    if as_json:
+        common.print_json({**out, "stays": stays})
+        return
+    if out["run_id"] is None:
+        common.say(common.out, "cli.ships.no_run")
+        return
+    common.say(
+        common.out, "cli.ships.supervision", run=out["run_id"], hours=out["threshold_h"], warnings=out["warnings"]
+    )
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for key in ("ship", "berth", "arrival", "berth_h", "outcome"):
+        table.add_column(f"{t('cli.ships.sup.' + key, 'zh')}\n{t('cli.ships.sup.' + key, 'en')}")
+    for r in stays:
+        outcome = "warning" if r["warning"] else "explained" if r["explained"] else "ok"
+        table.add_row(
+            f"{r['name'] or ''} {r['mmsi']}",
+            r["berth_id"],
+            local_time(r["arrival"]),
+            f"{r['berth_h']:.1f}",
+            t(f"ships.sup.{outcome}", "zh"),
+        )
+    common.out.print(table)
+
+
 def register(root: typer.Typer) -> None:
-    """Mount ``ships inventory``."""
+    """Mount ``ships inventory`` and ``ships supervise``."""
     group = typer.Typer(help="船舶排放（AIS） / ship emissions from AIS", no_args_is_help=True)
     group.command("inventory")(inventory)
+    group.command("supervise")(supervise)
     root.add_typer(group, name="ships")
