@@ -18,7 +18,8 @@ pytestmark = BROWSER_MARKS
 
 RAW = re.compile(
     r"\b(bulk_carrier|general_cargo|oil_tanker|slow_cruise|manoeuvring|anchorage_\d|port_area|declared|confirmed|"
-    r"queued|running|on_track|needs_acceleration|no_data|shore_power\w*|berth_equipment_fault|None|nan)\b"
+    r"queued|running|on_track|needs_acceleration|no_data|in_progress|not_started|overdue|done|milestone|"
+    r"shore_power\w*|berth_equipment_fault|None|nan)\b"
 )
 
 

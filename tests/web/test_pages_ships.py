@@ -33,6 +33,10 @@ RAW_CODES = (
     "not_connected",
     "shore_power",
     "berth_equipment_fault",
+    "in_progress",
+    "overdue",
+    "done",
+    "milestone",
     "None",
     "nan",
 )
@@ -184,6 +188,7 @@ def test_the_public_portal_is_anonymous_and_shows_nothing_internal(client: TestC
         "即将上线",
     ):
         assert words in html, words
+    no_raw_codes(html)
     ind = re.search(r'href="(/public/indicators/[a-z0-9_]+)"', html).group(1)
     detail = client.get(ind).text
     assert "计算方法" in detail and "责任部门" in detail

@@ -34,6 +34,8 @@ def _safe_next(value: str | None, fallback: str) -> str:
 def _home(page: Page) -> str:
     if page.principal.role in ("reporter",):
         return page.path("submissions")
+    if page.principal.role == "public":  # a public account reads what anyone does: the portal
+        return page.path("public")
     return page.path("cockpit")
 
 

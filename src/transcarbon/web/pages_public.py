@@ -58,6 +58,13 @@ def _city_totals(page: Page) -> list[dict[str, Any]]:
     return [{"year": s["year"], **{k: s.get(k) for k in _TOTALS}} for s in figures.city_series(page.session)]
 
 
+def _status(page: Page, status: str | None) -> str:
+    """A status in words: the pages' name of it, else the portal's (milestones), never the code."""
+    if status and page.has(f"web.status.{status}"):
+        return _status_label(page, status)
+    return page.t(f"pub.status.{status}") if status and page.has(f"pub.status.{status}") else "—"
+
+
 def _credits_routed(page: Page) -> bool:
     return any(getattr(r, "path", None) == CREDITS_PATH for r in page.request.app.routes)
 
@@ -75,7 +82,8 @@ def portal(page: Page) -> Response:
             **r,
             "name": page.name(r["name_zh"], r["name_en"]),
             "light_label": _light_label(page, r["light"]),
-            "status_label": _status_label(page, r["status"]),
+            "status_label": _status(page, r["status"]),
+            "milestone": r["unit"] == "milestone",
             "url": page.path("public_indicator", indicator_id=r["id"]),
         }
         for r in inds
@@ -135,7 +143,7 @@ def public_indicator(page: Page, indicator_id: str) -> Response:
             "year": h["year"],
             "value": h.get("value"),
             "light": _light_label(page, h.get("light")),
-            "status": _status_label(page, h.get("status")),
+            "status": _status(page, h.get("status")),
         }
         for h in row["history"]
     ]
@@ -148,7 +156,7 @@ def public_indicator(page: Page, indicator_id: str) -> Response:
         "history": hist,
         "targets": [(yr, ind.target(yr)) for yr in page.city.target_years],
         "light": row.get("light") or "grey",
-        "status_label": _status_label(page, row.get("status")),
+        "status_label": _status(page, row.get("status")),
         "departments": [page.dept(d) for d in ind.departments],
         "formula": (formula.zh if page.lang == "zh" else formula.en) if formula else None,
         "chart": plot(_path_figure(page, ind, row, row["history"]), page.name(ind.name_zh, ind.name_en), 320),
