@@ -130,13 +130,14 @@ def test_supervision_warning_then_a_two_party_record(client: TestClient) -> None
     assert client.post("/ships/records", data=data).status_code == 403  # no CSRF token
     r = client.post("/ships/records", data={**data, "csrf": form_token(form)}, follow_redirects=False)
     assert r.status_code == 303 and "done=" in r.headers["location"]
-    after = client.get("/ships/supervision").text
+    after = client.get(r.headers["location"]).text
+    rec = re.search(r"已登记岸电记录 (\d+)，待码头确认", after).group(1)
     assert "船方已申报，待码头确认" in after and "待另一用户确认" in after
-    rec_id = re.findall(r"/ships/records/(\d+)/confirm", client.get("/ships/supervision").text) or [None]
-    assert rec_id == [None]  # the declarer has no confirm button
+    assert f"/ships/records/{rec}/confirm" not in after  # the declarer cannot confirm
+    r = client.post(f"/ships/records/{rec}/confirm", data={"csrf": form_token(after), "terminal_party": "x"})
+    assert "码头确认须由申报人以外的另一用户完成" in r.text
     sign_in(client, "analyst")
     page = client.get("/ships/supervision").text
-    rec = re.search(r"/ships/records/(\d+)/confirm", page).group(1)
     r = client.post(
         f"/ships/records/{rec}/confirm",
         data={"csrf": form_token(page), "terminal_party": "码头 李某"},
