@@ -23,8 +23,9 @@ def login(page: Any, base: str, username: str) -> None:
     page.goto(f"{base}/login")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state("domcontentloaded")
+    # the home page after signing in may evaluate the year on its first view: slow on a loaded machine
+    page.get_by_role("button", name="登录").click(timeout=120_000)
+    page.wait_for_load_state("domcontentloaded", timeout=120_000)
     assert "/login" not in page.url, f"{username} could not log in"
 
 
