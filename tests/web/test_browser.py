@@ -290,6 +290,6 @@ def test_the_scenario_page_answers_draws_its_fans_and_runs_the_levers(
     page.screenshot(path=str(tmp_path / "scenarios-390.png"), full_page=True)
     page.set_viewport_size({"width": 1440, "height": 900})
     page.select_option("#lever_private_car_electrification", "4")
-    page.get_by_test_id("run-scenario").click()
-    page.wait_for_url("**/scenarios?run=*")
+    page.get_by_test_id("run-scenario").click(timeout=120_000)  # a Monte Carlo run: slow on a loaded machine
+    page.wait_for_url("**/scenarios?run=*", timeout=120_000)
     assert "自定义情景" in page.inner_text("[data-testid=scenario-name]")
