@@ -125,3 +125,25 @@ def test_store_flag_records_the_run(tmp_path: Path, db_url: str, use_database: C
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["ships"] == 8
     assert "stored in the database" in result.stderr
+    supervised = runner.invoke(app, ["ships", "supervise", "--all", "--json"])
+    assert supervised.exit_code == 0, supervised.output
+    out = json.loads(supervised.stdout)
+    assert out["run_id"] and out["threshold_h"] == 2.0 and out["stays"]  # the city's zones: stays at berths
+    assert out["warnings"] == sum(r["warning"] for r in out["stays"])
+    assert all(r["warning"] <= (r["shore_power_capable"] and r["berth_h"] > 2.0) for r in out["stays"])
+    listed = runner.invoke(app, ["ships", "supervise"])
+    assert listed.exit_code == 0 and "预警" in listed.stdout and "warnings" in listed.stdout
+
+
+def test_without_zones_the_citys_default_zones_are_used(tmp_path: Path) -> None:
+    """Before, no --zones meant no berth: berth CO2 and shore power silently fell to 0."""
+    paths = write_synthetic_ais(tmp_path / "in", n_ships=6, days=3, ais_format="csv")
+    base = ["ships", "inventory", "--ais", str(paths["ais"]), "--ships", str(paths["ships"]), "--json"]
+    base += ["--shore-power", str(paths["shore_power"])]
+    default = runner.invoke(app, base)
+    explicit = runner.invoke(app, [*base, "--zones", ZONES])
+    assert default.exit_code == 0 and explicit.exit_code == 0, default.output
+    assert "lianyungang_zones.geojson" in default.stderr and "城市配置的港区区域" in default.stderr
+    got, want = json.loads(default.stdout.splitlines()[-1]), json.loads(explicit.stdout.splitlines()[-1])
+    assert got["by_mode"]["berth"]["co2_t"] > 0
+    assert got == want

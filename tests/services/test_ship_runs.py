@@ -101,3 +101,28 @@ def test_compute_refuses_a_bad_file_and_an_unknown_region(ais_files: dict[str, P
         compute_ship_inventory(ais_files["ais"], bad, None, None)
     with pytest.raises(FactorUnavailable, match="XX"):
         compute_ship_inventory(ais_files["ais"], ais_files["ships"], None, ais_files["shore_power"], grid_region="XX")
+
+
+def test_map_cells_ships_and_berth_stays_are_stored(session: Session, ais_files: dict[str, Path]) -> None:
+    from transcarbon.store.models_shore_power import ShipBerthStay, ShipCell, ShipRunShip
+
+    run = _run(session, ais_files)
+    total = session.scalars(
+        select(ShipResult).where(ShipResult.run_id == run.run_id, ShipResult.grain == "total")
+    ).one()
+    cells = session.scalars(select(ShipCell).where(ShipCell.run_id == run.run_id)).all()
+    assert sum(c.co2_t for c in cells) == pytest.approx(total.co2_t, rel=1e-9)
+    ships = session.scalars(select(ShipRunShip).where(ShipRunShip.run_id == run.run_id)).all()
+    assert len(ships) == run.summary["ships"] and {s.ship_type for s in ships} <= {
+        "bulk_carrier",
+        "container",
+        "oil_tanker",
+        "chemical_tanker",
+        "general_cargo",
+        "ro_ro",
+    }
+    calls = session.scalars(select(ShipResult).where(ShipResult.run_id == run.run_id, ShipResult.grain == "call")).all()
+    stays = session.scalars(select(ShipBerthStay).where(ShipBerthStay.run_id == run.run_id)).all()
+    assert len(stays) == len(calls) > 0
+    assert sum(s.co2_t for s in stays) == pytest.approx(sum(c.co2_t for c in calls), rel=1e-9)
+    assert all(s.departure > s.arrival and s.berth_h > 0 for s in stays)

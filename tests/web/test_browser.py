@@ -9,21 +9,14 @@ UI, ReDoc) from local files; run the pages under their Content-Security-Policy; 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
-import pytest
-
+from browser_helpers import BROWSER_MARKS, left_loopback, login
 from raw_codes import code_pattern, raw_codes
-from transcarbon.demo.accounts import DEMO_PASSWORD, DEMO_USERS
+from transcarbon.demo.accounts import DEMO_USERS
 
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium)"),
-    pytest.mark.slow,
-]
+pytestmark = BROWSER_MARKS
 
 HEADER = "org_id,period,sector,fuel,amount,unit,freight_tkm,passenger_pkm,passenger_kind,region,throughput_t"
 DATA = {"/submissions", "/registers", "/milestones"}
@@ -32,6 +25,7 @@ EXPECTED_PAGES = {
         "/cockpit",
         "/emissions",
         "/road",
+        "/ships",
         *DATA,
         "/warnings",
         "/scorecards",
@@ -45,6 +39,7 @@ EXPECTED_PAGES = {
         "/cockpit",
         "/emissions",
         "/road",
+        "/ships",
         *DATA,
         "/warnings",
         "/scorecards",
@@ -56,6 +51,7 @@ EXPECTED_PAGES = {
         "/cockpit",
         "/emissions",
         "/road",
+        "/ships",
         *DATA,
         "/warnings",
         "/scorecards",
@@ -64,72 +60,19 @@ EXPECTED_PAGES = {
         "/audit",
         "/admin/credits",
     },
-    "department": {"/cockpit", "/emissions", "/road", *DATA, "/warnings", "/scorecards", "/reports", "/scenarios"},
+    "department": {
+        "/cockpit",
+        "/emissions",
+        "/road",
+        "/ships",
+        *DATA,
+        "/warnings",
+        "/scorecards",
+        "/reports",
+        "/scenarios",
+    },
     "reporter": {"/cockpit", *DATA},
 }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
-        )
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def requests_seen() -> list[str]:
-    return []
-
-
-@pytest.fixture(scope="module")
-def csp_violations() -> list[str]:
-    return []
-
-
-@pytest.fixture
-def new_page(browser: Any, requests_seen: list[str], csp_violations: list[str]) -> Iterator[Any]:
-    contexts = []
-
-    def make(lang: str | None = None) -> Any:
-        ctx = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-        contexts.append(ctx)
-        page = ctx.new_page()
-        page.on("request", lambda req: requests_seen.append(req.url))
-        page.on(
-            "console",
-            lambda msg: csp_violations.append(msg.text) if "Content Security Policy" in msg.text else None,
-        )
-        # generous: on a loaded 2-core CI machine a sign-in (password KDF) or a scenario run can take tens of seconds
-        page.set_default_timeout(60000)
-        page.set_default_navigation_timeout(90000)
-        return page
-
-    yield make
-    for c in contexts:
-        c.close()
-
-
-def login(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state("domcontentloaded")
-    assert "/login" not in page.url, f"{username} could not log in"
 
 
 def test_each_role_opens_its_pages(live_server: Any, new_page: Any) -> None:
@@ -308,11 +251,7 @@ def test_pages_run_under_their_csp(live_server: Any, new_page: Any, csp_violatio
 
 def test_no_request_left_loopback(live_server: Any, requests_seen: list[str]) -> None:
     assert requests_seen, "no request was recorded"
-    outside = [
-        u
-        for u in requests_seen
-        if urlparse(u).scheme not in ("data", "blob", "about") and urlparse(u).hostname != "127.0.0.1"
-    ]
+    outside = left_loopback(requests_seen)
     assert not outside, outside[:10]
 
 
@@ -355,8 +294,8 @@ def test_the_scenario_page_answers_draws_its_fans_and_runs_the_levers(
     page.screenshot(path=str(tmp_path / "scenarios-390.png"), full_page=True)
     page.set_viewport_size({"width": 1440, "height": 900})
     page.select_option("#lever_private_car_electrification", "4")
-    page.get_by_test_id("run-scenario").click()
-    page.wait_for_url("**/scenarios?run=*")
+    page.get_by_test_id("run-scenario").click(timeout=120_000)  # a Monte Carlo run: slow on a loaded machine
+    page.wait_for_url("**/scenarios?run=*", timeout=120_000)
     assert "自定义情景" in page.inner_text("[data-testid=scenario-name]")
 
 

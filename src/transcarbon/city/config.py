@@ -501,6 +501,16 @@ class Indicator(_Strict):
         return self.computation.source != "none" and self.computation.no_data_reason is None
 
 
+class ShorePowerSupervision(_Strict):
+    """Shore-power supervision (岸电使用监管): how long a ship able to take shore power may lie at a berth that
+    supplies it before a missing connection is a warning, and how long the two-party records are kept."""
+
+    connect_after_h: float = Field(default=2.0, gt=0, le=48)
+    """Berth stay [h] beyond which a capable ship at a shore-power berth without a session is warned about."""
+    retention_years: int = Field(default=2, ge=2, le=30)
+    """Years a shore-power record is kept before it may be deleted (at least two)."""
+
+
 class CityConfig(BaseModel):
     """The whole city file. Extra top-level sections are kept (``model_extra``)."""
 
@@ -513,6 +523,8 @@ class CityConfig(BaseModel):
     """The city's port zones (GeoJSON), beside the city file; none: the city has no port."""
     built_up_area_file: str | None = None
     """The city's built-up area (GeoJSON polygons by district), beside the city file: bus-stop coverage."""
+    shore_power_supervision: ShorePowerSupervision = ShorePowerSupervision()
+    """Shore-power supervision settings (defaults: warn after 2 h, keep records 2 years)."""
     scenarios_dir: str | None = None
     """The city's scenarios (``levers.yaml`` and one YAML per scenario), a folder beside the city file."""
     departments: list[Department] = Field(min_length=1)

@@ -30,7 +30,8 @@ _HELP = {
     "ais": "AIS 位置（CSV、Parquet、NMEA !AIVDM 文本或分区目录） / AIS positions: CSV, Parquet, NMEA !AIVDM or a "
     "partitioned layout folder",
     "partition_out": "分区目录（新建或空文件夹） / folder of the partitioned layout (new or empty)",
-    "zones": "区域 GeoJSON（泊位/锚地/港区/排放控制区） / zones GeoJSON (berth/anchorage/port_area/eca)",
+    "zones": "区域 GeoJSON（泊位/锚地/港区/排放控制区；默认用城市配置的港区区域） / zones GeoJSON "
+    "(berth/anchorage/port_area/eca; default: the city's zones)",
     "out": "输出 Parquet/JSON 的文件夹 / folder for the Parquet/JSON outputs",
     "grid_region": "岸电电网因子区域 / grid-factor region for shore kWh",
     "grid_year": "电网因子年份（默认数据年份） / grid-factor year (default: data year)",
@@ -59,7 +60,12 @@ def inventory(
 ) -> None:
     """计算船舶排放清单：合计、分工况、岸电 / Compute the inventory: totals, by mode, shore power."""
     from transcarbon.services.big_data import EngineUnavailable
-    from transcarbon.services.ship_runs import ShipFilesRefused, compute_ship_inventory, record_ship_run
+    from transcarbon.services.ship_runs import (
+        ShipFilesRefused,
+        compute_ship_inventory,
+        record_ship_run,
+        zones_or_default,
+    )
 
     chosen = common.check_engine(engine)
 
@@ -71,6 +77,9 @@ def inventory(
     if out is not None and out.exists() and not out.is_dir():
         raise common.fail("cli.ships.out_not_dir", 2, path=str(out))
     intervals_path = str(out / "intervals.parquet") if (out and intervals) else None
+    if zones is None:
+        zones = zones_or_default(None, get_settings().city)
+        common.say(common.err, "cli.ships.default_zones", path=str(zones) if zones else "—")
     with ExitStack() as stack:
         # with --store, a database that is not ready is refused before any work
         database = stack.enter_context(common.open_database()) if store else None
@@ -211,9 +220,49 @@ def partition(
     )
 
 
+def supervise(
+    run: Annotated[
+        int | None, typer.Option("--run", help="船舶计算批次（默认最新） / ship run (default: newest)")
+    ] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="列出全部靠泊 / list every stay, not only warnings")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=_HELP["json"])] = False,
+) -> None:
+    """岸电使用监管：超时未接岸电的靠泊 / shore-power supervision: stays over the time without shore power."""
+    from transcarbon.city.config import load_city
+    from transcarbon.i18n.ships import local_time
+    from transcarbon.services.shore_power import supervision
+
+    with common.open_database() as database, database.transaction() as session:
+        out = supervision(session, load_city(get_settings().city), run)
+    stays = [r for r in out["stays"] if show_all or r["warning"]]
+    if as_json:
+        common.print_json({**out, "stays": stays})
+        return
+    if out["run_id"] is None:
+        common.say(common.out, "cli.ships.no_run")
+        return
+    common.say(
+        common.out, "cli.ships.supervision", run=out["run_id"], hours=out["threshold_h"], warnings=out["warnings"]
+    )
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for key in ("ship", "berth", "arrival", "berth_h", "outcome"):
+        table.add_column(f"{t('cli.ships.sup.' + key, 'zh')}\n{t('cli.ships.sup.' + key, 'en')}")
+    for r in stays:
+        outcome = "warning" if r["warning"] else "explained" if r["explained"] else "ok"
+        table.add_row(
+            f"{r['name'] or ''} {r['mmsi']}",
+            r["berth_id"],
+            local_time(r["arrival"]),
+            f"{r['berth_h']:.1f}",
+            t(f"ships.sup.{outcome}", "zh"),
+        )
+    common.out.print(table)
+
+
 def register(root: typer.Typer) -> None:
-    """Mount ``ships inventory`` and ``ships partition``."""
+    """Mount ``ships inventory``, ``ships partition`` and ``ships supervise``."""
     group = typer.Typer(help="船舶排放（AIS） / ship emissions from AIS", no_args_is_help=True)
     group.command("inventory")(inventory)
     group.command("partition")(partition)
+    group.command("supervise")(supervise)
     root.add_typer(group, name="ships")

@@ -22,6 +22,7 @@ from transcarbon.demo.credits import build_credits_demo
 from transcarbon.demo.generator import generate
 from transcarbon.demo.report_submissions import DEMO_LABEL, load_demo_reports
 from transcarbon.demo.road_tracks import write_gtfs, write_trajectories
+from transcarbon.demo.shore_power_records import record_demo_shore_power
 from transcarbon.services.accounting import AccountingOptions
 from transcarbon.services.activity_csv import NUMERIC
 from transcarbon.services.inventory_runs import run_inventory
@@ -85,6 +86,7 @@ def build_demo(
     progress("AIS")
     runs.append(_demo_ship_run(session, actor, data_dir))
     city, catalog = load_city(), load_report_types()
+    record_demo_shore_power(session, city, actor=actor)
     for year in years:
         progress(f"road {year}")
         runs.append(run_road_inventory(session, year, city, catalog, actor=actor).run_id)

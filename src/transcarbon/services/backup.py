@@ -27,7 +27,7 @@ import subprocess
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +104,18 @@ def _tables() -> list[Any]:
 
 
 def _encode(value: object) -> object:
-    return {"$dt": value.isoformat()} if isinstance(value, datetime) else value
+    """Timestamps as ``{"$dt": iso}``, calendar dates (``Date`` columns) as ``{"$date": iso}``, the rest as is."""
+    if isinstance(value, datetime):
+        return {"$dt": value.isoformat()}
+    return {"$date": value.isoformat()} if isinstance(value, date) else value
+
+
+def _decode_value(value: object) -> object:
+    if isinstance(value, dict) and set(value) == {"$dt"}:
+        return datetime.fromisoformat(value["$dt"])
+    if isinstance(value, dict) and set(value) == {"$date"}:
+        return date.fromisoformat(value["$date"])
+    return value
 
 
 def _export(url: str, target: Path) -> None:
@@ -170,9 +181,7 @@ def _rows(source: Path) -> Iterator[dict[str, Any]]:
 
 
 def _decode(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: datetime.fromisoformat(v["$dt"]) if isinstance(v, dict) and set(v) == {"$dt"} else v for k, v in row.items()
-    }
+    return {k: _decode_value(v) for k, v in row.items()}
 
 
 def _import(url: str, source: Path, batch: int = 2000) -> None:

@@ -39,6 +39,7 @@ from transcarbon.services.factor_sets import library_refusals
 from transcarbon.services.inventory_runs import code_version
 from transcarbon.store.models import CalculationRun
 from transcarbon.store.models_ships import SHIP_MEASURES, SHORE_MEASURES, ShipResult
+from transcarbon.store.models_shore_power import ShipBerthStay, ShipCell, ShipRunShip
 
 FORMULA = [
     "W_ME [kW] = f · MCR · (T/T_design)^0.66 · (V/V_ref)^3 / (η_w · η_f)   (IMO4; EPA option: load = (V/V_max)^3)",
@@ -131,11 +132,45 @@ def _store(session: Session, run_id: int, res: ShipInventoryResult) -> None:
         shore=True,
     )
     session.execute(insert(ShipResult), rows)
+    _store_map_and_stays(session, run_id, res)
+
+
+def _store_map_and_stays(session: Session, run_id: int, res: ShipInventoryResult) -> None:
+    """The run's map grid, the ships it saw (register name, type, receiving equipment) and its berth stays."""
+    if "lat" in res.grid.columns and res.grid.height:
+        cells = res.grid.select("cell", "lat", "lon", "co2_t", "nox_t", "pm25_t", "hours")
+        session.execute(insert(ShipCell), [{"run_id": run_id, **r} for r in cells.to_dicts()])
+    if res.ships.height:
+        ships = res.ships.select(
+            "mmsi",
+            pl.col("name").cast(pl.String) if "name" in res.ships.columns else pl.lit(None, pl.String).alias("name"),
+            pl.col("ship_type").cast(pl.String),
+            pl.col("shore_power_capable").fill_null(False),
+        )
+        session.execute(insert(ShipRunShip), [{"run_id": run_id, **r} for r in ships.to_dicts()])
+    if res.calls.height:
+        stays = res.calls.select(
+            "mmsi",
+            "berth_id",
+            "arrival",
+            "departure",
+            "berth_h",
+            pl.col("has_shore_power").fill_null(False).alias("berth_has_shore_power"),
+            pl.col("connected_h").fill_null(0.0),
+            "co2_t",
+        )
+        session.execute(insert(ShipBerthStay), [{"run_id": run_id, **r} for r in stays.to_dicts()])
 
 
 def city_zones(city: str = DEFAULT_CITY) -> Path | None:
     """The city's port zones GeoJSON (``zones_file`` in its YAML, beside it), if it has one."""
     return load_city(city).zones_path
+
+
+def zones_or_default(zones: Path | None, city: str = DEFAULT_CITY) -> Path | None:
+    """The zones file asked for, else the city's default zones (without zones no point is at a berth, so berth
+    emissions and shore power would silently drop to 0); None only for a city without a port."""
+    return zones if zones is not None else city_zones(city)
 
 
 def record_ship_run(

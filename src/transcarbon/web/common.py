@@ -41,6 +41,7 @@ PAGES: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("cockpit", "web.nav.cockpit", frozenset({*ANALYSTS, "reporter", "public"})),
     ("emissions", "web.nav.emissions", ANALYSTS),
     ("road", "web.nav.road", ANALYSTS),
+    ("ships", "web.nav.ships", ANALYSTS),
     ("submissions", "web.nav.submissions", frozenset({"admin", "analyst", "department", "reporter", "auditor"})),
     ("registers", "web.nav.registers", frozenset({"admin", "analyst", "department", "reporter", "auditor"})),
     ("milestones", "web.nav.milestones", frozenset({"admin", "analyst", "department", "reporter", "auditor"})),
@@ -55,6 +56,7 @@ PAGES: tuple[tuple[str, str, frozenset[str]], ...] = (
 ACCESS: dict[str, frozenset[str]] = {name: roles for name, _, roles in PAGES}
 ACCESS["indicator"] = ACCESS["cockpit"]
 ACCESS["lineage"] = ANALYSTS
+ACCESS["ships_supervision"] = ANALYSTS
 ACCESS["register"] = ACCESS["register_asset"] = ACCESS["coverage"] = ACCESS["registers"]
 
 

@@ -34,13 +34,15 @@ def _safe_next(value: str | None, fallback: str) -> str:
 def _home(page: Page) -> str:
     if page.principal.role in ("reporter",):
         return page.path("submissions")
+    if page.principal.role == "public":  # a public account reads what anyone does: the portal
+        return page.path("public")
     return page.path("cockpit")
 
 
 @router.get("/", name="web.home")
 def home(page: Page) -> Response:
-    if page.principal.user_id is None:
-        return RedirectResponse(page.path("login_page"), status_code=303)
+    if page.principal.user_id is None:  # anyone without an account: the public portal
+        return RedirectResponse(page.path("public"), status_code=303)
     return RedirectResponse(_home(page), status_code=303)
 
 

@@ -10,6 +10,7 @@ from transcarbon.store import (  # noqa: F401  (register their tables)
     models_road,
     models_scenarios,
     models_ships,
+    models_shore_power,
 )
 from transcarbon.store.db import make_engine
 from transcarbon.store.models import Base
