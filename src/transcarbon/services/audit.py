@@ -147,7 +147,7 @@ def append_many(session: Session, entries: list[Entry]) -> int:
         row["hash"] = prev = chain.link_hash(key, prev, body)
         rows.append(row)
     # in order, after the head: nobody else appends while it is held
-    session.connection().execute(insert(AuditEntry.__table__), rows)
+    session.connection().execute(insert(AuditEntry), rows)
     last_id = session.scalar(select(func.max(AuditEntry.id)))
     assert last_id is not None
     head.last_id, head.last_hash = last_id, prev

@@ -150,7 +150,7 @@ def store_preapproved(
                 strict=True,
             )
         ]
-        session.connection().execute(insert(ReportRow.__table__), report_rows)
+        session.connection().execute(insert(ReportRow), report_rows)
         seals = {s["id"]: [s] for s in integrity.seal_submissions(session, [i for i, _, _ in ids])}
     audit.append_many(session, _workflow_entries(sub_rows, ids, seals, file_name))
     audit.append(
@@ -215,7 +215,7 @@ def _store_activity(
         .join(by_sub, on="submission_id", how="left", maintain_order="left")
         .select("batch_id", "row_number", "year", "month", "row_hash", *ACTIVITY_COLUMNS, *OPTIONAL_COLUMNS)
     )
-    session.connection().execute(insert(ActivityRecord.__table__), records.to_dicts())
+    session.connection().execute(insert(ActivityRecord), records.to_dicts())
     sub_of = dict(zip(by_sub["batch_id"].to_list(), by_sub["submission_id"].to_list(), strict=True))
     return {sub_of[s["id"]]: [s] for s in integrity.seal_batches(session, batch_ids)}
 
