@@ -52,7 +52,7 @@ EXPECTED_PAGES = {
         "/audit",
     },
     "department": {"/cockpit", "/emissions", "/road", *DATA, "/warnings", "/scorecards", "/reports", "/scenarios"},
-    "reporter": {"/cockpit", *DATA},
+    "reporter": {"/cockpit", "/my-figures", *DATA},
 }
 
 

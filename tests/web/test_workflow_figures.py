@@ -132,3 +132,23 @@ def test_a_returned_report_resubmitted_and_approved_updates_the_figures(
     listed = client.get("/submissions").text
     assert 'id="tbl-jobs"' in listed and "已完成" in listed and "审核通过" in listed
     assert "数据更新于" in client.get("/cockpit").text
+
+
+def test_a_reporter_sees_its_own_figures_and_its_quartile(client: TestClient, factory: sessionmaker[Session]) -> None:
+    from transcarbon.services.figures import organisation_figures
+
+    sign_in(client, "reporter")
+    r = client.get("/my-figures")
+    assert r.status_code == 200 and "本单位排放与能耗" in r.text and 'id="tbl-months"' in r.text
+    org = r.text.split("本单位排放与能耗：")[1].split("<")[0]
+    assert org and "LYG-" not in org  # the organisation's name, not its code
+    with factory() as s:
+        own = organisation_figures(s, "LYG-FRT-001", 2025)
+    assert [y["year"] for y in own["years"]][:6] == [2020, 2021, 2022, 2023, 2024, 2025]
+    y2025 = next(y for y in own["years"] if y["year"] == 2025)
+    assert y2025["intensity"] == pytest.approx(1000 * y2025["co2_t"] / y2025["converted_tkm"])
+    peers = own["peers"]
+    assert peers is not None and peers["q1"] <= peers["median"] <= peers["q3"] and 1 <= peers["quartile"] <= 4
+    assert client.get("/my-figures").status_code == 200
+    sign_in(client, "analyst")
+    assert client.get("/my-figures").status_code == 403

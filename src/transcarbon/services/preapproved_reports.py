@@ -184,7 +184,7 @@ def _store_activity(
     batches = [
         {
             "kind": kind,
-            "label": f"{s['report_type']} {s['org_id']} {s['period']} v1",
+            "label": f"{s['report_type']} {s['org_id']} {s['period']} v1 · {s['comment']}"[:200],
             "file_name": file_name,
             "file_sha256": s["file_sha256"],
             "status": "approved",

@@ -29,6 +29,7 @@ from transcarbon.i18n.numbers import format_number, format_percent
 from transcarbon.services import audit, users
 from transcarbon.services.database import transaction
 from transcarbon.services.users import Principal
+from transcarbon.web.static import asset_version
 
 HERE = Path(__file__).parent
 
@@ -46,6 +47,7 @@ PAGES: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("emissions", "web.nav.emissions", ANALYSTS),
     ("road", "web.nav.road", ANALYSTS),
     ("submissions", "web.nav.submissions", frozenset({"admin", "analyst", "department", "reporter", "auditor"})),
+    ("my_figures", "web.nav.my_figures", frozenset({"reporter"})),
     ("registers", "web.nav.registers", frozenset({"admin", "analyst", "department", "reporter", "auditor"})),
     ("milestones", "web.nav.milestones", frozenset({"admin", "analyst", "department", "reporter", "auditor"})),
     ("warnings_inbox", "web.nav.warnings", ANALYSTS),
@@ -178,6 +180,10 @@ class PageContext:
         if query:
             url += "?" + urlencode({k: v for k, v in query.items() if v is not None})
         return url
+
+    def asset(self, name: str) -> str:
+        """A static asset's URL with its content hash: cached as immutable, replaced when the file changes."""
+        return self.path("static", name=name, query={"v": asset_version(name)})
 
     def lang_url(self, lang: str) -> str:
         q = dict(self.request.query_params)

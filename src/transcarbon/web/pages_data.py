@@ -11,7 +11,8 @@ from fastapi import APIRouter, BackgroundTasks, File, Form, Query, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from transcarbon.api.deps import DbId, schedule_recompute
-from transcarbon.services import recompute
+from transcarbon.i18n import sector_name
+from transcarbon.services import figures, recompute
 from transcarbon.services import submissions as wf
 from transcarbon.services.database import transaction
 from transcarbon.services.organisations import organisation_names
@@ -507,3 +508,30 @@ def completeness_page(page: Page, report_type: str | None = None, year: YearQuer
         "months": list(range(1, 13)),
     }
     return page.render("completeness.html", ctx, tables=[table])
+
+
+@router.get("/my-figures", name="web.my_figures")
+def my_figures(page: Page, year: YearQuery = None) -> Response:
+    """A reporter's own figures: emissions, energy and intensity by year and by month of the latest year, and
+    where its intensity stands among its sector's organisations (anonymised quartiles)."""
+    if (denied := page.guard("my_figures")) is not None:
+        return denied
+    org_id = page.principal.org_id or ""
+    found = figures.organisation_figures(page.session, org_id, year)
+    columns = [
+        ("co2_t", page.t("web.own.co2_t")),
+        ("energy_tce", page.t("web.own.energy_tce")),
+        ("intensity", page.t("web.own.intensity")),
+    ]
+    numeric = frozenset(k for k, _ in columns)
+    t_years = Table("years", [("year", page.t("web.col.year")), *columns], found["years"], numeric=numeric)
+    t_months = Table("months", [("month", page.t("web.col.month")), *columns], found["months"], numeric=numeric)
+    peers = found["peers"]
+    ctx = {
+        "org": _org_names(page).get(org_id, org_id),
+        "year": found.get("year"),
+        "years": [y["year"] for y in found["years"]],
+        "peers": peers,
+        "sector": sector_name(peers["sector"], page.lang) if peers and peers["sector"] else "",
+    }
+    return page.render("my_figures.html", ctx, tables=[t_years, t_months])
