@@ -205,7 +205,7 @@ def organisation_figures(session: Session, org_id: str, year: int | None = None)
     out: dict[str, Any] = {"org_id": org_id, "years": years, "months": [], "peers": None}
     if not years:
         return out
-    latest = year if year in {y["year"] for y in years} else years[-1]["year"]
+    latest = int(years[-1]["year"]) if year is None or year not in {y["year"] for y in years} else year
     months = session.execute(
         select(
             CalculationLine.month,
