@@ -152,3 +152,29 @@ def test_a_reporter_sees_its_own_figures_and_its_quartile(client: TestClient, fa
     assert client.get("/my-figures").status_code == 200
     sign_in(client, "analyst")
     assert client.get("/my-figures").status_code == 403
+
+
+def test_the_warnings_inbox_acknowledges_assigns_comments_and_closes(
+    client: TestClient, factory: sessionmaker[Session]
+) -> None:
+    token = sign_in(client, "analyst")
+    inbox = client.get("/warnings?year=2025").text
+    wid = int(inbox.split('id="w')[1].split('"')[0])
+    steps = [
+        {"action": "acknowledge"},
+        {"action": "assign", "assignee": "department"},
+        {"action": "comment", "comment": "请交通运输局核实"},
+        {"action": "close", "comment": "已核实"},
+    ]
+    for step in steps:
+        r = client.post(f"/warnings/{wid}/act", data={"csrf": token, "year": "2025", **step})
+        assert r.status_code == 200 and 'id="warning-done"' in r.text, r.text[-500:]
+    row = client.get("/warnings?year=2025").text.split(f'id="w{wid}"')[1].split("</tr>")[0]
+    assert "已关闭" in row and "请交通运输局核实" in row and "department" in row
+    refused = client.post(f"/warnings/{wid}/act", data={"csrf": token, "action": "assign", "assignee": "reporter"})
+    assert "不是可指派的部门用户" in refused.text
+    with factory() as s:
+        actions = s.scalars(
+            select(AuditEntry.action).where(AuditEntry.object_type == "warning", AuditEntry.object_id == str(wid))
+        ).all()
+    assert actions == ["warning.acknowledge", "warning.assign", "warning.comment", "warning.close"]
