@@ -15,12 +15,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import BackgroundTasks, Depends, Path, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from transcarbon.api.problems import Problem
 from transcarbon.city.config import CityConfig
-from transcarbon.services import users
+from transcarbon.services import recompute, users
+from transcarbon.services.accounting import AccountingOptions
 from transcarbon.services.submissions import Context
 from transcarbon.services.users import Principal
 from transcarbon.settings import Settings
@@ -47,6 +48,14 @@ def get_state(request: Request) -> AppState:
 
 
 StateDep = Annotated[AppState, Depends(get_state)]
+
+
+def schedule_recompute(tasks: BackgroundTasks, state: AppState) -> None:
+    """Work off the recomputation queue after the response is sent (an approval or un-approval queued a job):
+    the city inventory with the configured accounting choices (:mod:`transcarbon.services.recompute`)."""
+    s = state.settings
+    options = AccountingOptions(factor_set=s.factor_set, gwp=s.gwp, default_region=s.default_region)
+    tasks.add_task(recompute.run_pending, state.factory, options)
 
 
 def get_session(state: StateDep) -> Iterator[Session]:

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from transcarbon.demo.builder import demo_present
+from transcarbon.demo.workflow import DEPARTMENT, DEPARTMENT_ORG, REPORTER, REPORTER_ORG, REVIEWER, demo_org
 from transcarbon.services import users
-from transcarbon.services.organisations import organisation_ids
 
 
 @dataclass(frozen=True)
@@ -29,10 +29,10 @@ class DemoUser:
 DEMO_PASSWORD = "demo-password-2025"
 DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("admin", "admin", DEMO_PASSWORD),
-    DemoUser("analyst", "analyst", DEMO_PASSWORD),
+    DemoUser(REVIEWER, "analyst", DEMO_PASSWORD),
     DemoUser("auditor", "auditor", DEMO_PASSWORD),
-    DemoUser("reporter", "reporter", DEMO_PASSWORD, org_kind="enterprise", org_sector="road_freight"),
-    DemoUser("department", "department", DEMO_PASSWORD, org_kind="department", department_id="transport_bureau"),
+    DemoUser(REPORTER, "reporter", DEMO_PASSWORD, org_kind=REPORTER_ORG[0], org_sector=REPORTER_ORG[1]),
+    DemoUser(DEPARTMENT, "department", DEMO_PASSWORD, org_kind=DEPARTMENT_ORG[0], department_id="transport_bureau"),
 )
 
 
@@ -49,13 +49,7 @@ def ensure_demo_users(session: Session, *, actor: str = "demo") -> list[tuple[st
     for du in DEMO_USERS:
         existing = users.find_user(session, du.username)
         if existing is None:
-            org_id = None
-            if du.org_kind:  # the first of its kind and sector, else the first of its kind
-                candidates = [
-                    *organisation_ids(session, kind=du.org_kind, sector=du.org_sector),
-                    *organisation_ids(session, kind=du.org_kind),
-                ]
-                org_id = candidates[0] if candidates else None
+            org_id = demo_org(session, du.org_kind, du.org_sector) if du.org_kind else None
             existing = users.create_user(
                 session,
                 username=du.username,

@@ -1,6 +1,6 @@
-"""Build the synthetic Lianyungang demo database through the services: organisations, activity records
-(one approved batch), every year's inventory run, the report submissions (:mod:`.report_submissions`, the
-vehicle register among them), a ship-emission run over a synthetic month of AIS (:mod:`.ais`), every year's
+"""Build the synthetic Lianyungang demo database through the services: organisations, the reports filed through
+the workflow (activity and every other report type, the vehicle register among them, :mod:`.report_submissions`),
+every year's inventory run, a ship-emission run over a synthetic month of AIS (:mod:`.ais`), every year's
 bottom-up road inventory, a trajectory run and a bus-schedule run over a synthetic day (:mod:`.road_tracks`), and the
 saved runs of the city's baseline and policy scenarios, calibrated on all that; and a month of green-trip credits
 (:mod:`.credits`)."""
@@ -20,7 +20,7 @@ from transcarbon.city.reports import load_report_types
 from transcarbon.demo.ais import write_synthetic_ais
 from transcarbon.demo.credits import build_credits_demo
 from transcarbon.demo.generator import generate
-from transcarbon.demo.report_submissions import DEMO_LABEL, load_demo_reports
+from transcarbon.demo.report_submissions import load_demo_reports, report_frames
 from transcarbon.demo.road_tracks import write_gtfs, write_trajectories
 from transcarbon.demo.shore_power_records import record_demo_shore_power
 from transcarbon.services.accounting import AccountingOptions
@@ -28,7 +28,7 @@ from transcarbon.services.activity_csv import NUMERIC
 from transcarbon.services.inventory_runs import run_inventory
 from transcarbon.services.organisations import import_organisations
 from transcarbon.services.platform_meta import is_demo, is_empty, mark_demo
-from transcarbon.services.records import has_batch, store_activity
+from transcarbon.services.records import has_batch
 from transcarbon.services.road.inventory import run_road_inventory
 from transcarbon.services.road.tracks import compute_gtfs, compute_trajectories, record_gtfs_run, record_trajectory_run
 from transcarbon.services.scenarios.saved import run_and_store
@@ -55,9 +55,10 @@ def build_demo(
 ) -> list[int]:
     """Load the demo data set, compute every year's inventory and the AIS ship run; return the run ids.
 
-    Organisations and activity records go in as one approved batch; the other report types (vehicle
-    additions, shore power, port throughput, public transport, milestone evidence) as approved
-    submissions whose raw CSV is kept under ``data_dir`` when given; a synthetic month of AIS (May 2024)
+    Organisations go in first; then every report (the monthly energy and activity of each enterprise, vehicle
+    additions, shore power, port throughput, public transport, milestone evidence, the registers) through the
+    workflow as submissions uploaded, submitted and approved by the demo's people (:mod:`.workflow`), their raw
+    CSV kept under ``data_dir`` when given; a synthetic month of AIS (May 2024)
     becomes a ship-emission run; the city's baseline and policy scenarios are run and saved, calibrated on all
     that. Marks the database as the demo; refuses a database that holds the demo already or anything else (only
     an empty database becomes the demo).
@@ -73,16 +74,14 @@ def build_demo(
         "org_id", "name_zh", "name_en", "kind", "sector", "district", pl.lit(True).alias("synthetic")
     ).rename({"org_id": "id"})
     import_organisations(session, orgs, actor=actor, source="demo")
-    progress("records")
+    progress("reports")
     activity = data.activity.with_columns(pl.col(c).cast(pl.Float64) for c in NUMERIC)
-    store_activity(session, activity, kind="demo", label=f"{DEMO_LABEL} seed={seed}", actor=actor)
+    load_demo_reports(session, {"energy_activity": activity, **report_frames(data)}, actor, data_dir=data_dir)
     years = sorted(activity["period"].str.slice(0, 4).cast(pl.Int64).unique().to_list())
     runs = []
     for year in years:
         progress(f"inventory {year}")
         runs.append(run_inventory(session, year, options or AccountingOptions(), actor=actor).run_id)
-    progress("reports")
-    load_demo_reports(session, data, actor, data_dir=data_dir)
     progress("AIS")
     runs.append(_demo_ship_run(session, actor, data_dir))
     city, catalog = load_city(), load_report_types()

@@ -6,8 +6,9 @@ stock), shore power, port throughput, ridership (+ bus fleets) and milestone evi
 them to the report types' fields and stores each (report type, organisation, period) as one approved
 submission (version 1), so that evaluation reads them exactly like reviewed uploads.
 
-They go in through :func:`transcarbon.services.preapproved_reports.store_preapproved`, one call per
-report type: the raw file is the mapped CSV, kept under the data directory like an upload.
+They go in through the workflow in bulk (:func:`transcarbon.services.preapproved_reports.store_preapproved`,
+one call per report type), uploaded and submitted by the organisations' reporters and approved by the demo
+analyst (:mod:`.workflow`): the raw file is the mapped CSV, kept under the data directory like an upload.
 
 Mapping notes (all labelled synthetic):
 - vehicle categories: ``car_private`` → ``private_car``, ``car_public_service`` → ``public_service_car``,
@@ -41,6 +42,7 @@ from transcarbon.demo.registers import register_frames
 from transcarbon.demo.registry import REPORTER, annual_km_rows, energy_economy_rows, fuel_sales_rows, vehicle_registry
 from transcarbon.demo.seasons import YEARS
 from transcarbon.demo.sectors import rail_aviation_other, road_freight, road_passenger
+from transcarbon.demo.workflow import demo_handling
 from transcarbon.services.preapproved_reports import store_preapproved
 
 CATEGORY_MAP = {
@@ -201,24 +203,33 @@ def report_frames(data: DemoData) -> dict[str, pl.DataFrame]:
 
 
 def load_demo_reports(
-    session: Session, data: DemoData, actor: str, *, data_dir: Path | None = None, city: str = "lianyungang"
+    session: Session,
+    frames: dict[str, pl.DataFrame],
+    actor: str,
+    *,
+    data_dir: Path | None = None,
+    city: str = "lianyungang",
 ) -> dict[str, dict[str, int]]:
-    """Store the demo's report frames as approved submissions + report rows (caller's transaction).
+    """File the demo's report frames (report type → rows, :func:`report_frames`; the activity as
+    ``energy_activity``) through the workflow as approved submissions (caller's transaction).
 
     Needs the demo organisations (``build_demo`` loads them first). ``data_dir``: where the raw CSV of
     each report type is kept (as uploads are); None keeps only its hash and row. Returns counts per type.
     """
     catalog = load_report_types(city)
-    return {
-        report_type: store_preapproved(
+    out = {}
+    for report_type, frame in frames.items():
+        rt = catalog.get(report_type)
+        out[report_type] = store_preapproved(
             session,
-            catalog.get(report_type),
+            rt,
             frame,
             actor=actor,
             data_dir=data_dir,
             file_name=f"demo_{report_type}.csv",
             comment=DEMO_LABEL,
             details={"synthetic": True},
+            handling=demo_handling(session, rt),
+            batch_kind="demo",
         )
-        for report_type, frame in report_frames(data).items()
-    }
+    return out

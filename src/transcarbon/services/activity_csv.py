@@ -33,7 +33,15 @@ from transcarbon.city.config import CityConfig
 from transcarbon.city.reports import ReportType, load_report_types
 from transcarbon.domain import PERIOD_PATTERN, SECTOR_MODE, DataQuality, Fuel, Mode, PassengerKind, Sector, Unit
 from transcarbon.i18n import LANGS, Lang, fuel_name, sector_name
-from transcarbon.services.validation import Check, RowError, Tally, ValidationError, file_error, run_checks
+from transcarbon.services.validation import (
+    Check,
+    RowError,
+    Tally,
+    ValidationError,
+    csv_as_utf8,
+    file_error,
+    run_checks,
+)
 
 COLUMNS = (
     "org_id",
@@ -110,8 +118,9 @@ def read_activity_csv(data: bytes, file: str, *, regions: Iterable[str], limits:
 
     Raises :class:`ValidationError` with every problem found; nothing is returned half-checked.
     """
+    text = csv_as_utf8(data, file)
     try:
-        raw = pl.read_csv(data, infer_schema_length=0, encoding="utf8")
+        raw = pl.read_csv(text, infer_schema_length=0, encoding="utf8")
     except Exception as exc:  # polars raises several types for malformed bytes
         raise ValidationError([file_error(file, "csv.unreadable", detail=str(exc)[:160])]) from exc
     header_errors = _header_errors(raw.columns, file)

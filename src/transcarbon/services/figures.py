@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, cast
 
+import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -192,3 +193,67 @@ def run_factor_sets(session: Session, run_id: int) -> list[Row]:
         }
         for kind, ref in sorted(sets.items())
     ]
+
+
+# --------------------------------------------------------------------------- one organisation
+
+
+def _intensity(co2_t: float, converted_tkm: float | None) -> float | None:
+    """kgCO2 per converted t·km, or None without turnover."""
+    return 1000 * co2_t / converted_tkm if converted_tkm else None
+
+
+def organisation_figures(session: Session, org_id: str, year: int | None = None) -> dict[str, Any]:
+    """One organisation's own figures from the newest inventory run of each year: per year its CO2 [t], energy
+    [tce], converted turnover [t·km] and intensity [kgCO2/t·km] (each with its result id); per month of its
+    latest year the same from the run's lines; and where its intensity stands among the organisations of its
+    sector that year (anonymised: the quartiles, how many, and its own quartile 1–4, 1 the lowest intensity; only
+    with four or more). ``year``: the year of the months and the peers instead of the latest."""
+    runs = latest_runs(session)
+    years = []
+    for _year, run in sorted(runs.items()):
+        r = session.scalars(
+            select(Result).where(Result.run_id == run, Result.org_id == org_id, Result.month.is_(None))
+        ).first()
+        if r is not None:
+            years.append({**_res(r), "intensity": _intensity(r.co2_t, r.converted_tkm)})
+    out: dict[str, Any] = {"org_id": org_id, "years": years, "months": [], "peers": None}
+    if not years:
+        return out
+    latest = int(years[-1]["year"]) if year is None or year not in {y["year"] for y in years} else year
+    months = session.execute(
+        select(
+            CalculationLine.month,
+            func.sum(CalculationLine.co2_t),
+            func.sum(CalculationLine.energy_tce),
+            func.sum(CalculationLine.converted_tkm),
+        )
+        .where(CalculationLine.run_id == runs[latest], CalculationLine.org_id == org_id)
+        .group_by(CalculationLine.month)
+        .order_by(CalculationLine.month)
+    ).all()
+    out["year"] = latest
+    out["months"] = [
+        {"month": m, "co2_t": float(c), "energy_tce": float(e), "intensity": _intensity(float(c), t)}
+        for m, c, e, t in months
+        if m is not None
+    ]
+    sector = session.scalar(select(Organisation.sector).where(Organisation.id == org_id))
+    peers = session.execute(
+        select(Result.org_id, Result.co2_t, Result.converted_tkm)
+        .join(Organisation, Organisation.id == Result.org_id)
+        .where(Result.run_id == runs[latest], Result.month.is_(None), Organisation.sector == sector)
+    ).all()
+    values = {o: i for o, c, t in peers if (i := _intensity(c, t)) is not None}
+    own = values.get(org_id)
+    if len(values) >= 4 and own is not None:  # fewer than four peers would give them away
+        q1, q2, q3 = (float(q) for q in np.quantile(np.array(list(values.values())), [0.25, 0.5, 0.75]))
+        out["peers"] = {
+            "sector": sector,
+            "count": len(values),
+            "q1": q1,
+            "median": q2,
+            "q3": q3,
+            "quartile": 1 + sum(own > q for q in (q1, q2, q3)),
+        }
+    return out

@@ -27,7 +27,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from transcarbon.city.reports import FieldSpec, ReportType
 from transcarbon.i18n import Lang, t
 from transcarbon.services.upload_limits import UploadLimits, check_csv, check_xlsx
-from transcarbon.services.validation import Check, RowError, Tally, ValidationError, file_error, run_checks
+from transcarbon.services.validation import (
+    Check,
+    RowError,
+    Tally,
+    ValidationError,
+    csv_as_utf8,
+    file_error,
+    run_checks,
+)
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv"
@@ -278,8 +286,8 @@ def read_upload(
 
 
 def _read_csv(data: bytes, file_name: str) -> pl.DataFrame:
+    text = csv_as_utf8(data, file_name)
     try:
-        text = data.decode("utf-8-sig").encode("utf-8")
         return pl.read_csv(text, infer_schema_length=0, encoding="utf8")
     except Exception as exc:  # polars and the decoder raise several types for malformed bytes
         raise ValidationError([file_error(file_name, "csv.unreadable", detail=str(exc)[:160])]) from exc

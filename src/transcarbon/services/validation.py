@@ -74,6 +74,22 @@ def file_error(file: str, key: str, *, row: int = 1, column: str = "-", value: s
     return RowError(file, row, column, value, t(key, "zh", file=file, **values), t(key, "en", file=file, **values))
 
 
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+"""How a CSV is read, in order: UTF-8 with or without a BOM, then GB18030 (a superset of GBK and GB2312: what
+Excel saves as "CSV" on a Chinese Windows)."""
+
+
+def csv_as_utf8(data: bytes, file: str) -> bytes:
+    """The CSV's bytes as UTF-8 without a BOM, read in the first of :data:`CSV_ENCODINGS` that decodes it whole;
+    a :class:`ValidationError` naming the encodings tried when none does."""
+    for encoding in CSV_ENCODINGS:
+        try:
+            return data.decode(encoding).encode("utf-8")
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError([file_error(file, "csv.encoding")])
+
+
 SHOWN_PER_COLUMN = 20
 """How many problems of one column are spelled out (row, value, message); the others are only counted."""
 

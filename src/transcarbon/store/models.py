@@ -348,3 +348,21 @@ class LoginAttempt(Base):
     ok: Mapped[bool] = mapped_column(Boolean)
     throttled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     ts: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class RecomputeJob(Base):
+    """A background recomputation of the figures of some years after approved data changed (an approval or an
+    un-approval): ``queued`` → ``running`` → ``done`` | ``failed`` (with the error's message)."""
+
+    __tablename__ = "recompute_jobs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    years: Mapped[list[int]] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(String(30))  # approve | unapprove | manual
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
+    state: Mapped[str] = mapped_column(String(10), default="queued", index=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    run_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    requested_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

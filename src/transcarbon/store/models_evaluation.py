@@ -79,6 +79,22 @@ class EvaluationWarning(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     first_run_id: Mapped[int] = mapped_column(ForeignKey("calculation_runs.id"))
     last_run_id: Mapped[int] = mapped_column(ForeignKey("calculation_runs.id"))
+    # how people handle it (the inbox): new → acknowledged → assigned → closed; each step a WarningNote
+    handling: Mapped[str] = mapped_column(String(20), default="new", server_default="new")
+    assignee: Mapped[str | None] = mapped_column(String(100))
+
+
+class WarningNote(Base):
+    """One step of handling a warning: acknowledged, assigned (to a user), commented, closed or reopened."""
+
+    __tablename__ = "evaluation_warning_notes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    warning_id: Mapped[int] = mapped_column(ForeignKey("evaluation_warnings.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(100))
+    assignee: Mapped[str | None] = mapped_column(String(100))
+    comment: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class WarningDepartment(Base):

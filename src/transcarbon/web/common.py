@@ -10,10 +10,12 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -28,11 +30,15 @@ from transcarbon.i18n.numbers import format_number, format_percent, format_time
 from transcarbon.services import audit, users
 from transcarbon.services.database import transaction
 from transcarbon.services.users import Principal
+from transcarbon.web.static import asset_version
 
 HERE = Path(__file__).parent
 
 YearQuery = Annotated[int | None, Query(ge=1900, le=2100, description="a calendar year")]
 """A year asked for in a page's query (bounded: a larger number is a 422 page, never an overflow)."""
+PageNo = Annotated[int, Query(alias="page", ge=1, le=1_000_000, description="the page of a long list, from 1")]
+PerPage = Annotated[int, Query(ge=10, le=500, description="rows per page")]
+SearchQuery = Annotated[str | None, Query(max_length=60, description="words to look for")]
 LANG_COOKIE = "tc_lang"
 
 #: Pages of the navigation, in order: (route name, catalog key, roles that may open it).
@@ -43,6 +49,7 @@ PAGES: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("road", "web.nav.road", ANALYSTS),
     ("ships", "web.nav.ships", ANALYSTS),
     ("submissions", "web.nav.submissions", frozenset({"admin", "analyst", "department", "reporter", "auditor"})),
+    ("my_figures", "web.nav.my_figures", frozenset({"reporter"})),
     ("registers", "web.nav.registers", frozenset({"admin", "analyst", "department", "reporter", "auditor"})),
     ("milestones", "web.nav.milestones", frozenset({"admin", "analyst", "department", "reporter", "auditor"})),
     ("warnings_inbox", "web.nav.warnings", ANALYSTS),
@@ -118,6 +125,38 @@ def csv_response(table: Table, filename: str) -> Response:
     )
 
 
+@dataclass(frozen=True)
+class Pager:
+    """One page of a long list: which rows it shows ("x–y of N") and the links to the others (the request's
+    query kept, ``page`` replaced)."""
+
+    number: int
+    per_page: int
+    total: int
+    url: str
+    query: tuple[tuple[str, str], ...]
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.per_page
+
+    @property
+    def first(self) -> int:
+        return min(self.offset + 1, self.total)
+
+    @property
+    def last(self) -> int:
+        return min(self.offset + self.per_page, self.total)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    def link(self, number: int) -> str:
+        q = [(k, v) for k, v in self.query if k not in ("page", "csv")]
+        return f"{self.url}?{urlencode([*q, ('page', str(number))])}"
+
+
 class PageContext:
     """One request's page context: language, session, signed-in user, city and the render helper."""
 
@@ -159,6 +198,10 @@ class PageContext:
             url += "?" + urlencode({k: v for k, v in query.items() if v is not None})
         return url
 
+    def asset(self, name: str) -> str:
+        """A static asset's URL with its content hash: cached as immutable, replaced when the file changes."""
+        return self.path("static", name=name, query={"v": asset_version(name)})
+
     def lang_url(self, lang: str) -> str:
         q = dict(self.request.query_params)
         q["lang"] = lang
@@ -182,6 +225,19 @@ class PageContext:
 
     def name(self, zh: str, en: str) -> str:
         return zh if self.lang == "zh" else en
+
+    def pager(self, number: int, per_page: int, total: int) -> Pager:
+        """The pager of a list of ``total`` rows on this page (a page past the end shows the last one)."""
+        last = max(1, -(-total // per_page))
+        query = tuple((k, v) for k, v in self.request.query_params.multi_items() if k != "lang")
+        return Pager(min(number, last), per_page, total, self.request.url.path, query)
+
+    def city_time(self, value: datetime | None) -> str:
+        """A stored time (UTC) as the city's local time, to the minute (empty when none)."""
+        if value is None:
+            return ""
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return aware.astimezone(ZoneInfo(self.city.city.timezone)).strftime("%Y-%m-%d %H:%M")
 
     def dept(self, dept_id: str) -> str:
         try:

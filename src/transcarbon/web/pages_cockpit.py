@@ -15,7 +15,7 @@ from transcarbon.i18n import sector_name
 from transcarbon.i18n.labels import label
 from transcarbon.i18n.numbers import format_number
 from transcarbon.i18n.palette import LIGHT_COLOURS
-from transcarbon.services import figures
+from transcarbon.services import figures, recompute
 from transcarbon.services.credits import views as credits_views
 from transcarbon.services.evaluation import LIGHTS, target_key
 from transcarbon.web.analysis import evaluation_of, not_found, shown_year
@@ -170,6 +170,8 @@ def cockpit(page: Page, year: YearQuery = None) -> Response:
     path_fig = _path_figure(page, main_ind, main_row, main_row["history"])
     ctx = {
         "year": y,
+        "updated": page.city_time(recompute.last_update(page.session)),
+        "recomputing": recompute.pending(page.session),
         "years": figures.years(page.session),
         "total": total,
         "base": base,

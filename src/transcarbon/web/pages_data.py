@@ -7,18 +7,20 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, BackgroundTasks, File, Form, Query, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from transcarbon.api.deps import DbId
+from transcarbon.api.deps import DbId, schedule_recompute
 from transcarbon.city.reports import ReportType
+from transcarbon.i18n import sector_name
 from transcarbon.i18n.numbers import format_count, format_number, format_time
+from transcarbon.services import figures, recompute
 from transcarbon.services import submissions as wf
 from transcarbon.services.database import transaction
 from transcarbon.services.organisations import organisation_names
 from transcarbon.services.upload_limits import UploadTooLarge
 from transcarbon.services.validation import RowError, ValidationError
-from transcarbon.web.common import Page, Table, YearQuery
+from transcarbon.web.common import Page, PageNo, SearchQuery, Table, YearQuery
 
 router = APIRouter()
 
@@ -61,11 +63,39 @@ def _error_table(page: Page, errors: list[RowError], name: str = "errors") -> Ta
     )
 
 
-def _list_context(page: Page, state: str | None, report_type: str | None) -> tuple[dict[str, Any], list[Table]]:
+SORTS = ("-id", "id", "-period", "period", "org", "state", "report_type")
+PER_PAGE = 50
+
+
+def _list_context(
+    page: Page,
+    state: str | None,
+    report_type: str | None,
+    *,
+    search: str | None = None,
+    sort: str = "-id",
+    number: int = 1,
+    per_page: int = PER_PAGE,
+) -> tuple[dict[str, Any], list[Table]]:
     catalog = page.state.ctx.catalog
-    total, subs = wf.list_submissions(
-        page.session, catalog, page.principal, state=state or None, report_type=report_type or None, limit=200
-    )
+    sort = sort if sort in SORTS else "-id"
+
+    def listed(limit: int, offset: int = 0) -> tuple[int, list[Any]]:
+        return wf.list_submissions(
+            page.session,
+            catalog,
+            page.principal,
+            state=state or None,
+            report_type=report_type or None,
+            search=search or None,
+            sort=sort,
+            limit=limit,
+            offset=offset,
+        )
+
+    total, _ = listed(0)
+    pager = page.pager(number, per_page, total)
+    total, subs = listed(pager.per_page, pager.offset)
     names = _org_names(page)
     rows = [
         {
@@ -80,7 +110,7 @@ def _list_context(page: Page, state: str | None, report_type: str | None) -> tup
             "state_id": s.state,
             "rows": s.row_count,
             "created_by": s.created_by,
-            "created_at": s.created_at.strftime("%Y-%m-%d %H:%M"),
+            "created_at": page.city_time(s.created_at),
             "url": page.path("submission_detail", submission_id=s.id),
         }
         for s in subs
@@ -104,6 +134,12 @@ def _list_context(page: Page, state: str | None, report_type: str | None) -> tup
     )
     ctx = {
         "total": total,
+        "paging": pager,
+        "search": search or "",
+        "sort": sort,
+        "sorts": SORTS,
+        "jobs": _jobs(page) if page.principal.may("submissions.review") else [],
+        "returned": _returned(page, catalog) if page.principal.org_bound else [],
         "report_types": [(r.id, page.name(r.name.zh, r.name.en), r.period) for r in catalog.report_types],
         "orgs": _orgs_for_upload(page),
         "may_upload": page.principal.may("submissions.upload"),
@@ -114,12 +150,62 @@ def _list_context(page: Page, state: str | None, report_type: str | None) -> tup
     return ctx, [table]
 
 
+def _jobs(page: Page) -> list[dict[str, Any]]:
+    """The newest recomputation jobs, in words."""
+    return [
+        {
+            "id": j.id,
+            "years": "、".join(str(y) for y in j.years) if page.lang == "zh" else ", ".join(str(y) for y in j.years),
+            "reason": page.t(f"web.recompute.reason.{j.reason}"),
+            "state": page.t(f"web.recompute.state.{j.state}"),
+            "state_id": j.state,
+            "requested_by": j.requested_by,
+            "created_at": page.city_time(j.created_at),
+            "finished_at": page.city_time(j.finished_at),
+            "error": j.error or "",
+        }
+        for j in recompute.jobs(page.session, limit=5)
+    ]
+
+
+def _returned(page: Page, catalog: Any) -> list[dict[str, Any]]:
+    """The reporter's returned submissions still waiting for a new upload: the in-app notice."""
+    _, subs = wf.list_submissions(page.session, catalog, page.principal, state="returned", limit=20)
+    return [
+        {
+            "url": page.path("submission_detail", submission_id=s.id),
+            "report_type": page.name(catalog.get(s.report_type).name.zh, catalog.get(s.report_type).name.en)
+            if s.report_type in catalog.ids
+            else s.report_type,
+            "period": s.period,
+            "comment": s.comment or "",
+            "by": s.decided_by or "",
+        }
+        for s in subs
+    ]
+
+
 @router.get("/submissions", name="web.submissions")
-def submissions_page(page: Page, state: str | None = None, report_type: str | None = None) -> Response:
+def submissions_page(
+    page: Page,
+    state: str | None = None,
+    report_type: str | None = None,
+    search: SearchQuery = None,
+    sort: Annotated[str, Query(max_length=20)] = "-id",
+    number: PageNo = 1,
+    reupload: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+) -> Response:
     if (denied := page.guard("submissions")) is not None:
         return denied
-    ctx, tables = _list_context(page, state, report_type)
-    return page.render("submissions.html", {**ctx, "outcome": None, "form": {}}, tables=tables)
+    ctx, tables = _list_context(page, state, report_type, search=search, sort=sort, number=number)
+    form: dict[str, Any] = {}
+    if reupload is not None:  # "upload again" of a returned submission: the form filled in for its slot
+        try:
+            sub = wf.get_visible(page.session, page.state.ctx.catalog, page.principal, reupload)
+            form = {"report_type": sub.report_type, "org_id": sub.org_id, "period": sub.period}
+        except wf.WorkflowError:
+            form = {}
+    return page.render("submissions.html", {**ctx, "outcome": None, "form": form}, tables=tables)
 
 
 @router.post("/submissions/upload", name="web.submission_upload")
@@ -306,6 +392,9 @@ def submission_detail(
         "error": error,
         "state_label": page.t(f"web.state.{sub.state}"),
         "file_url": f"/api/v1/submissions/{sub.id}/file",
+        "reupload_url": page.path("submissions", query={"reupload": sub.id}) + "#upload-form"
+        if sub.state == "returned" and p.may("submissions.upload") and p.may_report_for(sub.org_id)
+        else None,
     }
     return page.render("submission.html", ctx, tables=[t_hist, t_rows, t_warn])
 
@@ -342,6 +431,7 @@ def submission_action(
     page: Page,
     submission_id: DbId,
     action: str,
+    tasks: BackgroundTasks,
     csrf: Annotated[str, Form(max_length=100)] = "",
     comment: Annotated[str, Form(max_length=2000)] = "",
     lock_version: Annotated[int | None, Form(ge=0, le=2_147_483_647)] = None,
@@ -367,6 +457,8 @@ def submission_action(
                 expected_lock_version=lock_version,
             )
         query["done"] = action
+        if action in ("approve", "unapprove"):
+            schedule_recompute(tasks, page.state)
     except ValidationError as exc:
         query["error"] = "; ".join((e.message_zh if page.lang == "zh" else e.message_en) for e in exc.errors[:5])
     except wf.WorkflowError as exc:
@@ -389,7 +481,10 @@ def completeness_page(page: Page, report_type: str | None = None, year: YearQuer
     if page.principal.role == "department":
         monthly = [r for r in monthly if r.id in page.principal.supervised(catalog)]
     rt = next((r for r in monthly if r.id == report_type), monthly[0] if monthly else None)
-    y = year or datetime.now(UTC).year
+    years = wf.report_years(page.session, rt.id) if rt is not None else []
+    # the year asked for; else the latest with reports (the grid opens where the data are); else this year
+    y = year or (years[-1] if years else datetime.now(UTC).year)
+    years = sorted({*years, y})
     grid: dict[str, dict[int, dict[str, Any]]] = {}
     orgs: dict[str, str] = {}
     summary = []
@@ -435,9 +530,37 @@ def completeness_page(page: Page, report_type: str | None = None, year: YearQuer
         "rt": rt,
         "monthly": [(r.id, page.name(r.name.zh, r.name.en)) for r in monthly],
         "year": y,
+        "years": years,
         "grid": grid,
         "orgs": sorted(orgs.items()),
         "summary": summary,
         "months": list(range(1, 13)),
     }
     return page.render("completeness.html", ctx, tables=[table])
+
+
+@router.get("/my-figures", name="web.my_figures")
+def my_figures(page: Page, year: YearQuery = None) -> Response:
+    """A reporter's own figures: emissions, energy and intensity by year and by month of the latest year, and
+    where its intensity stands among its sector's organisations (anonymised quartiles)."""
+    if (denied := page.guard("my_figures")) is not None:
+        return denied
+    org_id = page.principal.org_id or ""
+    found = figures.organisation_figures(page.session, org_id, year)
+    columns = [
+        ("co2_t", page.t("web.own.co2_t")),
+        ("energy_tce", page.t("web.own.energy_tce")),
+        ("intensity", page.t("web.own.intensity")),
+    ]
+    numeric = frozenset(k for k, _ in columns)
+    t_years = Table("years", [("year", page.t("web.col.year")), *columns], found["years"], numeric=numeric)
+    t_months = Table("months", [("month", page.t("web.col.month")), *columns], found["months"], numeric=numeric)
+    peers = found["peers"]
+    ctx = {
+        "org": _org_names(page).get(org_id, org_id),
+        "year": found.get("year"),
+        "years": [y["year"] for y in found["years"]],
+        "peers": peers,
+        "sector": sector_name(peers["sector"], page.lang) if peers and peers["sector"] else "",
+    }
+    return page.render("my_figures.html", ctx, tables=[t_years, t_months])

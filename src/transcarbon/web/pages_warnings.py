@@ -3,12 +3,16 @@ department scorecards."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from fastapi.responses import Response
+from typing import Annotated
 
+from fastapi import APIRouter, Form, Query
+from fastapi.responses import RedirectResponse, Response
+
+from transcarbon.api.deps import DbId
 from transcarbon.i18n.labels import label
 from transcarbon.i18n.numbers import format_time
-from transcarbon.services import figures
+from transcarbon.services import figures, warning_handling
+from transcarbon.services.database import transaction
 from transcarbon.services.evaluation import LIGHTS, SEVERITY_ORDER, department_scorecards
 from transcarbon.web.analysis import ACTOR, evaluation_of, shown_year
 from transcarbon.web.common import Page, Table, YearQuery, figure, plot
@@ -18,7 +22,12 @@ router = APIRouter()
 
 @router.get("/warnings", name="web.warnings_inbox")
 def warnings_page(
-    page: Page, year: YearQuery = None, severity: str | None = None, department: str | None = None
+    page: Page,
+    year: YearQuery = None,
+    severity: str | None = None,
+    department: str | None = None,
+    done: Annotated[str | None, Query(max_length=20)] = None,
+    error: Annotated[str | None, Query(max_length=300)] = None,
 ) -> Response:
     if (denied := page.guard("warnings_inbox")) is not None:
         return denied
@@ -37,8 +46,10 @@ def warnings_page(
         and (department is None or department in (w.get("departments") or []))
     ]
     known = {i.id: page.name(i.name_zh, i.name_en) for i in page.city.indicators}
+    handling = warning_handling.handling_of(page.session, [int(w["id"]) for w in shown])
     rows = []
     for w in shown:
+        h = handling.get(int(w["id"]), {"handling": "new", "assignee": None, "notes": []})
         sev_key = f"web.severity.{w.get('severity')}"
         rows.append(
             {
@@ -52,6 +63,20 @@ def warnings_page(
                 "message": w.get("message_zh") if page.lang == "zh" else w.get("message_en"),
                 "departments": "、".join(page.dept(d) for d in (w.get("departments") or [])),
                 "first_seen": format_time(w["first_seen_at"], date_only=True),
+                "id": w["id"],
+                "handling": page.t(f"web.warning.handling.{h['handling']}"),
+                "handling_id": h["handling"],
+                "assignee": h["assignee"] or "",
+                "notes": [
+                    {
+                        "text": page.t(f"web.warning.action.{n['action']}"),
+                        "actor": n["actor"],
+                        "assignee": n["assignee"] or "",
+                        "comment": n["comment"] or "",
+                        "at": page.city_time(n["at"]),
+                    }
+                    for n in h["notes"]
+                ],
             }
         )
     table = Table(
@@ -63,6 +88,8 @@ def warnings_page(
             ("message", page.t("web.col.message")),
             ("departments", page.t("web.col.departments")),
             ("first_seen", page.t("web.col.first_seen")),
+            ("handling", page.t("web.col.handling")),
+            ("assignee", page.t("web.col.assignee")),
         ],
         rows,
     )
@@ -77,8 +104,42 @@ def warnings_page(
         "severities": list(SEVERITY_ORDER),
         "department": department,
         "departments": page.city.departments,
+        "may_act": page.principal.role in ("admin", "analyst", "department"),
+        "assignees": [(u.username, u.display_name) for u in warning_handling.assignees(page.session)],
+        "actions": list(warning_handling.ACTIONS),
+        "done": done,
+        "error": error,
     }
     return page.render("warnings.html", ctx, tables=[table])
+
+
+@router.post("/warnings/{warning_id}/act", name="web.warning_act")
+def warning_act(
+    page: Page,
+    warning_id: DbId,
+    action: Annotated[str, Form(max_length=20)],
+    csrf: Annotated[str, Form(max_length=100)] = "",
+    assignee: Annotated[str, Form(max_length=80)] = "",
+    comment: Annotated[str, Form(max_length=2000)] = "",
+    year: Annotated[int | None, Form(ge=1900, le=2100)] = None,
+) -> Response:
+    """Acknowledge, assign, comment on, close or reopen a warning (audited), then back to the inbox."""
+    if (denied := page.guard("warnings_inbox")) is not None:
+        return denied
+    if not page.csrf_ok(csrf):
+        return page.render(
+            "error.html", {"title": page.t("web.csrf.title"), "message": page.t("web.csrf.text")}, status=403
+        )
+    query: dict[str, object] = {"year": year}
+    try:
+        with transaction(page.state.factory) as session:
+            warning_handling.act(
+                session, page.principal, warning_id, action, assignee=assignee or None, comment=comment
+            )
+        query["done"] = action
+    except warning_handling.HandlingRefused as exc:
+        query["error"] = page.t(exc.key, **exc.values)
+    return RedirectResponse(page.path("warnings_inbox", query=query) + f"#w{warning_id}", status_code=303)
 
 
 @router.get("/scorecards", name="web.scorecards")

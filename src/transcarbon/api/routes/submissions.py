@@ -5,9 +5,19 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
+from fastapi import APIRouter, BackgroundTasks, File, Form, Query, Response, UploadFile, status
 
-from transcarbon.api.deps import ContextDep, DbId, Reader, Reviewer, SessionDep, StateDep, Submitter, Uploader
+from transcarbon.api.deps import (
+    ContextDep,
+    DbId,
+    Reader,
+    Reviewer,
+    SessionDep,
+    StateDep,
+    Submitter,
+    Uploader,
+    schedule_recompute,
+)
 from transcarbon.api.problems import PROBLEM_RESPONSES, Problem
 from transcarbon.api.schemas import (
     AttachmentOut,
@@ -252,9 +262,17 @@ def submit(
 
 @router.post("/{submission_id}/approve", response_model=SubmissionOut, summary="Approve (locks; feeds calculations)")
 def approve(
-    submission_id: DbId, principal: Reviewer, session: SessionDep, ctx: ContextDep, body: ReviewIn | None = None
+    submission_id: DbId,
+    principal: Reviewer,
+    session: SessionDep,
+    ctx: ContextDep,
+    state: StateDep,
+    tasks: BackgroundTasks,
+    body: ReviewIn | None = None,
 ) -> SubmissionOut:
-    return _move(session, ctx, principal, submission_id, "approve", body)
+    out = _move(session, ctx, principal, submission_id, "approve", body)
+    schedule_recompute(tasks, state)
+    return out
 
 
 @router.post("/{submission_id}/return", response_model=SubmissionOut, summary="Return to the reporter with a comment")
@@ -270,6 +288,14 @@ def return_(
     summary="Un-approve with a reason (back to submitted; no longer feeds calculations)",
 )
 def unapprove(
-    submission_id: DbId, body: ReviewIn, principal: Reviewer, session: SessionDep, ctx: ContextDep
+    submission_id: DbId,
+    body: ReviewIn,
+    principal: Reviewer,
+    session: SessionDep,
+    ctx: ContextDep,
+    state: StateDep,
+    tasks: BackgroundTasks,
 ) -> SubmissionOut:
-    return _move(session, ctx, principal, submission_id, "unapprove", body)
+    out = _move(session, ctx, principal, submission_id, "unapprove", body)
+    schedule_recompute(tasks, state)
+    return out

@@ -43,6 +43,7 @@ from transcarbon.services.submissions.queries import (
     list_submissions,
     original_file,
     published_aggregates,
+    report_years,
     slot_versions,
     submission_rows,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "list_submissions",
     "original_file",
     "published_aggregates",
+    "report_years",
     "resolve",
     "rows_hash",
     "slot_versions",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from transcarbon.city.reports import ReportCatalog, ReportType
@@ -26,6 +26,16 @@ from transcarbon.store.models import (
     UploadedFile,
 )
 
+SORTS = {
+    "id": Submission.id,
+    "report_type": Submission.report_type,
+    "org": Submission.org_id,
+    "period": Submission.period,
+    "state": Submission.state,
+    "created_at": Submission.created_at,
+}
+"""What a list of submissions may be sorted by."""
+
 
 def list_submissions(
     session: Session,
@@ -36,10 +46,27 @@ def list_submissions(
     org_id: str | None = None,
     period: str | None = None,
     state: str | None = None,
+    search: str | None = None,
+    sort: str = "-id",
     limit: int = 100,
     offset: int = 0,
 ) -> tuple[int, list[Submission]]:
+    """(how many match, one page of them) of what ``principal`` may see, filtered, searched (``search``: part
+    of an organisation's id or name, a period's start, or an uploader) and sorted (``sort``: one of
+    :data:`SORTS`, ``-`` first for descending; newest first by default)."""
     conds = [visible_query(catalog, principal)]
+    if search and search.strip():
+        like = f"%{search.strip()[:60]}%"
+        orgs = select(Organisation.id).where(
+            or_(Organisation.id.ilike(like), Organisation.name_zh.ilike(like), Organisation.name_en.ilike(like))
+        )
+        conds.append(
+            or_(
+                Submission.org_id.in_(orgs),
+                Submission.period.startswith(search.strip()[:7]),
+                Submission.created_by.ilike(like),
+            )
+        )
     for col, value in (
         (Submission.report_type, report_type),
         (Submission.org_id, org_id),
@@ -50,7 +77,11 @@ def list_submissions(
             conds.append(col == value)
     where = and_(*conds)
     total = session.scalar(select(func.count()).select_from(Submission).where(where)) or 0
-    subs = session.scalars(select(Submission).where(where).order_by(Submission.id.desc()).limit(limit).offset(offset))
+    column = SORTS.get(sort.lstrip("-"), Submission.id)
+    order = column.desc() if sort.startswith("-") else column.asc()
+    subs = session.scalars(
+        select(Submission).where(where).order_by(order, Submission.id.desc()).limit(limit).offset(offset)
+    )
     return total, list(subs)
 
 
@@ -115,6 +146,15 @@ def attachments(session: Session, sub: Submission) -> list[SubmissionAttachment]
             .order_by(SubmissionAttachment.id)
         )
     )
+
+
+def report_years(session: Session, report_type: str) -> list[int]:
+    """The years in which any organisation filed ``report_type`` (any state but superseded), sorted."""
+    year = func.substr(Submission.period, 1, 4)
+    found = session.scalars(
+        select(year).where(Submission.report_type == report_type, Submission.state != "superseded").group_by(year)
+    )
+    return sorted(int(y) for y in found)
 
 
 def expected_organisations(session: Session, rt: ReportType) -> list[Organisation]:

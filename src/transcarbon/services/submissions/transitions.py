@@ -1,6 +1,8 @@
 """The workflow's state transitions (submit, approve, return, un-approve) as conditional updates on
 ``(state, lock_version)``: of two concurrent reviewers exactly one wins. Four eyes (``Context.four_eyes``, on by
-default): the approver is neither the uploader nor the submitter, and the approval's audit entry names both."""
+default): the approver is neither the uploader nor the submitter, and the approval's audit entry names both.
+An approval or un-approval queues the recomputation of its year's figures in the same transaction
+(:mod:`transcarbon.services.recompute`)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from transcarbon.services import audit, integrity
+from transcarbon.services import audit, integrity, recompute
 from transcarbon.services.submissions.common import Context, WorkflowError, audit_state, get_visible
 from transcarbon.services.users import Principal
 from transcarbon.services.validation import ValidationError, file_error
@@ -79,6 +81,10 @@ def transition(
         "version": sub.version,
         "comment": comment,
     }
+    if action in ("approve", "unapprove"):  # the figures of its year follow (services.recompute)
+        details["recompute_job"] = recompute.enqueue(
+            session, [int(sub.period[:4])], reason=action, actor=principal.username, submission_id=sub.id
+        ).id
     if action == "approve":  # who else handled it (four eyes), and the approved data as stored, sealed
         details["four_eyes"] = {"required": ctx.four_eyes, "uploader": sub.created_by, "submitter": sub.submitted_by}
         details["seals"] = integrity.seals_of_submission(session, sub.id)

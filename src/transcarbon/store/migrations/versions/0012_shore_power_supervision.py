@@ -3,7 +3,7 @@
 ``ship_run_jobs``.
 
 Revision ID: shore_power_supervision
-Revises: green_trip_credits
+Revises: recompute_jobs_warning_handling
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "shore_power_supervision"
-down_revision = "green_trip_credits"
+down_revision = "recompute_jobs_warning_handling"
 branch_labels = None
 depends_on = None
 
