@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Literal
 
@@ -22,6 +22,7 @@ from rich.progress import Progress, ProgressColumn, SpinnerColumn, TextColumn, T
 from transcarbon.i18n import lines, t
 from transcarbon.services import keys
 from transcarbon.services.accounting import AccountingOptions
+from transcarbon.services.big_data import LayoutWritten, OutInUse
 from transcarbon.services.database import Database, DatabaseNotReady
 from transcarbon.settings import Settings, get_settings
 
@@ -109,6 +110,27 @@ def check_bucket_rows(value: int) -> None:
     """``--bucket-rows``: a positive number, else a clean refusal."""
     if value < 1:
         raise fail("cli.big.bad_bucket_rows", 2, value=value)
+
+
+def write_layout(write: Callable[[], LayoutWritten], refused: type[Exception], folder: Path, bucket_rows: int) -> None:
+    """``ships partition`` and ``road partition``: check ``--bucket-rows``, write the layout, say what was written;
+    the input's refusal (``refused``, exit 1) and an ``--out`` in use (exit 2) as clean messages."""
+    check_bucket_rows(bucket_rows)
+    try:
+        w = write()
+    except refused as exc:
+        raise fail_with([str(exc)], 1) from exc
+    except OutInUse as exc:
+        raise fail("cli.big.out_in_use", 2, path=str(folder)) from exc
+    say(
+        out,
+        "cli.big.partitioned",
+        folder=str(w.folder),
+        rows=f"{w.rows:,}",
+        days=w.days,
+        buckets=w.buckets,
+        files=w.files,
+    )
 
 
 def input_location(value: str) -> Path | str:

@@ -270,25 +270,9 @@ def partition(
     bucket_rows: Annotated[int, typer.Option("--bucket-rows", help=common.BUCKET_ROWS_HELP)] = 1_000_000,
 ) -> None:
     """检查轨迹点并写成分区目录（本地日 × 车辆分桶） / Check points, write the partitioned layout (day × bucket)."""
-    from transcarbon.services.big_data import OutInUse
     from transcarbon.services.road.tracks import RoadFilesRefused, partition_points
 
-    common.check_bucket_rows(bucket_rows)
-    try:
-        w = partition_points(points, out, bucket_rows)
-    except RoadFilesRefused as exc:
-        raise common.fail_with([str(exc)], 1) from exc
-    except OutInUse as exc:
-        raise common.fail("cli.big.out_in_use", 2, path=str(out)) from exc
-    common.say(
-        common.out,
-        "cli.big.partitioned",
-        folder=str(w.folder),
-        rows=f"{w.rows:,}",
-        days=w.days,
-        buckets=w.buckets,
-        files=w.files,
-    )
+    common.write_layout(lambda: partition_points(points, out, bucket_rows), RoadFilesRefused, out, bucket_rows)
 
 
 def register(root: typer.Typer) -> None:

@@ -199,25 +199,9 @@ def partition(
     bucket_rows: Annotated[int, typer.Option("--bucket-rows", help=common.BUCKET_ROWS_HELP)] = 1_000_000,
 ) -> None:
     """把 AIS 写成分区目录（日 × MMSI 分桶） / Write AIS into the partitioned layout (day × MMSI bucket)."""
-    from transcarbon.services.big_data import OutInUse
     from transcarbon.services.ship_runs import ShipFilesRefused, partition_ais
 
-    common.check_bucket_rows(bucket_rows)
-    try:
-        w = partition_ais(ais, out, bucket_rows)
-    except ShipFilesRefused as exc:
-        raise common.fail_with([str(exc)], 1) from exc
-    except OutInUse as exc:
-        raise common.fail("cli.big.out_in_use", 2, path=str(out)) from exc
-    common.say(
-        common.out,
-        "cli.big.partitioned",
-        folder=str(w.folder),
-        rows=f"{w.rows:,}",
-        days=w.days,
-        buckets=w.buckets,
-        files=w.files,
-    )
+    common.write_layout(lambda: partition_ais(ais, out, bucket_rows), ShipFilesRefused, out, bucket_rows)
 
 
 def supervise(
