@@ -3,7 +3,8 @@
 ``create_app(settings)`` opens the configured database (migrating it to the newest schema unless
 ``TRANSCARBON_AUTO_MIGRATE=false``, in which case a database that is not ready is refused), sets the
 password-hashing cost, loads the city's report types and the known regions into the app state
-(:class:`transcarbon.api.deps.AppState`, which both faces read), and mounts the API router under
+(:class:`transcarbon.api.deps.AppState`, which both faces read), requeues the background jobs a dead process
+left running (:func:`transcarbon.services.job_worker.recover`), and mounts the API router under
 ``/api/v1`` (OpenAPI at ``/api/v1/openapi.json``) and the pages' router. Every API error answers as
 RFC 9457 problem details (:mod:`transcarbon.api.problems`), every error of a page as an HTML page
 (:mod:`transcarbon.web.errors`); :class:`BodyLimit` refuses oversized bodies for both faces before they are read,
@@ -22,13 +23,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import transcarbon
 from transcarbon.api import problems
-from transcarbon.api.deps import AppState
+from transcarbon.api.deps import AppState, job_options
 from transcarbon.api.router import API_PREFIX
 from transcarbon.api.router import router as api_router
 from transcarbon.city.config import load_city
 from transcarbon.city.reports import load_report_types
 from transcarbon.i18n import t
-from transcarbon.services import keys, users
+from transcarbon.services import job_worker, keys, users
 from transcarbon.services.database import Database
 from transcarbon.services.factor_sets import region_codes
 from transcarbon.services.submissions import Context
@@ -205,6 +206,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.tc = AppState(settings=settings, city=city, factory=database.factory, ctx=ctx)
+    job_worker.recover(database.factory, job_options(app.state.tc))  # jobs a dead process left running
     problems.install(app, pages=_page_errors)
     app.include_router(api_router)
     app.include_router(web_router)

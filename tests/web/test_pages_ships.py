@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from demo_builds import DemoSite
 from transcarbon.demo.ais import write_synthetic_ais
 from transcarbon.demo_site import demo_app
-from transcarbon.services import ship_jobs
+from transcarbon.services import job_worker
 from transcarbon.services.organisations import organisation_names
 from web_session import form_token, sign_in
 
@@ -159,7 +159,7 @@ def test_upload_runs_a_stored_ship_run_in_the_background(client: TestClient, tmp
     }
     r = client.post("/ships/upload", data={"csrf": csrf}, files=up, follow_redirects=False)
     assert r.status_code == 303 and "job=" in r.headers["location"]
-    ship_jobs.wait(120)
+    job_worker.wait(120)
     page = client.get("/ships").text
     job = re.search(r"job=(\d+)", r.headers["location"]).group(1)
     assert re.search(rf'data-testid="job-state-{job}">已完成<', page), page[-3000:]
@@ -168,10 +168,30 @@ def test_upload_runs_a_stored_ship_run_in_the_background(client: TestClient, tmp
     assert lead.startswith("2024-05-01 – 2024-05-02 期间") and "1,865 条 AIS 位置" in lead, lead
     bad = {"ais": ("ais.csv", b"mmsi,ts\n1,yesterday\n", "text/csv")}
     r = client.post("/ships/upload", data={"csrf": csrf}, files=bad, follow_redirects=False)
-    ship_jobs.wait(120)
+    job_worker.wait(120)
     job = re.search(r"job=(\d+)", r.headers["location"]).group(1)
     page = client.get("/ships").text
     assert re.search(rf'data-testid="job-state-{job}">失败<', page)
+    assert "上传的文件未通过检查，未生成计算结果，数据未改变" in page  # what it means, what to do
+    assert "技术细节" not in page  # a refusal is words, not an exception
+
+
+def test_a_failed_jobs_technical_text_is_for_administrators_only(client: TestClient, demo_site: DemoSite) -> None:
+    from transcarbon.services import jobs
+    from transcarbon.store import db
+
+    factory = db.session_factory(db.make_engine(demo_site.url))
+    with db.transaction(factory) as s:
+        job = jobs.enqueue(s, "ship_run", {"files": {"ais": {"name": "ais.csv"}}, "paths": {}}, actor="analyst")
+        job.state, job.error_code, job.error = "failed", "internal", "KeyError: 'zone_secret'"
+        job_id = job.id
+    sign_in(client, "analyst")
+    page = client.get("/ships").text
+    assert re.search(rf'data-testid="job-state-{job_id}">失败<', page)
+    assert "计算未完成，数据未改变" in page and "zone_secret" not in page and "技术细节" not in page
+    sign_in(client, "admin")
+    page = client.get("/ships").text
+    assert "技术细节（仅管理员可见）" in page and "KeyError: &#39;zone_secret&#39;" in page
 
 
 def test_the_public_portal_is_anonymous_and_shows_nothing_internal(client: TestClient, demo_site: DemoSite) -> None:

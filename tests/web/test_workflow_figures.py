@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from demo_builds import DemoSite
 from transcarbon.demo_site import demo_app
 from transcarbon.store import db
-from transcarbon.store.models import AuditEntry, CalculationRun, RecomputeJob, Submission
+from transcarbon.store.models import AuditEntry, CalculationRun, Job, Submission
 from web_session import form_token, sign_in
 
 HEADER = "org_id,period,sector,fuel,amount,unit,freight_tkm,passenger_pkm,passenger_kind,region,throughput_t"
@@ -116,14 +116,12 @@ def test_a_returned_report_resubmitted_and_approved_updates_the_figures(
         )
     client.post(f"/submissions/{new_id}/approve", data={"csrf": token})
     with factory() as s:
-        job = s.scalars(select(RecomputeJob).order_by(RecomputeJob.id.desc())).first()
-        assert job is not None and (job.years, job.reason, job.state, job.submission_id) == (
-            [2026],
-            "approve",
+        job = s.scalars(select(Job).where(Job.kind == "recompute").order_by(Job.id.desc())).first()
+        assert job is not None and (job.payload, job.state) == (
+            {"years": [2026], "reason": "approve", "submission_id": new_id},
             "done",
-            new_id,
         )
-        run = s.get(CalculationRun, job.run_ids[0])
+        run = s.get(CalculationRun, job.result["run_ids"][0])
         assert run is not None and run.parameters["year"] == 2026
         assert (
             s.scalar(select(func.count()).select_from(CalculationRun).where(CalculationRun.kind == "inventory"))

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from transcarbon.api.problems import Problem
 from transcarbon.city.config import CityConfig
-from transcarbon.services import recompute, users
+from transcarbon.services import job_worker, users
 from transcarbon.services.accounting import AccountingOptions
 from transcarbon.services.submissions import Context
 from transcarbon.services.users import Principal
@@ -50,12 +50,16 @@ def get_state(request: Request) -> AppState:
 StateDep = Annotated[AppState, Depends(get_state)]
 
 
-def schedule_recompute(tasks: BackgroundTasks, state: AppState) -> None:
-    """Work off the recomputation queue after the response is sent (an approval or un-approval queued a job):
-    the city inventory with the configured accounting choices (:mod:`transcarbon.services.recompute`)."""
+def job_options(state: AppState) -> AccountingOptions:
+    """The configured accounting choices the job worker computes with."""
     s = state.settings
-    options = AccountingOptions(factor_set=s.factor_set, gwp=s.gwp, default_region=s.default_region)
-    tasks.add_task(recompute.run_pending, state.factory, options)
+    return AccountingOptions(factor_set=s.factor_set, gwp=s.gwp, default_region=s.default_region)
+
+
+def schedule_recompute(tasks: BackgroundTasks, state: AppState) -> None:
+    """Work off the job queue after the response is sent (an approval or un-approval queued a recomputation):
+    :func:`transcarbon.services.job_worker.run_pending` with the configured accounting choices."""
+    tasks.add_task(job_worker.run_pending, state.factory, job_options(state))
 
 
 def get_session(state: StateDep) -> Iterator[Session]:

@@ -127,12 +127,25 @@ class InventoryRun:
     inventory: Inventory
 
 
-def run_inventory(
-    session: Session, year: int, options: AccountingOptions, *, actor: str, library: FactorLibrary | None = None
-) -> InventoryRun:
-    """Compute (or reuse) the city inventory of ``year``, in the caller's transaction."""
+@dataclass(frozen=True)
+class PreparedInventory:
+    """An inventory computed and fingerprinted, not yet stored (:func:`prepare_inventory`)."""
+
+    year: int
+    inventory: Inventory
+    params: dict[str, object]
+    input_hash: str
+    fingerprint: str
+    input_count: int
+    started: datetime
+
+
+def prepare_inventory(
+    records: pl.DataFrame, year: int, options: AccountingOptions, library: FactorLibrary | None = None
+) -> PreparedInventory:
+    """Compute the inventory of ``year`` from its approved ``records`` (:func:`load_approved_records`) and its
+    fingerprint, touching no database: a caller computes outside any transaction and writes in a short one."""
     library = library or FactorLibrary.load()
-    records = load_approved_records(session, year)
     started = datetime.now(UTC)
     inventory = compute_inventory(records.drop("row_hash"), library, options, file=f"records {year}")
     params = {**inventory.options, "year": year}
@@ -140,6 +153,21 @@ def run_inventory(
     fingerprint = audit.content_hash(
         ["inventory", METHOD_VERSION, code_version(), params, inventory.factor_sets, input_hash]
     )
+    return PreparedInventory(year, inventory, params, input_hash, fingerprint, records.height, started)
+
+
+def run_inventory(
+    session: Session, year: int, options: AccountingOptions, *, actor: str, library: FactorLibrary | None = None
+) -> InventoryRun:
+    """Compute (or reuse) the city inventory of ``year``, in the caller's transaction."""
+    prepared = prepare_inventory(load_approved_records(session, year), year, options, library)
+    return store_inventory(session, prepared, actor=actor)
+
+
+def store_inventory(session: Session, prepared: PreparedInventory, *, actor: str) -> InventoryRun:
+    """Store a prepared inventory as a run with its lines and results, in the caller's transaction; the run of
+    the same fingerprint when there is one (nothing changed: reused, nothing written)."""
+    inventory, params, fingerprint = prepared.inventory, prepared.params, prepared.fingerprint
     existing = session.scalars(select(CalculationRun.id).where(CalculationRun.fingerprint == fingerprint)).first()
     if existing is not None:
         return InventoryRun(existing, True, inventory)
@@ -162,16 +190,16 @@ def run_inventory(
         parameters=params,
         factor_sets=inventory.factor_sets,
         fallbacks=fallbacks,
-        input_hash=input_hash,
-        input_count=records.height,
+        input_hash=prepared.input_hash,
+        input_count=prepared.input_count,
         actor=actor,
-        started_at=started,
+        started_at=prepared.started,
         finished_at=datetime.now(UTC),
     )
     session.add(run)
     session.flush()
     _store_lines(session, run.id, inventory.lines)
-    _store_results(session, run.id, year, inventory.lines)
+    _store_results(session, run.id, prepared.year, inventory.lines)
     audit.append(
         session,
         actor=actor,
@@ -179,7 +207,7 @@ def run_inventory(
         object_type="calculation_run",
         object_id=str(run.id),
         after={"fingerprint": fingerprint, "total": inventory.total},
-        details={"year": year, "inputs": records.height, "parameters": params},
+        details={"year": prepared.year, "inputs": prepared.input_count, "parameters": params},
     )
     return InventoryRun(run.id, False, inventory)
 

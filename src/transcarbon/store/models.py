@@ -8,6 +8,7 @@ are ISO-8601 text so that they hash identically on every database.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -350,19 +351,26 @@ class LoginAttempt(Base):
     ts: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-class RecomputeJob(Base):
-    """A background recomputation of the figures of some years after approved data changed (an approval or an
-    un-approval): ``queued`` → ``running`` → ``done`` | ``failed`` (with the error's message)."""
+class Job(Base):
+    """A background job of the one queue (:mod:`transcarbon.services.jobs`): ``kind`` (``recompute``: the figures
+    of some years after approved data changed; ``ship_run``: a stored ship run from uploaded files) with its
+    ``payload``; ``queued`` → ``running`` (``tries`` counts the claims, ``heartbeat_at`` moves while it runs) →
+    ``done`` with its ``result`` | ``failed`` with ``error_code`` (a catalog key, the words a page shows) and
+    ``error`` (the technical text, for administrators)."""
 
-    __tablename__ = "recompute_jobs"
+    __tablename__ = "jobs"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    years: Mapped[list[int]] = mapped_column(JSON)
-    reason: Mapped[str] = mapped_column(String(30))  # approve | unapprove | manual
-    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(10), default="queued", index=True)
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    error_code: Mapped[str | None] = mapped_column(String(40))
     error: Mapped[str | None] = mapped_column(Text)
-    run_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     requested_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -7,15 +7,14 @@
   beside the ship: whether the berth supplies shore power, and the hours the run's session file connected it;
 - ``shore_power_records``: two-party shore-power records (the ship's declaration, the terminal's confirmation)
   with the fields the ministry's rules fix (berth, ship, berthing and connect/disconnect times, kWh, faults or
-  the reason for not connecting), kept ``keep_until`` (at least two years);
-- ``ship_run_jobs``: ship runs started from the web (uploaded files), with their state and progress.
+  the reason for not connecting), kept ``keep_until`` (at least two years).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from transcarbon.store.models import Base
@@ -95,20 +94,3 @@ class ShorePowerRecord(Base):
     state: Mapped[str] = mapped_column(String(20))
     """``declared`` (by the ship's side) or ``confirmed`` (by the terminal)."""
     keep_until: Mapped[date] = mapped_column(Date)
-
-
-class ShipRunJob(Base):
-    """A ship run started from the web: the uploaded files, state, progress, the run it made or the error."""
-
-    __tablename__ = "ship_run_jobs"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    state: Mapped[str] = mapped_column(String(20))
-    """``queued``, ``running``, ``done`` or ``failed``."""
-    done: Mapped[int] = mapped_column(Integer, default=0)
-    total: Mapped[int] = mapped_column(Integer, default=0)
-    files: Mapped[dict[str, object]] = mapped_column(JSON)
-    run_id: Mapped[int | None] = mapped_column(ForeignKey("calculation_runs.id"))
-    error: Mapped[str | None] = mapped_column(Text)
-    actor: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

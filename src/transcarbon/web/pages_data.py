@@ -21,6 +21,7 @@ from transcarbon.services.organisations import organisation_names
 from transcarbon.services.upload_limits import UploadTooLarge
 from transcarbon.services.validation import RowError, ValidationError
 from transcarbon.web.common import Page, PageNo, SearchQuery, Table, YearQuery
+from transcarbon.web.job_words import failure
 
 router = APIRouter()
 
@@ -155,14 +156,14 @@ def _jobs(page: Page) -> list[dict[str, Any]]:
     return [
         {
             "id": j.id,
-            "years": "、".join(str(y) for y in j.years) if page.lang == "zh" else ", ".join(str(y) for y in j.years),
-            "reason": page.t(f"web.recompute.reason.{j.reason}"),
+            "years": ("、" if page.lang == "zh" else ", ").join(str(y) for y in j.payload["years"]),
+            "reason": page.t(f"web.recompute.reason.{j.payload['reason']}"),
             "state": page.t(f"web.recompute.state.{j.state}"),
             "state_id": j.state,
             "requested_by": j.requested_by,
             "created_at": page.city_time(j.created_at),
             "finished_at": page.city_time(j.finished_at),
-            "error": j.error or "",
+            "failure": failure(page, j),
         }
         for j in recompute.jobs(page.session, limit=5)
     ]

@@ -16,15 +16,17 @@ from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup, escape
 
+from transcarbon.api.deps import job_options
 from transcarbon.i18n.numbers import format_number
 from transcarbon.i18n.ships import local_time as lt
 from transcarbon.i18n.ships import ship_name, zone_label
-from transcarbon.services import ship_jobs
+from transcarbon.services import job_worker, ship_jobs
 from transcarbon.services import shore_power as sp
 from transcarbon.services.database import transaction
 from transcarbon.services.port_views import port_summary, ship_runs, zones_geojson
 from transcarbon.web.analysis import evaluation_of, shown_year
 from transcarbon.web.common import Page, Table, figure, plot
+from transcarbon.web.job_words import failure
 
 router = APIRouter()
 
@@ -275,9 +277,9 @@ def ships_page(page: Page, run: int | None = None, job: int | None = None, error
             "state": ship_name("job", j.state, page.lang),
             "state_code": j.state,
             "progress": f"{j.done}/{j.total}" if j.total else "—",
-            "files": "、".join(str(dict(f)["name"]) for f in j.files.values() if isinstance(f, dict)),
-            "run_id": j.run_id,
-            "error": j.error,
+            "files": "、".join(str(dict(f)["name"]) for f in j.payload["files"].values() if isinstance(f, dict)),
+            "run_id": j.result.get("run_id"),
+            "failure": failure(page, j),
             "created": lt(j.created_at),
         }
         for j in jobs
@@ -353,6 +355,7 @@ def ships_upload(
         actor=page.principal.username,
         city=page.state.settings.city,
     )
+    job_worker.kick(page.state.factory, job_options(page.state))
     return RedirectResponse(page.path("ships", query={"job": job_id}) + "#jobs", status_code=303)
 
 
