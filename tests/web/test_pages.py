@@ -343,3 +343,57 @@ def test_department_sees_per_organisation_warnings_only_in_its_area(client: Test
     for path in ("/warnings?department=transport_bureau&year=2025", "/cockpit?year=2025"):
         html = client.get(path).text
         assert not any(w["message_zh"] in html for w in about_orgs), path
+
+
+def test_the_inbox_shows_a_quarters_warning_with_its_period_in_words(client: TestClient) -> None:
+    """A warning of a quarter (:mod:`transcarbon.services.evaluation.alerts.quarters`) reads in the inbox with its
+    period in words, beside the year's."""
+    from datetime import UTC, datetime
+
+    from transcarbon.city.config import load_city
+    from transcarbon.services.evaluation import alerts as wn
+    from transcarbon.services.evaluation.run import latest_evaluation_run
+    from transcarbon.services.figures import clear_cache
+    from transcarbon.store.db import transaction
+    from transcarbon.store.models_evaluation import EvaluationWarning
+
+    sign_in(client, "analyst")
+    before = client.get("/warnings?year=2025").text  # evaluated now: the stored run is reused below
+    assert "2025年第3季度" not in before
+    row = {
+        "indicator_id": "truck_co2_intensity",
+        "year": 2025,
+        "quarter": 3,
+        "period": "2025-Q3",
+        "measure": 0.1,
+        "value": -1.0,
+        "details": {"path_light": "red"},
+    }
+    found = wn.quarterly_warnings(load_city(), [row], [], 2025)
+    assert len(found) == 1
+    f, now = found[0], datetime.now(UTC)
+    factory = client.app.state.tc.factory  # type: ignore[attr-defined]
+    with transaction(factory) as s:
+        run = latest_evaluation_run(s, 2025)
+        assert run is not None
+        s.add(
+            EvaluationWarning(
+                key=f.key,
+                year=2025,
+                kind=f.kind,
+                severity=f.severity,
+                indicator_id=f.indicator_id,
+                period=f.period,
+                departments=f.departments,
+                message_zh=f.message("zh"),
+                message_en=f.message("en"),
+                details=f.details,
+                first_seen_at=now,
+                last_seen_at=now,
+                first_run_id=run,
+                last_run_id=run,
+            )
+        )
+    clear_cache()
+    html = client.get("/warnings?year=2025").text
+    assert "2025年第3季度偏离目标路径（红灯）" in html and "2025-Q3" not in html

@@ -102,7 +102,8 @@ def evaluate(
     if values:
         session.execute(insert(IndicatorValue), [{**v, "run_id": run.id} for v in values])
     annual = [v for v in values if v["month"] is None and v["quarter"] is None]
-    found = detect(session, inp, cfg, catalog, annual, as_of)
+    quarterly = [v for v in values if v["quarter"] is not None]
+    found = detect(session, inp, cfg, catalog, annual, as_of, quarterly)
     synced = sync(session, year, found, run_id=run.id)
     store_scorecards(session, run.id, year, cfg, annual)
     audit.append(

@@ -22,14 +22,18 @@ Kinds (``kind``), detected for the evaluated year:
   (:func:`transcarbon.methods.anomaly.robust_z` across organisations of the sector, at least 4 peers,
   ``|z| > 3.5``).
 
+``off_track`` and ``anomaly`` are also raised for the quarters of the year from the indicators' quarterly values
+(:mod:`.quarters`: the newest quarter off the target path, unless the year's value already warns; a quarter far
+from the previous eight), the period in words (2025年第3季度).
+
 Every warning names the responsible departments: the indicator's lead departments, or the supervisors
 of the report type. A warning's ``key`` identifies its condition; re-evaluating the year keeps an open
 warning open (``last_seen_at`` moves), adds new ones (``first_seen_at``), and resolves those whose
 condition no longer holds (``resolved_at``); nothing is deleted.
 
-Modules: :mod:`.found` (a warning condition), :mod:`.indicators`, :mod:`.lateness`, :mod:`.anomalies` (the
-conditions by kind), :mod:`.store` (sync with the stored warnings, lists); :func:`detect` gathers the
-conditions.
+Modules: :mod:`.found` (a warning condition), :mod:`.indicators`, :mod:`.lateness`, :mod:`.anomalies`,
+:mod:`.quarters` (the conditions by kind), :mod:`.store` (sync with the stored warnings, lists); :func:`detect`
+gathers the conditions.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from transcarbon.services.evaluation.alerts.anomalies import activity_anomalies,
 from transcarbon.services.evaluation.alerts.found import KINDS, SEVERITY_ORDER, Found
 from transcarbon.services.evaluation.alerts.indicators import indicator_warnings
 from transcarbon.services.evaluation.alerts.lateness import late_reports
+from transcarbon.services.evaluation.alerts.quarters import quarterly_warnings
 from transcarbon.services.evaluation.alerts.store import (
     list_warnings,
     open_warnings_json,
@@ -56,12 +61,21 @@ from transcarbon.services.evaluation.inputs import Inputs
 
 
 def detect(
-    session: Session, inp: Inputs, city: CityConfig, catalog: ReportCatalog, annual: list[dict[str, Any]], as_of: date
+    session: Session,
+    inp: Inputs,
+    city: CityConfig,
+    catalog: ReportCatalog,
+    annual: list[dict[str, Any]],
+    as_of: date,
+    quarterly: list[dict[str, Any]] | None = None,
 ) -> list[Found]:
-    """Every warning condition holding for the evaluated year."""
+    """Every warning condition holding for the evaluated year (``quarterly``: the indicators' quarterly rows,
+    for the warnings within the year)."""
     year = inp.year
+    yearly = indicator_warnings(city, annual, year)
     return [
-        *indicator_warnings(city, annual, year),
+        *yearly,
+        *quarterly_warnings(city, quarterly or [], yearly, year),
         *late_reports(session, catalog, year, as_of),
         *report_anomalies(inp, catalog, year),
         *activity_anomalies(session, catalog, year),
@@ -80,6 +94,7 @@ __all__ = [
     "list_warnings",
     "open_warnings_json",
     "peer_outliers",
+    "quarterly_warnings",
     "readable",
     "report_anomalies",
     "sync",
