@@ -71,12 +71,16 @@ UNIT_DIGITS: dict[str, int] = {
     "kWh": 0,
     "MWh": 1,
     "%": 1,
+    "%/yr": 1,
+    "×": 2,
+    "projects": 0,
     "kgCO2/t·km": 4,
     "gCO2/t·km": 1,
     "kgCO2/吨公里": 4,
     "倍": 2,
 }
-"""Decimals per unit: whole tonnes, one decimal of 万吨 and of percentages, four of kg per t·km."""
+"""Decimals per unit: whole tonnes and counts (projects), one decimal of 万吨 and of percentages, two of a
+multiple (×), four of kg per t·km."""
 
 
 def format_count(value: object) -> str:

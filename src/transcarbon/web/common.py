@@ -92,6 +92,7 @@ class Table:
     numeric: frozenset[str] = frozenset()
     links: dict[str, str] = field(default_factory=dict)  # column key → row key holding a URL
     caption: str = ""
+    digits: dict[str, int] = field(default_factory=dict)  # numeric column key → decimals shown (else by magnitude)
 
     def csv(self) -> bytes:
         buf = io.StringIO()
@@ -345,16 +346,18 @@ def figure(data: list[dict[str, Any]], layout: dict[str, Any] | None = None) -> 
     return {"data": data, "layout": base}
 
 
-def plot(fig: dict[str, Any], label: str, height: int = 340) -> Markup:
-    """The HTML of one chart: a labelled figure element whose JSON app.js hands to Plotly."""
+def plot(fig: dict[str, Any], label: str, height: int = 340, notes: Sequence[str] = ()) -> Markup:
+    """The HTML of one chart: a labelled figure element whose JSON app.js hands to Plotly; ``notes`` (its scope,
+    unit, what a click opens) are lines of the caption under the title."""
     payload = json.dumps(fig, ensure_ascii=False, default=str).replace("</", "<\\/")
     from markupsafe import escape
 
+    lines = "".join(f'<span class="chart-note">{escape(n)}</span>' for n in notes)
     return Markup(
         f'<figure class="chart" role="img" aria-label="{escape(label)}">'
         f'<div class="js-plot" style="min-height:{height}px" data-height="{height}"></div>'
         f'<script type="application/json" class="js-fig">{payload}</script>'
-        f"<figcaption>{escape(label)}</figcaption></figure>"
+        f"<figcaption>{escape(label)}{lines}</figcaption></figure>"
     )
 
 

@@ -13,13 +13,14 @@ from fastapi.responses import Response
 from transcarbon.city.config import Indicator
 from transcarbon.i18n import sector_name
 from transcarbon.i18n.labels import label
-from transcarbon.i18n.numbers import format_number
+from transcarbon.i18n.numbers import UNIT_DIGITS, format_number, unit_label
 from transcarbon.i18n.palette import LIGHT_COLOURS
 from transcarbon.services import figures, recompute
 from transcarbon.services.credits import views as credits_views
 from transcarbon.services.evaluation import LIGHTS, target_key
 from transcarbon.web.analysis import evaluation_of, not_found, shown_year
-from transcarbon.web.common import Page, Table, YearQuery, figure, plot, sparkline
+from transcarbon.web.cockpit_figures import cockpit_charts, intensity_scope, path_figure
+from transcarbon.web.common import Page, Table, YearQuery, plot, sparkline
 
 router = APIRouter()
 
@@ -37,10 +38,10 @@ def _status_label(page: Page, status: str | None) -> str:
     return label("status", status, page.lang)
 
 
-def _range(row: dict[str, Any]) -> str | None:
-    """``low–high`` of a value's 95% range, or None."""
+def _range(row: dict[str, Any], digits: int | None = None) -> str | None:
+    """``low–high`` of a value's 95% range (both with ``digits`` decimals, else by magnitude), or None."""
     low, high = row.get("value_low"), row.get("value_high")
-    return None if low is None or high is None else f"{format_number(low)}–{format_number(high)}"
+    return None if low is None or high is None else f"{format_number(low, digits)}–{format_number(high, digits)}"
 
 
 def scope_rows(page: Page, row: dict[str, Any]) -> list[dict[str, Any]]:
@@ -100,6 +101,7 @@ def cockpit(page: Page, year: YearQuery = None) -> Response:
     rows = []
     for r in inds:
         milestone = r.get("unit") == "milestone"
+        digits = UNIT_DIGITS.get(str(r.get("unit")))
         rows.append(
             {
                 "light": r.get("light") or "grey",
@@ -108,10 +110,11 @@ def cockpit(page: Page, year: YearQuery = None) -> Response:
                 "id": r["id"],
                 "value": None if milestone else r.get("value"),
                 "milestone": _status_label(page, r.get("status")) if milestone else None,
-                "unit": r.get("unit"),
+                "unit": unit_label(str(r.get("unit")), page.lang),
+                "digits": digits,
                 **{target_key(ty): r[target_key(ty)] for ty in target_years},
                 "completion": r.get("completion_to_date"),
-                "range": _range(r),
+                "range": _range(r, digits),
                 "grade": r.get("quality_grade") or "",
                 "status": _status_label(page, r.get("status")),
                 "url": page.path("indicator", indicator_id=r["id"], query={"year": y}),
@@ -139,35 +142,6 @@ def cockpit(page: Page, year: YearQuery = None) -> Response:
     main_ind = page.city.indicator(main_id)
     scopes = scope_rows(page, main_row)
     scope_name = next((sc["name"] for sc in scopes if sc["default"]), "")
-    headline = [h for h in main_row["history"] if h.get("measure") is not None]
-    co2_fig = figure(
-        [
-            {
-                "type": "bar",
-                "name": page.t("web.chart.co2_kt"),
-                "x": [s["year"] for s in series],
-                "y": [s["co2_t"] / 1000 for s in series],
-                "marker": {"color": "#1f6f8b"},
-                "hovertemplate": "%{x}: %{y:,.0f} kt<extra></extra>",
-            },
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": page.t("web.chart.intensity") + (f" ({scope_name})" if scope_name else ""),
-                "yaxis": "y2",
-                "x": [h["year"] for h in headline],
-                "y": [1000 * h["measure"] for h in headline],
-                "line": {"color": "#e07b39", "width": 3},
-            },
-        ],
-        {
-            "yaxis": {"title": {"text": "kt CO2"}, "rangemode": "tozero"},
-            "yaxis2": {"title": {"text": "gCO2/t·km"}, "overlaying": "y", "side": "right", "rangemode": "tozero"},
-            "xaxis": {"dtick": 1},
-            "legend": {"orientation": "h"},
-        },
-    )
-    path_fig = _path_figure(page, main_ind, main_row, main_row["history"])
     ctx = {
         "year": y,
         "updated": page.city_time(recompute.last_update(page.session)),
@@ -180,93 +154,20 @@ def cockpit(page: Page, year: YearQuery = None) -> Response:
         "warning_count": len(warns),
         "severity_counts": sev_counts,
         "targets": targets,
-        "co2_chart": plot(co2_fig, page.t("web.chart.co2_title"), 300),
-        "path_chart": plot(path_fig, page.t("web.chart.path_title"), 300),
+        **cockpit_charts(page, y, series, main_ind, main_row, scope_name),
         "green_trips": credits_views.cockpit_figure(page.session),
-        "total_lineage": page.path("lineage", result_id=total["result_id"]) if total else None,
+        "total_lineage": page.path("lineage", result_id=total["result_id"]) if total and page.may("lineage") else None,
         "headline": {
             "row": main_row,
             "url": page.path("indicator", indicator_id=main_id, query={"year": y}),
-            "scope": scope_name,
+            "lineage_url": page.path("indicator", indicator_id=main_id, query={"year": y}) + "#lineage",
+            "scope": intensity_scope(page, main_ind, scope_name),
+            "base_year": page.city.base_year_of(main_ind),
             "scopes": scopes,
-            "range": _range(main_row),
+            "range": _range(main_row, 1),
         },
     }
     return page.render("cockpit.html", ctx, tables=[table])
-
-
-def _path_figure(page: Page, ind: Indicator, row: dict[str, Any] | None, hist: list[dict[str, Any]]) -> dict[str, Any]:
-    """History, the target path from the base year through each target, and the indicative forecast band to the
-    next target year after the shown one (a target year itself is judged, not forecast)."""
-    data: list[dict[str, Any]] = []
-    xs = [h["year"] for h in hist if h.get("value") is not None]
-    ys = [h["value"] for h in hist if h.get("value") is not None]
-    data.append(
-        {
-            "type": "scatter",
-            "mode": "lines+markers",
-            "name": page.t("web.chart.actual"),
-            "x": xs,
-            "y": ys,
-            "line": {"color": "#1f6f8b", "width": 3},
-        }
-    )
-    base_year = page.city.base_year_of(ind)
-    targets = [(yr, v) for yr in page.city.target_years if (v := ind.target_value(yr)) is not None]
-    if targets:
-        base_value = (
-            0.0 if ind.kind in ("reduction", "growth") else (1.0 if ind.kind == "multiple" else (ys[0] if ys else None))
-        )
-        if base_value is not None:
-            px = [base_year, *[yr for yr, _ in targets]]
-            py = [base_value, *[v for _, v in targets]]
-            data.append(
-                {
-                    "type": "scatter",
-                    "mode": "lines+markers",
-                    "name": page.t("web.chart.target_path"),
-                    "x": px,
-                    "y": py,
-                    "line": {"color": "#3c8d2f", "dash": "dash", "width": 2},
-                    "marker": {"symbol": "diamond", "size": 9},
-                }
-            )
-    later = [f for f in ((row or {}).get("details") or {}).get("forecasts") or [] if f.get("indicative")]
-    fc = later[0] if later else {}
-    if fc and fc.get("value") is not None and xs:
-        fy = fc.get("year")
-        low, high = fc.get("low"), fc.get("high")
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "name": page.t("web.chart.forecast"),
-                "x": [xs[-1], fy],
-                "y": [ys[-1], fc["value"]],
-                "line": {"color": "#e07b39", "dash": "dot"},
-            }
-        )
-        if low is not None and high is not None:
-            data.append(
-                {
-                    "type": "scatter",
-                    "mode": "lines",
-                    "fill": "toself",
-                    "name": page.t("web.chart.band"),
-                    "x": [xs[-1], fy, fy, xs[-1]],
-                    "y": [ys[-1], high, low, ys[-1]],
-                    "hoverinfo": "skip",
-                    "fillcolor": "rgba(224,123,57,0.18)",
-                    "line": {"width": 0},
-                }
-            )
-    return figure(
-        data,
-        {
-            "xaxis": {"dtick": 1 if len(xs) < 8 else 5, "title": {"text": page.t("web.col.year")}},
-            "yaxis": {"title": {"text": ind.unit}},
-        },
-    )
 
 
 # --------------------------------------------------------------------------- indicator
@@ -427,7 +328,7 @@ def indicator_page(page: Page, indicator_id: str, year: YearQuery = None) -> Res
         "scopes": scope_rows(page, row),
         "base_grid": base_grid_notes(page, row, page.city.base_year_of(ind)),
         "chart": plot(
-            _path_figure(page, ind, row, hist),
+            path_figure(page, ind, row, hist, lineage=bool(lineage_links)),
             page.t("web.chart.path_of", name=page.name(ind.name_zh, ind.name_en)),
             360,
         ),

@@ -22,6 +22,7 @@ from transcarbon.services.upload_limits import UploadTooLarge
 from transcarbon.services.validation import RowError, ValidationError
 from transcarbon.web.common import Page, PageNo, SearchQuery, Table, YearQuery
 from transcarbon.web.job_words import failure
+from transcarbon.web.own_figures import own_charts
 
 router = APIRouter()
 
@@ -554,10 +555,16 @@ def my_figures(page: Page, year: YearQuery = None) -> Response:
         ("intensity", page.t("web.own.intensity")),
     ]
     numeric = frozenset(k for k, _ in columns)
-    t_years = Table("years", [("year", page.t("web.col.year")), *columns], found["years"], numeric=numeric)
-    t_months = Table("months", [("month", page.t("web.col.month")), *columns], found["months"], numeric=numeric)
+    digits = {"co2_t": 0, "energy_tce": 0, "intensity": 4}  # whole tonnes and tce, kg per t·km to four decimals
+    t_years = Table(
+        "years", [("year", page.t("web.col.year")), *columns], found["years"], numeric=numeric, digits=digits
+    )
+    t_months = Table(
+        "months", [("month", page.t("web.col.month")), *columns], found["months"], numeric=numeric, digits=digits
+    )
     peers = found["peers"]
     ctx = {
+        **own_charts(page, found),
         "org": _org_names(page).get(org_id, org_id),
         "year": found.get("year"),
         "years": [y["year"] for y in found["years"]],

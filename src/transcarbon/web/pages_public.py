@@ -18,8 +18,9 @@ from fastapi.responses import Response
 from transcarbon.city.config import Indicator
 from transcarbon.services import figures
 from transcarbon.web.analysis import evaluation_of, not_found, shown_year
+from transcarbon.web.cockpit_figures import path_figure
 from transcarbon.web.common import Page, figure, plot
-from transcarbon.web.pages_cockpit import _light_label, _path_figure, _status_label
+from transcarbon.web.pages_cockpit import _light_label, _status_label
 
 router = APIRouter()
 
@@ -159,7 +160,7 @@ def public_indicator(page: Page, indicator_id: str) -> Response:
         "status_label": _status(page, row.get("status")),
         "departments": [page.dept(d) for d in ind.departments],
         "formula": (formula.zh if page.lang == "zh" else formula.en) if formula else None,
-        "chart": plot(_path_figure(page, ind, row, row["history"]), page.name(ind.name_zh, ind.name_en), 320),
+        "chart": plot(path_figure(page, ind, row, row["history"]), page.name(ind.name_zh, ind.name_en), 320),
     }
     return page.render("public_indicator.html", ctx)
 

@@ -3,14 +3,14 @@ department scorecards."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query
 from fastapi.responses import RedirectResponse, Response
 
 from transcarbon.api.deps import DbId
 from transcarbon.i18n.labels import label
-from transcarbon.i18n.numbers import format_time
+from transcarbon.i18n.numbers import format_number, format_time
 from transcarbon.services import figures, warning_handling
 from transcarbon.services.database import transaction
 from transcarbon.services.evaluation import LIGHTS, SEVERITY_ORDER, department_scorecards
@@ -155,11 +155,15 @@ def scorecards_page(page: Page, year: YearQuery = None) -> Response:
             "department": page.name(c["name_zh"], c["name_en"]),
             "indicators": c["indicators"],
             **{light: c[light] for light in LIGHTS},
+            **{k: _percent(c[k]) for k in SHARES},
             "score": c["score"],
-            "grade": page.name(c["grade_zh"] or "—", c["grade_en"] or "—") + (" ⚑" if c["vetoed"] else ""),
+            "grade": page.name(c["grade_zh"] or "—", c["grade_en"] or "—"),
+            "veto": _veto_text(page, c),
+            "vetoed": c["vetoed"],
         }
         for c in cards
     ]
+    counts = ("indicators", *LIGHTS)
     table = Table(
         "scorecards",
         [
@@ -169,11 +173,14 @@ def scorecards_page(page: Page, year: YearQuery = None) -> Response:
             ("yellow", page.t("web.light.yellow")),
             ("red", page.t("web.light.red")),
             ("grey", page.t("web.light.grey")),
-            ("score", page.t("web.col.score")),
+            *[(k, page.t(f"web.scorecards.{k}")) for k in SHARES],
+            ("score", page.t("web.scorecards.score")),
             ("grade", page.t("web.col.grade")),
+            ("veto", page.t("web.scorecards.veto")),
         ],
         rows,
-        numeric=frozenset({"indicators", "green", "yellow", "red", "grey", "score"}),
+        numeric=frozenset({*counts, *SHARES, "score"}),
+        digits={**dict.fromkeys(counts, 0), **dict.fromkeys(SHARES, 0), "score": 1},
     )
     scored = [r for r in rows if r["score"] is not None]
     fig = figure(
@@ -184,12 +191,59 @@ def scorecards_page(page: Page, year: YearQuery = None) -> Response:
                 "x": [r["score"] for r in scored][::-1],
                 "y": [r["department"] for r in scored][::-1],
                 "marker": {"color": "#1f6f8b"},
-                "hovertemplate": "%{y}: %{x:.0f}<extra></extra>",
+                "hovertemplate": "%{y}: %{x:.1f} " + page.t("web.scorecards.points") + "<extra></extra>",
             }
         ],
-        {"margin": {"l": 200, "r": 20, "t": 20, "b": 40}, "xaxis": {"range": [0, 100]}},
+        {
+            "margin": {"l": 10, "r": 20, "t": 20, "b": 10},
+            "xaxis": {"range": [0, 100], "automargin": True, "title": {"text": page.t("web.scorecards.points")}},
+            "yaxis": {"automargin": True},
+        },
     )
-    chart = plot(fig, page.t("web.chart.scores", year=y), 40 + 28 * len(scored))
-    return page.render(
-        "scorecards.html", {"year": y, "years": figures.years(page.session), "chart": chart}, tables=[table]
+    chart = plot(fig, page.t("web.chart.scores", year=y), 80 + 28 * len(scored))
+    ctx = {
+        "year": y,
+        "years": figures.years(page.session),
+        "chart": chart,
+        "veto_note": _veto_note(page),
+        "vetoed": sum(1 for c in cards if c["vetoed"]),
+    }
+    return page.render("scorecards.html", ctx, tables=[table])
+
+
+SHARES = ("annual_completion", "cumulative_completion", "measures_share")
+"""A scorecard's three parts, shares 0–1 shown as whole percentages."""
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else 100 * share
+
+
+def _veto_text(page: Page, card: dict[str, Any]) -> str:
+    """是 with the led indicators red on their path that vetoed the assessment, or 否."""
+    if not card["vetoed"]:
+        return page.t("web.scorecards.veto_no")
+    names = []
+    for ind_id in (card.get("details") or {}).get("vetoed_by") or []:
+        try:
+            ind = page.city.indicator(ind_id)
+        except KeyError:
+            continue
+        names.append(page.name(ind.name_zh, ind.name_en))
+    sep = "；" if page.lang == "zh" else "; "
+    return page.t("web.scorecards.veto_yes") + (f"（{sep.join(names)}）" if names else "")
+
+
+def _veto_note(page: Page) -> str:
+    """What 一票否决 means in the city's scoring template, with the points of its three parts."""
+    s = page.city.scoring
+    if not s.annual_target.veto_when_missed:
+        return page.t("web.scorecards.veto_none")
+    lowest = s.grades[-1]
+    return page.t(
+        "web.scorecards.veto_note",
+        grade=page.name(lowest.name_zh, lowest.name_en),
+        annual=format_number(s.annual_target.points, 0),
+        cumulative=format_number(s.cumulative_progress.points, 0),
+        measures=format_number(s.other_measures.points, 0),
     )

@@ -78,6 +78,7 @@ def test_veto_when_a_led_indicator_is_red() -> None:
     ]
     card = _card(rows, "industry_it_bureau")
     assert card["vetoed"] and card["grade"] == "fail"
+    assert card["details"]["vetoed_by"] == ["truck_co2_intensity"]  # the led indicator red on its path
     assert card["measures_share"] == pytest.approx(0.75)  # done 1, in progress ½
     achieved = [
         _row("truck_co2_intensity", "achieved", measure=0.096, c=1.3, base=0.1, target=0.097),
@@ -86,6 +87,7 @@ def test_veto_when_a_led_indicator_is_red() -> None:
     ]
     card = _card(achieved, "industry_it_bureau")
     assert not card["vetoed"] and card["score"] == pytest.approx(100.0) and card["grade"] == "excellent"
+    assert card["details"]["vetoed_by"] == []
 
 
 def test_department_without_data_is_not_scored() -> None:

@@ -10,9 +10,10 @@ that list the department; indicators without data are left out and counted):
   next target already covered, ``(y − y0)/(y* − y0)`` clipped to [0, 1] (1 when achieved);
 - ``m`` other measures: the department's milestones by status (done 1, in progress ½, not started and
   overdue 0); a department without milestones: the share of its numeric indicators with a green light;
-- veto (``annual_target.veto_when_missed``): a department misses its annual target when an indicator it
+- veto (``annual_target.veto_when_missed``, 一票否决): a department misses its annual target when an indicator it
   leads (named first) is red on the path check, i.e. this year's checkpoint missed by more than the
-  weather-chart shortfall; a vetoed assessment is graded with the lowest grade whatever the score.
+  weather-chart shortfall; a vetoed assessment is graded with the lowest grade whatever the score (the
+  indicators that vetoed it are stored as ``details.vetoed_by``).
 
 Grades from ``scoring.grades`` (≥ 90 excellent, 80–90 good, 60–80 pass, < 60 fail).
 """
@@ -48,7 +49,7 @@ def compute_scorecards(city: CityConfig, year: int, annual: list[dict[str, Any]]
     s = city.scoring
     cards: list[dict[str, Any]] = []
     for dept in city.departments:
-        items, ca, cc, ms, greens, veto = [], [], [], [], [], False
+        items, ca, cc, ms, greens, vetoed_by = [], [], [], [], [], []
         for ind in city.indicators_of(dept.id):
             r = rows.get(ind.id)
             lead = ind.departments[0] == dept.id
@@ -83,7 +84,7 @@ def compute_scorecards(city: CityConfig, year: int, annual: list[dict[str, Any]]
                     annual_completion=None if math.isnan(a) else a, cumulative_completion=None if math.isnan(c) else c
                 )
                 if lead and r["details"].get("path_light") == "red":
-                    veto = True
+                    vetoed_by.append(ind.id)
             items.append(item)
         c_a, c_c = _mean(ca), _mean(cc)
         m = _mean(ms) if ms else _mean(greens)
@@ -97,7 +98,7 @@ def compute_scorecards(city: CityConfig, year: int, annual: list[dict[str, Any]]
             measures_points=s.other_measures.points,
             veto_when_missed=False,
         )
-        vetoed = bool(s.annual_target.veto_when_missed and veto)
+        vetoed = bool(s.annual_target.veto_when_missed and vetoed_by)
         total = float(score) if scored else None
         grade = None if total is None else (s.grades[-1] if vetoed else s.grade(total))
         cards.append(
@@ -118,6 +119,7 @@ def compute_scorecards(city: CityConfig, year: int, annual: list[dict[str, Any]]
                 "details": {
                     "indicators": items,
                     "no_data": sum(1 for i in items if i["status"] in ("no_data", "late")),
+                    "vetoed_by": vetoed_by if vetoed else [],
                     "points": {
                         "annual_target": s.annual_target.points,
                         "cumulative_progress": s.cumulative_progress.points,

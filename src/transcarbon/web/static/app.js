@@ -2,6 +2,20 @@
 // the drag-and-drop upload zone and filters that apply on change. No outside requests, no inline script.
 (function () {
   "use strict";
+  function span(data) {  // how many units the x values of a figure's traces cover (0 when not numbers)
+    var xs = [];
+    data.forEach(function (t) { (t.x || []).forEach(function (v) { if (typeof v === "number") { xs.push(v); } }); });
+    return xs.length ? Math.max.apply(null, xs) - Math.min.apply(null, xs) : 0;
+  }
+  function narrow(spec, width) {  // a phone screen: every other tick of a long unit-step axis, a two-column legend
+    var layout = spec.layout;
+    if (width >= 500) { return; }
+    if (layout.xaxis && layout.xaxis.dtick === 1 && span(spec.data) > 8) { layout.xaxis.dtick = 2; }
+    if (layout.legend && layout.legend.orientation === "h") {
+      layout.legend.entrywidth = 0.5;
+      layout.legend.entrywidthmode = "fraction";
+    }
+  }
   function renderCharts() {
     if (!window.Plotly) { return; }
     document.querySelectorAll("figure.chart").forEach(function (fig) {
@@ -11,6 +25,7 @@
       var spec = JSON.parse(data.textContent);
       spec.layout.height = parseInt(holder.dataset.height || "340", 10);
       spec.layout.autosize = true;
+      narrow(spec, holder.clientWidth);
       window.Plotly.newPlot(holder, spec.data, spec.layout,
         { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["sendDataToCloud"] });
       holder.dataset.done = "1";
