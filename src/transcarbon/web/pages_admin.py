@@ -16,6 +16,7 @@ from transcarbon.services import audit, integrity, users
 from transcarbon.services.database import transaction
 from transcarbon.services.organisations import organisation_names
 from transcarbon.services.users import ROLES, UserError
+from transcarbon.web.audit_words import action_name, entries_in_words
 from transcarbon.web.common import Page, PageNo, SearchQuery, Table
 from transcarbon.web.listing import PER_PAGE, SortQuery, sorting
 
@@ -42,21 +43,22 @@ def audit_page(
 
     pager = page.pager(number, PER_PAGE, listed(0)[0])
     total, entries = listed(pager.per_page, pager.offset)
-    rows = [{**e, "hash": e["hash"][:16]} for e in entries]
+    rows = entries_in_words(page, entries)
     table = Table(
         "audit",
         [
             ("id", "#"),
             ("ts", page.t("web.col.time")),
             ("actor", page.t("web.col.actor")),
-            ("action", page.t("web.col.action")),
+            ("action_name", page.t("web.col.action")),
+            ("action", page.t("web.col.action_code")),
             ("object_type", page.t("web.col.object")),
             ("object_id", "ID"),
             ("details", page.t("web.col.details")),
             ("hash", "hash"),
         ],
         rows,
-        sorts={"id": "id", "ts": "id", "actor": "actor", "action": "action", "object_type": "object_type"},
+        sorts={"id": "id", "ts": "id", "actor": "actor", "action_name": "action", "object_type": "object_type"},
     )
     result = integrity.verify(page.session) if verify else None
     actions = audit.actions(page.session)
@@ -85,7 +87,7 @@ def audit_page(
             "sorting": order,
             "search": search or "",
             "action": action,
-            "actions": actions,
+            "actions": [(a, action_name(page, a)) for a in actions],
             "verify": result,
         },
         tables=[table],
