@@ -39,7 +39,7 @@ def _html_problem(r, status: int | None = None) -> None:  # type: ignore[no-unty
     [
         f"/submissions/{HUGE}",
         f"/lineage/{HUGE}",
-        f"/audit?offset={HUGE}",
+        f"/audit?page={HUGE}",
         "/audit?verify=2",
         "/cockpit?year=9999",
         "/cockpit?year=10000",

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from transcarbon.services import chain, keys
 from transcarbon.services.chain import GENESIS, Break, canonical_json
+from transcarbon.services.listing import matching, order, page_of
 from transcarbon.store.models import AuditEntry, AuditHead
 
 PURPOSE = "audit"
@@ -265,17 +266,36 @@ ENTRY_FIELDS = (
 """The fields of an entry as :func:`entries` returns it (``details``: the canonical JSON text that is hashed)."""
 
 
+ENTRY_SORTS = {
+    "id": AuditEntry.id,
+    "actor": AuditEntry.actor,
+    "action": AuditEntry.action,
+    "object_type": AuditEntry.object_type,
+}
+"""What the log may be sorted by (``-`` first for descending)."""
+
+
 def entries(
-    session: Session, *, action: str | None = None, object_type: str | None = None, limit: int = 100, offset: int = 0
+    session: Session,
+    *,
+    action: str | None = None,
+    object_type: str | None = None,
+    search: str | None = None,
+    sort: str = "-id",
+    limit: int = 100,
+    offset: int = 0,
 ) -> tuple[int, list[dict[str, Any]]]:
-    """(number of entries, one page of them newest first), of one ``action`` and ``object_type`` or all."""
-    conds = []
+    """(number of entries, one page of them; newest first unless ``sort`` says otherwise), of one ``action`` and
+    ``object_type`` or all, ``search`` looked for in the actor, action, object type and object id."""
+    query = select(AuditEntry)
     if action:
-        conds.append(AuditEntry.action == action)
+        query = query.where(AuditEntry.action == action)
     if object_type:
-        conds.append(AuditEntry.object_type == object_type)
-    total = session.scalar(select(func.count()).select_from(AuditEntry).where(*conds)) or 0
-    rows = session.scalars(select(AuditEntry).where(*conds).order_by(AuditEntry.id.desc()).limit(limit).offset(offset))
+        query = query.where(AuditEntry.object_type == object_type)
+    searched = (AuditEntry.actor, AuditEntry.action, AuditEntry.object_type, AuditEntry.object_id)
+    if (found := matching(searched, search)) is not None:
+        query = query.where(found)
+    total, rows = page_of(session, query, order(ENTRY_SORTS, sort, AuditEntry.id), limit=limit, offset=offset)
     return total, [{f: getattr(e, f) for f in ENTRY_FIELDS} for e in rows]
 
 

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from transcarbon.city.reports import ReportCatalog
 from transcarbon.services import audit
+from transcarbon.services.listing import contains, matching, order, page_of
 from transcarbon.settings import Settings
 from transcarbon.store.models import ApiToken, LoginAttempt, Organisation, User, WebSession
 
@@ -265,6 +266,37 @@ def get_user_by_id(session: Session, user_id: int) -> User:
 def list_users(session: Session) -> list[User]:
     """Every user, by id."""
     return list(session.scalars(select(User).order_by(User.id)))
+
+
+USER_SORTS = {
+    "id": User.id,
+    "username": User.username,
+    "display_name": User.display_name,
+    "role": User.role,
+    "org": User.org_id,
+    "disabled": User.disabled,
+}
+"""What the list of users may be sorted by (``-`` first for descending)."""
+
+
+def page_of_users(
+    session: Session,
+    *,
+    search: str | None = None,
+    roles: tuple[str, ...] = (),
+    sort: str = "id",
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[int, list[User]]:
+    """(how many users match, one page of them): ``search`` in the user name, display name, role, department id
+    or the organisation's id or name, or the user has one of ``roles`` (the roles whose names the reader's
+    search matched)."""
+    query = select(User)
+    searched = (User.username, User.display_name, User.role, User.department_id)
+    if (found := matching(searched, search)) is not None:
+        named = contains((Organisation.id, Organisation.name_zh, Organisation.name_en), (search or "").strip()[:60])
+        query = query.where(or_(found, User.org_id.in_(select(Organisation.id).where(named)), User.role.in_(roles)))
+    return page_of(session, query, order(USER_SORTS, sort, User.id), limit=limit, offset=offset)
 
 
 def update_user(

@@ -91,6 +91,7 @@ class Table:
     rows: list[dict[str, Any]]
     numeric: frozenset[str] = frozenset()
     links: dict[str, str] = field(default_factory=dict)  # column key → row key holding a URL
+    sorts: dict[str, str] = field(default_factory=dict)  # column key → the sort key its header link sets
     caption: str = ""
     digits: dict[str, int] = field(default_factory=dict)  # numeric column key → decimals shown (else by magnitude)
 

@@ -16,7 +16,9 @@ from transcarbon.services import audit, integrity, users
 from transcarbon.services.database import transaction
 from transcarbon.services.organisations import organisation_names
 from transcarbon.services.users import ROLES, UserError
-from transcarbon.web.common import Page, Table
+from transcarbon.web.audit_words import action_name, entries_in_words
+from transcarbon.web.common import Page, PageNo, SearchQuery, Table
+from transcarbon.web.listing import PER_PAGE, SortQuery, sorting
 
 router = APIRouter()
 
@@ -25,30 +27,42 @@ router = APIRouter()
 def audit_page(
     page: Page,
     action: Annotated[str | None, Query(max_length=60)] = None,
-    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+    search: SearchQuery = None,
+    sort: SortQuery = "-id",
+    number: PageNo = 1,
     verify: Annotated[int, Query(ge=0, le=1)] = 0,
 ) -> Response:
     if (denied := page.guard("audit_log")) is not None:
         return denied
-    offset = max(0, offset)
-    total, entries = audit.entries(page.session, action=action or None, limit=100, offset=offset)
-    rows = [{**e, "hash": e["hash"][:16]} for e in entries]
+    order = sorting(page, sort, tuple(audit.ENTRY_SORTS), "-id")
+
+    def listed(limit: int, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+        return audit.entries(
+            page.session, action=action or None, search=search, sort=order.value, limit=limit, offset=offset
+        )
+
+    pager = page.pager(number, PER_PAGE, listed(0)[0])
+    total, entries = listed(pager.per_page, pager.offset)
+    rows = entries_in_words(page, entries)
     table = Table(
         "audit",
         [
             ("id", "#"),
             ("ts", page.t("web.col.time")),
             ("actor", page.t("web.col.actor")),
-            ("action", page.t("web.col.action")),
+            ("action_name", page.t("web.col.action")),
+            ("action", page.t("web.col.action_code")),
             ("object_type", page.t("web.col.object")),
             ("object_id", "ID"),
             ("details", page.t("web.col.details")),
             ("hash", "hash"),
         ],
         rows,
+        sorts={"id": "id", "ts": "id", "actor": "actor", "action_name": "action", "object_type": "object_type"},
     )
     result = integrity.verify(page.session) if verify else None
     actions = audit.actions(page.session)
+    page.session.rollback()  # end the page's read before writing
     with transaction(page.state.factory) as session:  # reading the log is itself logged
         audit.append(
             session,
@@ -56,20 +70,53 @@ def audit_page(
             action="export.audit_log",
             object_type="audit_log",
             object_id="-",
-            details={"action": action, "offset": offset, "returned": len(rows), "via": "web"},
+            details={
+                "action": action,
+                "search": search,
+                "sort": order.value,
+                "offset": pager.offset,
+                "returned": len(rows),
+                "via": "web",
+            },
         )
     return page.render(
         "audit.html",
-        {"total": total, "offset": offset, "action": action, "actions": actions, "verify": result},
+        {
+            "total": total,
+            "paging": pager,
+            "sorting": order,
+            "search": search or "",
+            "action": action,
+            "actions": [(a, action_name(page, a)) for a in actions],
+            "verify": result,
+        },
         tables=[table],
     )
 
 
 @router.get("/users", name="web.user_admin")
-def users_page(page: Page, done: str | None = None, error: str | None = None) -> Response:
+def users_page(
+    page: Page,
+    done: str | None = None,
+    error: str | None = None,
+    search: SearchQuery = None,
+    sort: SortQuery = "id",
+    number: PageNo = 1,
+) -> Response:
     if (denied := page.guard("user_admin")) is not None:
         return denied
     orgs = {org_id: page.name(zh, en) for org_id, (zh, en) in organisation_names(page.session).items()}
+    order = sorting(page, sort, tuple(users.USER_SORTS), "id")
+    words = (search or "").strip()
+    roles = tuple(r for r in ROLES if words and words in page.t(f"web.role.{r}"))
+
+    def listed(limit: int, offset: int = 0) -> tuple[int, list[Any]]:
+        return users.page_of_users(
+            page.session, search=search, roles=roles, sort=order.value, limit=limit, offset=offset
+        )
+
+    pager = page.pager(number, PER_PAGE, listed(0)[0])
+    total, shown = listed(pager.per_page, pager.offset)
     rows = [
         {
             "id": u.id,
@@ -82,7 +129,7 @@ def users_page(page: Page, done: str | None = None, error: str | None = None) ->
             "disabled": page.t("web.yes") if u.disabled else "",
             "disabled_flag": u.disabled,
         }
-        for u in users.list_users(page.session)
+        for u in shown
     ]
     table = Table(
         "users",
@@ -96,6 +143,7 @@ def users_page(page: Page, done: str | None = None, error: str | None = None) ->
             ("disabled", page.t("web.col.disabled")),
         ],
         rows,
+        sorts={k: k for k in ("id", "username", "display_name", "role", "org", "disabled")},
     )
     return page.render(
         "users.html",
@@ -105,6 +153,10 @@ def users_page(page: Page, done: str | None = None, error: str | None = None) ->
             "done": done,
             "error": error,
             "departments": page.city.departments,
+            "total": total,
+            "paging": pager,
+            "sorting": order,
+            "search": search or "",
         },
         tables=[table],
     )

@@ -22,6 +22,7 @@ from transcarbon.services.upload_limits import UploadTooLarge
 from transcarbon.services.validation import RowError, ValidationError
 from transcarbon.web.common import Page, PageNo, SearchQuery, Table, YearQuery
 from transcarbon.web.job_words import failure
+from transcarbon.web.listing import PER_PAGE, SortQuery, sorting
 from transcarbon.web.own_figures import own_charts
 
 router = APIRouter()
@@ -66,7 +67,7 @@ def _error_table(page: Page, errors: list[RowError], name: str = "errors") -> Ta
 
 
 SORTS = ("-id", "id", "-period", "period", "org", "state", "report_type")
-PER_PAGE = 50
+"""The orders the sort menu offers (the column headers offer every key of ``wf.SORTS``, both ways)."""
 
 
 def _list_context(
@@ -80,7 +81,8 @@ def _list_context(
     per_page: int = PER_PAGE,
 ) -> tuple[dict[str, Any], list[Table]]:
     catalog = page.state.ctx.catalog
-    sort = sort if sort in SORTS else "-id"
+    order = sorting(page, sort, tuple(wf.SORTS), "-id")
+    sort = order.value
 
     def listed(limit: int, offset: int = 0) -> tuple[int, list[Any]]:
         return wf.list_submissions(
@@ -133,6 +135,7 @@ def _list_context(
         rows,
         numeric=frozenset({"rows"}),
         links={"id": "url"},
+        sorts={k: k for k in ("id", "report_type", "org", "period", "state", "created_at")},
     )
     ctx = {
         "total": total,
@@ -140,6 +143,7 @@ def _list_context(
         "search": search or "",
         "sort": sort,
         "sorts": SORTS,
+        "sorting": order,
         "jobs": _jobs(page) if page.principal.may("submissions.review") else [],
         "returned": _returned(page, catalog) if page.principal.org_bound else [],
         "report_types": [(r.id, page.name(r.name.zh, r.name.en), r.period) for r in catalog.report_types],
@@ -193,7 +197,7 @@ def submissions_page(
     state: str | None = None,
     report_type: str | None = None,
     search: SearchQuery = None,
-    sort: Annotated[str, Query(max_length=20)] = "-id",
+    sort: SortQuery = "-id",
     number: PageNo = 1,
     reupload: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
 ) -> Response:

@@ -3,6 +3,7 @@ department scorecards."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query
@@ -15,9 +16,21 @@ from transcarbon.services import figures, warning_handling
 from transcarbon.services.database import transaction
 from transcarbon.services.evaluation import LIGHTS, SEVERITY_ORDER, department_scorecards
 from transcarbon.web.analysis import ACTOR, evaluation_of, shown_year
-from transcarbon.web.common import Page, Table, YearQuery, figure, plot
+from transcarbon.web.common import Page, PageNo, SearchQuery, Table, YearQuery, figure, plot
+from transcarbon.web.listing import PER_PAGE, SortQuery, page_rows, sorted_rows, sorting
 
 router = APIRouter()
+
+WARNING_SORTS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "severity": lambda r: r["severity_rank"],
+    "kind": lambda r: r["kind"],
+    "indicator": lambda r: r["indicator"] or None,
+    "departments": lambda r: r["departments"] or None,
+    "first_seen": lambda r: r["first_seen"] or None,
+    "handling": lambda r: r["handling"],
+    "assignee": lambda r: r["assignee"] or None,
+}
+"""The columns the inbox may be sorted by (the evaluation's order, most severe first, by default)."""
 
 
 @router.get("/warnings", name="web.warnings_inbox")
@@ -28,7 +41,12 @@ def warnings_page(
     department: str | None = None,
     done: Annotated[str | None, Query(max_length=20)] = None,
     error: Annotated[str | None, Query(max_length=300)] = None,
+    search: SearchQuery = None,
+    sort: SortQuery = "severity",
+    number: PageNo = 1,
 ) -> Response:
+    """The year's warnings, filtered, searched (message, indicator, category, departments, assignee), sorted by
+    a column and paged (the CSV holds every row that matches)."""
     if (denied := page.guard("warnings_inbox")) is not None:
         return denied
     y = shown_year(page, year)
@@ -63,6 +81,7 @@ def warnings_page(
                 "message": w.get("message_zh") if page.lang == "zh" else w.get("message_en"),
                 "departments": "、".join(page.dept(d) for d in (w.get("departments") or [])),
                 "first_seen": format_time(w["first_seen_at"], date_only=True),
+                "severity_rank": SEVERITY_ORDER.get(str(w.get("severity")), len(SEVERITY_ORDER)),
                 "id": w["id"],
                 "handling": page.t(f"web.warning.handling.{h['handling']}"),
                 "handling_id": h["handling"],
@@ -79,6 +98,12 @@ def warnings_page(
                 ],
             }
         )
+    words = (search or "").strip().casefold()
+    if words:
+        found = ("message", "indicator", "kind", "departments", "assignee", "handling")
+        rows = [r for r in rows if any(words in str(r[k] or "").casefold() for k in found)]
+    order = sorting(page, sort, tuple(WARNING_SORTS), "severity")
+    rows = sorted_rows(rows, order, WARNING_SORTS)
     table = Table(
         "warnings",
         [
@@ -92,7 +117,9 @@ def warnings_page(
             ("assignee", page.t("web.col.assignee")),
         ],
         rows,
+        sorts={k: k for k in WARNING_SORTS},
     )
+    pager = page.pager(number, PER_PAGE, len(rows))
     counts: dict[str, int] = {}
     for w in warns:
         counts[str(w.get("severity"))] = counts.get(str(w.get("severity")), 0) + 1
@@ -109,6 +136,10 @@ def warnings_page(
         "actions": list(warning_handling.ACTIONS),
         "done": done,
         "error": error,
+        "search": search or "",
+        "sorting": order,
+        "paging": pager,
+        "rows": page_rows(rows, pager),
     }
     return page.render("warnings.html", ctx, tables=[table])
 

@@ -37,6 +37,7 @@ from transcarbon.services.submissions.common import (
     visible_query,
 )
 from transcarbon.services.submissions.queries import (
+    SORTS,
     attachments,
     completeness,
     expected_organisations,
@@ -60,6 +61,7 @@ from transcarbon.services.submissions.uploads import (
 
 __all__ = [
     "OPEN_STATES",
+    "SORTS",
     "STATES",
     "Context",
     "UploadResult",

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from transcarbon.city.reports import ReportCatalog, ReportType
 from transcarbon.services import audit, filestore
 from transcarbon.services.activity_csv import COLUMNS as ACTIVITY_COLUMNS
+from transcarbon.services.listing import contains, matching, order, page_of
 from transcarbon.services.submissions.common import Context, WorkflowError, get_visible, resolve, slot, visible_query
 from transcarbon.services.users import Principal
 from transcarbon.store.models import (
@@ -55,16 +56,13 @@ def list_submissions(
     of an organisation's id or name, a period's start, or an uploader) and sorted (``sort``: one of
     :data:`SORTS`, ``-`` first for descending; newest first by default)."""
     conds = [visible_query(catalog, principal)]
-    if search and search.strip():
-        like = f"%{search.strip()[:60]}%"
-        orgs = select(Organisation.id).where(
-            or_(Organisation.id.ilike(like), Organisation.name_zh.ilike(like), Organisation.name_en.ilike(like))
-        )
+    if (found := matching((Organisation.id, Organisation.name_zh, Organisation.name_en), search)) is not None:
+        text = (search or "").strip()
         conds.append(
             or_(
-                Submission.org_id.in_(orgs),
-                Submission.period.startswith(search.strip()[:7]),
-                Submission.created_by.ilike(like),
+                Submission.org_id.in_(select(Organisation.id).where(found)),
+                Submission.period.startswith(text[:7]),
+                contains((Submission.created_by,), text[:60]),
             )
         )
     for col, value in (
@@ -75,14 +73,8 @@ def list_submissions(
     ):
         if value is not None:
             conds.append(col == value)
-    where = and_(*conds)
-    total = session.scalar(select(func.count()).select_from(Submission).where(where)) or 0
-    column = SORTS.get(sort.lstrip("-"), Submission.id)
-    order = column.desc() if sort.startswith("-") else column.asc()
-    subs = session.scalars(
-        select(Submission).where(where).order_by(order, Submission.id.desc()).limit(limit).offset(offset)
-    )
-    return total, list(subs)
+    query = select(Submission).where(and_(*conds))
+    return page_of(session, query, order(SORTS, sort, Submission.id), limit=limit, offset=offset)
 
 
 def submission_rows(session: Session, sub: Submission, *, limit: int, offset: int) -> list[dict[str, object]]:
