@@ -13,6 +13,7 @@ import pytest
 
 from platform_fixtures import Platform, make_platform
 from transcarbon.services.credits import partners
+from transcarbon.services.credits.common import CreditsError
 from transcarbon.services.database import Database
 
 API = "/api/v1/credits"
@@ -159,3 +160,82 @@ def test_batch_fares_appeal_deletion(api: tuple[Platform, Partner, Partner]) -> 
     assert verify.json()["ok"] is True and verify.json()["postings"] == 1
     assert platform.client.get(f"{API}/verify", headers=platform.h("reporter")).status_code == 403
     assert platform.client.get(f"{API}/verify").status_code == 401
+
+
+def test_review_queue_through_the_json_api(api: tuple[Platform, Partner, Partner]) -> None:
+    platform, maas, _ = api
+    maas.post("/consents", {"user_ref": "u3", "scene": "walking", "granted": True})
+    long_walk = {**WALK, "user_ref": "u3", "distance_km": 13.0, "ended_at": "2026-05-04T10:00:00+08:00"}
+    held = maas.post("/trips", long_walk, "r-1").json()  # 13 km > the walk's 12 km review distance, 6.5 km/h
+    assert held["status"] == "pending" and held["reason"] == "review"
+    fast = {
+        **WALK,
+        "user_ref": "u3",
+        "started_at": "2026-05-04T12:00:00+08:00",
+        "ended_at": "2026-05-04T12:10:00+08:00",
+    }
+    rejected = maas.post("/trips", fast, "r-2").json()
+    assert maas.post(f"/trips/{rejected['trip_id']}/appeal", {"text": "GPS drift"}).status_code == 200
+    url = f"{API}/review"
+    assert platform.client.get(url).status_code == 401
+    assert platform.client.get(url, headers=platform.h("auditor")).status_code == 403  # reads, does not review
+    page = platform.client.get(url, params={"limit": 1}, headers=platform.h("analyst")).json()
+    assert page["total"] == 2 and [t["trip_id"] for t in page["items"]] == [held["trip_id"]]
+    assert page["items"][0]["why"] == "review" and page["items"][0]["distance_km"] == 13.0
+    second = platform.client.get(url, params={"limit": 1, "offset": 1}, headers=platform.h("analyst")).json()
+    assert [t["trip_id"] for t in second["items"]] == [rejected["trip_id"]] and second["items"][0][
+        "appeal"
+    ] == "GPS drift"
+    decide = f"{url}/{held['trip_id']}"
+    assert platform.client.post(decide, json={"decision": "credit"}, headers=platform.h("auditor")).status_code == 403
+    assert platform.client.post(decide, json={"decision": "maybe"}, headers=platform.h("analyst")).status_code == 422
+    done = platform.client.post(
+        decide, json={"decision": "credit", "comment": "route checked"}, headers=platform.h("analyst")
+    )
+    assert done.status_code == 200, done.text
+    # 13 km walk, high-carbon baseline 0.272 kg/p·km: 3.536 kg, 35 points
+    assert done.json() == {"trip_id": held["trip_id"], "status": "credited", "reduction_kg": 3.536, "points": 35}
+    again = platform.client.post(decide, json={"decision": "reject"}, headers=platform.h("analyst"))
+    assert again.status_code == 409 and again.json()["type"].endswith("credits.not_in_queue")
+    upheld = platform.client.post(
+        f"{url}/{rejected['trip_id']}", json={"decision": "reject", "comment": "too fast"}, headers=platform.h("admin")
+    )
+    assert upheld.json()["status"] == "rejected" and upheld.json()["reason"] == "speed"
+    assert platform.client.get(url, headers=platform.h("admin")).json() == {
+        "total": 0,
+        "limit": 100,
+        "offset": 0,
+        "items": [],
+    }
+    audit = platform.client.get(
+        "/api/v1/audit", params={"action": "credits.trip_decided"}, headers=platform.h("admin")
+    ).json()
+    assert audit["total"] == 2 and {e["actor"] for e in audit["items"]} == {"ana", "root"}  # the analyst, the admin
+    schema = platform.client.get("/api/v1/openapi.json").json()
+    assert {"/api/v1/credits/review", "/api/v1/credits/review/{trip_id}"} <= set(schema["paths"])
+
+
+def test_partner_key_rotation_with_a_grace_period(api: tuple[Platform, Partner, Partner]) -> None:
+    platform, maas, _ = api
+    consent = {"user_ref": "u4", "scene": "walking", "granted": True}
+    with Database.open(platform.url) as database, database.transaction() as s:
+        new = partners.rotate(s, 1, grace_hours=72, actor="root")
+    assert new["key"] != maas.key and len(new["secret"]) == 64
+    fresh = Partner(platform, str(new["key"]), str(new["secret"]))
+    assert maas.post("/consents", consent).status_code == 200  # the old key, within its grace period
+    assert fresh.post("/consents", consent).status_code == 200
+    crossed = Partner(platform, maas.key, str(new["secret"]))  # old key, new secret: refused
+    assert crossed.post("/consents", consent).status_code == 401
+    with Database.open(platform.url) as database, database.transaction() as s:
+        newest = partners.rotate(s, 1, grace_hours=0, actor="root")  # no grace: the previous key is refused at once
+        with pytest.raises(CreditsError) as bad:
+            partners.rotate(s, 1, grace_hours=-1, actor="root")
+        assert bad.value.status == 422
+    retired = fresh.post("/consents", consent)
+    assert retired.status_code == 401 and retired.json()["type"].endswith("credits.key_retired")
+    assert maas.post("/consents", consent).json()["type"].endswith("credits.bad_key")  # two rotations ago
+    assert Partner(platform, str(newest["key"]), str(newest["secret"])).post("/consents", consent).status_code == 200
+    audit = platform.client.get(
+        "/api/v1/audit", params={"action": "credits.partner_key_rotated"}, headers=platform.h("admin")
+    ).json()
+    assert audit["total"] == 2

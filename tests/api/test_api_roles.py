@@ -70,6 +70,8 @@ ROUTES: list[tuple[str, str, frozenset[str]]] = [
     ("GET", "/road/{year}/reconciliation", frozenset({"admin", "analyst", "department", "auditor"})),
     ("GET", "/credits/summary", ALL),
     ("GET", "/credits/verify", frozenset({"admin", "analyst", "auditor"})),
+    ("GET", "/credits/review", REVIEW),
+    ("POST", "/credits/review/{trip}", REVIEW),
     ("POST", "/road/{year}/official", REVIEW),
 ]
 CATALOG = load_report_types()
@@ -101,6 +103,7 @@ def _call(p: Platform, role: str, method: str, template: str) -> tuple[int, str]
         year=2024,
         rid=999999,
         tid=999999,
+        trip=999999,
         reg="berths",
         asset="B1",
     )
@@ -159,7 +162,8 @@ def test_matrix_covers_every_route(p: Platform) -> None:
             .replace("{rid}", "{result_id}")
             .replace("{reg}", "{register_id}")
             .replace("{asset}", "{asset_id}")
-            .replace("{tid}", "{token_id}"),
+            .replace("{tid}", "{token_id}")
+            .replace("{trip}", "{trip_id}"),
         )
         for m, t, _ in ROUTES
     }

@@ -5,6 +5,8 @@
 - ``baseline``: ``high_carbon`` (DB11/T 3043-2024) or ``all_modes_average`` (DB33/T 1312-2023);
 - ``retention_days``: how long a trip's times, evidence and fare-card records are kept before they are reduced
   to the day and the credit;
+- ``key_grace_hours``: after a partner's key is rotated (``transcarbon credits partner rotate``), how long its
+  previous key and secret are still accepted (default 72 h; 0: refused at once);
 - ``participants_min``: the public page shows a group (a mode, a month) only when it has at least this many
   participants (small groups are folded into the total).
 
@@ -29,6 +31,7 @@ class CreditsSection(BaseModel):
     methodology_dir: str | None = None
     retention_days: int = Field(default=180, ge=7, le=3650)
     participants_min: int = Field(default=5, ge=1, le=1000)
+    key_grace_hours: int = Field(default=72, ge=0, le=2160)
 
 
 DEFAULT_SECTION = CreditsSection()

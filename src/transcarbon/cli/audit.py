@@ -63,9 +63,7 @@ def rotate_key() -> None:
     if settings.key_text(audit.PURPOSE):
         raise common.fail("cli.key_in_environment", 2)
     with common.open_database() as database, database.transaction() as session:
-        old = keys.ring(audit.PURPOSE).current
-        new = keys.new_key(keys.folder_for(settings, audit.PURPOSE))
-        keys.configure(settings)
+        old, new = keys.rotate(settings, audit.PURPOSE)
         audit.append(
             session,
             actor=settings.actor,

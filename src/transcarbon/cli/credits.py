@@ -12,6 +12,8 @@ import typer
 from transcarbon.city.config import load_city
 from transcarbon.cli import common
 from transcarbon.i18n import t
+from transcarbon.services import audit, keys
+from transcarbon.services.credits import daily as daily_pass
 from transcarbon.services.credits import intake, ledger, partners, privacy, review, wallet
 from transcarbon.services.credits.common import CreditsContext, CreditsError, context
 from transcarbon.settings import get_settings
@@ -36,6 +38,11 @@ def _refused(exc: CreditsError) -> typer.Exit:
     return common.fail(exc.key, 1, **exc.values)
 
 
+def _show_key(message: str, made: dict[str, object]) -> None:
+    """A partner's new key and secret in words (``key`` is the message's own argument: passed as ``api_key``)."""
+    common.say(common.out, message, **{("api_key" if k == "key" else k): v for k, v in made.items()})
+
+
 def partner_add(
     name: Annotated[str, typer.Argument(help="合作方名称 / partner name")],
     kind: Annotated[str, typer.Option(help=f"类型 / kind: {', '.join(partners.KINDS)}")] = "maas",
@@ -50,7 +57,47 @@ def partner_add(
     if as_json:
         common.print_json(made)
         return
-    common.say(common.out, "credits.cli.partner_added", **made)
+    _show_key("credits.cli.partner_added", made)
+
+
+def partner_rotate(
+    partner_id: Annotated[int, typer.Argument(min=1, help="合作方编号 / partner id")],
+    grace_hours: Annotated[
+        int | None,
+        typer.Option(min=0, max=2160, help="旧密钥继续有效的小时数（默认按城市设置） / hours the old key stays valid"),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON / print JSON")] = False,
+) -> None:
+    """更换合作方密钥（新密钥只显示一次，旧密钥宽限期后失效） / Rotate a partner's key (new secret shown once; the old
+    key is refused after the grace period)."""
+    hours = _ctx().section.key_grace_hours if grace_hours is None else grace_hours
+    try:
+        with common.open_database() as database, database.transaction() as session:
+            made = partners.rotate(session, partner_id, grace_hours=hours, actor=get_settings().actor)
+    except CreditsError as exc:
+        raise _refused(exc) from None
+    if as_json:
+        common.print_json(made)
+        return
+    _show_key("credits.cli.partner_rotated", made)
+
+
+def rotate_key() -> None:
+    """更换账本密钥（旧密钥保留用于校验旧分录） / Rotate the ledger key (old keys stay, to verify old postings)."""
+    settings = get_settings()
+    if settings.key_text(ledger.PURPOSE):
+        raise common.fail("credits.cli.ledger_key_in_environment", 2)
+    with common.open_database() as database, database.transaction() as session:
+        old, new = keys.rotate(settings, ledger.PURPOSE)
+        audit.append(
+            session,
+            actor=settings.actor,
+            action="credits.ledger_key_rotated",
+            object_type="credit_ledger_key",
+            object_id=new.id,
+            details={"from": old.id, "to": new.id},
+        )
+    common.say(common.out, "credits.cli.ledger_key_rotated", old=old.id, new=new.id)
 
 
 def verify() -> None:
@@ -89,6 +136,22 @@ def purge(as_of: Annotated[str | None, typer.Option(help=_AS_OF)] = None) -> Non
     with common.open_database() as database, database.transaction() as session:
         done = privacy.purge(session, _ctx(), as_of=_as_of(as_of), actor=get_settings().actor)
     common.say(common.out, "credits.cli.purged", **done)
+
+
+def daily(
+    as_of: Annotated[str | None, typer.Option(help=_AS_OF)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON / print JSON")] = False,
+) -> None:
+    """每日例行：刷卡匹配、积分过期、保存期限清理（一次完成，可重复运行） / The daily pass: fare matching, expiry and
+    retention in one idempotent transaction (for a timer; see docs/credits.md)."""
+    with common.open_database() as database, database.transaction() as session:
+        done = daily_pass.run(session, _ctx(), as_of=_as_of(as_of), actor=get_settings().actor)
+    if as_json:
+        common.print_json(done)
+        return
+    common.say(common.out, "credits.cli.matched", **done["matched"])
+    common.say(common.out, "credits.cli.expired", **done["expired"])
+    common.say(common.out, "credits.cli.purged", **done["purged"])
 
 
 def forget(user_ref: Annotated[str, typer.Argument(help="用户在合作方的编号 / the user's reference")]) -> None:
@@ -133,10 +196,12 @@ def item_add(
 
 
 def register(root: typer.Typer) -> None:
-    """Mount ``credits partner add``, ``credits verify|match|expire|purge|forget|reverse``, ``credits item add``."""
+    """Mount ``credits partner add|rotate``, ``credits verify|match|expire|purge|daily|rotate-key|forget|reverse``,
+    ``credits item add``."""
     group = typer.Typer(help="碳普惠（绿色出行积分） / green-trip carbon credits", no_args_is_help=True)
     partner = typer.Typer(help="合作方应用 / partner apps", no_args_is_help=True)
     partner.command("add")(partner_add)
+    partner.command("rotate")(partner_rotate)
     group.add_typer(partner, name="partner")
     item = typer.Typer(help="积分商城 / catalogue", no_args_is_help=True)
     item.command("add")(item_add)
@@ -146,6 +211,8 @@ def register(root: typer.Typer) -> None:
         ("match", match),
         ("expire", expire),
         ("purge", purge),
+        ("daily", daily),
+        ("rotate-key", rotate_key),
         ("forget", forget),
         ("reverse", reverse),
     ):

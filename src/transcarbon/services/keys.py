@@ -115,6 +115,15 @@ def from_folder(purpose: str, folder: Path, *, create: bool = True) -> KeyRing:
     return KeyRing(purpose, keys[current], keys)
 
 
+def rotate(settings: Settings, purpose: str) -> tuple[Key, Key]:
+    """Add a new key to the folder ring of ``purpose``, make it current and reload the rings: (old, new). Old
+    keys stay, so that what they signed still verifies (the caller refuses a ring kept in the environment)."""
+    old = ring(purpose).current
+    new = new_key(folder_for(settings, purpose))
+    configure(settings)
+    return old, new
+
+
 def folder_for(settings: Settings, purpose: str) -> Path:
     return settings.data_dir / "keys" / purpose
 

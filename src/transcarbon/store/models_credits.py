@@ -31,6 +31,10 @@ class CreditPartner(Base):
     key_id: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    previous_api_key: Mapped[str | None] = mapped_column(String(64))
+    """The key replaced by the last rotation, accepted until ``previous_valid_until`` (then refused)."""
+    previous_key_id: Mapped[str | None] = mapped_column(String(16))
+    previous_valid_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class CreditAccount(Base):

@@ -4,14 +4,16 @@ redemption with stock, donation, expiry, statements; review, appeals; deletion a
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, func, select, text, update
 
 from credit_fixtures import T0, Credits, credits, trip
-from transcarbon.services import audit
+from transcarbon.services import audit, keys
 from transcarbon.services.credits import ledger, privacy, review, wallet
 from transcarbon.services.credits.common import CreditsError, pseudonym
+from transcarbon.settings import Settings
 from transcarbon.store.models_credits import (
     CreditAccount,
     CreditConsent,
@@ -165,3 +167,26 @@ def test_retention_drops_times_and_old_fares(credits: Credits) -> None:
         assert done == {"trips": 1, "fares": 0}
         row = s.get(CreditTrip, 1)
         assert row is not None and row.started_at is None and row.evidence is None and row.distance_km == 2.0
+
+
+def test_ledger_key_rotation_keeps_the_chain(credits: Credits, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Keys in a folder (``credits rotate-key``): postings after the rotation are signed with the new key, the old
+    ones still verify with the old key (each link names its key); without the old key the chain no longer
+    verifies."""
+    monkeypatch.delenv("TRANSCARBON_LEDGER_KEY")
+    monkeypatch.setattr(keys, "_rings", {})
+    monkeypatch.setattr(keys, "_settings", None)
+    settings = Settings(data_dir=tmp_path)
+    keys.configure(settings)
+    _walks(credits, "u1", 2)
+    old, new = keys.rotate(settings, ledger.PURPOSE)
+    assert old.id != new.id and keys.ring(ledger.PURPOSE).current == new
+    _walks(credits, "u2", 2)
+    with credits.db.transaction() as s:
+        assert ledger.verify(s).ok
+        used = s.scalars(select(CreditLedgerEntry.key_id).order_by(CreditLedgerEntry.id)).all()
+        assert used == [old.id, old.id, new.id, new.id] and ledger.head_state(s)["key_id"] == new.id
+    (keys.folder_for(settings, ledger.PURPOSE) / f"{old.id}.key").unlink()
+    keys.configure(settings)
+    with credits.db.transaction() as s:
+        assert "chain.unknown_key" in {p.reason for p in ledger.verify(s).problems}

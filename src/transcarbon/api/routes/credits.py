@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy.orm import Session
 
@@ -29,6 +29,7 @@ T = TypeVar("T")
 MAX_KM, MAX_H = intake.trip_bounds()
 IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=200)]
 Staff = Annotated[Principal, Depends(require("credits.read"))]
+Reviewer = Annotated[Principal, Depends(require("credits.review"))]
 
 
 async def _raw_body(request: Request) -> bytes:
@@ -229,3 +230,60 @@ def get_verify(_: Staff, state: StateDep) -> dict[str, Any]:
         "accounts": found.accounts,
         "problems": [{"id": p.id, "reason": p.reason} for p in found.problems],
     }
+
+
+class DecisionBody(_Body):
+    """A reviewer's decision on a trip in the review queue, with a comment kept in the audit log."""
+
+    decision: Literal["credit", "reject"]
+    comment: str = Field(default="", max_length=500)
+
+
+class QueuedTrip(BaseModel):
+    trip_id: int
+    mode: str
+    day: str | None
+    distance_km: float | None
+    status: str
+    why: str | None
+    appeal: str | None
+    points: int
+    speed_kmh: float | None
+
+
+class ReviewPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[QueuedTrip]
+
+
+@router.get(
+    "/credits/review",
+    response_model=ReviewPage,
+    summary="The review queue: trips held for review and open appeals, oldest first, paged (admins, analysts)",
+)
+def get_review(
+    _: Reviewer,
+    state: StateDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+) -> dict[str, Any]:
+    with state.factory() as session:
+        return {
+            "total": review.queue_size(session),
+            "limit": limit,
+            "offset": offset,
+            "items": review.queue(session, limit=limit, offset=offset),
+        }
+
+
+@router.post(
+    "/credits/review/{trip_id}",
+    response_model=TripAnswer,
+    response_model_exclude_none=True,
+    summary="Decide a trip in the review queue: credit or reject, with a comment (admins, analysts; audited)",
+)
+def post_review(trip_id: DbId, body: DecisionBody, principal: Reviewer, state: StateDep) -> dict[str, Any]:
+    with transaction(state.factory) as session:
+        return review.decide(session, trip_id, body.decision, actor=principal.username, note=body.comment)

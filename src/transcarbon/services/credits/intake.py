@@ -114,11 +114,13 @@ def _epoch(values: list[datetime]) -> np.ndarray[Any, np.dtype[np.int64]]:
     return np.array([int(v.timestamp()) for v in values], dtype=np.int64)
 
 
-def _days(starts: np.ndarray[Any, np.dtype[np.int64]], ctx: CreditsContext, ref: datetime) -> np.ndarray[Any, Any]:
-    """Local days [days since the epoch] of UTC seconds in the city's zone (its offset at ``ref``; the
-    Chinese zones keep no summer time)."""
-    offset = ref.astimezone(ctx.tz).utcoffset() or timedelta(0)
-    return np.asarray((starts + int(offset.total_seconds())) // 86400, dtype=np.int64)
+def _days(starts: np.ndarray[Any, np.dtype[np.int64]], ctx: CreditsContext) -> np.ndarray[Any, Any]:
+    """The city's calendar day of each start [days since 1970-01-01], from UTC seconds: each instant converted in
+    the city's zone (``zoneinfo``, the city config's ``timezone``) with the offset in force at that instant, so that
+    a day that gains or loses an hour to summer time still ends at local midnight (vectorised, no per-trip loop)."""
+    local = pl.from_epoch(pl.Series(starts, dtype=pl.Int64), time_unit="s").dt.replace_time_zone("UTC")
+    days = local.dt.convert_time_zone(ctx.tz.key).dt.date().cast(pl.Int32)
+    return np.asarray(days.to_numpy(), dtype=np.int64)
 
 
 def _day_text(day: int) -> str:
@@ -283,7 +285,7 @@ def _credit(
     )
     starts = _epoch([it.started_at for it in items])
     ends = _epoch([it.ended_at for it in items])
-    days = _days(starts, ctx, items[0].started_at)
+    days = _days(starts, ctx)
     dist = np.array([it.distance_km for it in items], dtype=np.float64)
     mode_code = np.array([codes[it.mode] for it in items], dtype=np.int64)
     navigated = np.array([bool((it.evidence or {}).get("navigated") is True) for it in items], dtype=bool)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from transcarbon.factors.credits import methodology
@@ -66,19 +66,20 @@ def appeal(session: Session, partner: CreditPartner, trip_id: int, text: str) ->
     return {"trip_id": trip.id, "appeal_status": "open"}
 
 
-def queue(session: Session, *, limit: int = 200) -> list[dict[str, Any]]:
-    """Trips held for review and open appeals, oldest first."""
-    rows = session.scalars(
-        select(CreditTrip)
-        .where(
-            or_(
-                (CreditTrip.status == "pending") & (CreditTrip.pending_reason == "review"),
-                CreditTrip.appeal_status == "open",
-            )
-        )
-        .order_by(CreditTrip.id)
-        .limit(limit)
-    )
+_QUEUED = or_(
+    (CreditTrip.status == "pending") & (CreditTrip.pending_reason == "review"),
+    CreditTrip.appeal_status == "open",
+)
+
+
+def queue_size(session: Session) -> int:
+    """How many trips wait in the review queue (held for review or under appeal)."""
+    return int(session.scalar(select(func.count()).select_from(CreditTrip).where(_QUEUED)) or 0)
+
+
+def queue(session: Session, *, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
+    """Trips held for review and open appeals, oldest first (``offset`` of them skipped)."""
+    rows = session.scalars(select(CreditTrip).where(_QUEUED).order_by(CreditTrip.id).offset(offset).limit(limit))
     return [
         {
             "trip_id": t.id,
