@@ -45,12 +45,12 @@ EPA_VMAX_PER_VREF = 1 / 0.94
 EPA_LOAD_FLOOR = 0.02
 
 
-def _zone_kind_codes(zones: Zones) -> NDArray[np.int8]:
+def zone_kind_codes(zones: Zones) -> NDArray[np.int8]:
     """Per zone index (and −1 = none, the last element): 1 berth, 2 anchorage, 0 otherwise."""
     return np.array([{"berth": 1, "anchorage": 2}.get(z.kind, 0) for z in zones.zones] + [0], dtype=np.int8)
 
 
-def _shore_overlap(
+def shore_overlap(
     mmsi: NDArray[np.int64], t0: NDArray[np.int64], t1: NDArray[np.int64], sessions: pl.DataFrame | None
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Connected hours, metered kWh share and hours connected to a metered session, per interval (one session
@@ -100,6 +100,16 @@ def _shore_overlap(
     return conn, np.nan_to_num(share, nan=0.0), metered_h
 
 
+def ship_index_per_fix(fx: Fixes, ships: ShipArrays) -> NDArray[np.intp]:
+    """Each fix's ship index in ``ships``: fixes are sorted by ship, so each ship is looked up once and repeated."""
+    n = fx.mmsi.shape[0]
+    if n == 0:
+        return np.zeros(0, dtype=np.intp)
+    first = np.flatnonzero(np.concatenate(([True], fx.mmsi[1:] != fx.mmsi[:-1])))
+    counts = np.diff(np.append(first, n))
+    return np.repeat(ships.index_of(fx.mmsi[first]), counts)
+
+
 @dataclass
 class Intervals:
     """Per-interval keys, activities and (for the per-interval output) descriptors."""
@@ -141,14 +151,7 @@ def compute_intervals(
     opts: InventoryOptions,
 ) -> Intervals:
     """Keys and activities per interval for the ships of one partition (see the module docstring)."""
-    n = fx.mmsi.shape[0]
-    # ship index per fix: fixes are sorted by ship, so look each ship up once and repeat
-    if n:
-        first = np.flatnonzero(np.concatenate(([True], fx.mmsi[1:] != fx.mmsi[:-1])))
-        counts = np.diff(np.append(first, n))
-        si_fix = np.repeat(ships.index_of(fx.mmsi[first]), counts)
-    else:
-        si_fix = np.zeros(0, dtype=np.intp)
+    si_fix = ship_index_per_fix(fx, ships)
     same = fx.mmsi[1:] == fx.mmsi[:-1]
     j = np.flatnonzero(same)  # interval j runs from fix j to fix j + 1
     k = j + 1
@@ -178,7 +181,7 @@ def compute_intervals(
 
     hits = zones.locate(fx.lon, fx.lat)
     zone = hits.zone_index[j]
-    kind = _zone_kind_codes(zones)[zone]
+    kind = zone_kind_codes(zones)[zone]
     in_berth, in_anch = kind == 1, kind == 2
     cap = caps.classify(hits.sulphur_cap_pct[j])
 
@@ -215,7 +218,7 @@ def compute_intervals(
         sc = si[run] * c.n_caps + cap[run]
         ef = c.get("pm_base")[sc] + c.get("sfoc_me")[sc] * rel[run] * SULPHATE_G_PER_G_PCT * c.get("ds")[sc]
         pm_me[run] = me_x["pm"][run] * np.maximum(ef, 0.0)
-    conn_h, kwh_metered, metered_h = _shore_overlap(fx.mmsi[j], t0, t1, sessions)
+    conn_h, kwh_metered, metered_h = shore_overlap(fx.mmsi[j], t0, t1, sessions)
     conn_h = np.minimum(conn_h, hours)
     metered_h = np.minimum(metered_h, conn_h)
 

@@ -33,7 +33,9 @@ How it is computed (the numbers are those of the formulas above; only the order 
    the runs are aggregated per ship × day × mode, port call, zone and grid cell. When per-interval
    output is asked for, each interval is its own run.
 
-The steps, one module each: cleaning the fixes (:mod:`.fixes`), intervals and runs (:mod:`.intervals`),
+The steps, one module each: cleaning the fixes (:mod:`.fixes`), intervals and runs (:mod:`.intervals`, the
+NumPy reference, which also gives the per-interval output; :mod:`.walk`, the same compiled into one pass, used
+when no per-interval output is asked for),
 the per (ship, cap class) factors (:mod:`.ship_factors`), applying them (:mod:`.emissions`), and the
 aggregates (:mod:`.aggregation`); :func:`run_partition` chains them.
 """
@@ -48,6 +50,7 @@ from transcarbon.engines.ships.fixes import clean_fixes
 from transcarbon.engines.ships.intervals import compute_intervals, sum_runs
 from transcarbon.engines.ships.options import InventoryOptions
 from transcarbon.engines.ships.ship_factors import ShipArrays, zone_caps
+from transcarbon.engines.ships.walk import walk_runs
 from transcarbon.engines.ships.zones import Zones
 
 
@@ -69,9 +72,11 @@ def run_partition(
     ships = params if isinstance(params, ShipArrays) else ShipArrays.from_params(params)
     params = ships.frame
     caps = zone_caps(zones)
+    if not opts.wants_intervals:  # the compiled walk: runs straight from the fixes
+        keys, act = walk_runs(fx, ships, zones, caps, sessions, opts)
+        rows = rows_frame(keys, apply_factors(keys, act, ships, caps))
+        return aggregate(rows, zones, params, opts, counts), pl.DataFrame()
     iv = compute_intervals(fx, ships, zones, caps, sessions, opts)
     keys, act = sum_runs(iv)
     rows = rows_frame(keys, apply_factors(keys, act, ships, caps))
-    agg = aggregate(rows, zones, params, opts, counts)
-    intervals = intervals_frame(iv, rows) if iv.extra else pl.DataFrame()
-    return agg, intervals
+    return aggregate(rows, zones, params, opts, counts), intervals_frame(iv, rows)

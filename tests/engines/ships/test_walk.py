@@ -1,0 +1,123 @@
+"""The compiled interval walk (engines/ships/walk.py) against the NumPy reference (compute_intervals + sum_runs):
+the same runs, keys exactly and activities to rounding, on constructed tracks crossing midnight, with gaps
+(interpolated, excluded, stationary), spikes, missing and implausible SOG, missing draught, zones of every kind,
+shore-power sessions, a single-fix ship, both methods; and the inventory's tables through both paths."""
+
+from datetime import timedelta
+
+import numpy as np
+import polars as pl
+import pytest
+
+from ship_fixtures import BULK, T0, registry, track, zones
+from transcarbon.engines.ships import InventoryOptions, run_ais_inventory
+from transcarbon.engines.ships.driver import ship_arrays_of
+from transcarbon.engines.ships.fixes import clean_fixes
+from transcarbon.engines.ships.intervals import compute_intervals, sum_runs
+from transcarbon.engines.ships.ship_factors import zone_caps
+from transcarbon.engines.ships.shore_power_sessions import validate_shore_power
+from transcarbon.engines.ships.tables import load_tables
+from transcarbon.engines.ships.walk import ACTIVITIES, KEYS, compile_seconds, walk_runs
+
+SHIPS = ("1", "2", "3", "4", "5")
+
+
+def wandering(mmsi: int, n: int, seed: int) -> pl.DataFrame:
+    """``n`` fixes from 20:00 UTC (so across midnight) at steps of 1 min to 4 h, wandering over the port's zones,
+    with missing / implausible SOG, missing draught and a position spike."""
+    rng = np.random.default_rng(seed)
+    step_h = rng.choice([1 / 60, 0.05, 0.2, 0.3, 1.0, 3.0, 4.0], size=n, p=[0.2, 0.3, 0.25, 0.1, 0.08, 0.05, 0.02])
+    hours = 20 + np.cumsum(step_h)
+    lon = np.clip(119.40 + np.cumsum(rng.normal(0, 0.004, n)), 119.3, 119.7)
+    lat = np.clip(34.74 + np.cumsum(rng.normal(0, 0.003, n)), 34.65, 34.9)
+    sog = rng.choice([0.0, 0.5, 2.0, 4.0, 7.0, 12.0, 16.0, 25.0, np.nan, 150.0], size=n)
+    lon[n // 2] += 1.0  # a spike: far from both neighbours
+    frame = track(mmsi, list(hours), lon, lat, sog)
+    draught = np.where(rng.random(n) < 0.1, np.nan, rng.uniform(6, 14, n))
+    return frame.with_columns(pl.Series("draught_m", draught).fill_nan(None))
+
+
+def ais() -> pl.DataFrame:
+    parts = [wandering(m, 300, seed=m) for m in (1, 2, 3, 4)]
+    parts.append(track(5, [0.0], 119.402, 34.739, 0.0))  # a single fix: no interval
+    parts.append(track(3, [20 + 2 / 60], 119.402, 34.739, 0.0))  # a duplicate-free extra fix, out of order
+    return pl.concat(parts)
+
+
+def sessions() -> pl.DataFrame:
+    connect = (T0 + timedelta(hours=21)).isoformat().replace("+00:00", "Z")
+    disconnect = (T0 + timedelta(hours=40)).isoformat().replace("+00:00", "Z")
+    return validate_shore_power(
+        pl.DataFrame(
+            {
+                "mmsi": ["1", "2"],
+                "berth_id": ["SP1", "SP1"],
+                "connect_time": [connect, connect],
+                "disconnect_time": [disconnect, disconnect],
+                "kwh": ["800", None],
+            }
+        )
+    )
+
+
+def both(opts: InventoryOptions, with_sessions: bool):
+    zs = zones(eca_pct=0.1)
+    reg = registry(*({**BULK, "mmsi": m} for m in SHIPS[:-1]), {**BULK, "mmsi": "5", "engine_rpm": "1000"})
+    fx, _ = clean_fixes(ais(), opts)
+    ships, _ = ship_arrays_of(pl.Series("mmsi", [1, 2, 3, 4, 5]), reg, zs, load_tables(), opts)
+    caps = zone_caps(zs)
+    sess = sessions() if with_sessions else None
+    ref = sum_runs(compute_intervals(fx, ships, zs, caps, sess, opts))
+    return ref, walk_runs(fx, ships, zs, caps, sess, opts)
+
+
+@pytest.mark.parametrize(
+    ("method", "grid", "with_sessions"),
+    [("imo4", "deg:0.01", True), ("epa", "deg:0.01", True), ("imo4", "deg:0.002", False)],
+)
+def test_walk_equals_the_numpy_reference(method, grid, with_sessions):
+    (k1, a1), (k2, a2) = both(InventoryOptions(method=method, grid=grid), with_sessions)
+    assert len(k1["si"]) > 100  # runs from many intervals
+    assert set(k2) == set(KEYS) and set(a2) == set(ACTIVITIES)
+    for name in KEYS:
+        assert k2[name].dtype == k1[name].dtype, name
+        np.testing.assert_array_equal(k2[name], k1[name], err_msg=name)
+    for name in ACTIVITIES:
+        np.testing.assert_allclose(a2[name], a1[name], rtol=1e-12, atol=1e-12, err_msg=name)
+    # the cases are there: interpolated and excluded gaps, low load, shore hours, runs over midnight's both days
+    assert a2["interpolated_h"].sum() > 0 and a2["excluded_h"].sum() > 0
+    assert (a2["me_nox"] > a2["me_kwh"]).any()  # LLAF raised NOx at low load
+    assert len(np.unique(k2["day"])) >= 2
+    if with_sessions:
+        assert a2["connected_h"].sum() > 0 and a2["shore_kwh_metered"].sum() > 0
+
+
+def test_walk_on_no_intervals():
+    opts = InventoryOptions()
+    zs = zones()
+    fx, _ = clean_fixes(track(1, [0.0], 119.4, 34.7, 3.0), opts)
+    ships, _ = ship_arrays_of(pl.Series("mmsi", [1]), registry(BULK), zs, load_tables(), opts)
+    keys, act = walk_runs(fx, ships, zs, zone_caps(zs), None, opts)
+    assert all(len(v) == 0 for v in keys.values()) and all(len(v) == 0 for v in act.values())
+
+
+def test_inventory_tables_equal_through_both_paths():
+    """The compiled path (no per-interval output) and the reference path (per-interval output kept) give the same
+    tables to 1e-9."""
+    reg = registry(*({**BULK, "mmsi": m} for m in SHIPS))
+    compiled = run_ais_inventory(ais(), reg, zones(0.1), sessions(), InventoryOptions())
+    reference = run_ais_inventory(ais(), reg, zones(0.1), sessions(), InventoryOptions(keep_intervals=True))
+    assert reference.intervals is not None and compiled.intervals is None
+    for name in ("ship_day_mode", "calls", "zones", "grid"):
+        a, b = getattr(compiled, name), getattr(reference, name)
+        keys = [c for c in a.columns if a[c].dtype not in (pl.Float64,)]
+        a, b = a.sort(keys), b.sort(keys)
+        assert a.select(keys).equals(b.select(keys)), name
+        for c in a.columns:
+            if a[c].dtype == pl.Float64:
+                np.testing.assert_allclose(a[c].to_numpy(), b[c].to_numpy(), rtol=1e-9, atol=1e-12, err_msg=c)
+    assert compiled.summary["total"] == pytest.approx(reference.summary["total"], rel=1e-9)
+
+
+def test_compile_seconds_is_measured():
+    assert compile_seconds() >= 0.0
