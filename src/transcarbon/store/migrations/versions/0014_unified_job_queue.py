@@ -7,7 +7,7 @@ heartbeat) is queued again. Ship jobs not finished end ``failed`` (``interrupted
 paths to run them from.
 
 Revision ID: unified_job_queue
-Revises: shore_power_supervision
+Revises: credit_partner_key_rotation
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "unified_job_queue"
-down_revision = "shore_power_supervision"
+down_revision = "credit_partner_key_rotation"
 branch_labels = None
 depends_on = None
 
