@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -130,3 +131,18 @@ def test_a_heartbeat_moves_while_a_job_runs(factory: sessionmaker[Session]) -> N
 def test_an_unknown_kind_is_refused(factory: sessionmaker[Session]) -> None:
     with db.transaction(factory) as s, pytest.raises(ValueError, match="unknown job kind"):
         queue.enqueue(s, "mystery", {}, actor="t")
+
+
+def test_the_app_requeues_interrupted_jobs_when_it_starts(
+    factory: sessionmaker[Session], db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from platform_fixtures import fast_settings
+    from transcarbon.app import create_app
+
+    monkeypatch.setitem(job_worker.HANDLERS, "recompute", lambda f, job, o: {"tries": job.tries})
+    left = _enqueue(factory, [2025])
+    assert queue.claim(factory) is not None
+    _die(factory, left, minutes=10)  # the server stopped while it ran
+    create_app(fast_settings(tmp_path / "data", db_url))
+    job_worker.wait(60)
+    assert (_job(factory, left).state, _job(factory, left).result) == ("done", {"tries": 2})

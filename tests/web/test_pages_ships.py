@@ -185,10 +185,13 @@ def test_a_failed_jobs_technical_text_is_for_administrators_only(client: TestCli
         job = jobs.enqueue(s, "ship_run", {"files": {"ais": {"name": "ais.csv"}}, "paths": {}}, actor="analyst")
         job.state, job.error_code, job.error = "failed", "internal", "KeyError: 'zone_secret'"
         job_id = job.id
+        gone = jobs.enqueue(s, "ship_run", {"files": {"ais": {"name": "ais2.csv"}}, "paths": {}}, actor="analyst")
+        gone.state, gone.error_code, gone.error = "failed", "interrupted", "interrupted: no heartbeat"
     sign_in(client, "analyst")
     page = client.get("/ships").text
     assert re.search(rf'data-testid="job-state-{job_id}">失败<', page)
     assert "计算未完成，数据未改变" in page and "zone_secret" not in page and "技术细节" not in page
+    assert "计算两次被中断（服务重启或停止）仍未完成，数据未改变" in page and "heartbeat" not in page
     sign_in(client, "admin")
     page = client.get("/ships").text
     assert "技术细节（仅管理员可见）" in page and "KeyError: &#39;zone_secret&#39;" in page
