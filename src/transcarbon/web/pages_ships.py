@@ -275,7 +275,7 @@ def ships_page(page: Page, run: int | None = None, job: int | None = None, error
             "state": ship_name("job", j.state, page.lang),
             "state_code": j.state,
             "progress": f"{j.done}/{j.total}" if j.total else "—",
-            "files": "、".join(str(dict(f)["name"]) for f in j.files.values() if isinstance(f, dict)),
+            "files": page.join([str(dict(f)["name"]) for f in j.files.values() if isinstance(f, dict)]),
             "run_id": j.run_id,
             "error": j.error,
             "created": lt(j.created_at),
