@@ -4,7 +4,10 @@ by the HTTP crawl (tests/web/test_no_raw_codes.py) and the browser tests."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urljoin, urlparse
 
 from transcarbon.city.config import load_city
 from transcarbon.city.reports import load_report_types
@@ -26,10 +29,12 @@ def code_tokens() -> set[str]:
 
 
 class VisibleText(HTMLParser):
-    """The text a reader sees, and the page's links."""
+    """The text a reader sees, and the page's links. Text marked as written in ``other`` (``lang="en"`` on a
+    Chinese page, ``lang="zh-CN"`` on an English one: a citation, the name of the other language) is not read."""
 
-    def __init__(self) -> None:
+    def __init__(self, other: tuple[str, ...] = ("en",)) -> None:
         super().__init__()
+        self.other = other
         self.hidden: list[str] = []  # open elements whose text is not read
         self.parts: list[str] = []
         self.links: list[str] = []
@@ -41,7 +46,7 @@ class VisibleText(HTMLParser):
         if self.hidden and tag == self.hidden[-1]:
             self.hidden.append(tag)  # the same tag nested inside a hidden one
         elif not self.hidden and (
-            tag in ("script", "style") or a.get("lang") == "en" or (tag == "details" and "open" not in a)
+            tag in ("script", "style") or a.get("lang") in self.other or (tag == "details" and "open" not in a)
         ):
             self.hidden.append(tag)
 
@@ -67,3 +72,39 @@ def code_pattern() -> re.Pattern[str]:
 def raw_codes(text: str, pattern: re.Pattern[str]) -> list[str]:
     """Each code found in ``text``, with a little of the text around it."""
     return [text[max(0, m.start() - 40) : m.end() + 20] for m in pattern.finditer(text)]
+
+
+PER_KIND = 4
+"""Pages of one kind (``/indicators/…``, ``/lineage/…``) read per role: they share a template."""
+SKIP = ("/logout", "/api/", "/static/")
+"""Not followed: signing out, the API and files."""
+
+
+def crawl(client: Any, start: str, other: tuple[str, ...] = ("en",)) -> dict[str, str]:
+    """Visible text of every page reached from ``start`` by a test client (GET links on the site; ``PER_KIND``
+    of each kind), text marked as in the ``other`` language left out."""
+    seen, queue, kinds, out = {start}, [start], Counter[str](), {}
+    while queue:
+        url = queue.pop(0)
+        path = urlparse(url).path
+        kind = "/".join(path.split("/")[:2]) + ("/*" if path.count("/") > 1 else "")
+        kinds[kind] += 1
+        if kinds[kind] > PER_KIND:
+            continue
+        r = client.get(url)
+        if "text/html" not in r.headers.get("content-type", ""):
+            continue
+        parser = VisibleText(other)
+        parser.feed(r.text)
+        out[url] = parser.text
+        for href in parser.links:
+            link = urlparse(urljoin(url, href))
+            if link.netloc not in ("", "127.0.0.1") or link.path.startswith(SKIP):
+                continue
+            if re.search(r"(^|&)(csv|lang)=", link.query) or re.search(r"\.\w{2,4}$", link.path):
+                continue
+            nxt = link.path + (f"?{link.query}" if link.query else "")
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return out

@@ -62,3 +62,20 @@ def test_counts_quantities_and_times() -> None:
     assert format_time("2025-06-30T15:59:00+00:00", date_only=True) == "2025-06-30"
     assert format_time(None) == MISSING
     assert unit_label("projects") == "个" and unit_label("%") == "%"
+
+
+def test_plan_sections_in_english_are_numbered_in_arabic() -> None:
+    from transcarbon.i18n.numbers import chinese_numeral, plan_section
+
+    assert [chinese_numeral(x) for x in ("四", "十", "十四", "二十", "九十九", "百", "四四", "")] == [
+        4,
+        10,
+        14,
+        20,
+        99,
+        None,
+        None,
+        None,
+    ]
+    assert plan_section("(十四)", "en") == "(14)" and plan_section("(十四)", "zh") == "(十四)"
+    assert plan_section("§2.1", "en") == "§2.1"  # not a numeral: as written

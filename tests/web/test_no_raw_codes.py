@@ -8,58 +8,23 @@ language it was written in) is not read. The browser tests read pages as Chromiu
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator
-from urllib.parse import urljoin, urlparse
 
 import pytest
 from fastapi.testclient import TestClient
 
 from demo_builds import DemoSite
-from raw_codes import VisibleText, code_pattern, raw_codes
+from raw_codes import VisibleText, code_pattern, crawl, raw_codes
 from transcarbon.demo_site import demo_app
 from web_session import sign_in
 
 ROLES = ("analyst", "reporter", "department", "auditor", "admin", "public")
-PER_KIND = 4
-"""Pages of one kind (``/indicators/…``, ``/lineage/…``) read per role: they share a template."""
-SKIP = ("/logout", "/api/", "/static/", "/audit")
-"""Not followed: signing out, the API and files; the audit log shows each entry's machine record as evidence."""
 
 
 @pytest.fixture(scope="module")
 def client(demo_site: DemoSite) -> Iterator[TestClient]:
     with TestClient(demo_app(demo_site.data_dir), base_url="http://127.0.0.1") as c:
         yield c
-
-
-def crawl(client: TestClient, start: str) -> dict[str, str]:
-    """Visible text of every page reached from ``start`` (GET links on the site; ``PER_KIND`` of each kind)."""
-    seen, queue, kinds, out = {start}, [start], Counter[str](), {}
-    while queue:
-        url = queue.pop(0)
-        path = urlparse(url).path
-        kind = "/".join(path.split("/")[:2]) + ("/*" if path.count("/") > 1 else "")
-        kinds[kind] += 1
-        if kinds[kind] > PER_KIND:
-            continue
-        r = client.get(url)
-        if "text/html" not in r.headers.get("content-type", ""):
-            continue
-        parser = VisibleText()
-        parser.feed(r.text)
-        out[url] = parser.text
-        for href in parser.links:
-            link = urlparse(urljoin(url, href))
-            if link.netloc not in ("", "127.0.0.1") or link.path.startswith(SKIP):
-                continue
-            if re.search(r"(^|&)(csv|lang)=", link.query) or re.search(r"\.\w{2,4}$", link.path):
-                continue
-            nxt = link.path + (f"?{link.query}" if link.query else "")
-            if nxt not in seen:
-                seen.add(nxt)
-                queue.append(nxt)
-    return out
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -102,3 +102,27 @@ def format_time(value: datetime | str | None, *, date_only: bool = False) -> str
         when = when.replace(tzinfo=ZoneInfo("UTC"))
     local = when.astimezone(CITY_TZ)
     return local.strftime("%Y-%m-%d" if date_only else "%Y-%m-%d %H:%M")
+
+
+_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def chinese_numeral(text: str) -> int | None:
+    """The number written in Chinese numerals from 一 to 九十九 (``十四`` → 14, ``二十`` → 20), None otherwise."""
+    if not text or any(c not in _DIGITS and c != "十" for c in text) or text.count("十") > 1:
+        return None
+    if "十" not in text:
+        return _DIGITS[text] if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1:
+        return None
+    return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[ones] if ones else 0)
+
+
+def plan_section(section: str, lang: Lang = "zh") -> str:
+    """A section of the plan as cited: ``(四)`` in Chinese, ``(4)`` in English (as written when not a numeral)."""
+    if lang == "zh":
+        return section
+    inner = section.strip().strip("()（）")
+    number = chinese_numeral(inner)
+    return section if number is None else f"({number})"

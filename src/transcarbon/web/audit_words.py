@@ -49,7 +49,12 @@ def _object_words(page: PageContext, entry: dict[str, Any], details: dict[str, A
     kind, oid = str(entry["object_type"]), str(entry["object_id"])
     key = f"{OBJECT_PREFIX}.{kind}"
     name = page.t(key) if page.has(key) else page.t(f"{OBJECT_PREFIX}.other")
-    label = name if kind == "audit_log" or oid in ("", "-") else f"{name} {oid}"
+    if kind == "audit_log" or oid in ("", "-"):
+        label = name
+    elif kind == "report_type":
+        label = f"{name} {page.report_type_name(oid)}"
+    else:
+        label = f"{name} {oid}"
     link = _object_link(page, entry, details)
     return Markup('<a href="{}">{}</a>').format(link, label) if link else Markup(escape(label))
 

@@ -228,6 +228,15 @@ class PageContext:
     def name(self, zh: str, en: str) -> str:
         return zh if self.lang == "zh" else en
 
+    def join(self, items: Sequence[object], sep: str = "、") -> str:
+        """Items in a sentence: ``、`` (or ``sep``, e.g. ``；``) in Chinese, ``, `` (``; ``) in English."""
+        return (sep if self.lang == "zh" else {"、": ", ", "；": "; "}.get(sep, sep)).join(str(i) for i in items)
+
+    @property
+    def colon(self) -> str:
+        """The colon after a label: full-width in Chinese, ``": "`` in English."""
+        return "：" if self.lang == "zh" else ": "
+
     def pager(self, number: int, per_page: int, total: int) -> Pager:
         """The pager of a list of ``total`` rows on this page (a page past the end shows the last one)."""
         last = max(1, -(-total // per_page))

@@ -197,7 +197,7 @@ def _reasons(page: Page, ind: Indicator, row: dict[str, Any]) -> list[str]:
     light = row.get("light")
     if rule and light in ("green", "yellow", "red"):
         judged = (
-            "、".join(page.t(f"eval.judged.{j}") for j in rule["judged"])
+            page.join([page.t(f"eval.judged.{j}") for j in rule["judged"]])
             if zh
             else ", ".join(page.t(f"eval.judged.{j}") for j in rule["judged"])
         )

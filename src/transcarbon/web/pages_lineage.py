@@ -157,14 +157,17 @@ def _factor_rows(page: Page, factors: list[dict[str, Any]]) -> list[dict[str, An
         {
             "kind": label("factor_kind", f["kind"], page.lang),
             "applies": _factor_words(page, f),
-            "values": "；".join(
-                f"{label('factor_value', k, page.lang)} {_factor_value(v)}"
-                + (
-                    f" {(f.get('key') or {}).get('ncv_unit')}"
-                    if k == "ncv" and (f.get("key") or {}).get("ncv_unit")
-                    else ""
-                )
-                for k, v in (f.get("values") or {}).items()
+            "values": page.join(
+                [
+                    f"{label('factor_value', k, page.lang)} {_factor_value(v)}"
+                    + (
+                        f" {(f.get('key') or {}).get('ncv_unit')}"
+                        if k == "ncv" and (f.get("key") or {}).get("ncv_unit")
+                        else ""
+                    )
+                    for k, v in (f.get("values") or {}).items()
+                ],
+                "；",
             ),
             "source": page.t(f"name.factor_source.{f.get('set')}")
             if page.has(f"name.factor_source.{f.get('set')}")
@@ -328,8 +331,8 @@ def _quality_lines(page: Page, q: Any) -> list[str]:
                 grade=q.get("grade") or "—",
             )
         )
-    classes = "、".join(
-        f"{label('quality', c, page.lang)} {100 * v:.0f}%" for c, v in (q.get("co2_share_by_class") or {}).items()
+    classes = page.join(
+        [f"{label('quality', c, page.lang)} {100 * v:.0f}%" for c, v in (q.get("co2_share_by_class") or {}).items()]
     )
     out.append(
         page.t(

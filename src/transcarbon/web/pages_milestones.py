@@ -98,7 +98,7 @@ def milestone_file(
             page.state.factory, page.state.ctx, page.principal, page.principal.org_id or "", evidence, files
         )
     except ValidationError as exc:
-        problems = "；".join((e.message_zh if page.lang == "zh" else e.message_en) for e in exc.errors[:5])
+        problems = page.join([e.message_zh if page.lang == "zh" else e.message_en for e in exc.errors[:5]], "；")
         return _render(page, problems, 422)
     except wf.WorkflowError as exc:
         return _render(page, page.t(exc.key, **exc.values), exc.status)

@@ -162,7 +162,7 @@ def register_asset_page(page: Page, register_id: str, asset_id: str, as_of: str 
             {
                 "in_force": "●" if h.in_force_on else "",
                 **{f: _cell(page, rt, f, h.fields[f]) for f in rt.columns},
-                "periods": "、".join(h.periods),
+                "periods": page.join(h.periods),
                 "decided_by": h.decided_by or "",
                 "decided_at": (h.decided_at or "")[:10],
                 "submission": f"#{h.submission_id} v{h.version}",

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from transcarbon.i18n import fuel_name, sector_name
+from transcarbon.i18n.numbers import plan_section
 from transcarbon.services import audit
 from transcarbon.services.database import transaction
 from transcarbon.services.scenarios import iamc
@@ -197,7 +198,7 @@ def _render(page: Page, chosen: dict[str, Any], saved: list[dict[str, Any]], lev
                 {
                     "id": lv.id,
                     "name": page.name(lv.name.zh, lv.name.en),
-                    "section": lv.section,
+                    "section": plan_section(lv.section, page.lang),
                     "measure": page.name(lv.measure.zh, lv.measure.en) if lv.measure else "",
                     "level": chosen_levels.get(lv.id, 1),
                 }
@@ -212,7 +213,7 @@ def _render(page: Page, chosen: dict[str, Any], saved: list[dict[str, Any]], lev
                 "name": page.name(s["name_zh"], s["name_en"]) + f" #{s['id']}",
                 "link": page.path("scenarios", query={"run": s["id"]}),
                 "kind": page.t(f"scn.kind.{s['kind']}"),
-                "levers": "、".join(f"{lever_names.get(k, k)} {v}" for k, v in s["levers"].items())
+                "levers": page.join([f"{lever_names.get(k, k)} {v}" for k, v in s["levers"].items()])
                 if page.lang == "zh"
                 else ", ".join(f"{lever_names.get(k, k)} {v}" for k, v in s["levers"].items()),
                 "peak": str(oil.get("year") or page.t("scn.cli.no_peak", year=oil.get("by", by))),

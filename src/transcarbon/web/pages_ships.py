@@ -277,7 +277,7 @@ def ships_page(page: Page, run: int | None = None, job: int | None = None, error
             "state": ship_name("job", j.state, page.lang),
             "state_code": j.state,
             "progress": f"{j.done}/{j.total}" if j.total else "—",
-            "files": "、".join(str(dict(f)["name"]) for f in j.payload["files"].values() if isinstance(f, dict)),
+            "files": page.join([str(dict(f)["name"]) for f in j.payload["files"].values() if isinstance(f, dict)]),
             "run_id": j.result.get("run_id"),
             "failure": failure(page, j),
             "created": lt(j.created_at),

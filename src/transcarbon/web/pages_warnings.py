@@ -79,7 +79,7 @@ def warnings_page(
                 if w.get("indicator") in known
                 else None,
                 "message": w.get("message_zh") if page.lang == "zh" else w.get("message_en"),
-                "departments": "、".join(page.dept(d) for d in (w.get("departments") or [])),
+                "departments": page.join([page.dept(d) for d in (w.get("departments") or [])]),
                 "first_seen": format_time(w["first_seen_at"], date_only=True),
                 "severity_rank": SEVERITY_ORDER.get(str(w.get("severity")), len(SEVERITY_ORDER)),
                 "id": w["id"],
