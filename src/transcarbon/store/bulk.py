@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Integer, Select, Table, bindparam, column, func, insert, update
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.engine import Dialect, Row
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import JSON, TypeEngine
@@ -34,16 +34,16 @@ def _postgres(session: Session) -> bool:
 
 def member_of(
     session: Session, make: Callable[[ColumnElement[bool]], Select[Any]], col: Any, wanted: Iterable[Any]
-) -> list[Row[Any]]:
-    """The rows of ``make(condition)`` where ``condition`` is ``col`` in ``wanted``: one query on PostgreSQL
-    (``= ANY(:array)``), one per chunk of :data:`CHUNK` elsewhere."""
+) -> list[Any]:
+    """The rows (``Row`` tuples) of ``make(condition)`` where ``condition`` is ``col`` in ``wanted``: one query on
+    PostgreSQL (``= ANY(:array)``), one per chunk of :data:`CHUNK` elsewhere."""
     items = sorted(set(wanted))
     if not items:
         return []
     if _postgres(session):
         array = bindparam(None, items, type_=ARRAY(col.type), expanding=False)
         return list(session.execute(make(col == func.any(array))).all())
-    rows: list[Row[Any]] = []
+    rows: list[Any] = []
     for i in range(0, len(items), CHUNK):
         rows += session.execute(make(col.in_(items[i : i + CHUNK]))).all()
     return rows
