@@ -56,6 +56,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     if not _postgres(session):
         session.execute(insert(table), list(rows))
         return
+    session.flush()  # COPY bypasses the session: what it holds (an account just opened …) goes first
     names = list(rows[0])
     dialect = session.get_bind().dialect
     convert = [_to_copy(table.c[n].type, dialect) for n in names]
