@@ -99,9 +99,10 @@ def _tree(pid: int) -> list[int]:
 
 
 class ServerCpu:
-    """CPU seconds the server side used during a phase: the given processes (the app) and every PostgreSQL backend
-    connected to the bench database (they run on this machine: loopback), sampled before and after (a backend that
-    appears during the phase counts from zero)."""
+    """CPU seconds the server side used during a phase: the given processes (the app) and every PostgreSQL client
+    backend connected to the bench database (they run on this machine: loopback), sampled before and after (a
+    backend that appears during the phase counts from zero). Autovacuum, which the inserts cause later and at its
+    own pace, is not counted."""
 
     def __init__(self, url: str, app_pids: list[int]):
         self.engine = create_engine(url, poolclass=NullPool)
@@ -113,8 +114,8 @@ class ServerCpu:
             return list(
                 conn.execute(
                     text(
-                        "SELECT pid FROM pg_stat_activity"
-                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                        "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                        " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
                     )
                 ).scalars()
             )

@@ -4,8 +4,8 @@
   ``column IN (...)`` elsewhere, the set cut in chunks of :data:`CHUNK` so that SQLite's parameter limit holds;
 - :func:`insert_rows`: ``COPY … FROM STDIN`` on PostgreSQL (rows streamed, values converted by the columns'
   own types: JSON serialised, times in UTC), an ``executemany`` insert elsewhere;
-- :func:`add_to`: ``UPDATE … SET column = column + delta`` for many ids at once (``FROM unnest(:ids, :deltas)``
-  on PostgreSQL; an ``executemany`` update elsewhere).
+- :func:`update_by_id`: ``UPDATE … SET column = value`` (or ``column + value``) for many ids at once (``FROM
+  unnest(:ids, :values)`` on PostgreSQL; an ``executemany`` update elsewhere).
 
 Statements run in the session's transaction (COPY on its connection), so they commit or roll back with it.
 """
@@ -16,7 +16,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, Select, Table, bindparam, column, func, insert, update
+from sqlalchemy import BigInteger, Select, Table, bindparam, column, func, insert, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
@@ -76,29 +76,30 @@ def _to_copy(kind: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | 
     return kind.bind_processor(dialect)
 
 
-def add_to(session: Session, table: Table, target: str, deltas: dict[int, int]) -> None:
-    """``table.target += deltas[id]`` for every id in ``deltas`` (by the primary key ``id``), in one statement
-    on PostgreSQL."""
-    if not deltas:
+def update_by_id(session: Session, table: Table, target: str, values: dict[int, int], *, add: bool = False) -> None:
+    """``table.target = values[id]`` (or ``+= values[id]`` when ``add``) for every id in ``values`` (the primary key
+    ``id``): one ``UPDATE … FROM unnest(:ids, :values)`` on PostgreSQL, an ``executemany`` update elsewhere."""
+    if not values:
         return
-    ids = sorted(deltas)
+    ids = sorted(values)
+    current = table.c[target]
     if _postgres(session):
-        moved = (
+        given = (
             func.unnest(
-                bindparam(None, ids, type_=ARRAY(Integer)),
-                bindparam(None, [deltas[i] for i in ids], type_=ARRAY(Integer)),
+                bindparam(None, ids, type_=ARRAY(BigInteger)),
+                bindparam(None, [values[i] for i in ids], type_=ARRAY(BigInteger)),
             )
-            .table_valued(column("mid", Integer), column("delta", BigInteger))
-            .render_derived(name="moved")
+            .table_valued(column("vid", BigInteger), column("value", BigInteger))
+            .render_derived(name="given")
         )
-        session.execute(
-            update(table).where(table.c.id == moved.c.mid).values({target: table.c[target] + moved.c.delta})
-        )
+        new: Any = current + given.c.value if add else given.c.value
+        session.execute(update(table).where(table.c.id == given.c.vid).values({target: new}))
         return
+    value: Any = current + bindparam("value") if add else bindparam("value")
     session.execute(
-        update(table).where(table.c.id == bindparam("mid")).values({target: table.c[target] + bindparam("delta")}),
-        [{"mid": i, "delta": deltas[i]} for i in ids],
+        update(table).where(table.c.id == bindparam("vid")).values({target: value}),
+        [{"vid": i, "value": values[i]} for i in ids],
     )
 
 
-__all__ = ["CHUNK", "add_to", "insert_rows", "member_of"]
+__all__ = ["CHUNK", "insert_rows", "member_of", "update_by_id"]

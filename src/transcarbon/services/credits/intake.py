@@ -403,9 +403,8 @@ def _credit(
 
 
 def _link_fares(session: Session, links: list[dict[str, int]]) -> None:
-    session.execute(
-        update(_FARES).where(_FARES.c.id == bindparam("fid")).values(matched_trip_id=bindparam("tid")), links
-    )
+    """Mark each fare record (``fid``) as matched to its trip (``tid``), in one statement on PostgreSQL."""
+    bulk.update_by_id(session, _FARES, "matched_trip_id", {link["fid"]: link["tid"] for link in links})
 
 
 def post_credits(session: Session, head: Any, trips: list[dict[str, Any]], now: datetime) -> None:

@@ -118,7 +118,8 @@ def post(session: Session, head: CreditLedgerHead, postings: list[Posting], *, a
         deltas[p.credit] += p.points
         next_id += 1
     bulk.insert_rows(session, cast(Table, CreditLedgerEntry.__table__), rows)
-    bulk.add_to(session, cast(Table, CreditAccount.__table__), "balance_points", {a: d for a, d in deltas.items() if d})
+    moved = {a: d for a, d in deltas.items() if d}
+    bulk.update_by_id(session, cast(Table, CreditAccount.__table__), "balance_points", moved, add=True)
     head.last_id, head.last_hash = rows[-1]["id"], rows[-1]["hash"]
     head.key_id, head.mac = key.id, chain.head_mac(key, head.last_id, head.last_hash)
     session.flush()
