@@ -12,9 +12,13 @@ on 127.0.0.1. Two phases of ``--seconds`` / 2 each, measured in the same run:
   threads);
 - batch: ``POST /api/v1/credits/trips/batch`` with ``--batch`` trips per signed request.
 
-Prints trips credited per second for each and the ratio batch / single, then verifies the ledger (chain and
-balances) and counts credits per trip (never more than one). Request bodies are prepared before the clock starts;
-signing happens per request.
+Then the intake service called directly (same batches, no HTTP). For each phase it prints trips credited per
+second, the CPU seconds the server side used (the ``serve`` process and the PostgreSQL backends of the bench
+database, read from ``/proc``), trips credited per CPU-second and the projection to 2 idle cores (2 × trips per
+CPU-second: what the same work would reach with both cores free for the server; an upper bound, the load
+script's own CPU not counted); after each phase it verifies the ledger (chain and balances) and counts credits
+per trip (never more than one). Request bodies are prepared before the clock starts; signing happens per
+request. On a loaded machine trips/s falls with the load; trips per CPU-second much less.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from transcarbon.city.config import load_city
 from transcarbon.services import keys
@@ -47,6 +52,7 @@ from transcarbon.settings import Settings
 from transcarbon.store.models_credits import CreditLedgerEntry, CreditPartner, CreditTrip
 
 API = "/api/v1/credits"
+_TICK = os.sysconf("SC_CLK_TCK")
 START = datetime(2026, 3, 2, tzinfo=UTC)
 MODES = [("walk", 2.0, 30), ("bike", 5.0, 25), ("bus", 8.0, 30), ("carpool", 10.0, 25)]
 
@@ -64,6 +70,82 @@ def _fresh(url: str) -> None:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     engine.dispose()
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far; 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def _tree(pid: int) -> list[int]:
+    """The process and its descendants (uvicorn may fork workers)."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += parents.get(p, [])
+    return out
+
+
+class ServerCpu:
+    """CPU seconds the server side used during a phase: the given processes (the app) and every PostgreSQL client
+    backend connected to the bench database (they run on this machine: loopback), sampled before and after (a
+    backend that appears during the phase counts from zero). Autovacuum, which the inserts cause later and at its
+    own pace, is not counted."""
+
+    def __init__(self, url: str, app_pids: list[int]):
+        self.engine = create_engine(url, poolclass=NullPool)
+        self.app_pids = app_pids
+        self.before = self._sample()
+
+    def _backends(self) -> list[int]:
+        with self.engine.connect() as conn:
+            return list(
+                conn.execute(
+                    text(
+                        "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                        " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+                    )
+                ).scalars()
+            )
+
+    def _sample(self) -> dict[int, float]:
+        return {p: _cpu(p) for p in {*self.app_pids, *self._backends()}}
+
+    def seconds(self) -> tuple[float, float]:
+        """(app CPU s, database CPU s) since construction."""
+        after = self._sample()
+        app = db = 0.0
+        for pid, cpu in after.items():
+            used = cpu - self.before.get(pid, 0.0)
+            if pid in self.app_pids:
+                app += used
+            else:
+                db += used
+        self.engine.dispose()
+        return app, db
+
+
+def report(name: str, credited: int, total: int, seconds: float, cpu: tuple[float, float]) -> None:
+    """trips/s, trips per server CPU-second (app + database) and what two idle cores would credit at that rate."""
+    used = cpu[0] + cpu[1]
+    per_cpu = credited / used if used > 0 else float("nan")
+    print(
+        f"{name}: {credited} credited of {total} in {seconds:.1f} s = {credited / seconds:,.0f} trips/s; "
+        f"server CPU {used:.1f} s (app {cpu[0]:.1f}, PostgreSQL {cpu[1]:.1f}) = {per_cpu:,.0f} trips per CPU-second; "
+        f"projected on 2 idle cores: {2 * per_cpu:,.0f} trips/s"
+    )
 
 
 def trips(users: int, phase: int) -> Iterator[dict[str, object]]:
@@ -140,34 +222,33 @@ def run_phase(
 
 
 def in_process(
-    url: str, ctx: object, partner_id: int, users: int, batch: int, seconds: float
+    database: Database, ctx: object, partner_id: int, users: int, batch: int, seconds: float
 ) -> tuple[int, int, float]:
     """The intake service called directly with batches (no HTTP, no JSON): what the database and the rules cost."""
     gen = trips(users, 2)
     credited = total = 0
     t0 = time.monotonic()
-    with Database.open(url) as database:
-        while time.monotonic() - t0 < seconds:
-            items = []
-            for _ in range(batch):
-                t = next(gen)
-                total += 1
-                items.append(
-                    intake.TripInput(
-                        f"i-{total}",
-                        str(t["user_ref"]),
-                        str(t["mode"]),
-                        float(t["distance_km"]),  # type: ignore[arg-type]
-                        datetime.fromisoformat(str(t["started_at"])),
-                        datetime.fromisoformat(str(t["ended_at"])),
-                        t.get("evidence"),  # type: ignore[arg-type]
-                    )
+    while time.monotonic() - t0 < seconds:
+        items = []
+        for _ in range(batch):
+            t = next(gen)
+            total += 1
+            items.append(
+                intake.TripInput(
+                    f"i-{total}",
+                    str(t["user_ref"]),
+                    str(t["mode"]),
+                    float(t["distance_km"]),  # type: ignore[arg-type]
+                    datetime.fromisoformat(str(t["started_at"])),
+                    datetime.fromisoformat(str(t["ended_at"])),
+                    t.get("evidence"),  # type: ignore[arg-type]
                 )
-            with database.transaction() as s:
-                partner = s.get(CreditPartner, partner_id)
-                assert partner is not None
-                answers = intake.submit_trips(s, ctx, partner, items)  # type: ignore[arg-type]
-            credited += sum(a.get("status") == "credited" for a in answers)
+            )
+        with database.transaction() as s:
+            partner = s.get(CreditPartner, partner_id)
+            assert partner is not None
+            answers = intake.submit_trips(s, ctx, partner, items)  # type: ignore[arg-type]
+        credited += sum(a.get("status") == "credited" for a in answers)
     return credited, total, time.monotonic() - t0
 
 
@@ -250,29 +331,33 @@ def main() -> None:
         key, secret = str(made["maas"]["key"]), str(made["maas"]["secret"])
         print(
             f"PostgreSQL {make_url(url).database}, {args.users} users, rules {ctx.method.rules_version}, "
-            f"{len(fares)} fare records, {os.cpu_count()} CPUs"
+            f"{len(fares)} fare records, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}"
         )
-        single = run_phase(base, key, secret, phases["single"], args.clients, half)
-        print(
-            f"single-trip endpoint: {single[0]} credited of {single[1]} in {single[2]:.1f} s "
-            f"= {single[0] / single[2]:,.0f} trips/s"
-        )
-        batch = run_phase(base, key, secret, phases["batch"], args.clients, half)
-        print(
-            f"batch endpoint ({args.batch} per request): {batch[0]} credited of {batch[1]} in {batch[2]:.1f} s "
-            f"= {batch[0] / batch[2]:,.0f} trips/s"
-        )
-        print(f"ratio batch / single: {(batch[0] / batch[2]) / max(single[0] / single[2], 1e-9):.1f}x")
+        rates = {}
+        for name, label in (
+            ("single", "single-trip endpoint"),
+            ("batch", f"batch endpoint ({args.batch} per request)"),
+        ):
+            meter = ServerCpu(url, _tree(proc.pid))
+            done = run_phase(base, key, secret, phases[name], args.clients, half)
+            report(label, *done, meter.seconds())
+            rates[name] = done[0] / done[2]
+            check(url)
+        print(f"ratio batch / single: {rates['batch'] / max(rates['single'], 1e-9):.1f}x")
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(30)
-    service = in_process(url, ctx, int(made["maas"]["partner_id"]), args.users, args.batch, half)
-    print(
-        f"the service alone (same batches, no HTTP, this process): {service[0]} credited of {service[1]} in "
-        f"{service[2]:.1f} s = {service[0] / service[2]:,.0f} trips/s"
-    )
+    with Database.open(url) as database:
+        meter = ServerCpu(url, [os.getpid()])
+        service = in_process(database, ctx, int(made["maas"]["partner_id"]), args.users, args.batch, half)
+        report("the service alone (same batches, no HTTP, this process)", *service, meter.seconds())
+    check(url)
+
+
+def check(url: str) -> None:
+    """Verify the ledger (chain and balances) and count trips with more than one credit (must be none)."""
     with Database.open(url) as database, database.transaction() as s:
-        check = ledger.verify(s)
+        found = ledger.verify(s)
         per_trip = s.execute(
             select(func.count()).select_from(
                 select(CreditLedgerEntry.trip_id)
@@ -284,7 +369,7 @@ def main() -> None:
         ).scalar()
         stored = s.scalar(select(func.count()).select_from(CreditTrip))
     print(
-        f"ledger verify: {'ok' if check.ok else check.problems[:5]} ({check.postings} postings); "
+        f"  ledger verify: {'ok' if found.ok else found.problems[:5]} ({found.postings} postings); "
         f"trips stored {stored}; trips with more than one credit: {per_trip}"
     )
 

@@ -6,15 +6,17 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from transcarbon.city.config import CityConfig
 from transcarbon.city.credits import CreditsSection, credits_section, methodology_folder
 from transcarbon.factors.credits import Methodology, methodology
 from transcarbon.services import keys
+from transcarbon.store import bulk
 from transcarbon.store.models_credits import CreditAccount
 
 PURPOSE = "credits"
@@ -80,17 +82,22 @@ def account(session: Session, kind: str, ref: str, *, create: bool = True) -> Cr
     return found
 
 
-def user_accounts(session: Session, refs: list[str]) -> dict[str, CreditAccount]:
-    """The user accounts of these pseudonyms, opening the missing ones (call with the ledger's head held)."""
-    wanted = sorted(set(refs))
-    found: dict[str, CreditAccount] = {}
-    for i in range(0, len(wanted), 500):
-        chunk = wanted[i : i + 500]
-        rows = session.scalars(select(CreditAccount).where(CreditAccount.kind == "user", CreditAccount.ref.in_(chunk)))
-        found.update({a.ref: a for a in rows})
-    new = [CreditAccount(kind="user", ref=r, balance_points=0, created_at=now_utc()) for r in wanted if r not in found]
-    if new:
-        session.add_all(new)
-        session.flush()
-        found.update({a.ref: a for a in new})
+def user_accounts(session: Session, refs: list[str]) -> dict[str, int]:
+    """The user account ids of these pseudonyms, opening the missing ones (call with the ledger's head held): one
+    set query and one insert, whatever the number."""
+    table = cast(Table, CreditAccount.__table__)
+    found: dict[str, int] = {
+        ref: acct_id
+        for ref, acct_id in bulk.member_of(
+            session, lambda cond: select(table.c.ref, table.c.id).where(table.c.kind == "user", cond), table.c.ref, refs
+        )
+    }
+    missing = sorted(set(refs) - set(found))
+    if missing:
+        at = now_utc()
+        made = session.execute(
+            insert(table).returning(table.c.ref, table.c.id),
+            [{"kind": "user", "ref": r, "balance_points": 0, "created_at": at} for r in missing],
+        )
+        found.update({ref: acct_id for ref, acct_id in made})
     return found

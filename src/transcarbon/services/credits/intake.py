@@ -36,6 +36,7 @@ from transcarbon.services.credits.common import (
     pseudonym,
     user_accounts,
 )
+from transcarbon.store import bulk
 from transcarbon.store.models_credits import CreditAccount, CreditConsent, CreditFare, CreditPartner, CreditTrip
 
 _TRIPS = cast(Table, CreditTrip.__table__)
@@ -147,7 +148,7 @@ def submit_trips(
     for i, it in enumerate(items):
         known = seen.get(it.idempotency_key)
         if known is not None:
-            results[i] = answer(known) if known.body_hash == it.body_hash else _refused(409, "credits.key_reused")
+            results[i] = answer(known) if known["body_hash"] == it.body_hash else _refused(409, "credits.key_reused")
         elif it.mode not in method.mode_codes:
             results[i] = _refused(422, "credits.unknown_mode")
         elif it.idempotency_key in first_of_key:
@@ -164,87 +165,80 @@ def submit_trips(
     return [r for r in results if r is not None]
 
 
-def _existing(session: Session, partner_id: int, idem_keys: list[str]) -> dict[str, CreditTrip]:
-    found: dict[str, CreditTrip] = {}
-    wanted = sorted(set(idem_keys))
-    for i in range(0, len(wanted), 500):
-        rows = session.scalars(
-            select(CreditTrip).where(
-                CreditTrip.partner_id == partner_id, CreditTrip.idempotency_key.in_(wanted[i : i + 500])
-            )
-        )
-        found.update({t.idempotency_key: t for t in rows})
-    return found
+_KNOWN = ("idempotency_key", "body_hash", "id", "status", "reduction_kg", "points", "reason", "pending_reason")
+
+
+def _existing(session: Session, partner_id: int, idem_keys: list[str]) -> dict[str, dict[str, Any]]:
+    """The partner's trips already stored under these idempotency keys (the columns of an answer)."""
+    cols = [_TRIPS.c[k] for k in _KNOWN]
+    rows = bulk.member_of(
+        session,
+        lambda cond: select(*cols).where(_TRIPS.c.partner_id == partner_id, cond),
+        _TRIPS.c.idempotency_key,
+        idem_keys,
+    )
+    return {r[0]: dict(zip(_KNOWN, r, strict=True)) for r in rows}
 
 
 def _consented(session: Session, account_ids: list[int]) -> set[tuple[int, str]]:
-    out: set[tuple[int, str]] = set()
-    for i in range(0, len(account_ids), 500):
-        rows = session.execute(
-            select(CreditConsent.account_id, CreditConsent.scene).where(
-                CreditConsent.account_id.in_(account_ids[i : i + 500]), CreditConsent.granted.is_(True)
-            )
-        )
-        out.update((a, s) for a, s in rows)
-    return out
+    c = _CONSENTS.c
+    rows = bulk.member_of(
+        session, lambda cond: select(c.account_id, c.scene).where(cond, c.granted.is_(True)), c.account_id, account_ids
+    )
+    return {(a, sc) for a, sc in rows}
 
 
 def _kept(session: Session, account_ids: list[int], lo: datetime, hi: datetime, codes: dict[str, int]) -> pl.DataFrame:
     """The kept trips of these accounts that start in [lo, hi] (any status), as rule columns."""
-    t = CreditTrip
-    rows: list[tuple[Any, ...]] = []
-    for i in range(0, len(account_ids), 500):
-        rows += session.execute(
-            select(t.account_id, t.partner_id, t.mode, t.started_at, t.ended_at, t.day, t.distance_km).where(
-                t.account_id.in_(account_ids[i : i + 500]),
-                t.started_at.is_not(None),
-                t.started_at >= lo,
-                t.started_at <= hi,
-            )
-        ).all()
-    return pl.DataFrame(
-        {
-            "user": [r[0] for r in rows],
-            "partner": [r[1] for r in rows],
-            "mode": [codes.get(r[2], -1) for r in rows],
-            "start_s": [int(r[3].timestamp()) for r in rows],
-            "end_s": [int(r[4].timestamp()) for r in rows],
-            "day": [int(np.datetime64(r[5], "D").astype(np.int64)) if r[5] else 0 for r in rows],
-            "distance_km": [float(r[6] or 0.0) for r in rows],
-        },
+    t = _TRIPS.c
+    rows = bulk.member_of(
+        session,
+        lambda cond: select(t.account_id, t.partner_id, t.mode, t.started_at, t.ended_at, t.day, t.distance_km).where(
+            cond, t.started_at.is_not(None), t.started_at >= lo, t.started_at <= hi
+        ),
+        t.account_id,
+        account_ids,
+    )
+    frame = pl.DataFrame(
+        rows,
         schema={
             "user": pl.Int64,
             "partner": pl.Int64,
-            "mode": pl.Int64,
-            "start_s": pl.Int64,
-            "end_s": pl.Int64,
-            "day": pl.Int64,
+            "mode": pl.String,
+            "start": pl.Datetime("us", "UTC"),
+            "end": pl.Datetime("us", "UTC"),
+            "day": pl.String,
             "distance_km": pl.Float64,
         },
+        orient="row",
+    )
+    return frame.select(
+        "user",
+        "partner",
+        pl.col("mode").replace_strict(codes, default=-1, return_dtype=pl.Int64),
+        pl.col("start").dt.epoch("s").alias("start_s"),
+        pl.col("end").dt.epoch("s").alias("end_s"),
+        pl.col("day").str.to_date().cast(pl.Int64).fill_null(0),
+        pl.col("distance_km").fill_null(0.0),
     ).filter(pl.col("mode") >= 0)
 
 
 def _fares(session: Session, account_ids: list[int], lo: datetime, hi: datetime) -> pl.DataFrame:
-    f = CreditFare
-    rows: list[tuple[Any, ...]] = []
-    for i in range(0, len(account_ids), 500):
-        rows += session.execute(
-            select(f.id, f.account_id, f.mode, f.tapped_at).where(
-                f.account_id.in_(account_ids[i : i + 500]),
-                f.matched_trip_id.is_(None),
-                f.tapped_at >= lo,
-                f.tapped_at <= hi,
-            )
-        ).all()
-    return pl.DataFrame(
-        {
-            "fare_id": [r[0] for r in rows],
-            "user": [r[1] for r in rows],
-            "mode": [r[2] for r in rows],
-            "tap_s": [int(r[3].timestamp()) for r in rows],
-        },
-        schema={"fare_id": pl.Int64, "user": pl.Int64, "mode": pl.String, "tap_s": pl.Int64},
+    f = _FARES.c
+    rows = bulk.member_of(
+        session,
+        lambda cond: select(f.id, f.account_id, f.mode, f.tapped_at).where(
+            cond, f.matched_trip_id.is_(None), f.tapped_at >= lo, f.tapped_at <= hi
+        ),
+        f.account_id,
+        account_ids,
     )
+    frame = pl.DataFrame(
+        rows,
+        schema={"fare_id": pl.Int64, "user": pl.Int64, "mode": pl.String, "tapped": pl.Datetime("us", "UTC")},
+        orient="row",
+    )
+    return frame.select("fare_id", "user", "mode", pl.col("tapped").dt.epoch("s").alias("tap_s"))
 
 
 def match_fares(trips: pl.DataFrame, fares: pl.DataFrame, window_s: int) -> pl.DataFrame:
@@ -278,7 +272,7 @@ def _credit(
     codes = method.mode_codes
     names = {ref: pseudonym(ref) for ref in {it.user_ref for it in items}}
     accounts = user_accounts(session, list(names.values()))
-    acct_ids = [accounts[names[it.user_ref]].id for it in items]
+    acct_ids = [accounts[names[it.user_ref]] for it in items]
     consents = _consented(session, sorted(set(acct_ids)))
     consent = np.array(
         [(a, method.scene_of(it.mode) or "") in consents for a, it in zip(acct_ids, items, strict=True)], dtype=bool
@@ -391,7 +385,7 @@ def _credit(
             }
         )
     last = session.scalar(select(func.max(CreditTrip.id))) or 0  # trips are inserted only with the head held
-    session.execute(insert(_TRIPS), created)
+    bulk.insert_rows(session, _TRIPS, created)
     ids = dict(
         session.execute(
             select(CreditTrip.idempotency_key, CreditTrip.id).where(
@@ -409,9 +403,8 @@ def _credit(
 
 
 def _link_fares(session: Session, links: list[dict[str, int]]) -> None:
-    session.execute(
-        update(_FARES).where(_FARES.c.id == bindparam("fid")).values(matched_trip_id=bindparam("tid")), links
-    )
+    """Mark each fare record (``fid``) as matched to its trip (``tid``), in one statement on PostgreSQL."""
+    bulk.update_by_id(session, _FARES, "matched_trip_id", {link["fid"]: link["tid"] for link in links})
 
 
 def post_credits(session: Session, head: Any, trips: list[dict[str, Any]], now: datetime) -> None:
@@ -459,7 +452,7 @@ def set_consents(session: Session, partner: CreditPartner, decisions: list[tuple
     ledger.lock(session)
     names = [pseudonym(ref) for ref, _, _ in decisions]
     accounts = user_accounts(session, names)
-    latest = {(accounts[n].id, scene): granted for n, (_, scene, granted) in zip(names, decisions, strict=True)}
+    latest = {(accounts[n], scene): granted for n, (_, scene, granted) in zip(names, decisions, strict=True)}
     ids = sorted({a for a, _ in latest})
     known: set[tuple[int, str]] = set()
     for i in range(0, len(ids), 500):
@@ -530,7 +523,7 @@ def record_fares(
             {
                 "partner_id": partner.id,
                 "fare_ref": f.fare_ref,
-                "account_id": accounts[pseudonym(f.user_ref)].id,
+                "account_id": accounts[pseudonym(f.user_ref)],
                 "mode": f.mode,
                 "tapped_at": f.tapped_at,
                 "matched_trip_id": None,

@@ -24,12 +24,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, case, func, insert, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from transcarbon.services import chain, keys
 from transcarbon.services.chain import GENESIS, Break, canonical_json
 from transcarbon.services.credits.common import now_utc
+from transcarbon.store import bulk
 from transcarbon.store.models_credits import CreditAccount, CreditLedgerEntry, CreditLedgerHead, CreditTrip
 
 PURPOSE = "ledger"
@@ -116,26 +117,13 @@ def post(session: Session, head: CreditLedgerHead, postings: list[Posting], *, a
         deltas[p.debit] -= p.points
         deltas[p.credit] += p.points
         next_id += 1
-    session.execute(insert(cast(Table, CreditLedgerEntry.__table__)), rows)
+    bulk.insert_rows(session, cast(Table, CreditLedgerEntry.__table__), rows)
     moved = {a: d for a, d in deltas.items() if d}
-    accounts = cast(Table, CreditAccount.__table__)
-    for chunk in _chunks(sorted(moved), 2000):  # one statement per chunk: balance + CASE id WHEN … THEN delta
-        session.execute(
-            update(accounts)
-            .where(accounts.c.id.in_(chunk))
-            .values(
-                balance_points=accounts.c.balance_points
-                + case({a: moved[a] for a in chunk}, value=accounts.c.id, else_=0)
-            )
-        )
+    bulk.update_by_id(session, cast(Table, CreditAccount.__table__), "balance_points", moved, add=True)
     head.last_id, head.last_hash = rows[-1]["id"], rows[-1]["hash"]
     head.key_id, head.mac = key.id, chain.head_mac(key, head.last_id, head.last_hash)
     session.flush()
     return [r["id"] for r in rows]
-
-
-def _chunks(values: list[int], size: int) -> list[list[int]]:
-    return [values[i : i + size] for i in range(0, len(values), size)]
 
 
 @dataclass
