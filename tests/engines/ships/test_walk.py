@@ -121,3 +121,10 @@ def test_inventory_tables_equal_through_both_paths():
 
 def test_compile_seconds_is_measured():
     assert compile_seconds() >= 0.0
+
+
+def test_walk_cubes_the_speed_ratio_as_the_propeller_law_says():
+    """The walk multiplies V/V_ref three times instead of calling pow: valid while the exponent is 3."""
+    from transcarbon.methods.ships.power import SPEED_EXPONENT
+
+    assert SPEED_EXPONENT == 3.0

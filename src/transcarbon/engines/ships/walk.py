@@ -101,11 +101,12 @@ def _walk_py(
     epa = opt[0] > 0
     gap_min, gap_limit, stat_limit, v_max, inv_cell = opt[1], opt[2], opt[3], opt[4], opt[5]
     has_shore = shore.shape[1] > 0
-    m = max(n - 1, 0)
-    keys = np.empty((12, m), dtype=np.int64)
-    act = np.zeros((13, m), dtype=np.float64)
+    cap_runs = max(16, n // 4)  # grown by doubling: runs are usually a fraction of the intervals
+    keys = np.empty((12, cap_runs), dtype=np.int64)
+    act = np.empty((13, cap_runs), dtype=np.float64)
     r = -1
     i = -1  # interval index (for the shore-power arrays)
+    last_ratio, t_pow = np.nan, np.nan
     for j in range(n - 1):
         k = j + 1
         if mmsi[k] != mmsi[j]:
@@ -138,16 +139,13 @@ def _walk_py(
         zone = zone_fix[j]
         kind = kind_codes[zone] if zone >= 0 else 0
         mcr = ship[2, s]
-        if epa:
-            w_me = 1.0 * mcr * (used / design) ** (2 / 3) * (v / (vref * EPA_VMAX_PER_VREF)) ** pw.SPEED_EXPONENT
-        else:
-            w_me = (
-                ship[5, s]
-                * mcr
-                * (used / design) ** pw.DRAUGHT_EXPONENT
-                * (v / vref) ** pw.SPEED_EXPONENT
-                / (ship[3, s] * ship[4, s])
-            )
+        ratio = used / design
+        if ratio != last_ratio:  # the draught ratio's power, recomputed only when the ratio changes
+            last_ratio = ratio
+            t_pow = ratio ** (2 / 3 if epa else pw.DRAUGHT_EXPONENT)
+        vr = v / (vref * EPA_VMAX_PER_VREF) if epa else v / vref
+        vr3 = vr * vr * vr  # the propeller law's cube (SPEED_EXPONENT = 3) by multiplication: within 2 ulp of pow
+        w_me = 1.0 * mcr * t_pow * vr3 if epa else ship[5, s] * mcr * t_pow * vr3 / (ship[3, s] * ship[4, s])
         load = w_me / mcr
         if load < 0:
             load = 0.0
@@ -187,10 +185,16 @@ def _walk_py(
         me_nox = me_hc = me_co = me_pm = e_me
         if ship[7, s] > 0 and load > 0 and load < low_load.LLAF_THRESHOLD:
             safe = max(load, low_load.LLAF_MIN_LOAD)
-            me_nox = e_me * ((llaf[0, 0] * safe ** (-llaf[0, 1]) + llaf[0, 2]) / llaf[0, 3])
-            me_hc = e_me * ((llaf[1, 0] * safe ** (-llaf[1, 1]) + llaf[1, 2]) / llaf[1, 3])
-            me_co = e_me * ((llaf[2, 0] * safe ** (-llaf[2, 1]) + llaf[2, 2]) / llaf[2, 3])
-            me_pm = e_me * ((llaf[3, 0] * safe ** (-llaf[3, 1]) + llaf[3, 2]) / llaf[3, 3])
+            # L^-x once per distinct exponent (as low_load.llaf_all); L^-1 as 1/L (as NumPy computes it)
+            x0 = llaf[0, 1]
+            p0 = 1.0 / safe if x0 == 1.0 else safe ** (-x0)
+            p1 = p0 if llaf[1, 1] == x0 else (1.0 / safe if llaf[1, 1] == 1.0 else safe ** (-llaf[1, 1]))
+            p2 = p0 if llaf[2, 1] == x0 else (1.0 / safe if llaf[2, 1] == 1.0 else safe ** (-llaf[2, 1]))
+            p3 = p0 if llaf[3, 1] == x0 else (1.0 / safe if llaf[3, 1] == 1.0 else safe ** (-llaf[3, 1]))
+            me_nox = e_me * ((llaf[0, 0] * p0 + llaf[0, 2]) / llaf[0, 3])
+            me_hc = e_me * ((llaf[1, 0] * p1 + llaf[1, 2]) / llaf[1, 3])
+            me_co = e_me * ((llaf[2, 0] * p2 + llaf[2, 2]) / llaf[2, 3])
+            me_pm = e_me * ((llaf[3, 0] * p3 + llaf[3, 2]) / llaf[3, 3])
         cap = cap_fix[j]
         pm = 0.0
         if e_me > 0:
@@ -216,6 +220,14 @@ def _walk_py(
             and keys[7, r] == gx
         ):
             r += 1
+            if r == keys.shape[1]:
+                grown_k = np.empty((12, 2 * r), dtype=np.int64)
+                grown_k[:, :r] = keys
+                keys = grown_k
+                grown_a = np.empty((13, 2 * r), dtype=np.float64)
+                grown_a[:, :r] = act
+                act = grown_a
+            act[:, r] = 0.0
             keys[0, r], keys[1, r], keys[2, r], keys[3, r] = s, mmsi[j], day, mode
             keys[4, r], keys[5, r], keys[6, r], keys[7, r] = cap, zone, gy, gx
             keys[8, r], keys[10, r], keys[11, r] = t0, 0, 0
