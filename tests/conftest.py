@@ -1,6 +1,7 @@
 """Shared fixtures: a fresh database per test (SQLite by default, PostgreSQL when
-``TRANSCARBON_TEST_DATABASE_URL`` is set), the demo database and the demo web site (built once per session,
-a copy per module), the packaged factor library, and a CSV writer."""
+``TRANSCARBON_TEST_DATABASE_URL`` is set), empty or already at the newest migration (migrated once per session,
+a copy per test), the demo database and the demo web site (built once per session, a copy per module), the
+packaged factor library, and a CSV writer."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from dbutil import drop_pg_database, pg_url, reset_postgres, sqlite_url, worker_pg_url
-from demo_builds import DemoSite, build_demo_db, build_once, copy_database, copy_site
+from demo_builds import DemoSite, build_demo_db, build_migrated_db, build_once, copy_database, copy_site
 from transcarbon.demo_site import build_demo_site
 from transcarbon.factors.library import FactorLibrary
 
@@ -38,6 +39,27 @@ def db_url(tmp_path: Path, pg_base_url: str | None) -> Iterator[str]:
         yield pg_base_url
     else:
         yield sqlite_url(tmp_path / "test.db")
+
+
+@pytest.fixture(scope="session")
+def migrated_template(shared_tmp: Path) -> str:
+    """URL of the session's empty database at the newest migration (a SQLite file, or the PostgreSQL database
+    ``<base>_migrated_template`` when configured): copy it, never connect to it."""
+    if PG_URL:
+        return build_once(
+            shared_tmp / "migrated-postgresql", lambda _: build_migrated_db(pg_url(PG_URL, "migrated_template"))
+        )
+    return build_once(shared_tmp / "migrated-sqlite", lambda folder: build_migrated_db(sqlite_url(folder / "m.db")))
+
+
+@pytest.fixture
+def migrated_db_url(migrated_template: str, tmp_path: Path, pg_base_url: str | None) -> str:
+    """A database at the newest migration with no rows, as :func:`db_url` followed by ``db.upgrade`` would make
+    it, but copied from the session's migrated one (a file copy, or ``CREATE DATABASE … TEMPLATE``) instead of
+    running every migration again. Don't ask for ``db_url`` too: on PostgreSQL both are the worker's database."""
+    url = pg_base_url or sqlite_url(tmp_path / "test.db")
+    copy_database(migrated_template, url)
+    return url
 
 
 @pytest.fixture(scope="session")
@@ -79,9 +101,10 @@ def demo_db_url(demo_template: str, tmp_path_factory: pytest.TempPathFactory, wo
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Drop the PostgreSQL demo template once every test is done (in the xdist controller, or without xdist)."""
+    """Drop the PostgreSQL templates once every test is done (in the xdist controller, or without xdist)."""
     if PG_URL and not hasattr(session.config, "workerinput"):
         drop_pg_database(pg_url(PG_URL, "demo_template"))
+        drop_pg_database(pg_url(PG_URL, "migrated_template"))
 
 
 @pytest.fixture(scope="session")

@@ -53,8 +53,8 @@ def trip(
 
 
 @pytest.fixture
-def credits(db_url: str) -> Iterator[Credits]:
-    db = Database.open(db_url, create=True)
+def credits(migrated_db_url: str) -> Iterator[Credits]:
+    db = Database.open(migrated_db_url)
     ids = {}
     with db.transaction() as s:
         for kind in partners.KINDS:

@@ -1,4 +1,5 @@
-"""The demo database and the demo web site, built once per test session and copied for each module that uses them.
+"""The empty database at the newest migration, the demo database and the demo web site, built once per test session
+and copied for each test or module that uses them.
 
 A build goes into a folder shared by the xdist workers of one session: the first worker to need it builds it
 under a file lock while the others wait, then each module gets its own copy (SQLite: a file copy through the
@@ -34,13 +35,20 @@ def build_once(folder: Path, build: Callable[[Path], str]) -> str:
         return done.read_text(encoding="utf-8")
 
 
+def build_migrated_db(url: str) -> str:
+    """An empty database at the newest migration built at ``url``: a new SQLite file, or a PostgreSQL database
+    (re)created empty. Returns ``url``."""
+    if not url.startswith("sqlite"):
+        create_pg_database(url)
+    db.upgrade(url)
+    return url
+
+
 def build_demo_db(url: str) -> str:
     """The demo (activity, inventories, the demo reports as approved submissions, the ship run) built at ``url``:
     a new SQLite file, or a PostgreSQL database (re)created empty; closed afterwards, ready to be copied.
     Returns ``url``."""
-    if not url.startswith("sqlite"):
-        create_pg_database(url)
-    db.upgrade(url)
+    build_migrated_db(url)
     engine = db.make_engine(url)
     with db.transaction(db.session_factory(engine)) as session:
         build_demo(session, actor="test")

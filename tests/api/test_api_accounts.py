@@ -13,8 +13,8 @@ API = "/api/v1"
 
 
 @pytest.fixture
-def p(db_url: str, tmp_path: Path) -> Platform:
-    return make_platform(db_url, tmp_path)
+def p(migrated_db_url: str, tmp_path: Path) -> Platform:
+    return make_platform(migrated_db_url, tmp_path)
 
 
 def test_unknown_organisation_or_department_is_a_problem_not_a_crash(p: Platform) -> None:
@@ -120,8 +120,8 @@ def test_password_change_and_admin_reset(p: Platform) -> None:
     assert {"user.password_change", "user.password_reset"} <= set(actions)
 
 
-def test_admin_unlocks_a_throttled_login(db_url: str, tmp_path: Path) -> None:
-    p = make_platform(db_url, tmp_path, login_max_failures=2, login_backoff_seconds=600)
+def test_admin_unlocks_a_throttled_login(migrated_db_url: str, tmp_path: Path) -> None:
+    p = make_platform(migrated_db_url, tmp_path, login_max_failures=2, login_backoff_seconds=600)
     for _ in range(2):
         p.client.post(f"{API}/auth/login", json={"username": "ana", "password": "wrong password"})
     r = p.client.post(f"{API}/auth/login", json={"username": "ana", "password": "correct horse battery"})
@@ -131,17 +131,17 @@ def test_admin_unlocks_a_throttled_login(db_url: str, tmp_path: Path) -> None:
     _login(p, "ana")
 
 
-def test_cookies_secure_over_https_or_when_configured(db_url: str, tmp_path: Path) -> None:
+def test_cookies_secure_over_https_or_when_configured(migrated_db_url: str, tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
     from platform_fixtures import fast_settings
     from transcarbon.app import create_app
 
-    p = make_platform(db_url, tmp_path)
+    p = make_platform(migrated_db_url, tmp_path)
     body = {"username": "frt", "password": "correct horse battery"}
     plain = p.client.post(f"{API}/auth/login", json=body)
     assert "secure" not in plain.headers["set-cookie"].lower()
     https = TestClient(p.app, base_url="https://platform.example")
     assert all("Secure" in c for c in https.post(f"{API}/auth/login", json=body).headers.get_list("set-cookie"))
-    forced = TestClient(create_app(fast_settings(tmp_path / "data", db_url, cookie_secure=True)))
+    forced = TestClient(create_app(fast_settings(tmp_path / "data", migrated_db_url, cookie_secure=True)))
     assert "Secure" in forced.post(f"{API}/auth/login", json=body).headers["set-cookie"]

@@ -16,8 +16,8 @@ CATALOG = load_report_types()
 
 
 @pytest.fixture
-def p(db_url: str, tmp_path: Path) -> Platform:
-    return make_platform(db_url, tmp_path)
+def p(migrated_db_url: str, tmp_path: Path) -> Platform:
+    return make_platform(migrated_db_url, tmp_path)
 
 
 def _upload(p: Platform, period: str, **over: object):  # type: ignore[no-untyped-def]
@@ -85,8 +85,8 @@ def test_errors_returned_are_bounded_and_counted(p: Platform) -> None:
     assert len(v["errors"]) == 20 and v["errors_total"] == 5000 and v["error_counts"][0]["count"] == 5000
 
 
-def test_a_zip_bomb_upload_is_a_413_in_both_languages(db_url: str, tmp_path: Path) -> None:
-    p = make_platform(db_url, tmp_path, max_xlsx_expanded_mb=4)
+def test_a_zip_bomb_upload_is_a_413_in_both_languages(migrated_db_url: str, tmp_path: Path) -> None:
+    p = make_platform(migrated_db_url, tmp_path, max_xlsx_expanded_mb=4)
     r = p.client.post(
         f"{API}/submissions",
         headers=p.h("reporter"),
@@ -149,8 +149,8 @@ def test_file_names_are_kept_without_control_characters() -> None:
     assert safe_name("../../etc/\x01\x02") == "upload" and len(safe_name("a" * 500)) == 200
 
 
-def test_a_file_with_too_many_rows_is_refused_whole_even_in_a_dry_run(db_url: str, tmp_path: Path) -> None:
-    p = make_platform(db_url, tmp_path, max_upload_rows=10)
+def test_a_file_with_too_many_rows_is_refused_whole_even_in_a_dry_run(migrated_db_url: str, tmp_path: Path) -> None:
+    p = make_platform(migrated_db_url, tmp_path, max_upload_rows=10)
     rt = CATALOG.get("energy_activity")
     rows = [example_row(rt, org_id="FRT", period="2024-03", amount="x") for _ in range(20)]
     for route in ("/submissions/validate", "/submissions"):

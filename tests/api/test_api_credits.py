@@ -49,9 +49,9 @@ class Partner:
 
 
 @pytest.fixture
-def api(db_url: str, tmp_path: Path) -> Iterator[tuple[Platform, Partner, Partner]]:
-    platform = make_platform(db_url, tmp_path)
-    with Database.open(db_url) as database, database.transaction() as s:
+def api(migrated_db_url: str, tmp_path: Path) -> Iterator[tuple[Platform, Partner, Partner]]:
+    platform = make_platform(migrated_db_url, tmp_path)
+    with Database.open(migrated_db_url) as database, database.transaction() as s:
         maas = partners.add_partner(s, "MaaS", "maas", actor="t")
         card = partners.add_partner(s, "Card", "transit_card", actor="t")
     yield (

@@ -19,8 +19,8 @@ LIMIT_MB = 0.01  # ~10 KB; the body limit is this plus 1 MiB for the form's othe
 
 
 @pytest.fixture
-def p(db_url: str, tmp_path: Path) -> Iterator[Platform]:
-    yield make_platform(db_url, tmp_path, max_upload_mb=LIMIT_MB)
+def p(migrated_db_url: str, tmp_path: Path) -> Iterator[Platform]:
+    yield make_platform(migrated_db_url, tmp_path, max_upload_mb=LIMIT_MB)
 
 
 def _form(data: bytes) -> dict[str, Any]:

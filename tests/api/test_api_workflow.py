@@ -33,8 +33,8 @@ SLOTS = {
 
 
 @pytest.fixture
-def p(db_url: str, tmp_path: Path) -> Platform:
-    return make_platform(db_url, tmp_path)
+def p(migrated_db_url: str, tmp_path: Path) -> Platform:
+    return make_platform(migrated_db_url, tmp_path)
 
 
 def _upload(
@@ -330,8 +330,8 @@ def test_completeness_and_timeliness(p: Platform) -> None:
     assert far.status_code == 422 and far.json()["type"].endswith("wf.period_out_of_range")
 
 
-def test_password_login_session_csrf_and_throttle(db_url: str, tmp_path: Path) -> None:
-    p = make_platform(db_url, tmp_path, login_max_failures=3)
+def test_password_login_session_csrf_and_throttle(migrated_db_url: str, tmp_path: Path) -> None:
+    p = make_platform(migrated_db_url, tmp_path, login_max_failures=3)
     c = p.client
     r = c.post(f"{API}/auth/login", json={"username": "frt", "password": "wrong password"})
     assert r.status_code == 401 and r.json()["detail_zh"] == "用户名或密码不正确"

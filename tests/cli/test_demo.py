@@ -16,18 +16,19 @@ runner = CliRunner()
 
 
 @pytest.mark.parametrize("holds", ["organisation", "user"])
-def test_start_refuses_a_database_with_real_data(db_url: str, monkeypatch: pytest.MonkeyPatch, holds: str) -> None:
+def test_start_refuses_a_database_with_real_data(
+    migrated_db_url: str, monkeypatch: pytest.MonkeyPatch, holds: str
+) -> None:
     from transcarbon.services import users
     from transcarbon.settings import get_settings
 
-    db.upgrade(db_url)
-    engine = db.make_engine(db_url)
+    engine = db.make_engine(migrated_db_url)
     with db.transaction(db.session_factory(engine)) as s:
         if holds == "organisation":
             s.add(Organisation(id="REAL-1", name_zh="真实单位", name_en="real org", kind="enterprise"))
         else:
             users.create_user(s, username="root", role="admin", actor="ops", password="a real password")
-    monkeypatch.setenv("TRANSCARBON_DATABASE_URL", db_url)
+    monkeypatch.setenv("TRANSCARBON_DATABASE_URL", migrated_db_url)
     get_settings.cache_clear()
     try:
         result = runner.invoke(app, ["start", "--no-serve"])

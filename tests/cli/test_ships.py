@@ -10,7 +10,6 @@ from typer.testing import CliRunner, Result
 
 from transcarbon.cli import app
 from transcarbon.demo.ais import write_synthetic_ais
-from transcarbon.store import db
 
 runner = CliRunner()
 ZONES = str(resources.files("transcarbon") / "data" / "cities" / "lianyungang_zones.geojson")
@@ -103,10 +102,9 @@ def test_ships_summary_is_bilingual_and_bad_options_are_refused(
     clean_failure(res, 2)
 
 
-def test_store_flag_records_the_run(tmp_path: Path, db_url: str, use_database: Callable[[str], None]) -> None:
+def test_store_flag_records_the_run(tmp_path: Path, migrated_db_url: str, use_database: Callable[[str], None]) -> None:
     paths = write_synthetic_ais(tmp_path / "in", n_ships=8, days=4)
-    db.upgrade(db_url)  # --store reads and writes a database that is there (db init), it does not make one
-    use_database(db_url)
+    use_database(migrated_db_url)  # --store needs a database that is there (db init), it does not make one
     result = runner.invoke(
         app,
         [

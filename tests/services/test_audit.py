@@ -34,9 +34,8 @@ ROWS = [
 
 
 @pytest.fixture
-def factory(db_url: str) -> Iterator[sessionmaker[Session]]:
-    db.upgrade(db_url)
-    engine = db.make_engine(db_url)
+def factory(migrated_db_url: str) -> Iterator[sessionmaker[Session]]:
+    engine = db.make_engine(migrated_db_url)
     yield db.session_factory(engine)
     engine.dispose()
 
@@ -53,9 +52,10 @@ def _appender(url: str, n: int, actor: str) -> None:  # runs in a process of its
     engine.dispose()
 
 
-def test_concurrent_appends_from_processes_never_fork(db_url: str, factory: sessionmaker[Session]) -> None:
+def test_concurrent_appends_from_processes_never_fork(migrated_db_url: str, factory: sessionmaker[Session]) -> None:
     procs = [
-        multiprocessing.get_context("fork").Process(target=_appender, args=(db_url, 25, f"p{i}")) for i in range(4)
+        multiprocessing.get_context("fork").Process(target=_appender, args=(migrated_db_url, 25, f"p{i}"))
+        for i in range(4)
     ]
     for p in procs:
         p.start()
@@ -196,10 +196,11 @@ def test_approved_records_edited_directly_show(sealed: sessionmaker[Session]) ->
 
 
 def test_key_files_are_private_and_rotation_keeps_old_entries_verifiable(
-    tmp_path: Path, factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, factory: sessionmaker[Session]
 ) -> None:
-    monkeypatch.delenv("TRANSCARBON_AUDIT_KEY")
-    settings = Settings(data_dir=tmp_path / "data")
+    # keys in files for these settings only: the environment keeps the suite's key, so that ``finally`` gives the
+    # process back the key the other tests (and the session's demo database) sign with, not a key in ./var
+    settings = Settings(data_dir=tmp_path / "data", audit_key=None)
     keys.configure(settings)
     try:
         _append(factory, 2)

@@ -33,9 +33,8 @@ ROWS = [
 
 
 @pytest.fixture
-def session(db_url: str, library: FactorLibrary) -> Iterator[Session]:
-    db.upgrade(db_url)
-    engine = db.make_engine(db_url)
+def session(migrated_db_url: str, library: FactorLibrary) -> Iterator[Session]:
+    engine = db.make_engine(migrated_db_url)
     factory = db.session_factory(engine)
     with db.transaction(factory) as s:
         s.add_all(

@@ -34,9 +34,8 @@ ORGS = pl.DataFrame(
 
 
 @pytest.fixture
-def session(db_url: str) -> Iterator[Session]:
-    db.upgrade(db_url)
-    engine = db.make_engine(db_url)
+def session(migrated_db_url: str) -> Iterator[Session]:
+    engine = db.make_engine(migrated_db_url)
     with db.session_factory(engine)() as s:
         yield s
     engine.dispose()

@@ -30,9 +30,8 @@ def ais_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture
-def session(db_url: str) -> Iterator[Session]:
-    db.upgrade(db_url)
-    engine = db.make_engine(db_url)
+def session(migrated_db_url: str) -> Iterator[Session]:
+    engine = db.make_engine(migrated_db_url)
     with db.session_factory(engine)() as s:
         yield s
     engine.dispose()

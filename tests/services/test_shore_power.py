@@ -21,9 +21,8 @@ CITY = load_city()
 
 
 @pytest.fixture
-def session(db_url: str) -> Iterator[Session]:
-    db.upgrade(db_url)
-    engine = db.make_engine(db_url)
+def session(migrated_db_url: str) -> Iterator[Session]:
+    engine = db.make_engine(migrated_db_url)
     with db.session_factory(engine)() as s, s.begin():
         yield s
     engine.dispose()

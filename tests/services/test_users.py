@@ -17,10 +17,9 @@ from transcarbon.store import db
 
 
 @pytest.fixture
-def session(db_url: str) -> Iterator[Session]:
-    db.upgrade(db_url)
-    seed(db_url)
-    engine = db.make_engine(db_url)
+def session(migrated_db_url: str) -> Iterator[Session]:
+    seed(migrated_db_url)
+    engine = db.make_engine(migrated_db_url)
     with db.session_factory(engine)() as s:
         yield s
     engine.dispose()

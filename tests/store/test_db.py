@@ -17,9 +17,8 @@ from transcarbon.store.models import User
 SECRET = "$argon2id$v=19$m=65536,t=3,p=4$c2VjcmV0LXNhbHQ$secret-hash-value"
 
 
-def test_parameters_hidden_from_errors_and_logs(db_url: str, caplog: pytest.LogCaptureFixture) -> None:
-    db.upgrade(db_url)
-    engine = db.make_engine(db_url)
+def test_parameters_hidden_from_errors_and_logs(migrated_db_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    engine = db.make_engine(migrated_db_url)
     row = {"username": "u", "display_name": "u", "role": "admin", "password_hash": SECRET, "disabled": False}
     caplog.set_level(logging.INFO, logger="sqlalchemy")
     with engine.begin() as conn:

@@ -8,9 +8,8 @@ from transcarbon.store import db
 from transcarbon.store.models import Organisation
 
 
-def test_timestamps_come_back_aware_in_utc(db_url: str) -> None:
-    db.upgrade(db_url)
-    engine = db.make_engine(db_url)
+def test_timestamps_come_back_aware_in_utc(migrated_db_url: str) -> None:
+    engine = db.make_engine(migrated_db_url)
     factory = db.session_factory(engine)
     shanghai = timezone(timedelta(hours=8))
     with db.transaction(factory) as s:

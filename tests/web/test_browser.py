@@ -421,7 +421,8 @@ def test_reporter_and_analyst_walk(live_server: Any, new_page: Any, tmp_path: Pa
     rev.click("[data-testid=kpi-co2]")
     rev.wait_for_url("**/lineage/*")
     assert rev.locator("#tbl-inputs tbody tr").count() > 10
-    report = rev.request.get(base + "/reports/stage-2025.pdf")
+    # the request API's own timeout (30 s by default, not the page's): building the PDF takes long under load
+    report = rev.request.get(base + "/reports/stage-2025.pdf", timeout=180_000)
     assert report.status == 200 and report.body()[:5] == b"%PDF-"
 
     _sign_in(rep, base, "reporter")

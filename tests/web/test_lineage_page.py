@@ -97,8 +97,8 @@ def test_a_thousand_inputs_grouped_and_paged(client: TestClient) -> None:
 
 
 @pytest.fixture
-def p(db_url: str, tmp_path: Path) -> Platform:
-    return make_platform(db_url, tmp_path)
+def p(migrated_db_url: str, tmp_path: Path) -> Platform:
+    return make_platform(migrated_db_url, tmp_path)
 
 
 def test_uploaded_rows_named_in_chinese_link_to_their_submission_and_file(p: Platform) -> None:

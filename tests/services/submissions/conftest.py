@@ -11,9 +11,8 @@ from transcarbon.store import db
 
 
 @pytest.fixture
-def env(db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    db.upgrade(db_url)
-    seed(db_url)
-    engine = db.make_engine(db_url)
+def env(migrated_db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    seed(migrated_db_url)
+    engine = db.make_engine(migrated_db_url)
     yield db.session_factory(engine), service_context(tmp_path)
     engine.dispose()

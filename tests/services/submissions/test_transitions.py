@@ -45,8 +45,8 @@ def test_audit_verify_catches_an_edited_row(env) -> None:  # type: ignore[no-unt
 
 
 @pytest.mark.postgres
-def test_concurrent_approvals_exactly_one_wins(env, db_url: str) -> None:  # type: ignore[no-untyped-def]
-    if not db_url.startswith("postgresql"):
+def test_concurrent_approvals_exactly_one_wins(env, migrated_db_url: str) -> None:  # type: ignore[no-untyped-def]
+    if not migrated_db_url.startswith("postgresql"):
         pytest.skip("needs TRANSCARBON_TEST_DATABASE_URL (PostgreSQL)")
     factory, ctx = env
     rt = ctx.catalog.get("shore_power")
