@@ -30,7 +30,7 @@ contracts: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 
 pytest: $(STAMP)
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_inventory.py

@@ -13,8 +13,15 @@ from pathlib import Path
 import pytest
 
 from dbutil import drop_pg_database, pg_url, reset_postgres, sqlite_url, worker_pg_url
-from demo_builds import DemoSite, build_demo_db, build_migrated_db, build_once, copy_database, copy_site
-from transcarbon.demo_site import build_demo_site
+from demo_builds import (
+    DemoSite,
+    build_demo_db,
+    build_migrated_db,
+    build_once,
+    build_site_from,
+    copy_database,
+    copy_site,
+)
 from transcarbon.factors.library import FactorLibrary
 
 PG_URL = os.environ.get("TRANSCARBON_TEST_DATABASE_URL")
@@ -23,6 +30,20 @@ os.environ.setdefault("TRANSCARBON_AUDIT_KEY", "test-audit-key-0123456789abcdef0
 os.environ.setdefault("TRANSCARBON_LEDGER_KEY", "test-ledger-key-0123456789abcdef0123456789abcdef")
 os.environ.setdefault("TRANSCARBON_CREDITS_KEY", "test-credits-key-0123456789abcdef0123456789abcdef")
 HEADER = "org_id,period,sector,fuel,amount,unit,freight_tkm,passenger_pkm,passenger_kind,region,throughput_t"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules in the order the workers should take them: most tests marked ``slow`` first, then most tests (the
+    order xdist's ``--dist loadfile`` picks by itself), each module's tests kept together and in their order. With
+    ``--no-loadscope-reorder`` (``make pytest``) xdist keeps this order, so that no long module starts last and
+    runs alone at the end while the other worker idles."""
+    slow: dict[str, int] = {}
+    size: dict[str, int] = {}
+    for item in items:
+        module = item.nodeid.split("::", 1)[0]
+        size[module] = size.get(module, 0) + 1
+        slow[module] = slow.get(module, 0) + (item.get_closest_marker("slow") is not None)
+    items.sort(key=lambda item: (-slow[m := item.nodeid.split("::", 1)[0]], -size[m]))
 
 
 @pytest.fixture(scope="session")
@@ -108,10 +129,11 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_site_template(shared_tmp: Path) -> DemoSite:
-    """The session's demo web site (SQLite database with the demo accounts, data folder): copy it, never use it."""
+def demo_site_template(shared_tmp: Path, demo_sqlite_template: str) -> DemoSite:
+    """The session's demo web site (SQLite database with the demo accounts, data folder): copy it, never use it.
+    Made from the session's demo database (the demo data set is built once per session, not twice)."""
     folder = shared_tmp / "demo-site"
-    return DemoSite(folder, build_once(folder, build_demo_site))
+    return DemoSite(folder, build_once(folder, lambda data_dir: build_site_from(demo_sqlite_template, data_dir)))
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 
 from dbutil import copy_sqlite, create_pg_database, sqlite_url
 from transcarbon.demo.builder import build_demo
+from transcarbon.demo_site import build_demo_site
 from transcarbon.store import db
 
 
@@ -51,9 +52,16 @@ def build_demo_db(url: str) -> str:
     build_migrated_db(url)
     engine = db.make_engine(url)
     with db.transaction(db.session_factory(engine)) as session:
-        build_demo(session, actor="test")
+        build_demo(session, actor="demo")  # as ``transcarbon start`` and the demo site build it
     engine.dispose()
     return url
+
+
+def build_site_from(demo_url: str, data_dir: Path) -> str:
+    """The demo web site in ``data_dir`` made from the SQLite demo database at ``demo_url`` (a copy of it, to which
+    :func:`~transcarbon.demo_site.build_demo_site` only adds the demo accounts). Returns the site's database URL."""
+    copy_sqlite(Path(str(make_url(demo_url).database)), data_dir / "transcarbon.db")
+    return build_demo_site(data_dir)
 
 
 def copy_database(template: str, url: str) -> None:

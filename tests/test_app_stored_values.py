@@ -102,6 +102,7 @@ ROUTES = [
 ]
 
 
+@pytest.mark.slow
 def test_every_page_and_route_survives_non_finite_stored_values(client: TestClient) -> None:
     sign_in(client, "admin")
     ids = _ids(client)

@@ -53,6 +53,7 @@ def test_a_missing_report_types_file_is_named(other_city: Path) -> None:
         load_report_types(str(other_city))
 
 
+@pytest.mark.slow
 def test_the_app_and_the_evaluation_run_on_another_city(other_city: Path, demo_db_url: str, tmp_path: Path) -> None:
     factory = db.session_factory(db.make_engine(demo_db_url))
     with factory.begin() as session:

@@ -251,6 +251,7 @@ def test_missing_light_and_target_year(raw: dict) -> None:
         parse_city(_dump(data))
 
 
+@pytest.mark.slow
 def test_target_years_are_configuration(city: CityConfig, raw: dict) -> None:
     assert city.target_years == [2025, 2030, 2035]
     assert all(sorted(ind.targets) == city.target_years for ind in city.indicators)

@@ -29,6 +29,7 @@ def _width(text: str) -> int:
     return max(cell_len(line.rstrip()) for line in text.splitlines())
 
 
+@pytest.mark.slow
 def test_evaluate_json_lists_every_indicator(demo_env: str) -> None:
     p = _json(["evaluate", "--year", "2025", "--json"])
     assert isinstance(p, dict) and p["year"] == 2025

@@ -46,6 +46,7 @@ def test_token_printed_once_and_disable(
     assert "没有用户 nobody" in res.stderr and "no user nobody" in res.stderr
 
 
+@pytest.mark.slow
 def test_tokens_listed_and_revoked_password_and_unlock(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,

@@ -107,6 +107,7 @@ def test_lineage_of_a_demo_result_lists_exactly_its_rows(demo_db_url: str) -> No
     assert any(f["kind"] == "grid" and f["key"]["region"] == "CN-JS" for f in tree["factors"])
 
 
+@pytest.mark.slow
 def test_cli_inventory_lineage_and_audit(cli_env: str) -> None:
     inv = runner.invoke(app, ["inventory", "--year", "2025", "--json"])
     assert inv.exit_code == 0, inv.stderr

@@ -4,11 +4,13 @@ recorded in ``golden_demo.json``; a refactoring must not move any of them."""
 
 from __future__ import annotations
 
+import pytest
 from golden import compute, digests, load, snapshot
 
 from transcarbon.store import db
 
 
+@pytest.mark.slow
 def test_demo_numbers_match_the_golden_snapshot(demo_db_url: str) -> None:
     factory = db.session_factory(db.make_engine(demo_db_url))
     with factory.begin() as session:

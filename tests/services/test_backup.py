@@ -31,6 +31,7 @@ def _state(url: str) -> tuple[object, int, int, bool]:
 
 
 @pytest.mark.parametrize("logical", [False, True], ids=["native", "logical"])
+@pytest.mark.slow
 def test_backup_change_restore_round_trip(demo_db_url: str, tmp_path: Path, logical: bool) -> None:
     before = _state(demo_db_url)
     assert before[0] is not None and before[3]

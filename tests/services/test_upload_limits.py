@@ -20,6 +20,7 @@ CATALOG = load_report_types()
 MIB = 2**20
 
 
+@pytest.mark.slow
 def test_a_zip_bomb_is_refused_while_inflating_with_bounded_memory() -> None:
     data = bomb(64 * MIB)
     assert len(data) < 1 * MIB

@@ -77,6 +77,7 @@ def test_factor_sources_in_chinese_with_their_status(client: TestClient) -> None
     assert "ncv" not in re.sub(r"<details.*?</details>", "", table, flags=re.S)
 
 
+@pytest.mark.slow
 def test_a_thousand_inputs_grouped_and_paged(client: TestClient) -> None:
     href = _city_total_href(client)
     full = client.get(href + "?csv=inputs").content.decode("utf-8-sig").splitlines()

@@ -28,6 +28,7 @@ def client(demo_site: DemoSite) -> Iterator[TestClient]:
 
 
 @pytest.mark.parametrize("role", ROLES)
+@pytest.mark.slow
 def test_no_raw_code_on_any_page_a_role_reaches(client: TestClient, role: str) -> None:
     client.cookies.clear()
     if role != "public":

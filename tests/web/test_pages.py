@@ -43,6 +43,7 @@ PAGES = [
 ]
 
 
+@pytest.mark.slow
 def test_analyst_pages_and_csv(client: TestClient) -> None:
     login(client, "admin")
     for path in PAGES:

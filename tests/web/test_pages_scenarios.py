@@ -54,6 +54,7 @@ def test_the_policy_scenario_answers_the_2030_questions(client: TestClient) -> N
     assert "Land-transport oil use peaks in" in en and "P(meet)" in en
 
 
+@pytest.mark.slow
 def test_a_custom_run_from_the_levers_is_saved_and_compared(client: TestClient) -> None:
     login(client, "analyst")
     page = client.get("/scenarios").text

@@ -152,6 +152,7 @@ def test_a_reporter_sees_its_own_figures_and_its_quartile(client: TestClient, fa
     assert client.get("/my-figures").status_code == 403
 
 
+@pytest.mark.slow
 def test_the_warnings_inbox_acknowledges_assigns_comments_and_closes(
     client: TestClient, factory: sessionmaker[Session]
 ) -> None:

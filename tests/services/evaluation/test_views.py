@@ -36,6 +36,7 @@ def factory(demo_db_url: str) -> Iterator[sessionmaker[Session]]:
     f.kw["bind"].dispose()
 
 
+@pytest.mark.slow
 def test_year_evaluation_is_the_stored_run_with_history(factory: sessionmaker[Session]) -> None:
     with factory() as session:
         ev = year_evaluation(session, CITY, 2024, actor="web", factory=factory)  # evaluated in its own transaction

@@ -53,6 +53,7 @@ def test_the_policy_scenario_answers_the_2030_questions(session: Session) -> Non
     assert {"inventory_runs", "port_throughput", "shore_power"} <= set(cal["sources"])
 
 
+@pytest.mark.slow
 def test_runs_are_stored_with_lineage_and_found_by_fingerprint(session: Session) -> None:
     city = load_city()
     policy = latest(session, "policy")

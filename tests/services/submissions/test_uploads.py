@@ -40,6 +40,7 @@ def big_activity_csv(n: int, org: str = "FRT", period: str = "2024-03") -> bytes
     return frame.write_csv().encode("utf-8")
 
 
+@pytest.mark.slow
 def test_100k_row_upload_validates_and_imports(env) -> None:  # type: ignore[no-untyped-def]
     factory, ctx = env
     data = big_activity_csv(100_000)

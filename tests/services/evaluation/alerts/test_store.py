@@ -33,6 +33,7 @@ def _open(session, indicator: str, kind: str) -> list[EvaluationWarning]:  # typ
     )
 
 
+@pytest.mark.slow
 def test_warnings_raised_and_resolved(factory) -> None:  # type: ignore[no-untyped-def]
     with factory() as session, session.begin():
         first = evaluate(session, 2025, actor="test", as_of=AS_OF)
