@@ -18,6 +18,7 @@ worker threads run partitions in parallel. Spark's Python workers use the same f
 from __future__ import annotations
 
 import math
+import threading
 import time
 from functools import cache
 from typing import Any
@@ -253,8 +254,18 @@ def _walk_py(
     return keys, act, r + 1
 
 
-@cache
+_COMPILE_LOCK = threading.Lock()
+
+
 def _compiled() -> Any:
+    """The compiled walk; the first of the driver's worker threads to need it compiles it (or loads it from the cache)
+    while the others wait."""
+    with _COMPILE_LOCK:
+        return _compile()
+
+
+@cache
+def _compile() -> Any:
     """The compiled walk (numba imported on first use: importing it costs about a second), for one signature
     (contiguous arrays of fixed types, read-only or not, as Polars hands them over read-only), so that it is
     compiled once and then loaded from the cache."""
