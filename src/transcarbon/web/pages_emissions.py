@@ -164,7 +164,8 @@ def emissions_page(
                 "labels": [r["fuel"] for r in fuel_rows],
                 "values": [r["co2_t"] for r in fuel_rows],
                 "sort": False,
-                "textinfo": "percent",
+                "texttemplate": "%{percent:.1%}",
+                "hovertemplate": "%{label}: %{percent:.1%}<extra></extra>",
                 "textposition": "inside",
                 "insidetextorientation": "horizontal",
             }
