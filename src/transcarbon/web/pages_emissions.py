@@ -134,8 +134,8 @@ def emissions_page(
         ],
         {
             "barmode": "stack",
-            "xaxis": {"dtick": 1, "title": {"text": page.t("web.col.month")}},
-            "yaxis": {"title": {"text": "kt CO2"}},
+            "xaxis": {"dtick": 1, "automargin": True, "title": {"text": page.t("web.col.month")}},
+            "yaxis": {"automargin": True, "title": {"text": "kt CO2"}},
         },
     )
     sector_fig = figure(
@@ -150,7 +150,11 @@ def emissions_page(
                 "hovertemplate": "%{y}: %{x:,.1f} kt<extra></extra>",
             }
         ],
-        {"margin": {"l": 110, "r": 20, "t": 20, "b": 40}, "xaxis": {"title": {"text": "kt CO2"}}},
+        {
+            "margin": {"l": 10, "r": 20, "t": 20, "b": 10},
+            "xaxis": {"automargin": True, "title": {"text": "kt CO2"}},
+            "yaxis": {"automargin": True},
+        },
     )
     fuel_fig = figure(
         [
@@ -160,10 +164,18 @@ def emissions_page(
                 "labels": [r["fuel"] for r in fuel_rows],
                 "values": [r["co2_t"] for r in fuel_rows],
                 "sort": False,
-                "textinfo": "label+percent",
+                "texttemplate": "%{percent:.1%}",
+                "hovertemplate": "%{label}: %{percent:.1%}<extra></extra>",
+                "textposition": "inside",
+                "insidetextorientation": "horizontal",
             }
         ],
-        {"showlegend": False, "margin": {"l": 10, "r": 10, "t": 10, "b": 10}},
+        {
+            # names in the legend, shares inside the slices (too small a slice shows none): nothing is cut off
+            "legend": {"orientation": "v", "x": 1.02, "y": 0.5},
+            "uniformtext": {"minsize": 10, "mode": "hide"},
+            "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        },
     )
     y0 = year_from if year_from in ys else ys[0]
     y1 = year_to if year_to in ys else ys[-1]
@@ -243,5 +255,9 @@ def _waterfall(page: Page, y0: int, y1: int, effects: list[str], total: dict[str
                 "connector": {"line": {"color": "#888"}},
             }
         ],
-        {"yaxis": {"title": {"text": "kt CO2"}}, "showlegend": False},
+        {
+            "xaxis": {"automargin": True},
+            "yaxis": {"automargin": True, "title": {"text": "kt CO2"}},
+            "showlegend": False,
+        },
     )
