@@ -120,3 +120,10 @@ def test_the_service_lists_are_paged_in_sql(factory: sessionmaker[Session]) -> N
         n, entries = audit.entries(s, search="submission.", sort="-id", limit=3)
         assert n > 3 and len(entries) == 3 and all("submission" in e["object_type"] + e["action"] for e in entries)
         assert s.scalar(select(User.id).where(User.username == "analyst")) is not None
+
+
+def test_the_submissions_list_sorts_by_any_column_header(client: TestClient) -> None:
+    sign_in(client, "analyst")
+    html = client.get("/submissions?sort=-created_at").text
+    assert '<option value="-created_at" selected>按所点表头排序</option>' in html
+    assert 'aria-sort="descending"' in html and "sort=created_at" in html  # the header's link reverses it
