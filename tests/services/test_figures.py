@@ -4,11 +4,13 @@ its result id, adding up across sectors, months, organisations and fuels; answer
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dbutil import sqlite_url
 from transcarbon.city.config import load_city
 from transcarbon.factors.library import FactorLibrary
 from transcarbon.services import figures
@@ -110,3 +112,19 @@ def test_cached_per_data_version(session: Session) -> None:
     assert figures.cached(session, ("test",), compute) == 3  # new data version: computed again
     figures.clear_cache()
     assert figures.cached(session, ("test",), compute) == 4
+
+
+def test_two_databases_with_one_data_version_never_share_an_answer(tmp_path: Path) -> None:
+    """A copy of a database has its original's data version; the cache still tells them apart by their URL
+    (a process serving two databases, or a test copying the demo database, must not read the other's answer)."""
+    answers = iter(("first", "second"))
+    seen = []
+    for name in ("a.db", "b.db"):
+        url = sqlite_url(tmp_path / name)
+        db.upgrade(url)
+        engine = db.make_engine(url)
+        with db.session_factory(engine)() as s:
+            assert figures.data_version(s) == (None, None, 0)  # both empty: one data version
+            seen.append(figures.cached(s, ("same key",), lambda: next(answers)))
+        engine.dispose()
+    assert seen == ["first", "second"]

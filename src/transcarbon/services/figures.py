@@ -4,8 +4,8 @@ Inventory figures come from the newest inventory run of each year (the ``results
 result id so that every figure shown links to its lineage: the city's totals per year, and a year's
 emissions by sector, month, organisation and fuel.
 
-:func:`cached` keeps the answer of a slow read (an evaluated year, a decomposition) per *data version*
-(:func:`data_version`: the newest calculation run and the state of the submissions), so a page view costs
+:func:`cached` keeps the answer of a slow read (an evaluated year, a decomposition) per database and *data
+version* (:func:`data_version`: the newest calculation run and the state of the submissions), so a page view costs
 a few cheap queries once the data settle, and any new run or approval shows on the next view.
 """
 
@@ -55,8 +55,10 @@ def data_version(session: Session) -> tuple[object, ...]:
 
 
 def cached(session: Session, key: tuple[object, ...], compute: Callable[[], Any]) -> Any:
-    """``compute()``, kept under ``key`` for the data version ``session`` sees now (at most 256 answers)."""
-    full = (*key, data_version(session))
+    """``compute()``, kept under ``key`` for the database ``session`` reads (its URL, password hidden) and the data
+    version it sees now (at most 256 answers): two databases with the same data version, a copy and its original,
+    never share an answer."""
+    full = (*key, str(session.get_bind().url), data_version(session))
     with _cache_lock:
         if full in _cache:
             return _cache[full]
