@@ -58,7 +58,9 @@ def cached(session: Session, key: tuple[object, ...], compute: Callable[[], Any]
     """``compute()``, kept under ``key`` for the database ``session`` reads (its URL, password hidden) and the data
     version it sees now (at most 256 answers): two databases with the same data version, a copy and its original,
     never share an answer."""
-    full = (*key, str(session.get_bind().url), data_version(session))
+    bind = session.get_bind()
+    database = str(bind.engine.url)
+    full = (*key, database, data_version(session))
     with _cache_lock:
         if full in _cache:
             return _cache[full]
