@@ -52,7 +52,7 @@ def test_analyst_pages_and_csv(client: TestClient) -> None:
         assert "<h1>" in r.text
     r = client.get("/emissions?csv=by_sector")
     assert r.headers["content-type"].startswith("text/csv")
-    assert "CO2 (t)" in r.content.decode("utf-8-sig").splitlines()[0]
+    assert "CO2（万吨）" in r.content.decode("utf-8-sig").splitlines()[0]
     r = client.get("/cockpit?csv=indicators")
     assert "营运交通工具换算周转量碳排放强度较2020年下降" in r.content.decode("utf-8-sig")
 

@@ -1,5 +1,11 @@
 """The emissions page: the year's CO2 by sector, fuel, month and organisation (each figure linked to its
-lineage), and the LMDI decomposition of the change between two years as a table and a waterfall."""
+lineage), and the LMDI decomposition of the change between two years as a table and a waterfall.
+
+Units, one per table and chart and stated in its heading: CO2 in 万吨 (10⁴ t, as on the cockpit) except the
+organisations' table in whole tonnes (one enterprise's CO2), energy in tce, converted turnover in 亿吨公里
+(10⁸ t·km), intensity in g CO2 per converted t·km. Values are rounded once here (:func:`_wan`, :func:`_yi`) so
+the CSV export carries no binary float noise; the page shows the decimals :data:`UNIT_DIGITS` gives each unit.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +15,35 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from transcarbon.i18n import fuel_name, sector_name
+from transcarbon.i18n.numbers import UNIT_DIGITS
 from transcarbon.services import figures
 from transcarbon.services.evaluation import DecompositionError, decomposition_between
 from transcarbon.web.analysis import ACTOR, shown_year
 from transcarbon.web.common import Page, Table, YearQuery, figure, plot
 
 router = APIRouter()
+
+T_PER_WAN_T = 1e4
+"""Tonnes in one 万吨 (10⁴ t)."""
+TKM_PER_YI_TKM = 1e8
+"""Tonne-kilometres in one 亿吨公里 (10⁸ t·km)."""
+WAN = UNIT_DIGITS["万吨CO2"]
+"""Decimals of a CO2 figure in 万吨 (one: 0.1 万吨 = 1,000 t)."""
+
+
+def _wan(tonnes: float | None) -> float | None:
+    """Tonnes of CO2 in 万吨 [10⁴ t], rounded to 0.01 t (no binary noise in the CSV)."""
+    return None if tonnes is None else round(tonnes / T_PER_WAN_T, 6)
+
+
+def _yi(tkm: float | None) -> float | None:
+    """Tonne-kilometres in 亿吨公里 [10⁸ t·km], rounded to 1 t·km."""
+    return None if tkm is None else round(tkm / TKM_PER_YI_TKM, 8)
+
+
+def _g(kg_per_tkm: float | None) -> float | None:
+    """An intensity in kg CO2 per t·km as g CO2 per t·km [g = 1,000 × kg], rounded to 10⁻⁶ g."""
+    return None if kg_per_tkm is None else round(kg_per_tkm * 1000, 6)
 
 
 @router.get("/emissions", name="web.emissions")
@@ -36,11 +65,11 @@ def emissions_page(
     sec_rows = [
         {
             "sector": sector_name(r["sector"], lang),
-            "co2_t": r["co2_t"],
-            "co2e_t": r["co2e_t"],
+            "co2": _wan(r["co2_t"]),
+            "co2e": _wan(r["co2e_t"]),
             "energy_tce": r["energy_tce"],
-            "converted_tkm": r["converted_tkm"],
-            "intensity": r["intensity_kgco2_per_converted_tkm"],
+            "converted_tkm": _yi(r["converted_tkm"]),
+            "intensity": _g(r["intensity_kgco2_per_converted_tkm"]),
             "lines": r["line_count"],
             "lineage": page.path("lineage", result_id=r["result_id"]),
         }
@@ -50,38 +79,45 @@ def emissions_page(
         "by_sector",
         [
             ("sector", page.t("web.col.sector")),
-            ("co2_t", "CO2 (t)"),
-            ("co2e_t", "CO2e (t)"),
+            ("co2", page.t("web.emissions.col.co2")),
+            ("co2e", page.t("web.emissions.col.co2e")),
             ("energy_tce", page.t("web.col.energy_tce")),
-            ("converted_tkm", page.t("web.col.converted_tkm")),
-            ("intensity", "kgCO2/t·km"),
+            ("converted_tkm", page.t("web.emissions.col.tkm")),
+            ("intensity", page.t("web.emissions.col.intensity")),
             ("lines", page.t("web.col.lines")),
         ],
         sec_rows,
-        numeric=frozenset({"co2_t", "co2e_t", "energy_tce", "converted_tkm", "intensity", "lines"}),
-        links={"co2_t": "lineage"},
+        numeric=frozenset({"co2", "co2e", "energy_tce", "converted_tkm", "intensity", "lines"}),
+        links={"co2": "lineage"},
+        digits={"co2": WAN, "co2e": WAN, "energy_tce": 0, "converted_tkm": 2, "intensity": 1, "lines": 0},
     )
     fuel_rows = [
-        {"fuel": fuel_name(r["fuel"], lang), "co2_t": r["co2_t"], "energy_tce": r["energy_tce"], "lines": r["lines"]}
+        {
+            "fuel": fuel_name(r["fuel"], lang),
+            "co2": _wan(r["co2_t"]),
+            "energy_tce": r["energy_tce"],
+            "lines": r["lines"],
+        }
         for r in em["by_fuel"]
     ]
     t_fuel = Table(
         "by_fuel",
         [
             ("fuel", page.t("web.col.fuel")),
-            ("co2_t", "CO2 (t)"),
+            ("co2", page.t("web.emissions.col.co2")),
             ("energy_tce", page.t("web.col.energy_tce")),
             ("lines", page.t("web.col.lines")),
         ],
         fuel_rows,
-        numeric=frozenset({"co2_t", "energy_tce", "lines"}),
+        numeric=frozenset({"co2", "energy_tce", "lines"}),
+        digits={"co2": WAN, "energy_tce": 0, "lines": 0},
     )
     org_rows = [
         {
             "org": page.name(r["name_zh"], r["name_en"]),
             "org_id": r["org_id"],
             "sector": sector_name(r["sector"], lang),
-            "co2_t": r["co2_t"],
+            "co2_t": round(r["co2_t"], 3),
             "energy_tce": r["energy_tce"],
             "lineage": page.path("lineage", result_id=r["result_id"]),
         }
@@ -94,29 +130,36 @@ def emissions_page(
             ("org", page.t("web.col.org")),
             ("org_id", "ID"),
             ("sector", page.t("web.col.sector")),
-            ("co2_t", "CO2 (t)"),
+            ("co2_t", page.t("web.emissions.col.co2_t")),
             ("energy_tce", page.t("web.col.energy_tce")),
         ],
         org_rows,
         numeric=frozenset({"co2_t", "energy_tce"}),
         links={"co2_t": "lineage"},
+        digits={"co2_t": UNIT_DIGITS["tCO2"], "energy_tce": 0},
     )
     month_rows = [
         {
             "month": r["month"],
             "sector": sector_name(r["sector"], lang),
-            "co2_t": r["co2_t"],
+            "co2": _wan(r["co2_t"]),
             "lineage": page.path("lineage", result_id=r["result_id"]),
         }
         for r in em["by_sector_month"]
     ]
     t_month = Table(
         "by_month",
-        [("month", page.t("web.col.month")), ("sector", page.t("web.col.sector")), ("co2_t", "CO2 (t)")],
+        [
+            ("month", page.t("web.col.month")),
+            ("sector", page.t("web.col.sector")),
+            ("co2", page.t("web.emissions.col.co2")),
+        ],
         month_rows,
-        numeric=frozenset({"co2_t"}),
-        links={"co2_t": "lineage"},
+        numeric=frozenset({"co2"}),
+        links={"co2": "lineage"},
+        digits={"co2": 2},  # a sector's month: 0.01 万吨 = 100 t
     )
+    unit = page.t("web.kpi.co2_unit")
     sectors = sorted({r["sector"] for r in em["by_sector_month"]})
     month_fig = figure(
         [
@@ -124,18 +167,18 @@ def emissions_page(
                 "type": "bar",
                 "name": sector_name(s, lang),
                 "x": [r["month"] for r in em["by_sector_month"] if r["sector"] == s],
-                "y": [r["co2_t"] / 1000 for r in em["by_sector_month"] if r["sector"] == s],
+                "y": [_wan(r["co2_t"]) for r in em["by_sector_month"] if r["sector"] == s],
                 "customdata": [
                     page.path("lineage", result_id=r["result_id"]) for r in em["by_sector_month"] if r["sector"] == s
                 ],
-                "hovertemplate": "%{x}: %{y:,.1f} kt<extra>" + sector_name(s, lang) + "</extra>",
+                "hovertemplate": "%{x}: %{y:,.2f} " + unit + "<extra>" + sector_name(s, lang) + "</extra>",
             }
             for s in sectors
         ],
         {
             "barmode": "stack",
             "xaxis": {"dtick": 1, "automargin": True, "title": {"text": page.t("web.col.month")}},
-            "yaxis": {"automargin": True, "title": {"text": "kt CO2"}},
+            "yaxis": {"automargin": True, "title": {"text": unit}},
         },
     )
     sector_fig = figure(
@@ -143,16 +186,16 @@ def emissions_page(
             {
                 "type": "bar",
                 "orientation": "h",
-                "x": [r["co2_t"] / 1000 for r in em["by_sector"]][::-1],
+                "x": [_wan(r["co2_t"]) for r in em["by_sector"]][::-1],
                 "y": [sector_name(r["sector"], lang) for r in em["by_sector"]][::-1],
                 "customdata": [page.path("lineage", result_id=r["result_id"]) for r in em["by_sector"]][::-1],
                 "marker": {"color": "#1f6f8b"},
-                "hovertemplate": "%{y}: %{x:,.1f} kt<extra></extra>",
+                "hovertemplate": "%{y}: %{x:,.1f} " + unit + "<extra></extra>",
             }
         ],
         {
             "margin": {"l": 10, "r": 20, "t": 20, "b": 10},
-            "xaxis": {"automargin": True, "title": {"text": "kt CO2"}},
+            "xaxis": {"automargin": True, "title": {"text": unit}},
             "yaxis": {"automargin": True},
         },
     )
@@ -162,7 +205,7 @@ def emissions_page(
                 "type": "pie",
                 "hole": 0.45,
                 "labels": [r["fuel"] for r in fuel_rows],
-                "values": [r["co2_t"] for r in fuel_rows],
+                "values": [r["co2"] for r in fuel_rows],
                 "sort": False,
                 "texttemplate": "%{percent:.1%}",
                 "hovertemplate": "%{label}: %{percent:.1%}<extra></extra>",
@@ -193,7 +236,7 @@ def emissions_page(
         {
             "sector": sector_name(r["sector"], lang)
             + (f" ({page.t('web.lmdi.per_tonne')})" if r.get("activity_basis") == "throughput_t" else ""),
-            **{k: r[k] for k in columns},
+            **{k: _wan(r[k]) for k in columns},
         }
         for r in (dec["by_sector"] if dec else [])
     ]
@@ -201,13 +244,14 @@ def emissions_page(
         "lmdi",
         [
             ("sector", page.t("web.col.sector")),
-            ("co2_from_t", f"CO2 {y0} (t)"),
-            ("co2_to_t", f"CO2 {y1} (t)"),
-            ("delta_co2_t", "ΔCO2 (t)"),
+            ("co2_from_t", page.t("web.emissions.col.co2_year", year=y0)),
+            ("co2_to_t", page.t("web.emissions.col.co2_year", year=y1)),
+            ("delta_co2_t", page.t("web.emissions.col.delta")),
             *[(e, page.t(f"web.lmdi.{e}")) for e in effects],
         ],
         lmdi_rows,
         numeric=frozenset(columns),
+        digits=dict.fromkeys(columns, WAN),
     )
     ctx = {
         "year": y,
@@ -219,6 +263,7 @@ def emissions_page(
         "excluded": [_left_out_name(page, o) for o in (dec["outside"]["sectors"] if dec else [])],
         "left_out_share": (dec or {}).get("outside", {}).get("share_of_co2_to"),
         "electricity": electricity,
+        "total_wan": _wan(em["total"]["co2_t"]) if em["total"] else None,
         "total_lineage": page.path("lineage", result_id=em["total"]["result_id"]) if em["total"] else None,
         "sector_chart": plot(sector_fig, page.t("web.chart.by_sector", year=y), 320),
         "fuel_chart": plot(fuel_fig, page.t("web.chart.by_fuel", year=y), 320),
@@ -234,7 +279,7 @@ def _left_out_name(page: Page, outside: dict[str, Any]) -> str:
 
 
 def _waterfall(page: Page, y0: int, y1: int, effects: list[str], total: dict[str, float]) -> dict[str, Any]:
-    """CO2 of ``y0``, the LMDI ``effects`` and CO2 of ``y1`` [kt] as a waterfall."""
+    """CO2 of ``y0``, the LMDI ``effects`` and CO2 of ``y1`` [万吨 CO2] as a waterfall."""
     return figure(
         [
             {
@@ -242,11 +287,11 @@ def _waterfall(page: Page, y0: int, y1: int, effects: list[str], total: dict[str
                 "orientation": "v",
                 "x": [str(y0), *[page.t(f"web.lmdi.{e}") for e in effects], str(y1)],
                 "measure": ["absolute", *["relative"] * len(effects), "total"],
-                "y": [total["co2_from_t"] / 1000, *[total[e] / 1000 for e in effects], 0],
+                "y": [_wan(total["co2_from_t"]), *[_wan(total[e]) for e in effects], 0],
                 "text": [
-                    f"{total['co2_from_t'] / 1000:,.0f}",
-                    *[f"{total[e] / 1000:+,.0f}" for e in effects],
-                    f"{total['co2_to_t'] / 1000:,.0f}",
+                    f"{total['co2_from_t'] / T_PER_WAN_T:,.{WAN}f}",
+                    *[f"{total[e] / T_PER_WAN_T:+,.{WAN}f}" for e in effects],
+                    f"{total['co2_to_t'] / T_PER_WAN_T:,.{WAN}f}",
                 ],
                 "textposition": "outside",
                 "increasing": {"marker": {"color": "#c0392b"}},
@@ -257,7 +302,7 @@ def _waterfall(page: Page, y0: int, y1: int, effects: list[str], total: dict[str
         ],
         {
             "xaxis": {"automargin": True},
-            "yaxis": {"automargin": True, "title": {"text": "kt CO2"}},
+            "yaxis": {"automargin": True, "title": {"text": page.t("web.kpi.co2_unit")}},
             "showlegend": False,
         },
     )

@@ -79,3 +79,32 @@ def test_a_missed_target_year_is_off_track_and_the_next_target_at_risk() -> None
     assert set(kinds) == {"off_track", "target_at_risk"}
     assert kinds["off_track"].severity == "medium"  # yellow
     assert kinds["target_at_risk"].details["forecast"]["year"] == 2030
+
+
+def test_a_warning_writes_percentages_with_one_decimal_and_no_space() -> None:
+    """``4.38`` % reads ``4.4%`` and ``6`` % reads ``6.0%`` (not ``4.38 %``, ``6.00 %``), in both languages."""
+    from transcarbon.services.evaluation.alerts.found import format_value
+
+    assert [format_value(4.38, "%"), format_value(6.0, "%"), format_value(12, "%")] == ["4.4%", "6.0%", "12.0%"]
+    assert format_value(1.25, "×") == "1.25×" and format_value(12_345.6, "tce") == "12,346 tce"
+    assert format_value(1.0, "milestone") == "1" and format_value(None, "%") == "—"
+    city = load_city()
+    ind = city.indicator("truck_co2_intensity")
+    row = {
+        "indicator_id": ind.id,
+        "unit": "%",
+        "year": 2025,
+        "measure": 0.956,
+        "value": 4.38,
+        "status": "needs_acceleration",
+        "light": "red",
+        "target_year": 2025,
+        "target_value": 6.0,
+        "completion_to_date": 0.73,
+        "forecast": None,
+        "details": {},
+    }
+    (found,) = wn.indicator_warnings(city, [row], 2025)
+    for lang in ("zh", "en"):
+        text = found.message(lang)
+        assert "4.4%" in text and "6.0%" in text and " %" not in text, text

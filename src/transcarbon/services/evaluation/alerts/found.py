@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from transcarbon.i18n import t
+from transcarbon.i18n.numbers import MISSING, UNIT_DIGITS, format_number
 from transcarbon.services import audit
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -44,8 +45,15 @@ class Found:
         )
 
 
+SYMBOL_UNITS = frozenset({"%", "%/yr", "×"})
+"""Units written straight after the number (``4.4%``, ``1.25×``); a word unit follows a space."""
+
+
 def format_value(x: float | None, unit: str = "") -> str:
-    if x is None:
-        return "—"
-    s = f"{x:,.1f}" if abs(x) >= 10 else f"{x:,.3g}" if abs(x) < 1 else f"{x:,.2f}"
-    return f"{s}{'' if unit in ('', 'milestone') else ' ' + unit}"
+    """A value as a warning states it: the decimals :data:`UNIT_DIGITS` gives ``unit`` (one of a percentage:
+    ``4.4%``, ``6.0%``; by magnitude for another unit), a milestone as a whole number, a symbol unit without a
+    space, a word unit after one; an em dash for none."""
+    s = format_number(x, 0 if unit == "milestone" else UNIT_DIGITS.get(unit))
+    if s == MISSING or unit in ("", "milestone"):
+        return s
+    return f"{s}{unit}" if unit in SYMBOL_UNITS else f"{s} {unit}"
