@@ -40,3 +40,23 @@ def test_new_sqlite_database_is_private(tmp_path: Path) -> None:
     engine.dispose()
     for path in (tmp_path / "data").glob("tc.db*"):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+def test_postgres_plans_set_reads_for_their_parameters(migrated_db_url: str) -> None:
+    """A statement prepared while its table was empty is still planned for its parameters once the table has grown:
+    the keys of ``= ANY(:array)`` used in the index (not a filter over every row of the first column's value)."""
+    if not migrated_db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only (TRANSCARBON_TEST_DATABASE_URL)")
+    engine = db.make_engine(migrated_db_url)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("CREATE TEMP TABLE t (p integer, k text, UNIQUE (p, k))")
+        conn.exec_driver_sql("PREPARE q(integer, text[]) AS SELECT k FROM t WHERE p = $1 AND k = ANY($2)")
+        for _ in range(10):  # past the five custom plans after which PostgreSQL may keep a generic one
+            conn.exec_driver_sql("EXECUTE q(1, ARRAY['a', 'b'])")
+        conn.exec_driver_sql("INSERT INTO t SELECT 1, 'k' || i FROM generate_series(1, 20000) AS i")
+        plan = "\n".join(conn.exec_driver_sql("EXPLAIN EXECUTE q(1, ARRAY['k5', 'k7'])").scalars())
+        mode = conn.exec_driver_sql("SHOW plan_cache_mode").scalar()
+    engine.dispose()
+    assert "Filter" not in plan, plan
+    assert "k5" in plan, plan  # the parameters' values were planned with
+    assert mode == "force_custom_plan"
