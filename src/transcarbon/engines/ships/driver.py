@@ -34,9 +34,8 @@ The steps are public so that another executor (:mod:`transcarbon.engines.spark`)
 from __future__ import annotations
 
 import hashlib
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -193,34 +192,35 @@ def _run_partitions(
     opts: InventoryOptions,
     progress: Callable[[int, int], None] | None,
 ) -> tuple[list[PartitionAggregates], list[pl.DataFrame]]:
-    aggs: list[PartitionAggregates] = []
-    ivs: list[pl.DataFrame] = []
-
-    def collect(agg: PartitionAggregates, iv: pl.DataFrame) -> None:
-        aggs.append(agg)
-        if opts.wants_intervals:
-            ivs.append(iv)
-
     if progress:
         progress(0, total)
     workers = max(1, min(opts.workers, total))
-    done = 0
-    # partitions run on `workers` threads (NumPy and Polars release the GIL); at most `workers` are in
-    # flight while the next one is read, and results are taken in partition order (deterministic sums)
-    with ThreadPoolExecutor(max_workers=workers) as ex:
-        pending: deque[Future[tuple[PartitionAggregates, pl.DataFrame]]] = deque()
-        for df in parts:
-            pending.append(ex.submit(run_partition, df, ships, zone_set, sessions, opts))
-            while len(pending) >= workers:
-                collect(*pending.popleft().result())
-                done += 1
-                if progress:
-                    progress(done, total)
-        while pending:
-            collect(*pending.popleft().result())
-            done += 1
+    futures: list[Future[tuple[PartitionAggregates, pl.DataFrame]]] = []
+    running: set[Future[tuple[PartitionAggregates, pl.DataFrame]]] = set()
+
+    def settle(limit: int) -> None:
+        """Wait until at most ``limit`` partitions are unfinished (a failed one raises at once)."""
+        nonlocal running
+        while len(running) > limit:
+            finished, running = wait(running, return_when=FIRST_COMPLETED)
+            for f in finished:
+                f.result()
             if progress:
-                progress(done, total)
+                progress(len(futures) - len(running), total)
+
+    # partitions run on `workers` threads (NumPy, Polars and the compiled walk release the GIL); this thread reads
+    # the next partition while they compute and keeps it queued, so that a worker that finishes starts the next at
+    # once, whichever partition finished (inputs held: ≤ workers + 2 partitions); the results are summed in
+    # partition order afterwards (deterministic sums)
+    with ThreadPoolExecutor(max_workers=workers) as ex:
+        for df in parts:
+            futures.append(ex.submit(run_partition, df, ships, zone_set, sessions, opts))
+            running.add(futures[-1])
+            settle(workers + 1)  # `workers` running and one queued
+        settle(0)
+    results = [f.result() for f in futures]
+    aggs = [agg for agg, _ in results]
+    ivs = [iv for _, iv in results] if opts.wants_intervals else []
     return aggs, ivs
 
 
