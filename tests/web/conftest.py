@@ -1,7 +1,8 @@
-"""A live demo server for the browser tests: a copy of the session's demo web site (SQLite, synthetic data,
-one demo account per role) in a temporary folder, and the platform app with the web pages, served by uvicorn on
-127.0.0.1 in a background thread; and the Playwright fixtures of the browser tests (Debian's Chromium, headless,
-every request and CSP violation of a module recorded)."""
+"""Fixtures of the web tests: the demo web site's app in a test client and its database (``client``, ``factory``:
+one per module that asks; a module may define its own); a live demo server for the browser tests (a copy of the
+session's demo web site: SQLite, synthetic data, one demo account per role, in a temporary folder, and the platform
+app with the web pages, served by uvicorn on 127.0.0.1 in a background thread); and the Playwright fixtures of the
+browser tests (Debian's Chromium, headless, every request and CSP violation of a module recorded)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,28 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
 
 from browser_helpers import CHROMIUM
 from demo_builds import DemoSite, copy_site
+from transcarbon.demo_site import demo_app
+from transcarbon.store import db
+
+
+@pytest.fixture(scope="module")
+def client(demo_site: DemoSite) -> Iterator[TestClient]:
+    """The demo site's app (pages and API) in a test client, for one module."""
+    with TestClient(demo_app(demo_site.data_dir), base_url="http://127.0.0.1") as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def factory(demo_site: DemoSite) -> Iterator[sessionmaker[Session]]:
+    """Sessions on the demo site's database, for one module."""
+    engine = db.make_engine(demo_site.url)
+    yield db.session_factory(engine)
+    engine.dispose()
 
 
 @dataclass(frozen=True)

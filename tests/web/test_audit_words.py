@@ -5,22 +5,17 @@ machine record (codes, JSON, hash) in the closed 技术细节 fold only."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from demo_builds import DemoSite
 from raw_codes import VisibleText
-from transcarbon.demo_site import demo_app
 from transcarbon.i18n import catalog
 from transcarbon.services import warning_handling
 from transcarbon.services.road.tracks import GTFS, TRAJECTORIES
 from transcarbon.services.submissions.transitions import _TRANSITIONS
-from transcarbon.store import db
 from transcarbon.store.models import AuditEntry
 from web_session import sign_in
 
@@ -61,19 +56,6 @@ def test_every_action_the_code_writes_has_a_name_in_both_languages() -> None:
     for a in actions:
         entry = names[f"name.audit_action.{a}"]
         assert entry["zh"] and entry["en"] and re.search(r"[\u4e00-\u9fff]", entry["zh"]), a
-
-
-@pytest.fixture(scope="module")
-def client(demo_site: DemoSite) -> Iterator[TestClient]:
-    with TestClient(demo_app(demo_site.data_dir), base_url="http://127.0.0.1") as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def factory(demo_site: DemoSite) -> Iterator[sessionmaker[Session]]:
-    engine = db.make_engine(demo_site.url)
-    yield db.session_factory(engine)
-    engine.dispose()
 
 
 def test_every_action_of_the_demo_log_has_a_name(factory: sessionmaker[Session]) -> None:

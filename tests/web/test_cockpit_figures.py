@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,19 +13,12 @@ from fastapi.testclient import TestClient
 
 from demo_builds import DemoSite
 from transcarbon.city.config import load_city
-from transcarbon.demo_site import demo_app
 from transcarbon.i18n.numbers import format_number
 from transcarbon.services import figures
 from transcarbon.services.database import Database
 from web_session import sign_in
 
 INTENSITY = "converted_turnover_co2_intensity"
-
-
-@pytest.fixture(scope="module")
-def client(demo_site: DemoSite) -> Iterator[TestClient]:
-    with TestClient(demo_app(demo_site.data_dir), base_url="http://127.0.0.1") as c:
-        yield c
 
 
 @pytest.fixture(scope="module")

@@ -3,20 +3,10 @@ query parameter answered with an HTML page, not JSON."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 
-from demo_builds import DemoSite
-from transcarbon.demo_site import demo_app
 from web_session import sign_in
-
-
-@pytest.fixture(scope="module")
-def client(demo_site: DemoSite) -> Iterator[TestClient]:
-    with TestClient(demo_app(demo_site.data_dir), base_url="http://127.0.0.1") as c:
-        yield c
 
 
 def test_assets_are_gzipped_and_cached_by_their_hash(client: TestClient) -> None:

@@ -6,15 +6,12 @@ names a city or a user gave only in Chinese, plan quotations marked ``lang="zh-C
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from demo_builds import DemoSite
 from raw_codes import VisibleText, code_tokens, crawl
-from transcarbon.demo_site import demo_app
 from transcarbon.i18n import catalog
 from web_session import sign_in
 
@@ -46,12 +43,6 @@ class Chrome(VisibleText):
         super().handle_data(data)
         if self.open and not self.hidden:
             self.chrome.append(data)
-
-
-@pytest.fixture(scope="module")
-def client(demo_site: DemoSite) -> Iterator[TestClient]:
-    with TestClient(demo_app(demo_site.data_dir), base_url="http://127.0.0.1") as c:
-        yield c
 
 
 def english(client: TestClient, role: str) -> dict[str, tuple[str, str]]:

@@ -5,32 +5,15 @@ number is the HTML error page, an unknown sort key falls back to the list's defa
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from demo_builds import DemoSite
-from transcarbon.demo_site import demo_app
 from transcarbon.services import audit, users
-from transcarbon.store import db
 from transcarbon.store.models import AuditEntry, User
 from web_session import sign_in
-
-
-@pytest.fixture(scope="module")
-def client(demo_site: DemoSite) -> Iterator[TestClient]:
-    with TestClient(demo_app(demo_site.data_dir), base_url="http://127.0.0.1") as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def factory(demo_site: DemoSite) -> Iterator[sessionmaker[Session]]:
-    engine = db.make_engine(demo_site.url)
-    yield db.session_factory(engine)
-    engine.dispose()
 
 
 def showing(html: str) -> str:

@@ -8,23 +8,14 @@ language it was written in) is not read. The browser tests read pages as Chromiu
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
-from demo_builds import DemoSite
 from raw_codes import VisibleText, code_pattern, crawl, raw_codes
-from transcarbon.demo_site import demo_app
 from web_session import sign_in
 
 ROLES = ("analyst", "reporter", "department", "auditor", "admin", "public")
-
-
-@pytest.fixture(scope="module")
-def client(demo_site: DemoSite) -> Iterator[TestClient]:
-    with TestClient(demo_app(demo_site.data_dir), base_url="http://127.0.0.1") as c:
-        yield c
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -5,20 +5,10 @@ ledger verification); adding a partner shows its secret once; a review decision;
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from fastapi.testclient import TestClient
 
-from demo_builds import DemoSite
-from transcarbon.demo_site import demo_app
 from web_session import form_token, sign_in
-
-
-@pytest.fixture(scope="module")
-def client(demo_site: DemoSite) -> Iterator[TestClient]:
-    with TestClient(demo_app(demo_site.data_dir), base_url="http://127.0.0.1") as c:
-        yield c
 
 
 def visible(html: str) -> str:

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
 from demo_builds import DemoSite
@@ -52,12 +50,6 @@ def no_raw_codes(html: str) -> None:
     text = visible(html)
     for code in RAW_CODES:
         assert not re.search(rf"\b{code}\b", text), code
-
-
-@pytest.fixture(scope="module")
-def client(demo_site: DemoSite) -> Iterator[TestClient]:
-    with TestClient(demo_app(demo_site.data_dir), base_url="http://127.0.0.1") as c:
-        yield c
 
 
 def test_port_page_map_tables_and_words(client: TestClient) -> None:

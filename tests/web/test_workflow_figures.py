@@ -5,33 +5,16 @@ response is done, so the recomputation is deterministic here)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from demo_builds import DemoSite
-from transcarbon.demo_site import demo_app
-from transcarbon.store import db
 from transcarbon.store.models import AuditEntry, CalculationRun, Job, Submission
 from web_session import form_token, sign_in
 
 HEADER = "org_id,period,sector,fuel,amount,unit,freight_tkm,passenger_pkm,passenger_kind,region,throughput_t"
-
-
-@pytest.fixture(scope="module")
-def client(demo_site: DemoSite) -> Iterator[TestClient]:
-    with TestClient(demo_app(demo_site.data_dir), base_url="http://127.0.0.1") as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def factory(demo_site: DemoSite) -> Iterator[sessionmaker[Session]]:
-    engine = db.make_engine(demo_site.url)
-    yield db.session_factory(engine)
-    engine.dispose()
 
 
 def test_the_demo_is_filed_through_the_workflow_by_its_people(factory: sessionmaker[Session]) -> None:

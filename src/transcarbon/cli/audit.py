@@ -10,8 +10,7 @@ import typer
 
 from transcarbon.cli import common
 from transcarbon.i18n import t
-from transcarbon.services import audit, integrity, keys
-from transcarbon.settings import get_settings
+from transcarbon.services import audit, integrity
 
 
 def verify(
@@ -59,20 +58,13 @@ def anchor(
 
 def rotate_key() -> None:
     """更换审计密钥（旧密钥保留用于校验） / Rotate the audit key (old keys stay, to verify old entries)."""
-    settings = get_settings()
-    if settings.key_text(audit.PURPOSE):
-        raise common.fail("cli.key_in_environment", 2)
-    with common.open_database() as database, database.transaction() as session:
-        old, new = keys.rotate(settings, audit.PURPOSE)
-        audit.append(
-            session,
-            actor=settings.actor,
-            action="audit.key_rotated",
-            object_type="audit_key",
-            object_id=new.id,
-            details={"from": old.id, "to": new.id},
-        )
-    common.say(common.out, "cli.key_rotated", old=old.id, new=new.id)
+    common.rotate_signing_key(
+        audit.PURPOSE,
+        in_environment="cli.key_in_environment",
+        action="audit.key_rotated",
+        object_type="audit_key",
+        done="cli.key_rotated",
+    )
 
 
 def register(root: typer.Typer) -> None:

@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.progress import Progress, ProgressColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from transcarbon.i18n import lines, t
-from transcarbon.services import keys
+from transcarbon.services import audit, keys
 from transcarbon.services.accounting import AccountingOptions
 from transcarbon.services.big_data import LayoutWritten, OutInUse
 from transcarbon.services.database import Database, DatabaseNotReady
@@ -136,3 +136,22 @@ def write_layout(write: Callable[[], LayoutWritten], refused: type[Exception], f
 def input_location(value: str) -> Path | str:
     """An input given as a local path, or a URL kept as text (``s3a://``, ``hdfs://``: the Spark engine reads it)."""
     return value if "://" in value else Path(value)
+
+
+def rotate_signing_key(purpose: str, *, in_environment: str, action: str, object_type: str, done: str) -> None:
+    """Rotate the keyed chain's key of ``purpose`` (old keys stay, to verify old entries), audited as ``action``;
+    refused (``in_environment``, exit 2) while the key is given by the environment, which a file cannot replace."""
+    settings = get_settings()
+    if settings.key_text(purpose):
+        raise fail(in_environment, 2)
+    with open_database() as database, database.transaction() as session:
+        old, new = keys.rotate(settings, purpose)
+        audit.append(
+            session,
+            actor=settings.actor,
+            action=action,
+            object_type=object_type,
+            object_id=new.id,
+            details={"from": old.id, "to": new.id},
+        )
+    say(out, done, old=old.id, new=new.id)

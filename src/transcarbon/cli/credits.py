@@ -12,7 +12,6 @@ import typer
 from transcarbon.city.config import load_city
 from transcarbon.cli import common
 from transcarbon.i18n import t
-from transcarbon.services import audit, keys
 from transcarbon.services.credits import daily as daily_pass
 from transcarbon.services.credits import intake, ledger, partners, privacy, review, wallet
 from transcarbon.services.credits.common import CreditsContext, CreditsError, context
@@ -84,20 +83,13 @@ def partner_rotate(
 
 def rotate_key() -> None:
     """更换账本密钥（旧密钥保留用于校验旧分录） / Rotate the ledger key (old keys stay, to verify old postings)."""
-    settings = get_settings()
-    if settings.key_text(ledger.PURPOSE):
-        raise common.fail("credits.cli.ledger_key_in_environment", 2)
-    with common.open_database() as database, database.transaction() as session:
-        old, new = keys.rotate(settings, ledger.PURPOSE)
-        audit.append(
-            session,
-            actor=settings.actor,
-            action="credits.ledger_key_rotated",
-            object_type="credit_ledger_key",
-            object_id=new.id,
-            details={"from": old.id, "to": new.id},
-        )
-    common.say(common.out, "credits.cli.ledger_key_rotated", old=old.id, new=new.id)
+    common.rotate_signing_key(
+        ledger.PURPOSE,
+        in_environment="credits.cli.ledger_key_in_environment",
+        action="credits.ledger_key_rotated",
+        object_type="credit_ledger_key",
+        done="credits.cli.ledger_key_rotated",
+    )
 
 
 def verify() -> None:
