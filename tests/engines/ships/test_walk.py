@@ -1,7 +1,8 @@
-"""The compiled interval walk (engines/ships/walk.py) against the NumPy reference (compute_intervals + sum_runs):
-the same runs, keys exactly and activities to rounding, on constructed tracks crossing midnight, with gaps
-(interpolated, excluded, stationary), spikes, missing and implausible SOG, missing draught, zones of every kind,
-shore-power sessions, a single-fix ship, both methods; and the inventory's tables through both paths."""
+"""The compiled interval walk (engines/ships/walk.py) against the NumPy reference (compute_intervals + sum_runs, and
+the intervals' emissions summed by grid cell): the same runs and cells, keys exactly and values to rounding, on
+constructed tracks crossing midnight, with gaps (interpolated, excluded, stationary), spikes, missing and implausible
+SOG, missing draught, zones of every kind, shore-power sessions, a single-fix ship, both methods; and the inventory's
+tables through both paths."""
 
 from datetime import timedelta
 
@@ -12,6 +13,7 @@ import pytest
 from ship_fixtures import BULK, T0, registry, track, zones
 from transcarbon.engines.ships import InventoryOptions, run_ais_inventory
 from transcarbon.engines.ships.driver import ship_arrays_of
+from transcarbon.engines.ships.emissions import GRID_COLUMNS, apply_factors
 from transcarbon.engines.ships.fixes import clean_fixes
 from transcarbon.engines.ships.intervals import compute_intervals, sum_runs
 from transcarbon.engines.ships.ship_factors import zone_caps
@@ -67,8 +69,14 @@ def both(opts: InventoryOptions, with_sessions: bool):
     ships, _ = ship_arrays_of(pl.Series("mmsi", [1, 2, 3, 4, 5]), reg, zs, load_tables(), opts)
     caps = zone_caps(zs)
     sess = sessions() if with_sessions else None
-    ref = sum_runs(compute_intervals(fx, ships, zs, caps, sess, opts))
-    return ref, walk_runs(fx, ships, zs, caps, sess, opts)
+    iv = compute_intervals(fx, ships, zs, caps, sess, opts)
+    per_interval = apply_factors({"si": iv.si, "cap": iv.cap, "mode": iv.mode}, iv.act, ships, caps)
+    cells = (
+        pl.DataFrame({"gy": iv.gy, "gx": iv.gx, **{c: per_interval[c] for c in GRID_COLUMNS}})
+        .group_by("gy", "gx")
+        .agg(pl.col(GRID_COLUMNS).sum())
+    )
+    return (*sum_runs(iv), cells), walk_runs(fx, ships, zs, caps, sess, opts)
 
 
 @pytest.mark.parametrize(
@@ -76,14 +84,21 @@ def both(opts: InventoryOptions, with_sessions: bool):
     [("imo4", "deg:0.01", True), ("epa", "deg:0.01", True), ("imo4", "deg:0.002", False)],
 )
 def test_walk_equals_the_numpy_reference(method, grid, with_sessions):
-    (k1, a1), (k2, a2) = both(InventoryOptions(method=method, grid=grid), with_sessions)
-    assert len(k1["si"]) > 100  # runs from many intervals
+    (k1, a1, c1), (k2, a2, c2) = both(InventoryOptions(method=method, grid=grid), with_sessions)
+    assert len(k1["si"]) > 50  # runs from many intervals
     assert set(k2) == set(KEYS) and set(a2) == set(ACTIVITIES)
     for name in KEYS:
         assert k2[name].dtype == k1[name].dtype, name
         np.testing.assert_array_equal(k2[name], k1[name], err_msg=name)
     for name in ACTIVITIES:
         np.testing.assert_allclose(a2[name], a1[name], rtol=1e-12, atol=1e-12, err_msg=name)
+    # the grid cells: the same cells, each with the sums of its intervals' emissions and hours
+    walked = pl.DataFrame(c2).sort("gy", "gx")
+    reference = c1.sort("gy", "gx")
+    assert reference.height > 100 and walked.select("gy", "gx").equals(reference.select("gy", "gx"))
+    for name in GRID_COLUMNS:
+        np.testing.assert_allclose(walked[name], reference[name], rtol=1e-12, atol=1e-15, err_msg=name)
+    assert reference["co2_t"].sum() > 0
     # the cases are there: interpolated and excluded gaps, low load, shore hours, runs over midnight's both days
     assert a2["interpolated_h"].sum() > 0 and a2["excluded_h"].sum() > 0
     assert (a2["me_nox"] > a2["me_kwh"]).any()  # LLAF raised NOx at low load
@@ -97,8 +112,8 @@ def test_walk_on_no_intervals():
     zs = zones()
     fx, _ = clean_fixes(track(1, [0.0], 119.4, 34.7, 3.0), opts)
     ships, _ = ship_arrays_of(pl.Series("mmsi", [1]), registry(BULK), zs, load_tables(), opts)
-    keys, act = walk_runs(fx, ships, zs, zone_caps(zs), None, opts)
-    assert all(len(v) == 0 for v in keys.values()) and all(len(v) == 0 for v in act.values())
+    keys, act, cells = walk_runs(fx, ships, zs, zone_caps(zs), None, opts)
+    assert all(len(v) == 0 for v in (*keys.values(), *act.values(), *cells.values()))
 
 
 def test_inventory_tables_equal_through_both_paths():

@@ -12,6 +12,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
+from transcarbon.engines.ships.emissions import GRID_COLUMNS
 from transcarbon.engines.ships.intervals import Intervals, grid_cell_deg
 from transcarbon.engines.ships.options import InventoryOptions
 from transcarbon.engines.ships.zones import Zones
@@ -61,16 +62,16 @@ def _sums() -> list[pl.Expr]:
 
 
 def rows_frame(keys: dict[str, NDArray[np.generic]], values: dict[str, NDArray[np.float64]]) -> pl.DataFrame:
-    """One row per run (or interval): its keys (ship, day, mode code, zone index, fine grid cell, start and
-    end, number of intervals, draught missing) and its additive columns."""
+    """One row per run (or interval): its keys (ship, day, mode code, zone index, fine grid cell when it has one,
+    start and end, number of intervals, draught missing) and its additive columns."""
     return pl.DataFrame(
         {
             "mmsi": pl.Series(keys["mmsi"], dtype=pl.Int64),
             "day": pl.Series(keys["day"], dtype=pl.Int64).cast(pl.Int32).cast(pl.Date),
             "mode_code": pl.Series(keys["mode"], dtype=pl.Int8),
             "zone_index": pl.Series(keys["zone"], dtype=pl.Int32),
-            "__gy": pl.Series(keys["gy"], dtype=pl.Int64),
-            "__gx": pl.Series(keys["gx"], dtype=pl.Int64),
+            **({"__gy": pl.Series(keys["gy"], dtype=pl.Int64)} if "gy" in keys else {}),
+            **({"__gx": pl.Series(keys["gx"], dtype=pl.Int64)} if "gx" in keys else {}),
             "t0": pl.Series(keys["t0"], dtype=pl.Int64).cast(pl.Datetime("us", "UTC")),
             "t1": pl.Series(keys["t1"], dtype=pl.Int64).cast(pl.Datetime("us", "UTC")),
             "intervals": pl.Series(keys["n"], dtype=pl.Int64),
@@ -80,11 +81,28 @@ def rows_frame(keys: dict[str, NDArray[np.generic]], values: dict[str, NDArray[n
     )
 
 
+def cells_frame(cells: dict[str, NDArray[np.generic]]) -> pl.DataFrame:
+    """Fine grid cells (``gy``, ``gx`` and the sums of ``GRID_COLUMNS``) as :func:`aggregate` takes them."""
+    return pl.DataFrame(
+        {
+            "__gy": pl.Series(cells["gy"], dtype=pl.Int64),
+            "__gx": pl.Series(cells["gx"], dtype=pl.Int64),
+            **{c: pl.Series(c, cells[c], dtype=pl.Float64) for c in GRID_COLUMNS},
+        }
+    )
+
+
 def aggregate(
-    rows: pl.DataFrame, zones: Zones, params: pl.DataFrame, opts: InventoryOptions, counts: dict[str, int]
+    rows: pl.DataFrame,
+    zones: Zones,
+    params: pl.DataFrame,
+    opts: InventoryOptions,
+    counts: dict[str, int],
+    cells: pl.DataFrame | None = None,
 ) -> PartitionAggregates:
     """Per ship × day × mode, per port call, per zone, per grid cell, and per-ship data quality, from runs
-    (or intervals) in ship and time order."""
+    (or intervals) in ship and time order; the fine grid cells from ``cells`` when summed already
+    (:func:`cells_frame`), else from the rows' cells."""
     zt = pl.DataFrame(
         zones.table(),
         schema={"zone_index": pl.Int32, "zone_id": pl.String, "zone_kind": pl.String, "has_shore_power": pl.Boolean},
@@ -145,7 +163,9 @@ def aggregate(
         .drop("__call", "zone_index", "zone_id", "zone_kind")
         .sort("mmsi", "arrival")
     )
-    grid = _grid(rows, opts.grid)
+    if cells is None:
+        cells = rows.group_by("__gy", "__gx").agg(pl.col(GRID_COLUMNS).sum())
+    grid = _grid(cells, opts.grid)
     quality = rows.group_by("mmsi").agg(
         pl.col("intervals").sum(),
         pl.col("interpolated_h").sum(),
@@ -155,11 +175,10 @@ def aggregate(
     return PartitionAggregates(sdm, calls, zagg, grid, quality, counts)
 
 
-def _grid(rows: pl.DataFrame, spec: str) -> pl.DataFrame:
-    """Emissions and hours per map-grid cell: ``deg:<size>`` cells with their centres, or H3 cells."""
+def _grid(g: pl.DataFrame, spec: str) -> pl.DataFrame:
+    """Emissions and hours per map-grid cell from those per fine cell ``g``: ``deg:<size>`` cells with their
+    centres, or H3 cells."""
     kind, _, arg = spec.partition(":")
-    pol = [c for c in SUM_COLS if c.endswith("_t") and not c.startswith("avoided")]
-    g = rows.group_by("__gy", "__gx").agg(pl.col(pol).sum(), pl.col("hours").sum())
     if kind == "h3":
         import h3
 
@@ -169,7 +188,7 @@ def _grid(rows: pl.DataFrame, spec: str) -> pl.DataFrame:
             h3.latlng_to_cell((y + 0.5) * fine, (x + 0.5) * fine, res)
             for y, x in zip(g["__gy"], g["__gx"], strict=True)
         ]
-        return g.with_columns(pl.Series("cell", cells)).group_by("cell").agg(pl.col(pol).sum(), pl.col("hours").sum())
+        return g.with_columns(pl.Series("cell", cells)).group_by("cell").agg(pl.col(GRID_COLUMNS).sum())
     size = grid_cell_deg(spec)
     return g.with_columns(
         ((pl.col("__gy") + 0.5) * size).alias("lat"),

@@ -24,7 +24,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from transcarbon.engines.ships.ship_factors import SULPHATE_G_PER_G_PCT, CapClasses, ShipArrays, factors_per_cap
-from transcarbon.methods.ships import POLLUTANTS, emission_factors
+from transcarbon.methods.ships import MODES, POLLUTANTS, emission_factors
+
+GRID_COLUMNS = ("fuel_t", *(f"{p}_t" for p in POLLUTANTS), "hours")
+"""The columns of the map grid: fuel and emissions [t] and hours [h]."""
 
 
 def apply_factors(
@@ -98,3 +101,23 @@ def apply_factors(
         "interpolated_h": act["interpolated_h"],
         "excluded_h": act["excluded_h"],
     }
+
+
+def grid_coefficients(
+    ships: ShipArrays, caps: CapClasses, combos: NDArray[np.intp], activities: tuple[str, ...]
+) -> NDArray[np.float64]:
+    """∂(column)/∂(activity) of the ``GRID_COLUMNS`` per (ship, cap class, mode) combination of ``combos``
+    (``(ship index · n_caps + cap class) · len(MODES) + mode``), shape (combinations, columns, activities): each grid
+    column of :func:`apply_factors` is linear in the activities, with no constant term, so its coefficient for an
+    activity is its value for that activity = 1 and the others 0."""
+    n_caps, n_modes, n_act = factors_per_cap(ships, caps).n_caps, len(MODES), len(activities)
+    each = np.repeat(combos, n_act)  # a row per (combination, activity)
+    keys: dict[str, NDArray[np.generic]] = {
+        "si": each // (n_caps * n_modes),
+        "cap": each // n_modes % n_caps,
+        "mode": each % n_modes,
+    }
+    unit = np.tile(np.arange(n_act), combos.shape[0])
+    act = {name: (unit == a).astype(np.float64) for a, name in enumerate(activities)}
+    out = apply_factors(keys, act, ships, caps)
+    return np.stack([out[c].reshape(-1, n_act) for c in GRID_COLUMNS], axis=1)

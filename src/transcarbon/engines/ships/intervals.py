@@ -268,7 +268,8 @@ def compute_intervals(
 
 
 def sum_runs(iv: Intervals) -> tuple[dict[str, NDArray[np.generic]], dict[str, NDArray[np.float64]]]:
-    """Sum consecutive intervals sharing (ship, day, mode, cap class, zone, grid cell) into runs."""
+    """Sum consecutive intervals sharing (ship, day, mode, cap class, zone) into runs (the grid cell aside: the
+    map sums intervals by cell, :func:`.aggregation.aggregate`)."""
     m = iv.si.shape[0]
     keys: dict[str, NDArray[np.generic]] = {
         "si": iv.si,
@@ -277,17 +278,23 @@ def sum_runs(iv: Intervals) -> tuple[dict[str, NDArray[np.generic]], dict[str, N
         "mode": iv.mode,
         "cap": iv.cap,
         "zone": iv.zone,
-        "gy": iv.gy,
-        "gx": iv.gx,
     }
     if m == 0 or iv.extra:
         return (
-            {**keys, "t0": iv.t0, "t1": iv.t1, "n": np.ones(m, dtype=np.int64), "dq": iv.draught_missing},
+            {
+                **keys,
+                "gy": iv.gy,
+                "gx": iv.gx,
+                "t0": iv.t0,
+                "t1": iv.t1,
+                "n": np.ones(m, dtype=np.int64),
+                "dq": iv.draught_missing,
+            },
             iv.act,
         )
     new = np.zeros(m, dtype=bool)
     new[0] = True
-    for name in ("si", "day", "mode", "cap", "zone", "gy", "gx"):
+    for name in ("si", "day", "mode", "cap", "zone"):
         a = keys[name]
         new[1:] |= a[1:] != a[:-1]
     starts = np.flatnonzero(new)

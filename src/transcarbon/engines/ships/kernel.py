@@ -28,13 +28,15 @@ How it is computed (the numbers are those of the formulas above; only the order 
    connected hours. Every emission is linear in these activities with a factor that depends only on
    (ship, sulphur-cap class, mode): fuel_ME = SFOC_base · E·SFOC_rel(L), AE fuel =
    W_AE(mode) · SFOC_AE · (Δt − h_c), and so on;
-3. consecutive intervals with the same (ship, day, mode, cap class, zone, grid cell) are summed into
-   *runs* (a stationary ship's hours of fixes become one row); the factors are applied per run and
-   the runs are aggregated per ship × day × mode, port call, zone and grid cell. When per-interval
-   output is asked for, each interval is its own run.
+3. consecutive intervals with the same (ship, day, mode, cap class, zone) are summed into *runs* (a
+   ship's hours in one mode and zone of a day become one row); the factors are applied per run and the
+   runs are aggregated per ship × day × mode, port call and zone. The map grid sums each interval's
+   emissions by its fine cell (the compiled walk: per piece of consecutive intervals in one cell, with the
+   linear coefficients of its ship, cap class and mode). When per-interval output is asked for, each
+   interval is its own run and the grid is summed from them.
 
 The steps, one module each: cleaning the fixes (:mod:`.fixes`), intervals and runs (:mod:`.intervals`, the
-NumPy reference, which also gives the per-interval output; :mod:`.walk`, the same compiled into one pass, used
+NumPy reference, which also gives the per-interval output; :mod:`.walk`, the same compiled with the grid cells, used
 when no per-interval output is asked for),
 the per (ship, cap class) factors (:mod:`.ship_factors`), applying them (:mod:`.emissions`), and the
 aggregates (:mod:`.aggregation`); :func:`run_partition` chains them.
@@ -44,7 +46,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from transcarbon.engines.ships.aggregation import PartitionAggregates, aggregate, intervals_frame, rows_frame
+from transcarbon.engines.ships.aggregation import (
+    PartitionAggregates,
+    aggregate,
+    cells_frame,
+    intervals_frame,
+    rows_frame,
+)
 from transcarbon.engines.ships.emissions import apply_factors
 from transcarbon.engines.ships.fixes import clean_fixes
 from transcarbon.engines.ships.intervals import compute_intervals, sum_runs
@@ -72,10 +80,10 @@ def run_partition(
     ships = params if isinstance(params, ShipArrays) else ShipArrays.from_params(params)
     params = ships.frame
     caps = zone_caps(zones)
-    if not opts.wants_intervals:  # the compiled walk: runs straight from the fixes
-        keys, act = walk_runs(fx, ships, zones, caps, sessions, opts)
+    if not opts.wants_intervals:  # the compiled walk: runs and grid cells straight from the fixes
+        keys, act, cells = walk_runs(fx, ships, zones, caps, sessions, opts)
         rows = rows_frame(keys, apply_factors(keys, act, ships, caps))
-        return aggregate(rows, zones, params, opts, counts), pl.DataFrame()
+        return aggregate(rows, zones, params, opts, counts, cells_frame(cells)), pl.DataFrame()
     iv = compute_intervals(fx, ships, zones, caps, sessions, opts)
     keys, act = sum_runs(iv)
     rows = rows_frame(keys, apply_factors(keys, act, ships, caps))
