@@ -13,7 +13,7 @@ import pytest
 from ship_fixtures import BULK, T0, registry, track, zones
 from transcarbon.engines.ships import InventoryOptions, run_ais_inventory
 from transcarbon.engines.ships.driver import ship_arrays_of
-from transcarbon.engines.ships.emissions import GRID_COLUMNS, apply_factors
+from transcarbon.engines.ships.emissions import GRID_COLUMNS, apply_factors, grid_coefficients
 from transcarbon.engines.ships.fixes import clean_fixes
 from transcarbon.engines.ships.intervals import compute_intervals, sum_runs
 from transcarbon.engines.ships.ship_factors import zone_caps
@@ -143,3 +143,26 @@ def test_walk_cubes_the_speed_ratio_as_the_propeller_law_says():
     from transcarbon.methods.ships.power import SPEED_EXPONENT
 
     assert SPEED_EXPONENT == 3.0
+
+
+def test_grid_coefficients_reproduce_apply_factors():
+    """The grid columns are linear in the activities (no constant term): coefficients @ activities equal
+    apply_factors on random activities of every (ship, cap class, mode), shore hours included."""
+    zs = zones(eca_pct=0.1)
+    reg = registry(*({**BULK, "mmsi": m} for m in SHIPS))
+    ships, _ = ship_arrays_of(pl.Series("mmsi", [1, 2, 3, 4, 5]), reg, zs, load_tables(), InventoryOptions())
+    caps = zone_caps(zs)
+    n_caps = caps.caps.shape[0]
+    assert n_caps == 2
+    combos = np.arange(5 * n_caps * 5)  # every ship × cap class × mode
+    coef = grid_coefficients(ships, caps, combos, ACTIVITIES)
+    assert coef.shape == (combos.shape[0], len(GRID_COLUMNS), len(ACTIVITIES))
+    rng = np.random.default_rng(3)
+    act = {name: rng.uniform(0, 100, combos.shape[0]) for name in ACTIVITIES}
+    act["connected_h"] = np.minimum(act["connected_h"], act["hours"])
+    keys = {"si": combos // (n_caps * 5), "cap": combos // 5 % n_caps, "mode": combos % 5}
+    direct = apply_factors(keys, act, ships, caps)
+    via = np.einsum("cga,ac->gc", coef, np.stack([act[name] for name in ACTIVITIES]))
+    for g, name in enumerate(GRID_COLUMNS):
+        np.testing.assert_allclose(via[g], direct[name], rtol=1e-12, err_msg=name)
+    assert (direct["co2_t"] > 0).all() and len(np.unique(direct["co2_t"] / act["hours"])) > 10
