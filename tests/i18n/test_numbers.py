@@ -28,6 +28,10 @@ from transcarbon.i18n.numbers import (
         (1234.5, 2, "1,234.50"),
         ("5000", None, "5,000"),  # numbers as text
         (12.0, 0, "12"),
+        (-0.04, 1, "0.0"),  # a negative number rounding to zero has no sign
+        (-0.0, None, "0.0000"),
+        (-0.05001, 1, "-0.1"),
+        (-1000.4, 0, "-1,000"),
     ],
 )
 def test_format_number(value: object, digits: int | None, shown: str) -> None:

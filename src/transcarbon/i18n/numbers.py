@@ -23,7 +23,8 @@ MISSING = "—"
 
 
 def format_number(value: object, digits: int | None = None) -> str:
-    """Numbers for people: thousands separators, sensible decimals, an em dash for none.
+    """Numbers for people: thousands separators, sensible decimals, an em dash for none; a negative number that
+    rounds to zero is shown as zero (``0.0``, not ``-0.0``).
 
     ``value`` may be a number or its text; other text is shown as it is.
     """
@@ -39,7 +40,8 @@ def format_number(value: object, digits: int | None = None) -> str:
         return MISSING
     if digits is None:
         digits = 0 if abs(x) >= 1000 else (1 if abs(x) >= 10 else (2 if abs(x) >= 1 else 4))
-    return f"{x:,.{digits}f}"
+    shown = f"{x:,.{digits}f}"
+    return shown[1:] if shown.startswith("-") and not shown.strip("-0.,") else shown  # no "-0.0"
 
 
 def format_percent(share: float | None) -> str:

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from transcarbon.city.reports import FieldSpec, ReportCatalog, ReportType
 from transcarbon.i18n import Lang
 from transcarbon.i18n.labels import label, value_name
-from transcarbon.i18n.numbers import format_number
 from transcarbon.methods.anomaly import OUTLIER_Z, robust_z, trailing_z
 from transcarbon.services.evaluation.alerts.found import Found, format_value
 from transcarbon.services.evaluation.inputs import Inputs
@@ -53,15 +52,14 @@ def _z_warnings(
         def words(lang: Lang, r: dict[str, Any] = r) -> dict[str, object]:
             named = [_value_label(report, c, r[c], lang) for c in group if c != "org_id"]
             spec = _field_spec(report, value)
+            unit = _unit_of(spec, r)
             return {
                 "org": r["org_id"],
                 "period": r["period"],
                 "field": getattr(spec.label, lang) if spec is not None else value,
                 "what": "/".join(named) or "—",
-                "value": format_number(r[value], 0) if counted else format_value(r[value]),
-                "median": format_number(r["median"], 1 if r["median"] % 1 else 0)
-                if counted
-                else format_value(r["median"]),
+                "value": format_value(r[value], unit, 0 if counted else None),
+                "median": format_value(r["median"], unit, (1 if r["median"] % 1 else 0) if counted else None),
                 "z": f"{r['z']:.1f}",
             }
 
@@ -93,6 +91,16 @@ def _z_warnings(
 
 def _field_spec(report: ReportType, field_id: str) -> FieldSpec | None:
     return next((f for f in report.fields if f.id == field_id), None)
+
+
+def _unit_of(spec: FieldSpec | None, row: dict[str, Any]) -> str:
+    """The unit of a field's value in a warning: the field's own, else the row's unit column (a figure whose unit
+    varies by row), else none."""
+    if spec is None:
+        return ""
+    if spec.unit:
+        return spec.unit
+    return str(row.get(spec.unit_field) or "") if spec.unit_field else ""
 
 
 def _field_type(report: ReportType, field_id: str) -> str | None:

@@ -49,11 +49,11 @@ SYMBOL_UNITS = frozenset({"%", "%/yr", "×"})
 """Units written straight after the number (``4.4%``, ``1.25×``); a word unit follows a space."""
 
 
-def format_value(x: float | None, unit: str = "") -> str:
-    """A value as a warning states it: the decimals :data:`UNIT_DIGITS` gives ``unit`` (one of a percentage:
-    ``4.4%``, ``6.0%``; by magnitude for another unit), a milestone as a whole number, a symbol unit without a
-    space, a word unit after one; an em dash for none."""
-    s = format_number(x, 0 if unit == "milestone" else UNIT_DIGITS.get(unit))
+def format_value(x: float | None, unit: str = "", digits: int | None = None) -> str:
+    """A value as a warning states it: ``digits`` decimals when given, else those :data:`UNIT_DIGITS` gives ``unit``
+    (one of a percentage: ``4.4%``, ``6.0%``; by magnitude for another unit), a milestone as a whole number, a
+    symbol unit without a space, a word unit after one; an em dash for none."""
+    s = format_number(x, 0 if unit == "milestone" else digits if digits is not None else UNIT_DIGITS.get(unit))
     if s == MISSING or unit in ("", "milestone"):
         return s
     return f"{s}{unit}" if unit in SYMBOL_UNITS else f"{s} {unit}"
