@@ -19,9 +19,10 @@ def rect(x0, y0, x1, y1):
     return {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}
 
 
-def zones(eca_pct=0.5):
+def zones(eca_pct=0.5, eca_west=118.9):
+    """The port's zones inside an emission control area (ECA) of cap ``eca_pct`` % whose west edge is ``eca_west``°E."""
     feats = [
-        {"properties": {"kind": "eca", "sulphur_pct": eca_pct}, "geometry": rect(118.9, 33.8, 121.2, 35.6)},
+        {"properties": {"kind": "eca", "sulphur_pct": eca_pct}, "geometry": rect(eca_west, 33.8, 121.2, 35.6)},
         {"properties": {"kind": "port_area", "name": "port"}, "geometry": rect(119.36, 34.70, 119.53, 34.79)},
         {"properties": {"kind": "anchorage", "name": "anch1"}, "geometry": rect(119.55, 34.79, 119.62, 34.84)},
         {

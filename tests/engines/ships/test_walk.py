@@ -12,6 +12,7 @@ import pytest
 
 from ship_fixtures import BULK, T0, registry, track, zones
 from transcarbon.engines.ships import InventoryOptions, run_ais_inventory
+from transcarbon.engines.ships.aggregation import aggregate, rows_frame
 from transcarbon.engines.ships.driver import ship_arrays_of
 from transcarbon.engines.ships.emissions import GRID_COLUMNS, apply_factors, grid_coefficients
 from transcarbon.engines.ships.fixes import clean_fixes
@@ -21,7 +22,25 @@ from transcarbon.engines.ships.shore_power_sessions import validate_shore_power
 from transcarbon.engines.ships.tables import load_tables
 from transcarbon.engines.ships.walk import ACTIVITIES, KEYS, compile_seconds, walk_runs
 
-SHIPS = ("1", "2", "3", "4", "5")
+FLEET = (
+    {**BULK, "mmsi": "1"},
+    {**BULK, "mmsi": "2", "fuel": "LNG", "engine_type": "LNG-Diesel"},  # dual fuel: pilot fuel
+    {
+        **BULK,
+        "mmsi": "3",
+        "fuel": "MGO",
+        "engine_type": "Steam Turbine",
+        "ship_type": "container",
+        "dwt": "80000",
+        "mcr_kw": "30000",
+        "vref_kn": "20",
+    },
+    {**BULK, "mmsi": "4", "fuel": "Methanol", "engine_rpm": "600", "mcr_kw": "3000", "design_draught_m": "7"},
+    {**BULK, "mmsi": "5", "engine_rpm": "1000"},
+)
+"""Five ships that differ in fuel, engine and size, so that every ship has its own factors."""
+ECA_WEST = 119.5
+"""The tracks wander across the ECA's west edge: intervals outside (cap class 0) and inside (1)."""
 
 
 def wandering(mmsi: int, n: int, seed: int) -> pl.DataFrame:
@@ -63,8 +82,8 @@ def sessions() -> pl.DataFrame:
 
 
 def both(opts: InventoryOptions, with_sessions: bool):
-    zs = zones(eca_pct=0.1)
-    reg = registry(*({**BULK, "mmsi": m} for m in SHIPS[:-1]), {**BULK, "mmsi": "5", "engine_rpm": "1000"})
+    zs = zones(eca_pct=0.1, eca_west=ECA_WEST)
+    reg = registry(*FLEET)
     fx, _ = clean_fixes(ais(), opts)
     ships, _ = ship_arrays_of(pl.Series("mmsi", [1, 2, 3, 4, 5]), reg, zs, load_tables(), opts)
     caps = zone_caps(zs)
@@ -85,7 +104,8 @@ def both(opts: InventoryOptions, with_sessions: bool):
 )
 def test_walk_equals_the_numpy_reference(method, grid, with_sessions):
     (k1, a1, c1), (k2, a2, c2) = both(InventoryOptions(method=method, grid=grid), with_sessions)
-    assert len(k1["si"]) > 50  # runs from many intervals
+    assert len(k1["si"]) > 100  # runs from many intervals
+    assert set(np.unique(k1["cap"])) == {0, 1} and len(np.unique(k1["si"])) == 4  # both sides of the ECA, 4 ships
     assert set(k2) == set(KEYS) and set(a2) == set(ACTIVITIES)
     for name in KEYS:
         assert k2[name].dtype == k1[name].dtype, name
@@ -119,9 +139,9 @@ def test_walk_on_no_intervals():
 def test_inventory_tables_equal_through_both_paths():
     """The compiled path (no per-interval output) and the reference path (per-interval output kept) give the same
     tables to 1e-9."""
-    reg = registry(*({**BULK, "mmsi": m} for m in SHIPS))
-    compiled = run_ais_inventory(ais(), reg, zones(0.1), sessions(), InventoryOptions())
-    reference = run_ais_inventory(ais(), reg, zones(0.1), sessions(), InventoryOptions(keep_intervals=True))
+    reg, zs = registry(*FLEET), zones(0.1, ECA_WEST)
+    compiled = run_ais_inventory(ais(), reg, zs, sessions(), InventoryOptions())
+    reference = run_ais_inventory(ais(), reg, zs, sessions(), InventoryOptions(keep_intervals=True))
     assert reference.intervals is not None and compiled.intervals is None
     for name in ("ship_day_mode", "calls", "zones", "grid"):
         a, b = getattr(compiled, name), getattr(reference, name)
@@ -147,10 +167,12 @@ def test_walk_cubes_the_speed_ratio_as_the_propeller_law_says():
 
 def test_grid_coefficients_reproduce_apply_factors():
     """The grid columns are linear in the activities (no constant term): coefficients @ activities equal
-    apply_factors on random activities of every (ship, cap class, mode), shore hours included."""
+    apply_factors on random activities of every (ship, cap class, mode), shore hours included; and the coefficients
+    are each ship's, cap class's and mode's own."""
     zs = zones(eca_pct=0.1)
-    reg = registry(*({**BULK, "mmsi": m} for m in SHIPS))
-    ships, _ = ship_arrays_of(pl.Series("mmsi", [1, 2, 3, 4, 5]), reg, zs, load_tables(), InventoryOptions())
+    ships, _ = ship_arrays_of(
+        pl.Series("mmsi", [1, 2, 3, 4, 5]), registry(*FLEET), zs, load_tables(), InventoryOptions()
+    )
     caps = zone_caps(zs)
     n_caps = caps.caps.shape[0]
     assert n_caps == 2
@@ -165,4 +187,22 @@ def test_grid_coefficients_reproduce_apply_factors():
     via = np.einsum("cga,ac->gc", coef, np.stack([act[name] for name in ACTIVITIES]))
     for g, name in enumerate(GRID_COLUMNS):
         np.testing.assert_allclose(via[g], direct[name], rtol=1e-12, err_msg=name)
-    assert (direct["co2_t"] > 0).all() and len(np.unique(direct["co2_t"] / act["hours"])) > 10
+    c = coef.reshape(5, n_caps, 5, len(GRID_COLUMNS), len(ACTIVITIES))  # ship, cap class, mode, column, activity
+    co2, me_rel, hours = GRID_COLUMNS.index("co2_t"), ACTIVITIES.index("me_rel"), ACTIVITIES.index("hours")
+    assert len(np.unique(c[:4, 0, 4, co2, me_rel])) == 4  # four fuels: four CO2 per g·kWh of the main engine
+    assert c[0, 1, 4, co2, me_rel] != c[0, 0, 4, co2, me_rel]  # residual fuel switches to distillate in the ECA
+    assert len(np.unique(c[0, 0, :, co2, hours])) >= 3  # the auxiliaries' power differs by mode
+    assert (c[:, :, :, GRID_COLUMNS.index("hours"), hours] == 1).all()
+
+
+def test_runs_without_cells_are_refused_by_the_aggregation():
+    """The compiled walk's runs carry no grid cell: aggregating them without the walk's cells is an error, not a map
+    without cells."""
+    (_, _, _), (keys, act, _) = both(InventoryOptions(), with_sessions=False)
+    zs = zones(eca_pct=0.1, eca_west=ECA_WEST)
+    ships, _ = ship_arrays_of(
+        pl.Series("mmsi", [1, 2, 3, 4, 5]), registry(*FLEET), zs, load_tables(), InventoryOptions()
+    )
+    rows = rows_frame(keys, apply_factors(keys, act, ships, zone_caps(zs)))
+    with pytest.raises(ValueError, match="pass cells"):
+        aggregate(rows, zs, ships.frame, InventoryOptions(), {})

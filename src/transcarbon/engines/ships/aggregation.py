@@ -164,6 +164,8 @@ def aggregate(
         .sort("mmsi", "arrival")
     )
     if cells is None:
+        if "__gy" not in rows.columns:
+            raise ValueError("runs without grid cells (the compiled walk's) need their cells summed: pass cells")
         cells = rows.group_by("__gy", "__gx").agg(pl.col(GRID_COLUMNS).sum())
     grid = _grid(cells, opts.grid)
     quality = rows.group_by("mmsi").agg(

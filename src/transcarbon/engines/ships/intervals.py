@@ -1,5 +1,5 @@
 """Intervals between consecutive fixes of a ship: their keys (ship, day, mode, sulphur-cap class, zone,
-grid cell) and *activities*, and the runs of consecutive intervals that share the keys.
+grid cell) and *activities*, and the runs of consecutive intervals that share the keys but the grid cell.
 
 Per interval i between consecutive fixes of a ship (times in h, powers in kW):
 
@@ -17,9 +17,9 @@ Only what depends on the interval is computed here, the *activities*: hours, ME 
 [kWh], E·SFOC_rel(L), E·LLAF_X(L) for NOx, HC and CO (ME only, 0 < L < 0.2), the ME PM10 term [g]
 (non-linear in L, so evaluated per interval), connected hours and metered shore kWh. Every emission is
 linear in these activities with a factor that depends only on (ship, cap class, mode)
-(:mod:`.emissions`). :func:`sum_runs` then sums consecutive intervals with the same keys into *runs* (a
-stationary ship's hours of fixes become one row); when per-interval output is asked for, each interval
-is its own run.
+(:mod:`.emissions`). :func:`sum_runs` then sums consecutive intervals with the same keys but the grid cell into
+*runs* (a ship's hours in one mode and zone of a day become one row); when per-interval output is asked for,
+each interval is its own run, with its cell (the map is summed from them).
 """
 
 from __future__ import annotations

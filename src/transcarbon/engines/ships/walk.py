@@ -3,7 +3,7 @@ as :func:`.intervals.sum_runs` sums them and into fine grid cells, in two passes
 dozens of temporary arrays the NumPy version makes and without group-bys over intervals:
 
 1. the walk, one pass over the fixes: per interval its keys and activities, summed into *pieces* (consecutive
-   intervals sharing ship, day, mode, cap class, zone and grid cell; ``PIECE_KEYS``);
+   intervals sharing ship, day, mode, cap class, zone and grid cell);
 2. the fold, one pass over the pieces: consecutive pieces sharing all but the grid cell summed into *runs*
    (``KEYS``: what the tables per ship × day × mode, call and zone are aggregated from, with the factors applied
    per run), and each piece's grid columns (emissions [t] and hours, ``GRID_COLUMNS``) added to its cell. The grid
@@ -74,16 +74,25 @@ ACTIVITIES = (
 )
 """The activities of a run (the rows of the walk's activity array), as :func:`.intervals.compute_intervals` names
 them."""
-PIECE_KEYS = ("si", "mmsi", "day", "mode", "cap", "zone", "gy", "gx", "t0", "t1", "n", "dq")
-"""The keys of a piece (the columns of the walk's key array): consecutive intervals sharing ship, day, mode, cap
-class, zone and grid cell."""
-KEYS = ("si", "mmsi", "day", "mode", "cap", "zone", "t0", "t1", "n", "dq")
-"""The keys of a run (consecutive pieces sharing all but the grid cell), as :func:`.intervals.sum_runs` names them."""
+_KEY_DTYPES = {
+    "si": np.intp,
+    "mmsi": np.int64,
+    "day": np.int64,
+    "mode": np.int8,
+    "cap": np.int8,
+    "zone": np.int32,
+    "t0": np.int64,
+    "t1": np.int64,
+    "n": np.int64,
+    "dq": np.bool_,
+}
+KEYS = tuple(_KEY_DTYPES)
+"""The keys of a run (consecutive pieces sharing all but the grid cell; the columns of the fold's run array), as
+:func:`.intervals.sum_runs` names them."""
 LLAF_POLLUTANTS = ("nox", "hc", "co", "pm")
 """The ME activities adjusted at low load (LLAF), in the walk's order."""
 SOG_MAX_KN = 102.2
 """AIS SOG above this is "not available" (as in :mod:`.intervals`)."""
-_KEY_DTYPES = (np.intp, np.int64, np.int64, np.int8, np.int8, np.int32, np.int64, np.int64, np.int64, np.int64)
 
 
 def _walk_py(
@@ -106,12 +115,13 @@ def _walk_py(
     llaf: NDArray[np.float64],
     opt: NDArray[np.float64],
 ) -> tuple[NDArray[np.int64], NDArray[np.float64], int]:
-    """Runs of one partition (fixes sorted by ship and time). ``ship``: rows vref, design draught, MCR, η_w, η_f,
+    """Pieces of one partition (fixes sorted by ship and time). ``ship``: rows vref, design draught, MCR, η_w, η_f,
     f_ref, turbine, LLAF applies (per ship index); ``pm_cap``: rows PM base, SFOC_ME, ΔS (per ship × cap class);
     ``shore``: rows connected h, metered kWh, metered h per interval (0 columns: no sessions); ``llaf``: rows a, x,
     b, denominator per pollutant of ``LLAF_POLLUTANTS``; ``opt``: EPA (1/0), gap min, gap limit, stationary gap
-    limit [h], max implied speed [kn], 1 / cell size [1/°]. Returns the pieces' keys (pieces × ``PIECE_KEYS``),
-    activities (pieces × ``ACTIVITIES``) and number."""
+    limit [h], max implied speed [kn], 1 / cell size [1/°]. Returns the pieces' keys (pieces × ship index,
+    MMSI, day, mode, cap class, zone, gy, gx, t0, t1, intervals, draught missing), activities (pieces ×
+    ``ACTIVITIES``) and number."""
     n = mmsi.shape[0]
     epa = opt[0] > 0
     gap_min, gap_limit, stat_limit, v_max, inv_cell = opt[1], opt[2], opt[3], opt[4], opt[5]
@@ -311,7 +321,8 @@ def _fold_py(
         for g in range(m.shape[0]):
             v = 0.0
             for a in range(m.shape[1]):
-                v += m[g, a] * act[p, a]
+                if m[g, a] != 0.0:  # an activity a column does not depend on stays out, even if it is not finite
+                    v += m[g, a] * act[p, a]
             grid[c, g] += v
     return run_keys, run_act, r + 1, cells, grid, n_cells
 
@@ -421,19 +432,23 @@ def walk_runs(
         llaf,
         opt,
     )
-    # the grid columns' coefficients of the (ship, cap class, mode) combinations present, and each piece's row
-    combo = (piece_keys[:pieces, 0] * c.n_caps + piece_keys[:pieces, 4]) * len(MODES) + piece_keys[:pieces, 3]
-    present = np.zeros(ships.mmsi.shape[0] * c.n_caps * len(MODES), dtype=np.bool_)
-    present[combo] = True
-    combos = np.flatnonzero(present)
+    # the grid columns' coefficients of the (ship, cap class, mode) combinations present, and each piece's row: the
+    # pieces come ship by ship, so the combinations are counted over the partition's ships, not the registry's
+    si = piece_keys[:pieces, 0]
+    first = np.concatenate(([True], si[1:] != si[:-1])) if pieces else np.zeros(0, dtype=np.bool_)
+    per_ship = c.n_caps * len(MODES)
+    local = (np.cumsum(first) - 1) * per_ship + piece_keys[:pieces, 4] * len(MODES) + piece_keys[:pieces, 3]
+    present = np.zeros(int(first.sum()) * per_ship, dtype=np.bool_)
+    present[local] = True
+    found = np.flatnonzero(present)
     row = np.empty(present.shape[0], dtype=np.int64)
-    row[combos] = np.arange(combos.shape[0])
+    row[found] = np.arange(found.shape[0])
+    combos = si[first][found // per_ship] * per_ship + found % per_ship
     coef = grid_coefficients(ships, caps, combos, ACTIVITIES)
-    run_keys, run_act, runs, cells, grid, n_cells = fold(piece_keys, piece_act, pieces, row[combo], coef)
+    run_keys, run_act, runs, cells, grid, n_cells = fold(piece_keys, piece_act, pieces, row[local], coef)
     out: dict[str, NDArray[np.generic]] = {
-        name: run_keys[:runs, q].astype(dt) for q, (name, dt) in enumerate(zip(KEYS, _KEY_DTYPES, strict=False))
+        name: run_keys[:runs, q].astype(dt) for q, (name, dt) in enumerate(_KEY_DTYPES.items())
     }
-    out["dq"] = run_keys[:runs, 9] > 0
     cell_cols: dict[str, NDArray[np.generic]] = {"gy": cells[:n_cells, 0].copy(), "gx": cells[:n_cells, 1].copy()}
     cell_cols.update({name: grid[:n_cells, g].copy() for g, name in enumerate(GRID_COLUMNS)})
     return out, {name: run_act[:runs, q].copy() for q, name in enumerate(ACTIVITIES)}, cell_cols
