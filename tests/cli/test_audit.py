@@ -1,16 +1,21 @@
 """``transcarbon audit``: the demo database verifies (chain, head, seals of the approved demo data); an anchor
 written by ``audit anchor`` is checked by ``audit verify --anchor``; a direct edit of approved data is found and
-every problem listed; rotating a key kept in the environment is refused with what to do instead."""
+every problem listed; rotating a key kept in the environment is refused with what to do instead, one kept in files
+is rotated and the chain still verifies."""
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner, Result
 
 from transcarbon.cli import app
+from transcarbon.services import keys
+from transcarbon.settings import get_settings
 from transcarbon.store import db
 
 runner = CliRunner()
@@ -49,3 +54,37 @@ def test_rotate_key_from_the_environment_is_refused(
     res = runner.invoke(app, ["audit", "rotate-key"])
     clean_failure(res, 2)
     assert "TRANSCARBON_AUDIT_KEY" in res.stderr
+
+
+def test_rotate_key_in_files_keeps_the_chain_verifiable(
+    migrated_db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the audit key in files (no TRANSCARBON_AUDIT_KEY), ``audit rotate-key`` adds a private key file, makes it
+    current and records the rotation on the chain; the chain, old and new entries, still verifies."""
+    monkeypatch.delenv("TRANSCARBON_AUDIT_KEY")
+    monkeypatch.setenv("TRANSCARBON_DATABASE_URL", migrated_db_url)
+    monkeypatch.setenv("TRANSCARBON_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    folder = tmp_path / "keys" / "audit"
+    try:
+        assert runner.invoke(app, ["audit", "verify"]).exit_code == 0  # the first key is made on first use
+        first = (folder / "current").read_text(encoding="ascii").strip()
+        for _ in range(2):  # the second rotation's entry is signed by the first rotation's key
+            res = runner.invoke(app, ["audit", "rotate-key"])
+            assert res.exit_code == 0, res.output
+        current = (folder / "current").read_text(encoding="ascii").strip()
+        key_files = sorted(folder.glob("*.key"))
+        assert current != first and len(key_files) == 3
+        assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in key_files)
+        assert f"→ {current}" in res.stdout
+        res = runner.invoke(app, ["audit", "verify"])
+        assert res.exit_code == 0 and "audit log intact" in res.stdout, res.output
+        engine = db.make_engine(migrated_db_url)
+        with engine.connect() as conn:
+            rotated = conn.execute(text("SELECT object_id FROM audit_log WHERE action = 'audit.key_rotated'")).all()
+        engine.dispose()
+        assert [r[0] for r in rotated][-1] == current and len(rotated) == 2
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+        keys.configure(get_settings())
