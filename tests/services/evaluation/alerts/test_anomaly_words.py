@@ -1,5 +1,6 @@
 """The words of an ``anomaly`` warning name the figure's unit: the report field's own (kWh of shore power), the row's
-unit column where the unit varies by row (energy in t), none for a count; a count stays a whole number."""
+unit column where the unit varies by row (energy in t, gas in 万立方米 rather than its code 10^4m3), none for a count;
+a count stays a whole number."""
 
 from __future__ import annotations
 
@@ -50,3 +51,10 @@ def test_a_figure_whose_unit_varies_by_row_takes_the_rows_unit() -> None:
 def test_a_count_stays_whole_and_has_no_unit() -> None:
     zh, _ = _warning("vehicle_additions", "added_count", {"category": "bus", "power_type": "bev"}, 10.0, 60.0)
     assert "为 60，偏离该单位历史中位数 10.1（" in zh
+
+
+def test_a_unit_code_is_shown_by_its_name() -> None:
+    group = {"sector": "road_freight", "fuel": "natural_gas", "unit": "10^4m3"}
+    zh, en = _warning("energy_activity", "amount", group, 100.0, 600.0)
+    assert "（道路货运/天然气/万立方米）为 600.0 万立方米，偏离该单位历史中位数 101.0 万立方米" in zh
+    assert "600.0 10⁴ m³" in en and "10^4m3" not in zh + en

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from transcarbon.city.reports import FieldSpec, ReportCatalog, ReportType
 from transcarbon.i18n import Lang
 from transcarbon.i18n.labels import label, value_name
+from transcarbon.i18n.numbers import unit_label
 from transcarbon.methods.anomaly import OUTLIER_Z, robust_z, trailing_z
 from transcarbon.services.evaluation.alerts.found import Found, format_value
 from transcarbon.services.evaluation.inputs import Inputs
@@ -52,7 +53,7 @@ def _z_warnings(
         def words(lang: Lang, r: dict[str, Any] = r) -> dict[str, object]:
             named = [_value_label(report, c, r[c], lang) for c in group if c != "org_id"]
             spec = _field_spec(report, value)
-            unit = _unit_of(spec, r)
+            unit = _unit_of(spec, r, lang)
             return {
                 "org": r["org_id"],
                 "period": r["period"],
@@ -93,14 +94,13 @@ def _field_spec(report: ReportType, field_id: str) -> FieldSpec | None:
     return next((f for f in report.fields if f.id == field_id), None)
 
 
-def _unit_of(spec: FieldSpec | None, row: dict[str, Any]) -> str:
-    """The unit of a field's value in a warning: the field's own, else the row's unit column (a figure whose unit
-    varies by row), else none."""
+def _unit_of(spec: FieldSpec | None, row: dict[str, Any], lang: Lang) -> str:
+    """The unit of a field's value in a warning, in words where the catalog names it: the field's own, else the row's
+    unit column (a figure whose unit varies by row), else none."""
     if spec is None:
         return ""
-    if spec.unit:
-        return spec.unit
-    return str(row.get(spec.unit_field) or "") if spec.unit_field else ""
+    code = spec.unit or (str(row.get(spec.unit_field) or "") if spec.unit_field else "")
+    return unit_label(code, lang) if code else ""
 
 
 def _field_type(report: ReportType, field_id: str) -> str | None:
@@ -109,11 +109,11 @@ def _field_type(report: ReportType, field_id: str) -> str | None:
 
 
 def _value_label(report: ReportType, field_id: str, code: object, lang: Lang) -> str:
-    """A group value of a warning in words: the report field's own name for it, else the catalog's."""
+    """A group value of a warning in words: the report field's own name for it, else the catalog's (a unit's name
+    where it has one, as ``10^4m3`` → 万立方米)."""
     spec = _field_spec(report, field_id)
-    if spec is not None:
-        return spec.value_label(str(code), lang)
-    return str(code) if field_id == "unit" else value_name(code, lang)
+    name = spec.value_label(str(code), lang) if spec is not None else value_name(code, lang)
+    return unit_label(str(code), lang) if field_id == "unit" and name == str(code) else name
 
 
 def report_anomalies(inp: Inputs, catalog: ReportCatalog, year: int) -> list[Found]:
