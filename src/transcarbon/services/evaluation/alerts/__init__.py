@@ -45,7 +45,12 @@ from sqlalchemy.orm import Session
 
 from transcarbon.city.config import CityConfig
 from transcarbon.city.reports import ReportCatalog
-from transcarbon.services.evaluation.alerts.anomalies import activity_anomalies, peer_outliers, report_anomalies
+from transcarbon.services.evaluation.alerts.anomalies import (
+    activity_anomalies,
+    org_names,
+    peer_outliers,
+    report_anomalies,
+)
 from transcarbon.services.evaluation.alerts.found import KINDS, SEVERITY_ORDER, Found
 from transcarbon.services.evaluation.alerts.indicators import indicator_warnings
 from transcarbon.services.evaluation.alerts.lateness import late_reports
@@ -73,13 +78,14 @@ def detect(
     for the warnings within the year)."""
     year = inp.year
     yearly = indicator_warnings(city, annual, year)
+    names = org_names(session)
     return [
         *yearly,
         *quarterly_warnings(city, quarterly or [], yearly, year),
         *late_reports(session, catalog, year, as_of),
-        *report_anomalies(inp, catalog, year),
-        *activity_anomalies(session, catalog, year),
-        *peer_outliers(session, inp, catalog, year),
+        *report_anomalies(inp, catalog, year, names),
+        *activity_anomalies(session, catalog, year, names),
+        *peer_outliers(session, inp, catalog, year, names),
     ]
 
 

@@ -17,7 +17,7 @@ from transcarbon.i18n.numbers import unit_label
 from transcarbon.methods.anomaly import OUTLIER_Z, robust_z, trailing_z
 from transcarbon.services.evaluation.alerts.found import Found, format_value
 from transcarbon.services.evaluation.inputs import Inputs
-from transcarbon.store.models import ActivityRecord, ImportBatch, Result
+from transcarbon.store.models import ActivityRecord, ImportBatch, Organisation, Result
 
 Z_HIGH = 7.0
 """An anomaly with ``|z|`` above this is of high severity."""
@@ -27,6 +27,8 @@ MIN_PEERS = 4
 """Fewest organisations of a sector for a peer comparison."""
 MIN_RELATIVE_JUMP = 0.5
 """An anomaly also differs from the history's median by more than this share."""
+OrgNames = dict[str, tuple[str, str]]
+"""Organisation id → (Chinese name, English name)."""
 
 
 def _z_warnings(
@@ -39,6 +41,7 @@ def _z_warnings(
     report: ReportType,
     departments: list[str],
     min_points: int,
+    names: OrgNames,
 ) -> list[Found]:
     if frame.height == 0:
         return []
@@ -55,7 +58,7 @@ def _z_warnings(
             spec = _field_spec(report, value)
             unit = _unit_of(spec, r, lang)
             return {
-                "org": r["org_id"],
+                "org": org_name(names, r["org_id"], lang),
                 "period": r["period"],
                 "field": getattr(spec.label, lang) if spec is not None else value,
                 "what": "/".join(named) or "—",
@@ -90,6 +93,20 @@ def _z_warnings(
     return out
 
 
+def org_names(session: Session) -> OrgNames:
+    """Each organisation's names (Chinese, English) by id, so that a warning names it rather than its id."""
+    return {
+        i: (zh, en)
+        for i, zh, en in session.execute(select(Organisation.id, Organisation.name_zh, Organisation.name_en))
+    }
+
+
+def org_name(names: OrgNames, org_id: str, lang: Lang) -> str:
+    """An organisation's name in ``lang``, or its id when it is not registered."""
+    named = names.get(org_id)
+    return org_id if named is None else named[0 if lang == "zh" else 1]
+
+
 def _field_spec(report: ReportType, field_id: str) -> FieldSpec | None:
     return next((f for f in report.fields if f.id == field_id), None)
 
@@ -116,8 +133,9 @@ def _value_label(report: ReportType, field_id: str, code: object, lang: Lang) ->
     return unit_label(str(code), lang) if field_id == "unit" and name == str(code) else name
 
 
-def report_anomalies(inp: Inputs, catalog: ReportCatalog, year: int) -> list[Found]:
-    """Robust z of each organisation's period totals of the fields checked against history."""
+def report_anomalies(inp: Inputs, catalog: ReportCatalog, year: int, names: OrgNames) -> list[Found]:
+    """Robust z of each organisation's period totals of the fields checked against history (organisations named by
+    ``names``, :func:`org_names`)."""
     out: list[Found] = []
     for rt_id, rows in inp.reports.items():
         rt = catalog.get(rt_id)
@@ -141,11 +159,12 @@ def report_anomalies(inp: Inputs, catalog: ReportCatalog, year: int) -> list[Fou
                 report=rt,
                 departments=list(rt.supervisors),
                 min_points=max(f.history.min_points, MIN_HISTORY),
+                names=names,
             )
     return out
 
 
-def activity_anomalies(session: Session, catalog: ReportCatalog, year: int) -> list[Found]:
+def activity_anomalies(session: Session, catalog: ReportCatalog, year: int, names: OrgNames) -> list[Found]:
     """Robust z of each organisation's monthly energy use per sector, fuel and unit (approved records)."""
     try:
         rt = catalog.get("energy_activity")
@@ -191,10 +210,11 @@ def activity_anomalies(session: Session, catalog: ReportCatalog, year: int) -> l
         report=rt,
         departments=list(rt.supervisors),
         min_points=MIN_HISTORY,
+        names=names,
     )
 
 
-def peer_outliers(session: Session, inp: Inputs, catalog: ReportCatalog, year: int) -> list[Found]:
+def peer_outliers(session: Session, inp: Inputs, catalog: ReportCatalog, year: int, names: OrgNames) -> list[Found]:
     """Organisations whose CO2 per converted t·km is far from their sector's peers in ``year``."""
     run = inp.runs.get(year)
     if run is None:
@@ -224,7 +244,7 @@ def peer_outliers(session: Session, inp: Inputs, catalog: ReportCatalog, year: i
     out = []
     for r in z.iter_rows(named=True):
         v = {
-            "org": r["org_id"],
+            "org": org_name(names, r["org_id"], "zh"),
             "sector": label("sector", r["sector"], "zh"),
             "value": format_value(r["intensity"], "kgCO2/t·km"),
             "median": format_value(r["median"], "kgCO2/t·km"),
@@ -239,7 +259,7 @@ def peer_outliers(session: Session, inp: Inputs, catalog: ReportCatalog, year: i
                 list(rt.supervisors),
                 "eval.warn.peer_outlier",
                 v,
-                {**v, "sector": label("sector", r["sector"], "en")},
+                {**v, "org": org_name(names, r["org_id"], "en"), "sector": label("sector", r["sector"], "en")},
                 org_id=r["org_id"],
                 report_type=rt.id,
                 period=str(year),
