@@ -7,21 +7,18 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
-from demo_builds import DemoSite
-from transcarbon.demo_site import demo_app
 from web_session import sign_in
 
 
 @pytest.fixture(scope="module")
-def client(demo_site: DemoSite) -> Iterator[TestClient]:
-    with TestClient(demo_app(demo_site.data_dir), base_url="http://127.0.0.1") as c:
-        sign_in(c, "analyst")
-        yield c
+def client(client: TestClient) -> TestClient:
+    """The web tests' demo client (conftest), signed in as the analyst."""
+    sign_in(client, "analyst")
+    return client
 
 
 def _table(html: str, name: str) -> tuple[list[str], list[list[str]]]:
