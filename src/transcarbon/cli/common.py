@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 import typer
+from rich.cells import cell_len, chop_cells
 from rich.console import Console
 from rich.progress import Progress, ProgressColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -31,9 +32,32 @@ err = Console(stderr=True)
 
 
 def say(console: Console, key: str, **values: object) -> None:
-    """Catalog message ``key`` on two lines, Chinese first, each wrapped to the terminal at word boundaries."""
-    console.print(t(key, "zh", **values), markup=False, highlight=False)
-    console.print(t(key, "en", **values), markup=False, highlight=False)
+    """Catalog message ``key``, Chinese first, then English, each wrapped to the terminal by :func:`wrapped`."""
+    for lang in ("zh", "en"):
+        for line in wrapped(t(key, lang, **values), console.width):
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def wrapped(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` terminal cells, broken at spaces; Chinese (wide characters) folded where
+    the line is full; a path, URL or command longer than a line kept whole on a line of its own, so that it can be
+    copied (the terminal folds it only on screen)."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            joined = f"{line} {word}" if line else word
+            if cell_len(joined) <= width:
+                line = joined
+            elif cell_len(word) != len(word):  # wide characters: fold them into the line
+                *full, line = chop_cells(joined, width)
+                lines += full
+            else:
+                if line:
+                    lines.append(line)
+                line = word
+        lines.append(line)
+    return lines
 
 
 def fail_with(texts: Iterable[str], code: int) -> typer.Exit:
